@@ -1,0 +1,36 @@
+"""The ``policycmp`` command: ``build`` the tables, ``report`` the notebooks."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import PolicyInputError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="policycmp", description="Compare Chinese district economic policies.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_cmd = commands.add_parser("build", help="read data/raw/sources.yaml and write the tables")
+    build_cmd.add_argument("--raw", default=None, help="folder holding sources.yaml (default data/raw)")
+    build_cmd.add_argument("--out", default=None, help="folder for the Parquet tables (default data/processed)")
+    report_cmd = commands.add_parser("report", help="execute the notebooks and render reports/")
+    report_cmd.add_argument("--force", action="store_true", help="re-run every notebook, even unchanged ones")
+    report_cmd.add_argument("--out", default=None, help="folder for the rendered reports (default reports)")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "build":
+            from .build import build
+
+            build(args.raw, args.out)
+        else:
+            from .report import report
+
+            return report(force=args.force, out_dir=args.out)
+    except PolicyInputError as exc:
+        print(f"policycmp {args.command}: error: {exc.one_line()}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""The two commands of the README, with nothing but Python 3.11 assumed on the machine.
+
+    python3 tasks.py setup   # create .venv, install the pinned dependencies, build tables, render reports
+    python3 tasks.py test    # the same environment (created if missing), then the whole test suite
+
+Both are idempotent: a second run reuses the environment when pyproject.toml and the lock are unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+LOCK = ROOT / "requirements-lock.txt"
+STAMP = VENV / ".policycmp-installed"
+
+
+def run(*command: str | Path, **kwargs) -> None:
+    print("+", " ".join(str(c) for c in command), flush=True)
+    subprocess.run([str(c) for c in command], check=True, cwd=ROOT, **kwargs)
+
+
+def ensure_environment() -> None:
+    if sys.version_info[:2] < (3, 11):
+        sys.exit(f"tasks.py: Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        run(sys.executable, "-m", "venv", VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    # The lock pins every package, so reports render the same everywhere (see README).
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-c", LOCK, "-e", ".[notebooks,dev]")
+    STAMP.write_text(wanted)
+
+
+def ensure_chromium() -> None:
+    """The browser test drives Debian's Chromium; install it when missing (CI runs as root)."""
+    if shutil.which("chromium"):
+        return
+    if os.geteuid() != 0:
+        sys.exit("tasks.py: the browser tests need Chromium: run `sudo apt-get install -y chromium`, then retry")
+    run("apt-get", "update", "-qq")
+    run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium",
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+
+
+def setup() -> None:
+    ensure_environment()
+    run(BIN / "policycmp", "build")
+    if (ROOT / "policycmp" / "report.py").exists():
+        run(BIN / "policycmp", "report")
+
+
+def test(extra: list[str]) -> None:
+    ensure_environment()
+    ensure_chromium()
+    run(BIN / "python", "-m", "pytest", *extra)
+
+
+def main() -> None:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("setup", "test"):
+        sys.exit("usage: python3 tasks.py setup | test [pytest arguments]")
+    try:
+        setup() if sys.argv[1] == "setup" else test(sys.argv[2:])
+    except subprocess.CalledProcessError as exc:
+        sys.exit(exc.returncode or 1)
+
+
+if __name__ == "__main__":
+    main()
