@@ -128,8 +128,9 @@ def segment_policy(text: str, path: str | Path = "<text>") -> Segmentation:
     if not headings:
         raise PolicyInputError(path, "no policy section heading (一、… 二、…) found; is this a policy document?")
     first = min(headings)
-    body = paras[first:]
-    style = _clause_style([p for i, p in enumerate(paras) if i >= first and i not in headings], spec)
+    end = next((i for i in range(first + 1, len(paras)) if _is_back_matter(paras[i], spec)), len(paras))
+    body = paras[first:end]
+    style = _clause_style([p for i, p in enumerate(body, start=first) if i not in headings], spec)
     clause_rx = spec.clause_styles[style] if style else None
 
     pieces: list[Piece] = []
@@ -176,7 +177,7 @@ def segment_policy(text: str, path: str | Path = "<text>") -> Segmentation:
     if last_clause_index is not None:
         closing: Piece | None = None
         for para in body[last_clause_index + 1:]:
-            if _is_back_matter(para, spec) or not spec.closing_paragraph_end.search(para.text):
+            if not spec.closing_paragraph_end.search(para.text):
                 break
             closing = (Piece("closing", closing.start, para.end, closing.line) if closing
                        else Piece("closing", para.start, para.end, para.line))

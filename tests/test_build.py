@@ -1,0 +1,69 @@
+"""`policycmp build` end to end: the published tables, their stability, and loading from Python."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+import policycmp
+from policycmp.build import is_stale
+from policycmp.cli import main
+
+
+def digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build") / "processed"
+    assert main(["build", "--raw", "data/raw", "--out", str(out)]) == 0
+    return out
+
+
+def test_build_writes_the_contract_tables(built):
+    names = {p.name for p in built.iterdir()}
+    assert {"clauses.parquet", "quantities.parquet", "anomalies.parquet", "build_manifest.json"} <= names
+    clauses = pd.read_parquet(built / "clauses.parquet")
+    assert len(clauses[clauses.row_kind == "clause"]) == 58 + 63 + 56
+    manifest = json.loads((built / "build_manifest.json").read_text())
+    assert manifest["tables"]["clauses"] == len(clauses)
+
+
+def test_build_warns_about_zhenhai_numbering(tmp_path, capsys):
+    assert main(["build", "--raw", "data/raw", "--out", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "warning: zhenhai-2024-policy.txt:107: clause number 31 printed twice (lines 105 and 107)" in err
+    assert "warning: zhenhai-2024-policy.txt:113: clause number(s) 32 never printed" in err
+
+
+def test_rebuilding_the_same_input_gives_byte_identical_files(built, tmp_path):
+    again = tmp_path / "again"
+    assert main(["build", "--raw", "data/raw", "--out", str(again)]) == 0
+    assert digest(again) == digest(built)
+
+
+def test_build_from_a_moved_raw_folder_gives_the_same_tables(built, tmp_path):
+    moved = tmp_path / "elsewhere" / "raw"
+    shutil.copytree("data/raw", moved)
+    out = tmp_path / "out"
+    assert main(["build", "--raw", str(moved), "--out", str(out)]) == 0
+    parquet = lambda d: {k: v for k, v in digest(d).items() if k.endswith(".parquet")}  # noqa: E731
+    assert parquet(out) == parquet(built)
+
+
+def test_load_clauses_builds_when_missing_and_rebuilds_when_raw_changes(raw_copy, tmp_path):
+    out = tmp_path / "processed"
+    clauses = policycmp.load_clauses(raw_dir=raw_copy, out_dir=out)
+    assert (out / "clauses.parquet").is_file() and not is_stale(raw_copy, out)
+    assert clauses.clause_no.dtype == "Int64" and clauses.year.dtype == "int64"
+    assert str(clauses.text.dtype) == "string"
+    zhenhai = raw_copy / "zhenhai-2024-policy.txt"
+    zhenhai.write_bytes(zhenhai.read_bytes().replace("开展扩投资攻坚行动".encode(), "开展扩投资攻坚专项行动".encode()))
+    assert is_stale(raw_copy, out)
+    reloaded = policycmp.load_clauses(raw_dir=raw_copy, out_dir=out)
+    assert reloaded.loc[reloaded.clause_id == "zhenhai-2024-policy:c1", "title"].item() == "开展扩投资攻坚专项行动"
+    assert not is_stale(raw_copy, out)
