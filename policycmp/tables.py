@@ -23,7 +23,7 @@ def load_table(name: str, *, raw_dir: str | Path | None = None, out_dir: str | P
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such table (run `policycmp build`)")
     # Parquet keeps the dtypes the build gave each column (string, Int64, float64…).
-    return pd.read_parquet(path, dtype_backend=None)
+    return pd.read_parquet(path)
 
 
 def load_clauses(**kwargs) -> pd.DataFrame:

@@ -1,0 +1,123 @@
+"""budgets.parquet: what each document commits, and whether Linping's parts add up to its whole."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from policycmp.budgets import BUDGET_DTYPES, budget_checks, budget_table
+from policycmp.compare import comparison_tables
+from policycmp.quantities import quantities_table
+
+YI = 100_000_000  # 1 亿元
+LINPING_ALLOCATIONS = {  # clause 55, in the order written
+    "investment": 17.25, "innovation": 2.14, "manufacturing": 3.04, "services": 0.91,
+    "transport": 16.57, "demand_opening": 1.31, "rural": 2.02, "livelihood": 12.76,
+}
+
+
+@pytest.fixture(scope="module")
+def quantities(clauses):
+    return quantities_table(clauses)
+
+
+@pytest.fixture(scope="module")
+def budgets(clauses, quantities):
+    table, _ = budget_checks(budget_table(clauses, quantities))
+    return table
+
+
+def of(budgets: pd.DataFrame, district: str, role: str | None = None) -> pd.DataFrame:
+    mine = budgets[budgets["district"] == district]
+    return mine if role is None else mine[mine["role"] == role]
+
+
+def test_budget_columns_and_dtypes(budgets):
+    assert list(budgets.columns)[:9] == ["district", "year", "domain", "value", "unit", "bound", "scope", "clause_id",
+                                         "span"]
+    assert {c: str(t) for c, t in budgets.dtypes.items()} == {c: str(pd.Series(dtype=t).dtype)
+                                                             for c, t in BUDGET_DTYPES.items()}
+    assert set(budgets["unit"]) == {"CNY"}
+
+
+def test_zhenhai_commits_a_document_wide_total(budgets):
+    total = of(budgets, "zhenhai", "total")
+    assert len(total) == 1
+    row = total.iloc[0]
+    assert row["value"] == 3_727_000_000 and pd.isna(row["domain"]) and row["year"] == 2024
+    assert row["clause_id"] == "zhenhai-2024-policy:closing"
+    assert row["span"] == "上述8个领域政策区级财政2024年预算安排资金除交叉重叠部分外,支持总额为37.27亿元"
+    assert row["scope"] == "8 domains, district budget, net of overlaps"
+    # no per-domain breakdown to check against
+    assert pd.isna(row["parts_match"]) and of(budgets, "zhenhai", "allocation").empty
+
+
+def test_linping_allocations_map_to_their_domains(budgets):
+    allocations = of(budgets, "linping", "allocation")
+    assert dict(zip(allocations["domain"], allocations["value"])) == {
+        domain: pytest.approx(value * YI) for domain, value in LINPING_ALLOCATIONS.items()}
+    assert set(allocations["clause_id"]) == {"linping-2024-policy:c55"}
+    investment = allocations[allocations["domain"] == "investment"].iloc[0]
+    assert investment["policy_name"] == "扩大有效投资政策"
+    assert investment["span"] == "扩大有效投资政策安排17.25亿元"
+
+
+def test_linping_allocations_add_up_to_its_total(budgets):
+    total = of(budgets, "linping", "total").iloc[0]
+    assert total["value"] == 5_600_000_000 and pd.isna(total["domain"])
+    parts = of(budgets, "linping", "allocation")["value"].sum()
+    assert math.isclose(parts, 5_600_000_000, abs_tol=1)
+    assert math.isclose(sum(LINPING_ALLOCATIONS.values()), 56.00)
+    assert total["parts_match"] and math.isclose(total["parts_sum"], 5_600_000_000, abs_tol=1)
+
+
+def test_qujiang_states_domain_figures_and_no_total(budgets):
+    qujiang = of(budgets, "qujiang", "allocation")
+    figures = {row.clause_id: (row.domain, row.value, row.bound, row.includes_higher_level_funds)
+               for row in qujiang.itertuples()}
+    assert figures == {
+        "qujiang-2023-policy:c16": ("manufacturing", 85_000_000, "approx", False),
+        "qujiang-2023-policy:c40": ("rural", 740_000_000, "exact", True),
+        "qujiang-2023-policy:c51": ("livelihood", 1_529_000_000, "exact", True),
+    }
+    assert "大科创政策" in qujiang.set_index("clause_id").loc["qujiang-2023-policy:c16", "scope"]
+    assert "含上级补助资金" in qujiang.set_index("clause_id").loc["qujiang-2023-policy:c40", "scope"]
+    assert of(budgets, "qujiang", "total").empty
+    assert set(of(budgets, "qujiang")["year"]) == {2023}
+
+
+def test_money_sought_from_higher_levels_is_not_a_commitment(budgets):
+    # 争取中央预算内投资3亿元左右 (Zhenhai c2) and 争取中央预算内投资0.5亿元 (Qujiang c2)
+    assert not budgets["clause_id"].isin(["zhenhai-2024-policy:c2", "qujiang-2023-policy:c2"]).any()
+
+
+def test_budget_rows_point_at_their_source(budgets, clauses):
+    texts = dict(zip(clauses["clause_id"], clauses["text"]))
+    for row in budgets.itertuples():
+        assert texts[row.clause_id][row.span_start:row.span_end] == row.span
+        assert row.quantity_span in row.span
+
+
+def test_parts_that_do_not_add_up_are_a_warning(corpus, clauses, quantities):
+    # the same documents, with one of Linping's allocations misread by 0.01亿元
+    altered = quantities.copy()
+    at = (altered["clause_id"] == "linping-2024-policy:c55") & (altered["span"] == "17.25亿元")
+    assert at.sum() == 1
+    altered.loc[at, "value"] = 17.26 * YI
+    result = comparison_tables({"clauses": clauses, "quantities": altered}, corpus)
+    assert any("linping-2024-policy" in w and "do NOT add up" in w for w in result.warnings)
+    total = of(result.tables["budgets"], "linping", "total").iloc[0]
+    assert total["parts_match"] is False or not total["parts_match"]
+
+
+def test_consistent_documents_give_no_budget_warning(corpus, clauses, quantities):
+    result = comparison_tables({"clauses": clauses, "quantities": quantities}, corpus)
+    assert not [w for w in result.warnings if w.startswith("budgets:")]
+    assert any("linping-2024-policy" in n and "add up to the stated total 56.00亿元" in n for n in result.notes)
+
+
+def test_checks_report_each_document(budgets):
+    _, checks = budget_checks(budgets)
+    verdicts = {c.doc_id: c.matches for c in checks}
+    assert verdicts == {"linping-2024-policy": True, "qujiang-2023-policy": None, "zhenhai-2024-policy": None}

@@ -1,0 +1,210 @@
+"""comparisons.parquet and clause_tools.parquet: instruments and policy tools, checked on the documents."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from policycmp.compare import TABLES, comparison_tables
+from policycmp.instruments import COMPARISON_DTYPES, load_instruments
+from policycmp.policy_tools import CLAUSE_TOOL_DTYPES, load_policy_tools, tool_mix
+from policycmp.quantities import quantities_table
+
+CONTRACT_INSTRUMENTS = {"incubator_award", "makerspace_award", "hightech_enterprise_award", "rd_expense_subsidy",
+                        "export_credit_insurance_premium"}
+POLICY_DISTRICTS = {"zhenhai": 2024, "linping": 2024, "qujiang": 2023}
+
+
+@pytest.fixture(scope="module")
+def quantities(clauses):
+    return quantities_table(clauses)
+
+
+@pytest.fixture(scope="module")
+def result(corpus, clauses, quantities):
+    return comparison_tables({"clauses": clauses, "quantities": quantities}, corpus)
+
+
+@pytest.fixture(scope="module")
+def comparisons(result):
+    return result.tables["comparisons"]
+
+
+@pytest.fixture(scope="module")
+def clause_tools(result):
+    return result.tables["clause_tools"]
+
+
+def rows(table: pd.DataFrame, district: str, instrument: str) -> pd.DataFrame:
+    return table[(table["district"] == district) & (table["instrument"] == instrument)]
+
+
+def by_level(table: pd.DataFrame, district: str, instrument: str) -> dict[str | None, float]:
+    found = rows(table, district, instrument)
+    return {(None if pd.isna(level) else level): value for level, value in zip(found["level"], found["value"])}
+
+
+def test_the_build_gets_every_comparison_table(result):
+    assert set(result.tables) == set(TABLES)
+
+
+def test_comparisons_have_the_contract_columns_and_dtypes(comparisons):
+    assert list(comparisons.columns)[:11] == ["instrument", "level", "district", "year", "value", "value_high", "unit",
+                                              "bound", "stated", "clause_id", "span"]
+    assert {c: str(t) for c, t in comparisons.dtypes.items()} == {c: str(pd.Series(dtype=t).dtype)
+                                                                 for c, t in COMPARISON_DTYPES.items()}
+
+
+def test_incubator_awards_by_tier(comparisons):
+    assert by_level(comparisons, "zhenhai", "incubator_award") == {
+        "national": 1_500_000, "provincial": 1_000_000, "municipal": 500_000}
+    assert by_level(comparisons, "qujiang", "incubator_award") == {"national": 3_000_000, "provincial": 1_000_000}
+
+
+def test_linping_states_the_incubator_award_without_an_amount(comparisons):
+    linping = rows(comparisons, "linping", "incubator_award")
+    assert set(linping["level"]) == {"national", "provincial", "municipal"}
+    assert linping["stated"].all() and linping["value"].isna().all()
+    assert set(linping["clause_id"]) == {"linping-2024-policy:c10"}
+    assert set(linping["span"]) == {"对经国家、省、市认定的科技企业孵化器和众创空间给予相应奖励"}
+
+
+def test_makerspace_awards_by_tier(comparisons):
+    assert by_level(comparisons, "zhenhai", "makerspace_award") == {
+        "national": 500_000, "provincial": 300_000, "municipal": 150_000}
+    assert by_level(comparisons, "qujiang", "makerspace_award") == {"national": 500_000, "provincial": 200_000}
+    assert rows(comparisons, "linping", "makerspace_award")["value"].isna().all()
+
+
+def test_performance_awards_are_not_counted_as_recognition_awards(comparisons):
+    # 每年根据绩效考评结果给予每家科技企业孵化器最高50万元奖励 is another measure
+    zhenhai = rows(comparisons, "zhenhai", "incubator_performance_award")
+    assert list(zhenhai["value"]) == [500_000] and list(zhenhai["bound"]) == ["max"]
+    assert "最高50万元" not in set(rows(comparisons, "zhenhai", "incubator_award")["quantity_span"])
+
+
+def test_export_credit_insurance_premium_support(comparisons):
+    zhenhai = rows(comparisons, "zhenhai", "export_credit_insurance_premium")
+    assert list(zip(zhenhai["value"], zhenhai["unit"], zhenhai["bound"])) == [(50.0, "%", "max")]
+    linping = rows(comparisons, "linping", "export_credit_insurance_premium")
+    assert list(zip(linping["value"], linping["unit"], linping["bound"])) == [(80.0, "%", "min")]
+    qujiang = rows(comparisons, "qujiang", "export_credit_insurance_premium")
+    # one row per quantity: the share of the premium and the cap per firm
+    assert list(zip(qujiang["value"], qujiang["unit"], qujiang["bound"], qujiang["role"])) == [
+        (70.0, "%", "min", "share"), (5_000_000.0, "CNY", "max", "cap")]
+    assert set(qujiang["year"]) == {2023}
+
+
+def test_high_tech_enterprise_award(comparisons):
+    assert by_level(comparisons, "zhenhai", "hightech_enterprise_award") == {None: 100_000}
+    # the 5万元 for passing the preliminary review is the application award
+    assert by_level(comparisons, "zhenhai", "hightech_application_award") == {None: 50_000}
+    linping = rows(comparisons, "linping", "hightech_enterprise_award")
+    assert linping["stated"].all() and linping["value"].isna().all()
+
+
+def test_a_district_without_the_measure_has_an_explicit_absent_row(comparisons):
+    qujiang = rows(comparisons, "qujiang", "hightech_enterprise_award")
+    assert len(qujiang) == 1
+    row = qujiang.iloc[0]
+    assert not row["stated"] and pd.isna(row["clause_id"]) and pd.isna(row["span"]) and pd.isna(row["value"])
+    assert row["year"] == 2023
+
+
+def test_rd_expense_subsidies(comparisons):
+    assert by_level(comparisons, "zhenhai", "rd_expense_subsidy") == {None: 1_500_000}
+    qujiang = rows(comparisons, "qujiang", "rd_expense_subsidy")
+    assert list(zip(qujiang["value"], qujiang["role"])) == [(10.0, "share"), (20.0, "share"), (2_000_000.0, "cap")]
+    assert rows(comparisons, "linping", "rd_expense_subsidy")["value"].isna().all()
+
+
+def test_amounts_listed_with_fenbie_go_to_the_instrument_named_in_the_same_place(comparisons):
+    # 对认定为浙江省科技领军企业和浙江省科技小巨人企业的,分别给予50万元和20万元奖励
+    assert by_level(comparisons, "zhenhai", "tech_leader_enterprise_award") == {"provincial": 500_000}
+    assert by_level(comparisons, "zhenhai", "tech_little_giant_award") == {"provincial": 200_000}
+
+
+def test_rates_per_unit_keep_their_unit(comparisons):
+    elevator = rows(comparisons, "zhenhai", "elevator_retrofit_grant")
+    assert list(zip(elevator["value"], elevator["unit"])) == [(200_000.0, "CNY/台")]
+    grain = rows(comparisons, "qujiang", "grain_subsidy_per_mu")
+    assert (270.0, "CNY/mu", "min") in set(zip(grain["value"], grain["unit"], grain["bound"]))
+
+
+def test_every_policy_district_has_every_instrument_stated_or_absent(comparisons):
+    keys = set(load_instruments().keys())
+    assert CONTRACT_INSTRUMENTS <= keys
+    for district in POLICY_DISTRICTS:
+        mine = comparisons[comparisons["district"] == district]
+        assert set(mine["instrument"]) == keys
+        for instrument, group in mine.groupby("instrument"):
+            # either stated rows or exactly one absent row, never both
+            assert group["stated"].all() or (len(group) == 1 and not group["stated"].iloc[0]), (district, instrument)
+
+
+def test_every_row_shows_the_year_its_document_applies_to(comparisons):
+    assert dict(comparisons.groupby("district")["year"].unique().map(list)) == {
+        d: [y] for d, y in POLICY_DISTRICTS.items()}
+
+
+def test_stated_rows_point_at_their_source(comparisons, clauses):
+    texts = dict(zip(clauses["clause_id"], clauses["text"]))
+    stated = comparisons[comparisons["stated"]]
+    assert stated["clause_id"].notna().all() and stated["span"].notna().all()
+    for row in stated.itertuples():
+        text = texts[row.clause_id]
+        assert text[row.span_start:row.span_end] == row.span
+        if not pd.isna(row.quantity_span):
+            assert row.quantity_span in row.span
+
+
+def test_rows_are_in_a_stable_order(comparisons):
+    order = comparisons[["district", "instrument"]].apply(tuple, axis=1).tolist()
+    assert order == sorted(order)
+
+
+# --- policy tools -------------------------------------------------------------------------------
+
+def test_clause_tools_columns_and_dtypes(clause_tools):
+    assert {c: str(t) for c, t in clause_tools.dtypes.items()} == {c: str(pd.Series(dtype=t).dtype)
+                                                                  for c, t in CLAUSE_TOOL_DTYPES.items()}
+
+
+def tools_of(clause_tools: pd.DataFrame, clause_id: str) -> set[tuple[str, str]]:
+    mine = clause_tools[clause_tools["clause_id"] == clause_id]
+    return set(zip(mine["tool_type"], mine["sub_tool"]))
+
+
+def test_a_clause_can_use_several_tools(clause_tools):
+    # 打好外贸“稳拓调”组合拳: grants for export credit insurance and exports, and trade fairs abroad
+    assert {("supply", "funding"), ("demand", "trade"), ("demand", "overseas"), ("environment", "finance")} \
+        <= tools_of(clause_tools, "zhenhai-2024-policy:c39")
+    assert ("environment", "tax") in tools_of(clause_tools, "zhenhai-2024-policy:c16")
+    assert ("demand", "procurement") in tools_of(clause_tools, "linping-2024-policy:c12")
+
+
+def test_cues_and_spans_come_from_the_clause(clause_tools, clauses):
+    texts = dict(zip(clauses["clause_id"], clauses["text"]))
+    for row in clause_tools.itertuples():
+        text = texts[row.clause_id]
+        assert all(word in text for word in row.cue.split("、")), row
+        assert text[row.span_start:row.span_end] == row.span
+
+
+def test_qujiang_responsible_units_are_not_read_as_measures(clause_tools):
+    # c17 names 区财政局 only in its (责任单位:…) list; it grants no money
+    assert ("supply", "funding") not in tools_of(clause_tools, "qujiang-2023-policy:c17")
+    assert ("environment", "finance") in tools_of(clause_tools, "qujiang-2023-policy:c17")
+
+
+def test_sub_tools_belong_to_their_framework_type(clause_tools):
+    expected = {t.sub_tool: t.tool_type for t in load_policy_tools().tools}
+    assert all(expected[s] == t for s, t in zip(clause_tools["sub_tool"], clause_tools["tool_type"]))
+    assert set(expected.values()) == {"supply", "environment", "demand"}
+
+
+def test_tool_mix_shares_are_per_district_and_domain(clause_tools, clauses):
+    mix = tool_mix(clause_tools, clauses)
+    assert ((mix["share"] > 0) & (mix["share"] <= 1)).all()
+    innovation = mix[(mix["district"] == "zhenhai") & (mix["domain"] == "innovation")]
+    # every one of Zhenhai's nine innovation clauses grants or builds something
+    assert innovation.set_index("tool_type").loc["supply", "with_tool"] == 9

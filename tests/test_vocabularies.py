@@ -1,0 +1,197 @@
+"""The comparison vocabularies: they load, and a bad one stops the build with a one-line error."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+import policycmp.budgets
+import policycmp.instruments
+from policycmp.budgets import load_budget_vocabulary
+from policycmp.cli import main
+from policycmp.errors import PolicyInputError
+from policycmp.instruments import load_instruments
+from policycmp.policy_tools import load_policy_tools
+from policycmp.targets import load_indicators
+from policycmp.vocab import DATA_DIR
+
+LOADERS = {
+    "instruments.yaml": load_instruments,
+    "indicators.yaml": load_indicators,
+    "policy_tools.yaml": load_policy_tools,
+    "budgets.yaml": load_budget_vocabulary,
+}
+
+
+def packaged(name: str) -> dict:
+    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def written(tmp_path: Path, name: str, data: dict) -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def error_of(loader, path: Path) -> str:
+    with pytest.raises(PolicyInputError) as caught:
+        loader(path)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(str(path)), message
+    return message
+
+
+@pytest.mark.parametrize("name", sorted(LOADERS))
+def test_packaged_vocabularies_load(name):
+    assert LOADERS[name]() is LOADERS[name](DATA_DIR / name)  # cached by file
+
+
+def test_packaged_vocabularies_cover_the_measures_that_recur():
+    keys = set(load_instruments().keys())
+    assert {"incubator_award", "makerspace_award", "hightech_enterprise_award", "rd_expense_subsidy",
+            "key_technology_project_subsidy", "technology_transfer_support", "high_level_talent_support",
+            "export_credit_insurance_premium", "export_growth_award", "software_enterprise_award",
+            "culture_enterprise_award", "grain_subsidy_per_mu", "agri_tech_cooperation",
+            "elevator_retrofit_grant"} <= keys
+    indicators = {i.key for i in load_indicators().indicators}
+    assert {"gdp_growth", "export_growth", "new_urban_jobs", "high_standard_farmland"} <= indicators
+    tools = load_policy_tools().tools
+    assert {(t.tool_type, t.sub_tool) for t in tools} >= {
+        ("supply", "talent"), ("supply", "funding"), ("supply", "technology"), ("supply", "infrastructure"),
+        ("supply", "public_services"), ("environment", "goals_planning"), ("environment", "finance"),
+        ("environment", "tax"), ("environment", "regulation"), ("environment", "strategic_measures"),
+        ("demand", "procurement"), ("demand", "outsourcing"), ("demand", "trade"), ("demand", "overseas")}
+
+
+# --- instruments.yaml ---------------------------------------------------------------------------
+
+def test_instrument_with_an_unknown_domain(tmp_path):
+    data = packaged("instruments.yaml")
+    data["instruments"][0]["domain"] = "space"
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert "entry 'incubator_award': unknown domain 'space'" in message
+
+
+def test_instrument_restricted_to_an_unknown_domain(tmp_path):
+    data = packaged("instruments.yaml")
+    data["instruments"][0]["domains"] = ["innovation", "moon"]
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert "entry 'incubator_award': unknown domain 'moon'" in message
+
+
+def test_instrument_with_an_unknown_level(tmp_path):
+    data = packaged("instruments.yaml")
+    data["instruments"][1]["levels"] = ["national", "county"]
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert "entry 'makerspace_award': unknown level 'county'" in message
+
+
+def test_level_words_for_an_unknown_level(tmp_path):
+    data = packaged("instruments.yaml")
+    data["level_words"]["county"] = ["县级"]
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert "entry 'level_words.county': unknown level 'county'" in message
+
+
+def test_duplicate_instrument_key(tmp_path):
+    data = packaged("instruments.yaml")
+    data["instruments"].append(dict(data["instruments"][0]))
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert "entry 'incubator_award': duplicate key" in message
+
+
+def test_instrument_pattern_that_does_not_compile(tmp_path):
+    data = packaged("instruments.yaml")
+    data["instruments"][0]["exclude"] = ["绩效", "(优秀"]
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert "entry 'incubator_award': pattern '(优秀' does not compile" in message
+
+
+# --- indicators.yaml ----------------------------------------------------------------------------
+
+def test_indicator_with_an_unknown_domain(tmp_path):
+    data = packaged("indicators.yaml")
+    data["indicators"][0]["domain"] = "economy"
+    message = error_of(load_indicators, written(tmp_path, "indicators.yaml", data))
+    assert "entry 'gdp_growth': unknown domain 'economy'" in message
+
+
+def test_duplicate_indicator_key(tmp_path):
+    data = packaged("indicators.yaml")
+    data["indicators"].append(dict(data["indicators"][3], zh="重复"))
+    key = data["indicators"][3]["key"]
+    message = error_of(load_indicators, written(tmp_path, "indicators.yaml", data))
+    assert f"entry '{key}': duplicate key" in message
+
+
+def test_indicator_pattern_that_does_not_compile(tmp_path):
+    data = packaged("indicators.yaml")
+    entry = next(i for i in data["indicators"] if i["key"] == "fixed_asset_investment")
+    entry["patterns"] = ["固定资产投资", {"pattern": "有效投资[", "variant": "effective_investment"}]
+    message = error_of(load_indicators, written(tmp_path, "indicators.yaml", data))
+    assert "entry 'fixed_asset_investment': pattern '有效投资[' does not compile" in message
+
+
+# --- policy_tools.yaml --------------------------------------------------------------------------
+
+def test_policy_tool_with_an_unknown_type(tmp_path):
+    data = packaged("policy_tools.yaml")
+    data["tools"][0]["tool_type"] = "pull"
+    message = error_of(load_policy_tools, written(tmp_path, "policy_tools.yaml", data))
+    assert "entry 'talent': unknown tool_type 'pull'" in message
+
+
+def test_duplicate_sub_tool(tmp_path):
+    data = packaged("policy_tools.yaml")
+    data["tools"].append(dict(data["tools"][1]))
+    message = error_of(load_policy_tools, written(tmp_path, "policy_tools.yaml", data))
+    assert "entry 'funding': duplicate sub_tool" in message
+
+
+def test_policy_tool_cue_that_does_not_compile(tmp_path):
+    data = packaged("policy_tools.yaml")
+    data["tools"][2]["cues"].append("研发)")
+    message = error_of(load_policy_tools, written(tmp_path, "policy_tools.yaml", data))
+    assert "entry 'technology': pattern '研发)' does not compile" in message
+
+
+# --- budgets.yaml -------------------------------------------------------------------------------
+
+def test_budget_cue_that_does_not_compile(tmp_path):
+    data = packaged("budgets.yaml")
+    data["exclude"].append("争取(")
+    message = error_of(load_budget_vocabulary, written(tmp_path, "budgets.yaml", data))
+    assert "entry 'exclude': pattern '争取(' does not compile" in message
+
+
+# --- the build ----------------------------------------------------------------------------------
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("module, name, damage, expected", [
+    (policycmp.instruments, "instruments.yaml",
+     lambda d: d["instruments"][0].update(levels=["county"]), "entry 'incubator_award': unknown level 'county'"),
+    (policycmp.budgets, "budgets.yaml",
+     lambda d: d["cues"].append("预算["), "entry 'cues': pattern '预算[' does not compile"),
+])
+def test_a_bad_vocabulary_stops_the_build_and_writes_nothing(tmp_path, monkeypatch, capsys, module, name, damage,
+                                                             expected):
+    out = tmp_path / "processed"
+    assert main(["build", "--raw", "data/raw", "--out", str(out)]) == 0
+    before = digest(out)
+    data = packaged(name)
+    damage(data)
+    bad = written(tmp_path, name, data)
+    monkeypatch.setattr(module, "DEFAULT_PATH", bad)
+    capsys.readouterr()
+    assert main(["build", "--raw", "data/raw", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and str(bad) in err and expected in err
+    assert digest(out) == before
+    assert not [p for p in out.parent.iterdir() if "staging" in p.name]
+    shutil.rmtree(out)
