@@ -295,16 +295,18 @@ def _cue_patterns(uspec: dict, cspec: dict) -> dict[str, re.Pattern[str]]:
 def fold(text: str) -> str:
     """Full-width → ASCII one character at a time, so offsets into the result index ``text`` too.
 
-    A character whose NFKC form is longer than one character (㎡, ½) is kept as it is: rewriting it
-    would shift every later offset.
+    Only width variants (１２％, ：, ～) and odd spaces are folded. Other compatibility characters
+    keep their meaning as written: ㎡ would lengthen the text, ① is an enumeration mark, not a 1.
     """
     out = []
     for ch in text:
         if ch.isascii():
             out.append(ch)
             continue
+        decomposition = unicodedata.decomposition(ch)
         folded = unicodedata.normalize("NFKC", ch)
-        out.append(folded if len(folded) == 1 else ch)
+        width = decomposition.startswith(("<wide>", "<narrow>", "<noBreak>")) or ch == "\u3000"
+        out.append(folded if width and len(folded) == 1 else ch)
     return "".join(out)
 
 
@@ -553,10 +555,10 @@ def merge_ranges(cands: list[Candidate], norm: str, g: Grammar) -> list[Candidat
             if g.range_sep.match(norm[a.end:b.start]) and b.normalised and (
                     (a.normalised and a.unit == b.unit) or a.bare or a.magnitude_only):
                 low = a.value
-                if a.bare and b.multiplier != 1:
-                    low = a.value * b.multiplier  # 10-20万元: the magnitude is written once
+                if a.bare:
+                    low = low * b.multiplier  # 10-20万元: the magnitude is written once
                 if a.bare or a.magnitude_only:
-                    low = low * (g.units[b.unit].factor if b.unit in g.units else 1)
+                    low = low * _unit_factor(norm, b, g)  # 10-20公顷: and so is the unit
                 out.append(Candidate(a.start, b.end, low, b.unit, b.cls, value_high=b.value,
                                      multiplier=b.multiplier))
                 i += 2
@@ -577,22 +579,19 @@ def share_units(cands: list[Candidate], norm: str, g: Grammar) -> None:
                 lo, hi = sorted((c, cands[j]), key=lambda x: x.start)
                 if g.conjunction.match(norm[lo.end:hi.start]):
                     other = cands[j]
-                    scale = c.multiplier if c.magnitude_only else Decimal(1)
-                    base = c.value / scale if c.magnitude_only else c.value
-                    factor = g.units[_unit_word(norm, other, g)].factor if _unit_word(norm, other, g) else Decimal(1)
-                    c.value = base * scale * factor
+                    c.value = c.value * _unit_factor(norm, other, g)  # the magnitude is already in
                     c.unit, c.cls, c.normalised = other.unit, other.cls, True
                     c.magnitude_only = c.bare = False
                     break
 
 
-def _unit_word(norm: str, cand: Candidate, g: Grammar) -> str | None:
-    """The unit word that ends a candidate's text (元 in 15万元), to reuse its factor."""
+def _unit_factor(norm: str, cand: Candidate, g: Grammar) -> Decimal:
+    """The factor of the unit word that ends a candidate's text (公顷 → 15), to reuse it."""
     text = norm[cand.start:cand.end]
     for word in sorted(g.units, key=len, reverse=True):
         if text.endswith(word) and g.units[word].unit == cand.unit:
-            return word
-    return None
+            return g.units[word].factor
+    return Decimal(1)
 
 
 def implied_units(cands: list[Candidate], norm: str, g: Grammar) -> None:

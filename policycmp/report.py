@@ -102,6 +102,24 @@ def _versions() -> dict[str, str]:
     return out
 
 
+def lock_mismatches() -> list[str]:
+    """Rendering packages whose installed version is not the one requirements-lock.txt pins.
+
+    The committed reports are byte-compared in CI, so they must be rendered with the pinned versions
+    (``python3 tasks.py setup`` installs them)."""
+    lock = paths.package_dir().parent / "requirements-lock.txt"
+    if not lock.is_file():
+        return []
+    pinned = {}
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        name, sep, version = line.strip().partition("==")
+        if sep:
+            pinned[name.strip().lower().replace("_", "-")] = version.strip()
+    installed = _versions()
+    return [f"{name} {installed[name]} (lock: {pinned[name]})" for name in RENDER_PACKAGES
+            if name in pinned and installed.get(name) not in ("-", pinned[name])]
+
+
 def inputs_digest() -> str:
     """Hash of what every page depends on: processed tables, registry, package code, versions."""
     digest = hashlib.sha256()
@@ -194,15 +212,21 @@ def normalise(nb: Any) -> Any:
     return nb
 
 
+_EXPORTER = None
+
+
 def render_html(nb: Any, *, job: dict[str, Any], title: str) -> str:
     """The executed notebook as one standalone HTML page (code hidden, no network, deterministic)."""
     from nbconvert import HTMLExporter
 
     from .html import page_head_assets
 
-    exporter = HTMLExporter(template_name="policycmp",
-                            extra_template_basedirs=[str(paths.package_dir() / "templates")],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    global _EXPORTER
+    if _EXPORTER is None:  # one per worker process: the template compiles once
+        _EXPORTER = HTMLExporter(template_name="policycmp",
+                                 extra_template_basedirs=[str(paths.package_dir() / "templates")],
+                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = _EXPORTER
     shown = ", ".join(f"{k}={v}" for k, v in job["parameters"].items())
     resources = {"policycmp": {
         "title": title,
@@ -258,6 +282,10 @@ def report(force: bool = False, out_dir: str | Path | None = None, *, jobs: int 
     if is_stale():
         echo("policycmp report: the raw data or the code changed since the last build; building the tables first")
         build(echo=lambda *a, **k: None)
+    mismatched = lock_mismatches()
+    if mismatched:
+        echo("policycmp report: warning: not the pinned versions, so the pages may differ from the committed ones: "
+             + ", ".join(mismatched) + " (run `python3 tasks.py setup`)", file=sys.stderr)
     nb_dir = notebooks_dir()
     all_jobs = plan(nb_dir)
     selected = [j for j in all_jobs if only is None or any(j.name.startswith(prefix) for prefix in only)]

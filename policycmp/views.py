@@ -275,22 +275,33 @@ STYLE: dict[str, Any] = {}
 
 
 def setup_figures() -> None:
-    """The fixed figure style (also applied around every figure, so a user's settings don't leak in)."""
-    import matplotlib
-    import seaborn as sns
+    """The fixed figure style (also applied around every figure, so a user's settings don't leak in).
 
-    style = dict(sns.axes_style("whitegrid"))
-    style.update(sns.plotting_context("notebook", font_scale=0.9))
+    Seaborn's whitegrid/notebook look, from the style sheets matplotlib ships (importing seaborn would
+    cost every kernel a second for two dictionaries). DejaVu Sans, bundled with matplotlib, comes first
+    so text is measured the same on every machine; the SVG names fallbacks for the reader's browser.
+    """
+    import matplotlib
+    import matplotlib.style
+
+    style: dict[str, Any] = {}
+    style.update(matplotlib.style.library["seaborn-v0_8-whitegrid"])
+    style.update(matplotlib.style.library["seaborn-v0_8-notebook"])
     style.update({
         "svg.hashsalt": "policycmp",
         "svg.fonttype": "none",
         "font.family": "sans-serif",
         "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+        "font.size": 9.0,
+        "axes.labelsize": 9.0,
+        "axes.titlesize": 10.5,
+        "axes.titleweight": "bold",
+        "xtick.labelsize": 8.5,
+        "ytick.labelsize": 8.5,
+        "legend.fontsize": 8.5,
+        "legend.frameon": False,
         "figure.dpi": 100,
         "savefig.dpi": 100,
-        "axes.titleweight": "bold",
-        "axes.titlesize": 11,
-        "legend.frameon": False,
         "path.simplify": True,
     })
     STYLE.clear()
@@ -459,7 +470,7 @@ def clauses_by_domain(report: Report) -> Part:
                 bars = ax.barh(ys, values, height=height, color=district_colour(district), label=district_name(district))
                 _bar_label(ax, bars, [str(v) if v else "" for v in values])
             ax.set_yticks(range(len(domains)), [domain_name(d) for d in domains])
-            ax.invert_yaxis()
+            ax.set_ylim(len(domains) - 0.5, -0.5)  # first domain on top (the axes share y: no invert twice)
             ax.set_title(title)
             ax.set_xlabel("count")
         axes[0][0].legend(loc="lower right", fontsize=8)
@@ -484,7 +495,10 @@ def clauses_by_domain(report: Report) -> Part:
 
     parts: list[Part] = [fig_part, table(count_c, "Numbered clauses by domain and district")]
     if quantities is not None:
-        parts.append(table(count_q, "Quantities by domain and district (preambles and closing rows included)"))
+        closing = int(quantities["domain"].isna().sum())
+        parts.append(table(count_q, "Quantities by domain and district (section preambles included)"))
+        if closing:
+            parts.append(Paragraph(f"{closing} further quantities are in closing text that belongs to no domain."))
         kinds = quantities.groupby(["kind", "district"]).size()
         rows = []
         for kind in [k for k in KIND_NAMES if k in set(quantities["kind"])] + sorted(
@@ -1375,7 +1389,11 @@ def domain_quantities(report: Report) -> Part:
 
 @section
 def similar_pairs(report: Report) -> Part:
-    """The most similar cross-district pairs of clauses of this domain (``policycmp.similar``)."""
+    """The most similar cross-district pairs of clauses of this domain (``policycmp.similar``).
+
+    Both clauses of a pair are in the domain; for a domain only one district has (the
+    element-guarantee lists), the partner may be in any domain of another district.
+    """
     dom = report["domain"]
     try:
         from .lookup import similar
@@ -1383,28 +1401,34 @@ def similar_pairs(report: Report) -> Part:
         return Notice("policycmp.similar is not available yet (policycmp/lookup.py); the pairs appear once it is.")
     clauses = load("clauses")
     here = clauses[(clauses["domain"] == dom) & (clauses["row_kind"] == "clause")]
-    if here["district"].nunique() < 2:
-        return block(Paragraph(f"Only one district has a {domain_name(dom)} section: there is no cross-district pair "
-                               "within the domain."))
+    if here.empty:
+        return block(Paragraph(f"No district has a {domain_name(dom)} section."))
+    same_domain = here["district"].nunique() >= 2
     best: dict[tuple[str, str], float] = {}
     for clause_id in here["clause_id"].astype(str):
         found = similar(clause_id, 3, tables=clauses)
         for r in found.itertuples():
-            if _str(r.domain) != dom:
+            if same_domain and _str(r.domain) != dom:
                 continue
-            pair = tuple(sorted((clause_id, str(r.clause_id))))
+            pair = tuple(sorted((clause_id, str(r.clause_id)))) if same_domain else (clause_id, str(r.clause_id))
             best[pair] = max(best.get(pair, 0.0), float(r.score))
     ranked = sorted(best.items(), key=lambda item: (-round(item[1], 6), item[0]))[: report["similar_pairs"]]
     info = clauses.set_index("clause_id")
     rows = []
     for (a, b), score in ranked:
-        rows.append({"Score": round(score, 3), "Clause A": a, "District A": district_name(info.at[a, "district"]),
-                     "Title A": _str(info.at[a, "title"]), "Clause B": b,
-                     "District B": district_name(info.at[b, "district"]), "Title B": _str(info.at[b, "title"]),
-                     "Text A": _str(info.at[a, "text"]), "Text B": _str(info.at[b, "text"])})
+        row = {"Score": round(score, 3), "Clause A": a, "District A": district_name(info.at[a, "district"]),
+               "Title A": _str(info.at[a, "title"]), "Clause B": b,
+               "District B": district_name(info.at[b, "district"]), "Title B": _str(info.at[b, "title"])}
+        if not same_domain:
+            row["Domain B"] = domain_name(info.at[b, "domain"])
+        row.update({"Text A": _str(info.at[a, "text"]), "Text B": _str(info.at[b, "text"])})
+        rows.append(row)
+    note = "Score: TF-IDF character n-gram cosine similarity (policycmp.similar, with its same-domain boost); higher is closer."
+    if not same_domain:
+        note = (f"Only {district_name(here['district'].iloc[0])} has a {domain_name(dom)} section, so each of its "
+                "clauses is paired with the closest clauses of the other districts, whatever their domain. " + note)
     return block(Table(pd.DataFrame(rows), caption=f"{domain_name(dom)}: the most similar cross-district pairs",
-                       long=["Text A", "Text B"],
-                       note="Score: TF-IDF character n-gram cosine similarity (policycmp.similar), higher is closer."))
+                       long=["Text A", "Text B"], note=note))
 
 
 # === 07 district profile =========================================================================

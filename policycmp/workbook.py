@@ -57,7 +57,7 @@ def display_width(text: str) -> int:
 def column_width(header: str, values: list[object]) -> float:
     lengths = sorted(display_width(str(v)) for v in values if v is not None)
     # The 90th percentile, so one very long clause text does not make the column a screen wide.
-    typical = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+    typical = lengths[math.ceil(0.9 * (len(lengths) - 1))] if lengths else 0
     return float(min(MAX_WIDTH, max(MIN_WIDTH, display_width(header) + 2, typical + 2)))
 
 

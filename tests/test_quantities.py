@@ -10,8 +10,6 @@ Because every row is labelled, every prediction in those rows counts for precisi
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,53 +39,11 @@ def clauses(tmp_path_factory) -> pd.DataFrame:
 
 
 def load_policy_clauses(out_dir: Path | None = None) -> pd.DataFrame:
-    """The clause table of the three policies, as the build makes it."""
-    try:
-        from policycmp import load_clauses
-    except ImportError:  # FALLBACK (remove once policycmp.load_clauses is in main)
-        return _fallback_clauses()
+    """The clause table of the three policies, as the build makes it (built into ``out_dir``)."""
+    from policycmp import load_clauses
+
     frame = load_clauses(out_dir=out_dir) if out_dir is not None else load_clauses()
     return frame[frame["doc_id"].isin(POLICY_DOCS)].reset_index(drop=True)
-
-
-def _fallback_clauses() -> pd.DataFrame:  # FALLBACK: a minimal cutter, same ids as the segmenter
-    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
-    years = {"zhenhai-2024-policy": 2024, "linping-2024-policy": 2024, "qujiang-2023-policy": 2023}
-    rows = []
-    for doc in POLICY_DOCS:
-        lines = [l.strip() for l in unicodedata.normalize("NFKC", (raw / f"{doc}.txt").read_text("utf-8")).split("\n")]
-        lines = [l for l in lines if l]
-        first = next(i for i, l in enumerate(lines) if l.startswith("一、"))
-        last = max(i for i, l in enumerate(lines) if re.match(r"^\d{1,3}[、.](?!\d)", l))
-        section, seen, cur = 0, {}, None
-        pieces = []
-        for i, line in enumerate(lines[first:], start=first):
-            if re.match(r"^[一二三四五六七八九十]+、", line) and not re.search(r"[。!?;]$", line):
-                section, cur = section + 1, None
-                continue
-            number = re.match(r"^(\d{1,3})[、.](?!\d)", line)
-            if number and i <= last:
-                n = number.group(1)
-                seen[n] = seen.get(n, 0) + 1
-                cur = [f"c{n}" + ("" if seen[n] == 1 else chr(ord("a") + seen[n] - 1)), line]
-                pieces.append(cur)
-            elif i > last:
-                if re.match(r"^(征集结果公示|我们登载此文|截至.*征集到)", line) or not re.search(r"[。!?;]$", line):
-                    break
-                if cur is None or cur[0] != "closing":
-                    cur = ["closing", line]
-                    pieces.append(cur)
-                else:
-                    cur[1] += "\n\n" + line
-            elif cur is None:
-                cur = [f"p{section}", line]
-                pieces.append(cur)
-            else:
-                cur[1] += "\n\n" + line
-        for ref, text in pieces:
-            rows.append({"clause_id": f"{doc}:{ref}", "doc_id": doc, "district": doc.split("-")[0],
-                         "domain": None, "year": years[doc], "text": text})
-    return pd.DataFrame(rows)
 
 
 @dataclass(frozen=True)
@@ -618,3 +574,22 @@ def test_any_text_gives_consistent_mentions(text):
         assert m.bound in ("max", "min", "approx", "exact")
     for a, b in zip(mentions, mentions[1:]):
         assert a.end <= b.start
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("补贴标准为每亩300元", [("300元", 300, "CNY/mu", "exact")]),
+    ("新增200余家企业", [("200余家", 200, "count", "min")]),
+    ("提高2个百分点", [("2个百分点", 2, "%", "exact")]),
+    ("上午9:30召开推进会", []),
+    ("投资1,500万元", [("1,500万元", 15_000_000, "CNY", "exact")]),
+    ("位居2023先进制造业百强城市第四", []),
+    ("新增绿地258公顷", [("258公顷", 3_870, "mu", "exact")]),
+])
+def test_other_written_forms(text, expected):
+    got = [(m.span, m.value, m.unit, m.bound) for m in extract_mentions(text)]
+    assert got == expected
+
+
+def test_ratio_without_matching_cue_is_kept_unnormalised():
+    m = one("分配比例为3:7", "3:7")
+    assert m.unit == "3:7" and math.isnan(m.value) and m.kind == "other"
