@@ -49,11 +49,20 @@ def district_keys() -> list[str]:
 
 
 def district_name(key: object) -> str:
-    """Pinyin label: ``zhenhai`` → ``Zhenhai``; a city key gets ``(city)``."""
+    """Pinyin label with the year its measures apply to: ``qujiang`` → ``Qujiang 2023``.
+
+    Districts' policies apply to different years (Qujiang's to 2023, the others' to 2024); putting the
+    year in every label means no figure or table column can hide the difference. A city key gets
+    ``(city)``.
+    """
     if is_missing(key):
         return ""
     key = str(key)
     label = key.replace("_", " ").title()
+    years = sorted({doc.year for doc in params_mod.documents()
+                    if doc.district == key and doc.kind in ("policy", "city_work_report")})
+    if years:
+        label = f"{label} {'/'.join(str(y) for y in years)}"
     return f"{label} (city)" if key in params_mod.cities() else label
 
 
