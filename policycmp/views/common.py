@@ -40,12 +40,12 @@ def district_keys() -> list[str]:
     return params_mod.districts()
 
 
-def district_name(key: object) -> str:
+def district_name(key: object, *, with_year: bool = True) -> str:
     """Pinyin label with the year its measures apply to: ``qujiang`` → ``Qujiang 2023``.
 
     Districts' policies apply to different years (Qujiang's to 2023, the others' to 2024); putting the
     year in every label means no figure or table column can hide the difference. A city key gets
-    ``(city)``.
+    ``(city)``. ``with_year=False`` is for text that names the year itself.
     """
     if is_missing(key):
         return ""
@@ -53,7 +53,7 @@ def district_name(key: object) -> str:
     label = key.replace("_", " ").title()
     years = sorted({doc.year for doc in params_mod.documents()
                     if doc.district == key and doc.kind in ("policy", "city_work_report")})
-    if years:
+    if years and with_year:
         label = f"{label} {'/'.join(str(y) for y in years)}"
     return f"{label} (city)" if key in params_mod.cities() else label
 

@@ -49,7 +49,7 @@ def profile_facts(report: Report) -> Part:
     here = clauses[clauses["district"] == district]
     items: list[tuple[str, object]] = [
         ("Document", f"{policy.title} ({policy.id})"), ("Status", policy.status), ("Issued", policy.issued),
-        ("Measures apply to", str(policy.year)), ("City", district_name(policy.city)),
+        ("Measures apply to", str(policy.year)), ("City", district_name(policy.city, with_year=False)),
         ("Sections", str(here["section_no"].nunique())),
         ("Numbered clauses", str(int((here["row_kind"] == "clause").sum()))),
         ("Other documents", ", ".join(f"{d.title} ({d.kind.replace('_', ' ')})" for d in docs if d.kind != "policy")

@@ -23,7 +23,7 @@ def _domain_summary(p: dict[str, Any]) -> tuple[str, str]:
     districts = [d for d in district_keys() if d in set(here["district"])]
     quantities = maybe("quantities")
     parts = [f"{len(numbered)} clauses across {len(districts)} district{'s' if len(districts) != 1 else ''} "
-             "(" + ", ".join(f"{district_name(d)} {int((numbered['district'] == d).sum())}" for d in districts) + ")"]
+             "(" + ", ".join(f"{district_name(d)}: {int((numbered['district'] == d).sum())}" for d in districts) + ")"]
     if quantities is not None:
         parts.append(f"{int((quantities['domain'] == dom).sum())} quantities")
     missing = [district_name(d) for d in district_keys() if d not in districts]

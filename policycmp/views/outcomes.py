@@ -21,8 +21,8 @@ def _outcomes(p: dict[str, Any]) -> pd.DataFrame:
 
 
 def _follow_summary(p: dict[str, Any]) -> tuple[str, str]:
-    title = f"Target follow-through: {district_name(p['district'])} {p['year']}"
-    who = f"{district_name(p['district'])} {p['year']}"
+    title = f"Target follow-through: {district_name(p['district'], with_year=False)} {p['year']}"
+    who = f"{district_name(p['district'], with_year=False)} {p['year']}"
     try:
         table = _outcomes(p)
     except TableMissing:
