@@ -67,3 +67,19 @@ def test_load_clauses_builds_when_missing_and_rebuilds_when_raw_changes(raw_copy
     reloaded = policycmp.load_clauses(raw_dir=raw_copy, out_dir=out)
     assert reloaded.loc[reloaded.clause_id == "zhenhai-2024-policy:c1", "title"].item() == "开展扩投资攻坚专项行动"
     assert not is_stale(raw_copy, out)
+
+
+def test_build_reports_quantities_it_could_not_normalise(raw_copy, tmp_path, capsys):
+    zhenhai = raw_copy / "zhenhai-2024-policy.txt"
+    text = zhenhai.read_text(encoding="utf-8")
+    zhenhai.write_text(text.replace("争取中央预算内投资3亿元左右", "争取中央预算内投资3亿元左右,引进外资50万英镑"),
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", "--raw", str(raw_copy), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "1 quantities could not be normalised" in captured.err
+    assert "(1 could not be normalised)" in captured.out
+    quantities = pd.read_parquet(out / "quantities.parquet")
+    kept = quantities[quantities.span.str.contains("英镑")]
+    assert list(kept.clause_id) == ["zhenhai-2024-policy:c2"]
+    assert (kept.value.item(), kept.unit.item(), kept.kind.item()) == (500_000, "英镑", "other")
