@@ -73,28 +73,23 @@ def _text(name: str, value: object, valid: list[str]) -> str:
     return value.strip().lower()
 
 
-def district(value: object, name: str = "district") -> str:
-    valid = districts()
+def _one_of(value: object, name: str, valid: list[str], noun: str) -> str:
     key = _text(name, value, valid)
     if key not in valid:
-        raise ParameterError(name, value, valid, what="unknown district")
+        raise ParameterError(name, value, valid, what=f"unknown {noun}")
     return key
+
+
+def district(value: object, name: str = "district") -> str:
+    return _one_of(value, name, districts(), "district")
 
 
 def domain(value: object, name: str = "domain") -> str:
-    valid = domains()
-    key = _text(name, value, valid)
-    if key not in valid:
-        raise ParameterError(name, value, valid, what="unknown domain")
-    return key
+    return _one_of(value, name, domains(), "domain")
 
 
 def city(value: object, name: str = "city") -> str:
-    valid = cities()
-    key = _text(name, value, valid)
-    if key not in valid:
-        raise ParameterError(name, value, valid, what="unknown city")
-    return key
+    return _one_of(value, name, cities(), "city")
 
 
 def district_list(value: object, name: str = "districts") -> list[str]:
