@@ -139,9 +139,17 @@ def exact_amount(value: object, unit: object, value_high: object = None, bound: 
         return ""
     unit = "" if is_missing(unit) else str(unit)
     name = {"CNY": "yuan", "USD": "US dollars", "%": "%"}.get(unit, unit)
-    high = "" if is_missing(value_high) else f" to {float(value_high):,.10g}"
+    high = "" if is_missing(value_high) else f" to {exact_number(value_high)}"
     word = "" if is_missing(bound) else BOUND_WORD.get(str(bound), "")
-    return " ".join(part for part in (word, f"{float(value):,.10g}{high}", name) if part)
+    return " ".join(part for part in (word, f"{exact_number(value)}{high}", name) if part)
+
+
+def exact_number(value: object) -> str:
+    """Every digit a reader may want to check: 19,000,000,000 (never 1.9e+10), 0.04, 66.66666667."""
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e18:
+        return f"{int(number):,}"
+    return f"{number:,.10g}"
 
 
 def amount_cell(value: object, unit: object, value_high: object = None, bound: object = None, *,

@@ -146,7 +146,8 @@ def budget_allocations(report: Report) -> Part:
     stated_row: dict[str, Any] = {"Domain": "Stated document-wide total", "中文": "总额(文件所述)"}
     for district in districts:
         s, base = info[district]["sum"], info[district]["base"]
-        sum_row[district_name(district)] = (Cell(format_amount(s, "CNY"), title=exact_amount(s, "CNY"), sort=s)
+        sum_row[district_name(district)] = (Cell(format_amount(s, "CNY"), sort=s,
+                                                 title=f"{exact_amount(s, 'CNY')} · sum of the allocations above")
                                             if s is not None else Cell("—", cls="pc-absent"))
         sum_row[f"{district_name(district)} share"] = Cell(f"{100 * s / base:.1f}%", sort=s / base) if s and base else ""
         stated_row[district_name(district)] = _cell_or_text([

@@ -91,11 +91,13 @@ def outcome_status(report: Report) -> Part:
     return block(fig_part)
 
 
-def _figure_cell(value: object, unit: object, span: object) -> Cell | str:
+def _figure_cell(value: object, unit: object, span: object, row: Any) -> Cell | str:
+    """A target or reported figure; the tooltip traces it to its row and line of the outcome report."""
     if is_missing(value) and is_missing(span):
         return ""
     text = _str(span) or format_amount(value, unit)
-    return Cell(text, title=exact_amount(value, unit) or None, sort=_exact(value))
+    source = f"outcome report row {int(row.row_no)} (line {int(row.line_no)})"
+    return Cell(text, title=" · ".join(p for p in (exact_amount(value, unit), source) if p), sort=_exact(value))
 
 
 @section
@@ -106,8 +108,8 @@ def outcome_rows(report: Report) -> Part:
     for r in table.itertuples():
         rows.append({"Row": int(r.row_no), "Task (target)": _str(r.task), "Completion": _str(r.completion),
                      "Indicator": indicator_name(r.indicator) if not is_missing(r.indicator) else "",
-                     "Target": _figure_cell(r.target_value, r.unit, getattr(r, "target_span", None)),
-                     "Actual": _figure_cell(r.actual_value, r.unit, getattr(r, "actual_span", None)),
+                     "Target": _figure_cell(r.target_value, r.unit, getattr(r, "target_span", None), r),
+                     "Actual": _figure_cell(r.actual_value, r.unit, getattr(r, "actual_span", None), r),
                      "Status": _status_cell(r.status),
                      "Why": _str(getattr(r, "match_reason", None)),
                      "Policy clause": _str(r.policy_clause_id),
