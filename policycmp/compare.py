@@ -12,10 +12,9 @@ comparison never hides it, and the notes say so once per build.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 
+from .build import BuildResult
 from .budgets import budget_checks, budget_table, load_budget_vocabulary
 from .city_report import city_target_rows
 from .instruments import comparison_table, load_instruments
@@ -26,11 +25,8 @@ from .targets import load_indicators, policy_target_rows, target_frame
 TABLES = ("comparisons", "budgets", "targets", "outcomes", "clause_tools")
 
 
-@dataclass
-class ComparisonResult:
-    tables: dict[str, pd.DataFrame]
-    warnings: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+# The same shape as the build's own result, so the build can merge it as it is.
+ComparisonResult = BuildResult
 
 
 def comparison_tables(tables: dict[str, pd.DataFrame], corpus) -> ComparisonResult:

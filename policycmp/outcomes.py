@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import PolicyInputError
+from .quantities import QuantityMention
 from .vocab import DATA_DIR, compile_pattern, load_resource
 
 RULES_FILE = DATA_DIR / "outcome_rules.yaml"
@@ -190,17 +191,9 @@ CLASSIFIER_TAIL = re.compile(r"[\d.]\s*(?:万|亿)?\s*(?P<word>[^\d\s.])(?P<next
 
 
 @dataclass(frozen=True)
-class Mention:
-    """One quantity with the words around it (from ``extract_mentions`` plus its phrase)."""
+class Mention(QuantityMention):
+    """One quantity (as ``extract_mentions`` reads it) with the words around it."""
 
-    span: str
-    start: int
-    end: int
-    value: float
-    value_high: float | None
-    unit: str
-    kind: str
-    bound: str
     phrase: str  # the raw phrase holding the quantity
     sentence: str  # its sentence up to the quantity
     words: str  # the phrase's key words, numbers removed (the target's indicator_zh)
@@ -292,8 +285,10 @@ def with_phrases(text: str, found: list) -> list[Mention]:
         value_high = None if q.value_high is None or _isnan(q.value_high) else float(q.value_high)
         sentence_start = max((text.rfind(c, 0, q.start) for c in "。;!?\n"), default=-1) + 1
         words = "".join(HAN_OR_WORD.findall(_strip_numbers(QUOTES.sub("", phrase))))
+        level = getattr(q, "level", None)
         out.append(Mention(str(q.span), int(q.start), int(q.end), float(q.value), value_high, str(q.unit),
-                           str(q.kind), str(q.bound), text[left:right].strip(), text[sentence_start:q.end],
+                           str(q.kind), str(q.bound), None if level is None or pd.isna(level) else str(level),
+                           text[left:right].strip(), text[sentence_start:q.end],
                            words, keys, wide, _classifier(str(q.span), str(q.unit))))
     return out
 

@@ -701,24 +701,26 @@ def classify_kind(c: Candidate, norm: str, g: Grammar, earlier: list[Candidate])
         return "budget"
     if g.seek_verbs.search(norm[s0:c.span_start]):
         return "target"
-    subsidy_d = _nearest(g.subsidy_nouns, fragment, c.span_start - f0, c.span_end - f0) if money else None
-    target_d = _nearest(g.target_words, fragment, c.span_start - f0, c.span_end - f0)
-    if subsidy_d is not None and (target_d is None or subsidy_d <= target_d):
-        return "subsidy"
-    if target_d is not None:
-        return "target"
+    nearer = _nearer_cue(g, fragment, c.span_start - f0, c.span_end - f0, money)
+    if nearer:
+        return nearer
     if money and any(e.kind == "subsidy" and s0 <= e.start for e in earlier):
         return "subsidy"  # 单个企业最高不超过100万元 after 给予…补助: the cap of the same grant
     if c.bound in ("min", "max") and (g.subsidy_nouns.search(norm[f1:s1]) or g.grant_verbs.search(norm[f1:s1])):
         return "threshold"  # 单个项目投资额100万元(含)以上,按…予以资助
-    sentence = norm[s0:s1]
-    subsidy_d = _nearest(g.subsidy_nouns, sentence, c.span_start - s0, c.span_end - s0) if money else None
-    target_d = _nearest(g.target_words, sentence, c.span_start - s0, c.span_end - s0)
+    # Nothing in the fragment decided it: the nearer cue in the whole sentence does.
+    return _nearer_cue(g, norm[s0:s1], c.span_start - s0, c.span_end - s0, money) or "other"
+
+
+def _nearer_cue(g, text: str, start: int, end: int, money: bool) -> str | None:
+    """``subsidy`` or ``target``, whichever cue word stands nearer the amount (a tie goes to subsidy)."""
+    subsidy_d = _nearest(g.subsidy_nouns, text, start, end) if money else None
+    target_d = _nearest(g.target_words, text, start, end)
     if subsidy_d is not None and (target_d is None or subsidy_d <= target_d):
         return "subsidy"
     if target_d is not None:
         return "target"
-    return "other"
+    return None
 
 
 def is_threshold(c: Candidate, norm: str, g: Grammar, before: str, after: str) -> bool:
