@@ -7,6 +7,7 @@ size runs in a fresh process so peak RSS is that size's own.
     .venv/bin/python benchmarks/bench_corpus.py            # 100 and 1000 documents
     .venv/bin/python benchmarks/bench_corpus.py 100 300    # other sizes
 """
+
 from __future__ import annotations
 
 import json
@@ -19,6 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from policycmp.build import clause_table, read_corpus
+from policycmp.quantities import quantities_table
+from policycmp.segment import segment_policy
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -27,8 +32,6 @@ NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
 
 def real_sections():
     """Per real policy: its sections as (heading, [paragraphs]) and its closing text."""
-    from policycmp.build import read_corpus
-    from policycmp.segment import segment_policy
 
     corpus = read_corpus(ROOT / "data" / "raw" / "sources.yaml")
     out = []
@@ -36,7 +39,7 @@ def real_sections():
         text = corpus.texts[doc.id]
         sections, closing = [], ""
         for piece in segment_policy(text).pieces:
-            chunk = text[piece.start:piece.end]
+            chunk = text[piece.start : piece.end]
             if piece.kind == "heading":
                 sections.append((re.sub(r"^[一二三四五六七八九十]+、", "", chunk), []))
             elif piece.kind == "closing":
@@ -86,8 +89,6 @@ def make_corpus(size: int, folder: Path) -> None:
 
 def measure(size: int) -> dict:
     """Run in a child process: build the corpus, then time each stage."""
-    from policycmp.build import clause_table, read_corpus
-    from policycmp.quantities import quantities_table
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -116,23 +117,30 @@ def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [100, 1000]
     results = []
     for size in sizes:
-        child = subprocess.run([sys.executable, __file__, "--child", str(size)], check=True,
-                               capture_output=True, text=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", str(size)], check=True, capture_output=True, text=True
+        )
         results.append(json.loads(child.stdout.strip().splitlines()[-1]))
-    print("| documents | clause rows | quantities | segment+clauses s | docs/s | clauses/s | extraction s "
-          "| quantities/s | ms per doc (both stages) | peak RSS MiB |")
+    print(
+        "| documents | clause rows | quantities | segment+clauses s | docs/s | clauses/s | extraction s "
+        "| quantities/s | ms per doc (both stages) | peak RSS MiB |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         total = r["clause_seconds"] + r["quantity_seconds"]
-        print(f"| {r['documents']} | {r['clause_rows']} | {r['quantities']} | {r['clause_seconds']:.2f} "
-              f"| {r['documents'] / r['clause_seconds']:.0f} | {r['clause_rows'] / r['clause_seconds']:.0f} "
-              f"| {r['quantity_seconds']:.2f} | {r['quantities'] / max(r['quantity_seconds'], 1e-9):.0f} "
-              f"| {1000 * total / r['documents']:.1f} | {r['peak_rss_mib']} |")
+        print(
+            f"| {r['documents']} | {r['clause_rows']} | {r['quantities']} | {r['clause_seconds']:.2f} "
+            f"| {r['documents'] / r['clause_seconds']:.0f} | {r['clause_rows'] / r['clause_seconds']:.0f} "
+            f"| {r['quantity_seconds']:.2f} | {r['quantities'] / max(r['quantity_seconds'], 1e-9):.0f} "
+            f"| {1000 * total / r['documents']:.1f} | {r['peak_rss_mib']} |"
+        )
     if len(results) >= 2:
         a, b = results[0], results[-1]
         per_doc = [(r["clause_seconds"] + r["quantity_seconds"]) / r["documents"] for r in (a, b)]
-        print(f"\ncost per document at {b['documents']} vs {a['documents']}: {per_doc[1] / per_doc[0]:.2f}x "
-              "(1.00 = perfectly linear)")
+        print(
+            f"\ncost per document at {b['documents']} vs {a['documents']}: {per_doc[1] / per_doc[0]:.2f}x "
+            "(1.00 = perfectly linear)"
+        )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ Prints a Markdown table: precision and recall of (value, unit), accuracy of kind
 throughput — labelled mentions and clauses per second of wall time for one pass over all rows,
 after one warm-up pass (Recognizers-Text builds its models on first use).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,6 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ms_recognizers_number import recognize_number, recognize_percentage  # noqa: E402
+from ms_recognizers_number_with_unit import recognize_currency, recognize_dimension  # noqa: E402
+from ms_recognizers_text import Culture  # noqa: E402
 from policycmp.quantities import extract_mentions  # noqa: E402
 
 
@@ -39,24 +43,23 @@ def _load_test_helpers():
 
 
 def _recognizers():
-    """Recognizers-Text entry points. The wheels install ``ms_``-prefixed packages; the unprefixed
-    names are leftovers of an older release that import a module no longer shipped."""
-    try:
-        from ms_recognizers_number import recognize_number, recognize_percentage
-        from ms_recognizers_number_with_unit import recognize_currency, recognize_dimension
-        from ms_recognizers_text import Culture
-    except ImportError:
-        from recognizers_number import recognize_number, recognize_percentage
-        from recognizers_number_with_unit import recognize_currency, recognize_dimension
-        from recognizers_text import Culture
+    """Recognizers-Text entry points (the wheels install ``ms_``-prefixed packages)."""
     return recognize_currency, recognize_dimension, recognize_percentage, recognize_number, Culture.Chinese
 
 
 # Recognizers-Text dimension unit names → our base units (value multiplier).
 DIMENSION_UNITS = {
-    "Mu": ("mu", 1), "Hectare": ("mu", 15), "Kilometer": ("km", 1), "Meter": ("m", 1),
-    "Ton": ("t", 1), "Kilogram": ("kg", 1), "Jin": ("kg", 0.5), "Square meter": ("m2", 1),
-    "Square kilometer": ("km2", 1), "Cubic meter": ("m3", 1), "Kilowatt": ("kW", 1),
+    "Mu": ("mu", 1),
+    "Hectare": ("mu", 15),
+    "Kilometer": ("km", 1),
+    "Meter": ("m", 1),
+    "Ton": ("t", 1),
+    "Kilogram": ("kg", 1),
+    "Jin": ("kg", 0.5),
+    "Square meter": ("m2", 1),
+    "Square kilometer": ("km2", 1),
+    "Cubic meter": ("m3", 1),
+    "Kilowatt": ("kW", 1),
     "Kilowatt hour": ("kWh", 1),
 }
 
@@ -132,8 +135,10 @@ def main(argv: list[str] | None = None) -> None:
         ("Recognizers-Text (currency+dimension+percentage)", lambda t: recognizers_extract(t, rt, False)),
         ("Recognizers-Text (+ recognize_number as count)", lambda t: recognizers_extract(t, rt, True)),
     ]
-    print(f"Labelled set: {len(labels)} mentions in {len(texts)} clause rows "
-          f"({', '.join(helpers.POLICY_DOCS)}); {args.repeat} timed passes after a warm-up.\n")
+    print(
+        f"Labelled set: {len(labels)} mentions in {len(texts)} clause rows "
+        f"({', '.join(helpers.POLICY_DOCS)}); {args.repeat} timed passes after a warm-up.\n"
+    )
     print("| system | precision | recall | kind acc. | bound acc. | level acc. | mentions/s | clauses/s |")
     print("|---|---|---|---|---|---|---|---|")
     for name, fn in systems:
@@ -141,8 +146,10 @@ def main(argv: list[str] | None = None) -> None:
         s = helpers.score(labels, predictions)
         ours = name.startswith("policycmp")
         acc = [f"{s.accuracy(f):.3f}" if ours else "—" for f in ("kind", "bound", "level")]
-        print(f"| {name} | {s.precision:.3f} ({s.correct}/{s.predictions}) | {s.recall:.3f} ({s.correct}/{s.labels}) "
-              f"| {' | '.join(acc)} | {len(labels) / seconds:,.0f} | {len(texts) / seconds:,.0f} |")
+        print(
+            f"| {name} | {s.precision:.3f} ({s.correct}/{s.predictions}) | {s.recall:.3f} ({s.correct}/{s.labels}) "
+            f"| {' | '.join(acc)} | {len(labels) / seconds:,.0f} | {len(texts) / seconds:,.0f} |"
+        )
 
 
 if __name__ == "__main__":

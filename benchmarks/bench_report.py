@@ -10,6 +10,7 @@ the notebooks' own work (loading tables, figures, rendering) rather than kernel 
 Renders into a temporary folder; reports/ and data/processed/ are not touched (the tables are built
 first if they are stale, as `policycmp report` would).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,21 +21,24 @@ import tempfile
 import time
 from pathlib import Path
 
+import nbformat
+import papermill
+from policycmp.build import build, is_stale
+
+from policycmp import paths, report
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
 def bare_kernel(notebook: str, parameters: dict) -> None:
-    import papermill
 
-    papermill.execute_notebook(notebook, None, parameters=parameters, kernel_name="python3", progress_bar=False,
-                               cwd=str(Path(notebook).parent))
+    papermill.execute_notebook(
+        notebook, None, parameters=parameters, kernel_name="python3", progress_bar=False, cwd=str(Path(notebook).parent)
+    )
 
 
 def floor(jobs, workers: int, folder: Path) -> float:
-    import nbformat
-
-    from policycmp import paths, report
 
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell("pass")
@@ -45,8 +49,12 @@ def floor(jobs, workers: int, folder: Path) -> float:
     nbformat.write(nb, path)
     env = {"POLICYCMP_ROOT": str(paths.project_root()), "PYTHONHASHSEED": "0", "MPLBACKEND": "agg"}
     start = time.perf_counter()
-    with futures.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                     initializer=report._worker_init, initargs=(env,)) as pool:
+    with futures.ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=report._worker_init,
+        initargs=(env,),
+    ) as pool:
         for done in [pool.submit(bare_kernel, str(path), job.parameters) for job in jobs]:
             done.result()
     return time.perf_counter() - start
@@ -56,9 +64,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: as policycmp report)")
     args = parser.parse_args()
-
-    from policycmp import report
-    from policycmp.build import build, is_stale
 
     if is_stale():
         build(echo=lambda *a, **k: None)

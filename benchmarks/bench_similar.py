@@ -6,6 +6,7 @@ Prints precision at 1 and 5 — the share of labelled pairs whose match is the t
 clause of the match's district — and the time per query. The pairs were labelled by reading the
 documents, before looking at the algorithm's output.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -5,20 +5,36 @@ In JupyterLab::
     import policycmp
     clauses = policycmp.load_clauses()        # one row per preamble / clause / closing
     quantities = policycmp.load_quantities()  # every amount, share, budget and target
+    policycmp.search("孵化器")                 # matching clauses of every district side by side
+    policycmp.similar("zhenhai-2024-policy:c15", k=5)
+
+The package is laid out by pipeline stage: ``ingest`` → ``extract`` → ``compare`` → ``publish`` →
+``report``, on the leaf modules ``model``, ``schema``, ``vocabulary``, ``errors`` and ``paths``.
 """
+
 from __future__ import annotations
 
+import pandas as pd
+
 from .errors import PolicyInputError
-from .tables import load_clauses, load_quantities, load_table
+from .publish.load import load_clauses, load_quantities, load_table
+from .report import lookup
 
 __all__ = ["PolicyInputError", "load_clauses", "load_quantities", "load_table", "search", "similar"]
 __version__ = "0.1.0"
 
+Tables = pd.DataFrame | dict[str, pd.DataFrame]
 
-def __getattr__(name: str):
-    # search/similar pull in scikit-learn; import them only when a researcher asks for them.
-    if name in ("search", "similar"):
-        from . import lookup
 
-        return getattr(lookup, name)
-    raise AttributeError(f"module 'policycmp' has no attribute {name!r}")
+def search(query: str, *, tables: Tables | None = None) -> pd.DataFrame:
+    """Clauses of every district whose text matches ``query`` (a regex or plain text, traditional or
+    simplified characters), side by side; ``tables`` defaults to :func:`load_clauses`."""
+    return lookup.search(query, tables=load_clauses() if tables is None else tables)
+
+
+def similar(
+    clause_id: str, k: int = 5, *, tables: Tables | None = None, districts: str | list[str] | None = None
+) -> pd.DataFrame:
+    """The ``k`` clauses of *other* districts that read most like ``clause_id``, best first; ``tables``
+    defaults to :func:`load_clauses`."""
+    return lookup.similar(clause_id, k, tables=load_clauses() if tables is None else tables, districts=districts)

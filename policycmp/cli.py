@@ -1,10 +1,14 @@
 """The ``policycmp`` command: ``build`` the tables, ``report`` the notebooks."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 
 from .errors import PolicyInputError
+from .publish.build import build
+from .publish.fingerprint import is_stale
+from .report.run import report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,12 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            from .build import build
-
             build(args.raw, args.out)
         else:
-            from .report import report
-
+            if is_stale():
+                print("policycmp report: the raw data or the code changed since the last build; building first")
+                build(echo=lambda *a, **k: None)
             return report(force=args.force, out_dir=args.out)
     except PolicyInputError as exc:
         print(f"policycmp {args.command}: error: {exc.one_line()}", file=sys.stderr)

@@ -1,4 +1,5 @@
 """The one exception type that bad input raises, so the CLI can print it on one line."""
+
 from __future__ import annotations
 
 from pathlib import Path

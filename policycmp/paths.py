@@ -1,4 +1,5 @@
 """Where the project's folders are, so the library works from any working directory."""
+
 from __future__ import annotations
 
 import os

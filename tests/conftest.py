@@ -1,20 +1,64 @@
-"""Shared fixtures: the real corpus, read and segmented once per test session."""
+"""Shared fixtures: the real corpus, read and segmented once per test session, and an isolated project.
+
+Every test runs against a temporary project root (``POLICYCMP_ROOT``): a copy of ``data/raw`` and the
+notebooks, with its own ``data/processed``. A library default that writes tables or reports therefore
+writes there, never into the checkout; the session ends by checking that ``data/processed`` of the
+checkout was not touched.
+"""
+
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from policycmp.build import Corpus, clause_table, read_corpus
+from policycmp.ingest.clauses import clause_table
+from policycmp.ingest.corpus import read_corpus
+from policycmp.model import Corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
+SHARED = ROOT.parent / "shared"
 POLICY_FILES = {
     "zhenhai-2024-policy": "zhenhai-2024-policy.txt",
     "linping-2024-policy": "linping-2024-policy.txt",
     "qujiang-2023-policy": "qujiang-2023-policy.txt",
 }
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return (
+        {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*"))} if folder.is_dir() else {}
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A temporary project root that every default path of the library points at."""
+    root = tmp_path_factory.mktemp("project")
+    shutil.copytree(RAW, root / "data" / "raw")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    (root / "data" / "processed").mkdir()
+    checkout_tables = _snapshot(ROOT / "data" / "processed")
+    previous = os.environ.get("POLICYCMP_ROOT")
+    os.environ["POLICYCMP_ROOT"] = str(root)
+    yield root
+    if previous is None:
+        del os.environ["POLICYCMP_ROOT"]
+    else:
+        os.environ["POLICYCMP_ROOT"] = previous
+    assert _snapshot(ROOT / "data" / "processed") == checkout_tables, "a test wrote into data/processed/"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """``../shared`` beside the checkout (as in CI): the seed list and the real-world captures."""
+    if not (SHARED / "seeds" / "SHA256SUMS").is_file():
+        pytest.fail(f"{SHARED} is missing: clone the project beside shared/, as CI does (see README)")
+    return SHARED
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """Bad input: a one-line error naming the file (and line), a non-zero exit, OUT untouched."""
+
 from __future__ import annotations
 
 import pytest
@@ -61,7 +62,9 @@ def test_document_without_a_policy_section(raw_copy, out_dir, capsys):
 
 def test_heading_of_no_known_domain(raw_copy, out_dir, capsys):
     path = raw_copy / "qujiang-2023-policy.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace("五、交通强区建设政策", "五、航天强区建设政策"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("五、交通强区建设政策", "五、航天强区建设政策"), encoding="utf-8"
+    )
     err = run_build(raw_copy, out_dir, capsys)
     assert "qujiang-2023-policy.txt:" in err and "航天强区建设政策" in err and "domains.yaml" in err
 
@@ -81,8 +84,9 @@ def test_sources_yaml_entry_lacking_keys(raw_copy, out_dir, capsys):
 
 def test_duplicate_document_id(raw_copy, out_dir, capsys):
     text = (raw_copy / "sources.yaml").read_text(encoding="utf-8")
-    (raw_copy / "sources.yaml").write_text(text.replace("id: linping-2024-policy", "id: zhenhai-2024-policy"),
-                                           encoding="utf-8")
+    (raw_copy / "sources.yaml").write_text(
+        text.replace("id: linping-2024-policy", "id: zhenhai-2024-policy"), encoding="utf-8"
+    )
     err = run_build(raw_copy, out_dir, capsys)
     assert "sources.yaml:" in err and "duplicate document id 'zhenhai-2024-policy'" in err
 

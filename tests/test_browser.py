@@ -4,6 +4,7 @@ Opens reports/index.html (file://), follows every link, and checks that each pag
 figures, that the tables sort and filter, and that there is no console error and no failed request
 (nothing is fetched from a network: no CDN).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -11,12 +12,21 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "reports"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +35,6 @@ def browser():
         pytest.fail("Debian's chromium is needed for the browser test: apt-get install -y chromium")
     if not (REPORTS / "index.html").is_file():
         pytest.fail("reports/index.html is missing: run `policycmp report` and commit reports/")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -39,12 +48,19 @@ class Page:
     def __init__(self, browser):
         self.page = browser.new_page(viewport={"width": 1280, "height": 900})
         self.problems: list[str] = []
-        self.page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
-                     if m.type == "error" else None)
+        self.page.on(
+            "console", lambda m: self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+        )
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
         self.page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url}"))
-        self.page.on("request", lambda r: self.problems.append(f"network request: {r.url}")
-                     if not r.url.startswith(("file:", "data:", "about:")) else None)
+        self.page.on(
+            "request",
+            lambda r: (
+                self.problems.append(f"network request: {r.url}")
+                if not r.url.startswith(("file:", "data:", "about:"))
+                else None
+            ),
+        )
 
     def open(self, url: str) -> None:
         response = self.page.goto(url)
@@ -94,7 +110,8 @@ def test_tables_sort_filter_and_search(browser):
     total = rows.count()
     assert total > 5
     column = [h.strip() for h in table.locator("thead tr").first.locator("th").all_inner_texts()].index(
-        next(h for h in table.locator("thead tr").first.locator("th").all_inner_texts() if "Exact value" in h))
+        next(h for h in table.locator("thead tr").first.locator("th").all_inner_texts() if "Exact value" in h)
+    )
 
     def values() -> list[float]:
         cells = table.locator(f"tbody tr:not([hidden]) td:nth-child({column + 1})").all_inner_texts()

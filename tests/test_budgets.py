@@ -1,4 +1,5 @@
 """budgets.parquet: what each document commits, and whether Linping's parts add up to its whole."""
+
 from __future__ import annotations
 
 import math
@@ -6,14 +7,23 @@ import math
 import pandas as pd
 import pytest
 
-from policycmp.budgets import BUDGET_DTYPES, budget_checks, budget_table
-from policycmp.compare import comparison_tables
-from policycmp.quantities import quantities_table
+from policycmp.compare.budgets import budget_checks, budget_table
+from policycmp.extract import quantities_table
+from policycmp.publish.build import compare_stage as comparison_tables
+from policycmp.schema import BudgetRow, dtypes
+
+BUDGET_DTYPES = dtypes(BudgetRow)
 
 YI = 100_000_000  # 1 亿元
 LINPING_ALLOCATIONS = {  # clause 55, in the order written
-    "investment": 17.25, "innovation": 2.14, "manufacturing": 3.04, "services": 0.91,
-    "transport": 16.57, "demand_opening": 1.31, "rural": 2.02, "livelihood": 12.76,
+    "investment": 17.25,
+    "innovation": 2.14,
+    "manufacturing": 3.04,
+    "services": 0.91,
+    "transport": 16.57,
+    "demand_opening": 1.31,
+    "rural": 2.02,
+    "livelihood": 12.76,
 }
 
 
@@ -34,10 +44,20 @@ def of(budgets: pd.DataFrame, district: str, role: str | None = None) -> pd.Data
 
 
 def test_budget_columns_and_dtypes(budgets):
-    assert list(budgets.columns)[:9] == ["district", "year", "domain", "value", "unit", "bound", "scope", "clause_id",
-                                         "span"]
-    assert {c: str(t) for c, t in budgets.dtypes.items()} == {c: str(pd.Series(dtype=t).dtype)
-                                                             for c, t in BUDGET_DTYPES.items()}
+    assert list(budgets.columns)[:9] == [
+        "district",
+        "year",
+        "domain",
+        "value",
+        "unit",
+        "bound",
+        "scope",
+        "clause_id",
+        "span",
+    ]
+    assert {c: str(t) for c, t in budgets.dtypes.items()} == {
+        c: str(pd.Series(dtype=t).dtype) for c, t in BUDGET_DTYPES.items()
+    }
     assert set(budgets["unit"]) == {"CNY"}
 
 
@@ -56,7 +76,8 @@ def test_zhenhai_commits_a_document_wide_total(budgets):
 def test_linping_allocations_map_to_their_domains(budgets):
     allocations = of(budgets, "linping", "allocation")
     assert dict(zip(allocations["domain"], allocations["value"])) == {
-        domain: pytest.approx(value * YI) for domain, value in LINPING_ALLOCATIONS.items()}
+        domain: pytest.approx(value * YI) for domain, value in LINPING_ALLOCATIONS.items()
+    }
     assert set(allocations["clause_id"]) == {"linping-2024-policy:c55"}
     investment = allocations[allocations["domain"] == "investment"].iloc[0]
     assert investment["policy_name"] == "扩大有效投资政策"
@@ -74,8 +95,10 @@ def test_linping_allocations_add_up_to_its_total(budgets):
 
 def test_qujiang_states_domain_figures_and_no_total(budgets):
     qujiang = of(budgets, "qujiang", "allocation")
-    figures = {row.clause_id: (row.domain, row.value, row.bound, row.includes_higher_level_funds)
-               for row in qujiang.itertuples()}
+    figures = {
+        row.clause_id: (row.domain, row.value, row.bound, row.includes_higher_level_funds)
+        for row in qujiang.itertuples()
+    }
     assert figures == {
         "qujiang-2023-policy:c16": ("manufacturing", 85_000_000, "approx", False),
         "qujiang-2023-policy:c40": ("rural", 740_000_000, "exact", True),
@@ -95,7 +118,7 @@ def test_money_sought_from_higher_levels_is_not_a_commitment(budgets):
 def test_budget_rows_point_at_their_source(budgets, clauses):
     texts = dict(zip(clauses["clause_id"], clauses["text"]))
     for row in budgets.itertuples():
-        assert texts[row.clause_id][row.span_start:row.span_end] == row.span
+        assert texts[row.clause_id][row.span_start : row.span_end] == row.span
         assert row.quantity_span in row.span
 
 

@@ -1,4 +1,5 @@
 """`policycmp build` end to end: the published tables, their stability, and loading from Python."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,8 +10,8 @@ import pandas as pd
 import pytest
 
 import policycmp
-from policycmp.build import is_stale
 from policycmp.cli import main
+from policycmp.publish.fingerprint import is_stale
 
 
 def digest(folder):
@@ -72,8 +73,9 @@ def test_load_clauses_builds_when_missing_and_rebuilds_when_raw_changes(raw_copy
 def test_build_reports_quantities_it_could_not_normalise(raw_copy, tmp_path, capsys):
     zhenhai = raw_copy / "zhenhai-2024-policy.txt"
     text = zhenhai.read_text(encoding="utf-8")
-    zhenhai.write_text(text.replace("争取中央预算内投资3亿元左右", "争取中央预算内投资3亿元左右,引进外资50万英镑"),
-                       encoding="utf-8")
+    zhenhai.write_text(
+        text.replace("争取中央预算内投资3亿元左右", "争取中央预算内投资3亿元左右,引进外资50万英镑"), encoding="utf-8"
+    )
     out = tmp_path / "out"
     assert main(["build", "--raw", str(raw_copy), "--out", str(out)]) == 0
     captured = capsys.readouterr()

@@ -1,4 +1,5 @@
 """The clause table on the three real policies: rows, domains, numbering, departments, conservation."""
+
 from __future__ import annotations
 
 import re
@@ -6,13 +7,37 @@ import re
 import pandas as pd
 import pytest
 
-from policycmp.clauses import CLAUSE_DTYPES
-from policycmp.segment import segment_policy
+from policycmp.ingest.segment import segment_policy
+from policycmp.schema import ClauseRow, dtypes
 
-CONTRACT_COLUMNS = ["clause_id", "doc_id", "district", "year", "domain", "section_no", "section_title",
-                    "row_kind", "clause_no", "seq", "title", "text", "lead_department"]
-DOMAINS = {"investment", "innovation", "manufacturing", "services", "transport", "demand_opening", "rural",
-           "livelihood", "factors"}
+CLAUSE_DTYPES = dtypes(ClauseRow)
+
+CONTRACT_COLUMNS = [
+    "clause_id",
+    "doc_id",
+    "district",
+    "year",
+    "domain",
+    "section_no",
+    "section_title",
+    "row_kind",
+    "clause_no",
+    "seq",
+    "title",
+    "text",
+    "lead_department",
+]
+DOMAINS = {
+    "investment",
+    "innovation",
+    "manufacturing",
+    "services",
+    "transport",
+    "demand_opening",
+    "rural",
+    "livelihood",
+    "factors",
+}
 
 
 def rows(clauses, doc_id, **where):
@@ -30,12 +55,15 @@ def one(clauses, clause_id):
 
 def test_contract_columns_come_first_with_explicit_dtypes(clauses):
     assert list(clauses.columns[: len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
-    assert {c: str(t) for c, t in clauses.dtypes.items()} == {c: str(pd.Series(dtype=t).dtype)
-                                                              for c, t in CLAUSE_DTYPES.items()}
+    assert {c: str(t) for c, t in clauses.dtypes.items()} == {
+        c: str(pd.Series(dtype=t).dtype) for c, t in CLAUSE_DTYPES.items()
+    }
 
 
-@pytest.mark.parametrize("doc_id, n_clauses, n_preambles", [
-    ("zhenhai-2024-policy", 58, 8), ("linping-2024-policy", 63, 8), ("qujiang-2023-policy", 56, 8)])
+@pytest.mark.parametrize(
+    "doc_id, n_clauses, n_preambles",
+    [("zhenhai-2024-policy", 58, 8), ("linping-2024-policy", 63, 8), ("qujiang-2023-policy", 56, 8)],
+)
 def test_row_counts(clauses, doc_id, n_clauses, n_preambles):
     kinds = rows(clauses, doc_id).row_kind.value_counts()
     assert kinds["clause"] == n_clauses
@@ -65,16 +93,19 @@ def test_zhenhai_prints_31_twice_and_never_32(clauses, anomalies):
     assert anomalies[anomalies.doc_id != "zhenhai-2024-policy"].empty
 
 
-@pytest.mark.parametrize("doc_id, section_no, domain, name", [
-    ("zhenhai-2024-policy", 5, "transport", "推动世界一流强港和交通强区方面"),
-    ("linping-2024-policy", 5, "transport", "建设国际性综合交通枢纽城市和交通强国示范城市政策"),
-    ("qujiang-2023-policy", 5, "transport", "交通强区建设政策"),
-    ("zhenhai-2024-policy", 6, "demand_opening", "拓展内外市场方面"),
-    ("linping-2024-policy", 9, "factors", "要素保障清单"),
-    ("linping-2024-policy", 3, "manufacturing", "“415X”先进制造业集群培育政策"),
-    ("qujiang-2023-policy", 7, "rural", "乡村振兴和城乡一体化发展政策"),
-    ("zhenhai-2024-policy", 8, "livelihood", "保障和改善民生福祉方面"),
-])
+@pytest.mark.parametrize(
+    "doc_id, section_no, domain, name",
+    [
+        ("zhenhai-2024-policy", 5, "transport", "推动世界一流强港和交通强区方面"),
+        ("linping-2024-policy", 5, "transport", "建设国际性综合交通枢纽城市和交通强国示范城市政策"),
+        ("qujiang-2023-policy", 5, "transport", "交通强区建设政策"),
+        ("zhenhai-2024-policy", 6, "demand_opening", "拓展内外市场方面"),
+        ("linping-2024-policy", 9, "factors", "要素保障清单"),
+        ("linping-2024-policy", 3, "manufacturing", "“415X”先进制造业集群培育政策"),
+        ("qujiang-2023-policy", 7, "rural", "乡村振兴和城乡一体化发展政策"),
+        ("zhenhai-2024-policy", 8, "livelihood", "保障和改善民生福祉方面"),
+    ],
+)
 def test_sections_map_to_domains(clauses, doc_id, section_no, domain, name):
     section = rows(clauses, doc_id, section_no=section_no)
     assert set(section.domain) == {domain}
@@ -109,7 +140,9 @@ def test_qujiang_responsible_units_stay_in_text_and_get_a_column(clauses):
 def test_titles_and_number_prefixes(clauses):
     assert one(clauses, "zhenhai-2024-policy:c1").title == "开展扩投资攻坚行动"
     assert one(clauses, "zhenhai-2024-policy:c1").text.startswith("1、开展扩投资攻坚行动。")
-    assert one(clauses, "linping-2024-policy:c55").text.startswith("55.做好财政资金保障。2024年区财政安排区级预算共计56亿元")
+    assert one(clauses, "linping-2024-policy:c55").text.startswith(
+        "55.做好财政资金保障。2024年区财政安排区级预算共计56亿元"
+    )
     assert one(clauses, "qujiang-2023-policy:c14").title == "支持双创载体建设"
     assert rows(clauses, "linping-2024-policy", row_kind="clause").title.notna().all()
 
@@ -131,10 +164,10 @@ def tile(text: str, pieces) -> str:
     """Check pieces tile text[body] with only whitespace between; return the rebuilt body."""
     rebuilt, cursor = [], pieces[0].start
     for piece in pieces:
-        gap = text[cursor:piece.start]
+        gap = text[cursor : piece.start]
         assert gap.strip() == "", f"characters outside every row: {gap[:40]!r}"
         assert piece.start >= cursor, "rows overlap"
-        rebuilt.append(gap + text[piece.start:piece.end])
+        rebuilt.append(gap + text[piece.start : piece.end])
         cursor = piece.end
     return "".join(rebuilt)
 
@@ -143,17 +176,17 @@ def tile(text: str, pieces) -> str:
 def test_text_conservation_on_the_real_documents(corpus, clauses, doc_id):
     text = corpus.texts[doc_id]
     seg = segment_policy(text)
-    assert tile(text, seg.pieces) == text[seg.body_start:seg.body_end]
+    assert tile(text, seg.pieces) == text[seg.body_start : seg.body_end]
     doc = rows(clauses, doc_id)
     headings = [p for p in seg.pieces if p.kind == "heading"]
-    assert [text[p.start:p.end] for p in headings] == list(doc.drop_duplicates("section_no").section_title.dropna())
+    assert [text[p.start : p.end] for p in headings] == list(doc.drop_duplicates("section_no").section_title.dropna())
     for row in doc.itertuples():
-        assert text[row.char_start:row.char_end] == row.text
-    body = text[seg.body_start:seg.body_end]
+        assert text[row.char_start : row.char_end] == row.text
+    body = text[seg.body_start : seg.body_end]
     assert body.startswith("一、")
     non_space = re.sub(r"\s", "", body)
     assert non_space == re.sub(r"\s", "", "".join(headings_and_rows(seg, text)))
 
 
 def headings_and_rows(seg, text):
-    return [text[p.start:p.end] for p in seg.pieces]
+    return [text[p.start : p.end] for p in seg.pieces]

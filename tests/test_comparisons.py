@@ -1,16 +1,27 @@
 """comparisons.parquet and clause_tools.parquet: instruments and policy tools, checked on the documents."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from policycmp.compare import TABLES, comparison_tables
-from policycmp.instruments import COMPARISON_DTYPES, load_instruments
-from policycmp.policy_tools import CLAUSE_TOOL_DTYPES, load_policy_tools, tool_mix
-from policycmp.quantities import quantities_table
+from policycmp.compare.policy_tools import tool_mix
+from policycmp.extract import quantities_table
+from policycmp.publish.build import compare_stage as comparison_tables
+from policycmp.schema import ClauseToolRow, ComparisonRow, dtypes
+from policycmp.vocabulary import load_instruments, load_policy_tools
 
-CONTRACT_INSTRUMENTS = {"incubator_award", "makerspace_award", "hightech_enterprise_award", "rd_expense_subsidy",
-                        "export_credit_insurance_premium"}
+TABLES = ("comparisons", "budgets", "targets", "outcomes", "clause_tools")
+COMPARISON_DTYPES = dtypes(ComparisonRow)
+CLAUSE_TOOL_DTYPES = dtypes(ClauseToolRow)
+
+CONTRACT_INSTRUMENTS = {
+    "incubator_award",
+    "makerspace_award",
+    "hightech_enterprise_award",
+    "rd_expense_subsidy",
+    "export_credit_insurance_premium",
+}
 POLICY_DISTRICTS = {"zhenhai": 2024, "linping": 2024, "qujiang": 2023}
 
 
@@ -48,15 +59,30 @@ def test_the_build_gets_every_comparison_table(result):
 
 
 def test_comparisons_have_the_contract_columns_and_dtypes(comparisons):
-    assert list(comparisons.columns)[:11] == ["instrument", "level", "district", "year", "value", "value_high", "unit",
-                                              "bound", "stated", "clause_id", "span"]
-    assert {c: str(t) for c, t in comparisons.dtypes.items()} == {c: str(pd.Series(dtype=t).dtype)
-                                                                 for c, t in COMPARISON_DTYPES.items()}
+    assert list(comparisons.columns)[:11] == [
+        "instrument",
+        "level",
+        "district",
+        "year",
+        "value",
+        "value_high",
+        "unit",
+        "bound",
+        "stated",
+        "clause_id",
+        "span",
+    ]
+    assert {c: str(t) for c, t in comparisons.dtypes.items()} == {
+        c: str(pd.Series(dtype=t).dtype) for c, t in COMPARISON_DTYPES.items()
+    }
 
 
 def test_incubator_awards_by_tier(comparisons):
     assert by_level(comparisons, "zhenhai", "incubator_award") == {
-        "national": 1_500_000, "provincial": 1_000_000, "municipal": 500_000}
+        "national": 1_500_000,
+        "provincial": 1_000_000,
+        "municipal": 500_000,
+    }
     assert by_level(comparisons, "qujiang", "incubator_award") == {"national": 3_000_000, "provincial": 1_000_000}
 
 
@@ -70,7 +96,10 @@ def test_linping_states_the_incubator_award_without_an_amount(comparisons):
 
 def test_makerspace_awards_by_tier(comparisons):
     assert by_level(comparisons, "zhenhai", "makerspace_award") == {
-        "national": 500_000, "provincial": 300_000, "municipal": 150_000}
+        "national": 500_000,
+        "provincial": 300_000,
+        "municipal": 150_000,
+    }
     assert by_level(comparisons, "qujiang", "makerspace_award") == {"national": 500_000, "provincial": 200_000}
     assert rows(comparisons, "linping", "makerspace_award")["value"].isna().all()
 
@@ -90,7 +119,9 @@ def test_export_credit_insurance_premium_support(comparisons):
     qujiang = rows(comparisons, "qujiang", "export_credit_insurance_premium")
     # one row per quantity: the share of the premium and the cap per firm
     assert list(zip(qujiang["value"], qujiang["unit"], qujiang["bound"], qujiang["role"])) == [
-        (70.0, "%", "min", "share"), (5_000_000.0, "CNY", "max", "cap")]
+        (70.0, "%", "min", "share"),
+        (5_000_000.0, "CNY", "max", "cap"),
+    ]
     assert set(qujiang["year"]) == {2023}
 
 
@@ -143,7 +174,8 @@ def test_every_policy_district_has_every_instrument_stated_or_absent(comparisons
 
 def test_every_row_shows_the_year_its_document_applies_to(comparisons):
     assert dict(comparisons.groupby("district")["year"].unique().map(list)) == {
-        d: [y] for d, y in POLICY_DISTRICTS.items()}
+        d: [y] for d, y in POLICY_DISTRICTS.items()
+    }
 
 
 def test_stated_rows_point_at_their_source(comparisons, clauses):
@@ -152,7 +184,7 @@ def test_stated_rows_point_at_their_source(comparisons, clauses):
     assert stated["clause_id"].notna().all() and stated["span"].notna().all()
     for row in stated.itertuples():
         text = texts[row.clause_id]
-        assert text[row.span_start:row.span_end] == row.span
+        assert text[row.span_start : row.span_end] == row.span
         if not pd.isna(row.quantity_span):
             assert row.quantity_span in row.span
 
@@ -164,9 +196,11 @@ def test_rows_are_in_a_stable_order(comparisons):
 
 # --- policy tools -------------------------------------------------------------------------------
 
+
 def test_clause_tools_columns_and_dtypes(clause_tools):
-    assert {c: str(t) for c, t in clause_tools.dtypes.items()} == {c: str(pd.Series(dtype=t).dtype)
-                                                                  for c, t in CLAUSE_TOOL_DTYPES.items()}
+    assert {c: str(t) for c, t in clause_tools.dtypes.items()} == {
+        c: str(pd.Series(dtype=t).dtype) for c, t in CLAUSE_TOOL_DTYPES.items()
+    }
 
 
 def tools_of(clause_tools: pd.DataFrame, clause_id: str) -> set[tuple[str, str]]:
@@ -176,8 +210,9 @@ def tools_of(clause_tools: pd.DataFrame, clause_id: str) -> set[tuple[str, str]]
 
 def test_a_clause_can_use_several_tools(clause_tools):
     # 打好外贸“稳拓调”组合拳: grants for export credit insurance and exports, and trade fairs abroad
-    assert {("supply", "funding"), ("demand", "trade"), ("demand", "overseas"), ("environment", "finance")} \
-        <= tools_of(clause_tools, "zhenhai-2024-policy:c39")
+    assert {("supply", "funding"), ("demand", "trade"), ("demand", "overseas"), ("environment", "finance")} <= tools_of(
+        clause_tools, "zhenhai-2024-policy:c39"
+    )
     assert ("environment", "tax") in tools_of(clause_tools, "zhenhai-2024-policy:c16")
     assert ("demand", "procurement") in tools_of(clause_tools, "linping-2024-policy:c12")
 
@@ -187,7 +222,7 @@ def test_cues_and_spans_come_from_the_clause(clause_tools, clauses):
     for row in clause_tools.itertuples():
         text = texts[row.clause_id]
         assert all(word in text for word in row.cue.split("、")), row
-        assert text[row.span_start:row.span_end] == row.span
+        assert text[row.span_start : row.span_end] == row.span
 
 
 def test_qujiang_responsible_units_are_not_read_as_measures(clause_tools):

@@ -1,4 +1,5 @@
 """The outcomes table: Zhenhai's 2024 completion report, judged row by row and linked to its policy."""
+
 from __future__ import annotations
 
 import re
@@ -7,17 +8,40 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from policycmp.build import clause_table, read_corpus
+from policycmp.compare.outcomes import ReportSource, assess_row, outcomes_table
 from policycmp.errors import PolicyInputError
-from policycmp.outcomes import (OUTCOME_COLUMNS, OUTCOME_DTYPES, ReportRow, assess_row, outcomes_table,
-                                parse_report)
+from policycmp.extract import quantities_table
+from policycmp.ingest.clauses import clause_table
+from policycmp.ingest.corpus import read_corpus
+from policycmp.ingest.outcome_report import ReportRow, parse_report
+from policycmp.schema import OutcomeRow, dtypes
+from policycmp.vocabulary import load_outcome_rules
+from policycmp.vocabulary.loader import PACKAGE_DATA
+
+OUTCOME_DTYPES = dtypes(OutcomeRow)
+OUTCOME_COLUMNS = list(OUTCOME_DTYPES)
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 REPORT = RAW / "zhenhai-2024-outcomes.txt"
-CONTRACT_COLUMNS = ["doc_id", "district", "year", "row_no", "task", "completion", "indicator", "target_value",
-                    "actual_value", "unit", "status", "policy_clause_id"]
+CONTRACT_COLUMNS = [
+    "doc_id",
+    "district",
+    "year",
+    "row_no",
+    "task",
+    "completion",
+    "indicator",
+    "target_value",
+    "actual_value",
+    "unit",
+    "status",
+    "policy_clause_id",
+]
 HEADER = "编号 | 目标任务 | 完成情况 |"
 
 
@@ -28,7 +52,6 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def tables(corpus) -> dict[str, pd.DataFrame]:
-    from policycmp.quantities import quantities_table
 
     clauses, _ = clause_table(corpus)
     return {"clauses": clauses, "quantities": quantities_table(clauses)}
@@ -50,22 +73,31 @@ def report(*rows: str, before: str = "2024年政府工作报告年度完成情�
 
 # --- reading the table ----------------------------------------------------------------------------
 
+
 def test_the_real_report_has_ninety_rows(corpus):
     rows = parse_report(corpus.texts["zhenhai-2024-outcomes"], REPORT)
     assert [r.row_no for r in rows] == list(range(1, 91))
-    assert rows[0] == ReportRow(1, "地区生产总值增长6%左右。",
-                                "服务业增加值增长7.5%,全省前列。全区经济运行总体平稳、稳中向好,全年地区生产总值增长5.6%。", 6)
+    assert rows[0] == ReportRow(
+        1,
+        "地区生产总值增长6%左右。",
+        "服务业增加值增长7.5%,全省前列。全区经济运行总体平稳、稳中向好,全年地区生产总值增长5.6%。",
+        6,
+    )
     assert rows[-1].line_no == 95 and rows[-1].completion.startswith("2024年已按照镇海区量化积分政策")
     # Row 8's completion has no closing full stop; row 25's neither: cells are kept as written.
     assert rows[7].completion.endswith("已启动治理")
 
 
 def test_a_wrapped_row_is_joined():
-    rows = parse_report(report("1 | 新建和改造提升 | 新建项目1967亩 |",
-                               "2 | 新增数字化车间10个、",
-                               "智能工厂2个。 | 新增数字化车间12个,",
-                               "智能工厂3个。 |",
-                               "3 | 防范金融领域风险。 | 已完成。 |"))
+    rows = parse_report(
+        report(
+            "1 | 新建和改造提升 | 新建项目1967亩 |",
+            "2 | 新增数字化车间10个、",
+            "智能工厂2个。 | 新增数字化车间12个,",
+            "智能工厂3个。 |",
+            "3 | 防范金融领域风险。 | 已完成。 |",
+        )
+    )
     assert [r.row_no for r in rows] == [1, 2, 3]
     assert rows[1] == ReportRow(2, "新增数字化车间10个、智能工厂2个。", "新增数字化车间12个,智能工厂3个。", 4)
 
@@ -80,14 +112,17 @@ def test_a_row_without_its_closing_pipe_is_accepted():
     assert [(r.task, r.completion) for r in rows] == [("甲", "乙"), ("丙", "丁")]
 
 
-@pytest.mark.parametrize("rows, line, words", [
-    (("1 | 甲 | 乙 |", "2 | 丙 | 丁 | 戊 |"), 4, "4 cells"),
-    (("1 | 甲 |", "2 | 丙 | 丁 |"), 3, "2 cells"),
-    (("1 | 甲 | 乙 |", "3 | 丙 | 丁 |"), 4, "row number 3 where 2 was expected"),
-    (("1 | 甲 | 乙 |", "1 | 丙 | 丁 |"), 4, "row number 1 where 2 was expected"),
-    (("1 | 甲 | 乙 |", "二 | 丙 | 丁 |"), 4, "does not start with a row number"),
-    (("1 |  | 乙 |",), 3, "empty 目标任务"),
-])
+@pytest.mark.parametrize(
+    "rows, line, words",
+    [
+        (("1 | 甲 | 乙 |", "2 | 丙 | 丁 | 戊 |"), 4, "4 cells"),
+        (("1 | 甲 |", "2 | 丙 | 丁 |"), 3, "2 cells"),
+        (("1 | 甲 | 乙 |", "3 | 丙 | 丁 |"), 4, "row number 3 where 2 was expected"),
+        (("1 | 甲 | 乙 |", "1 | 丙 | 丁 |"), 4, "row number 1 where 2 was expected"),
+        (("1 | 甲 | 乙 |", "二 | 丙 | 丁 |"), 4, "does not start with a row number"),
+        (("1 |  | 乙 |",), 3, "empty 目标任务"),
+    ],
+)
 def test_a_malformed_row_names_file_and_line(rows, line, words):
     with pytest.raises(PolicyInputError) as caught:
         parse_report(report(*rows), "reports/x.txt")
@@ -120,9 +155,10 @@ def test_outcomes_table_names_the_broken_report_file(tmp_path):
 
 @pytest.mark.filterwarnings("ignore")
 def test_parse_report_round_trips_generated_tables():
-    from hypothesis import given, settings, strategies as st
 
-    cell = st.text(alphabet=st.sampled_from(list("目标任务完成情况增长亿元万亩个家%0123456789,。、;")), min_size=1, max_size=30)
+    cell = st.text(
+        alphabet=st.sampled_from(list("目标任务完成情况增长亿元万亩个家%0123456789,。、;")), min_size=1, max_size=30
+    )
 
     @settings(max_examples=150, deadline=None)
     @given(st.lists(st.tuples(cell, cell, st.integers(0, 29)), min_size=1, max_size=12))
@@ -136,18 +172,20 @@ def test_parse_report_round_trips_generated_tables():
             wrapped = wrap_at and rest.strip() and not re.match(r"\s*\d+\s*\|", rest)
             lines.extend([line[:cut], rest] if wrapped else [line])
         parsed = parse_report(report(*lines), "gen.txt")
-        assert [(r.row_no, r.task, r.completion) for r in parsed] == \
-            [(i, t.strip(), c.strip()) for i, (t, c, _) in enumerate(rows, start=1)]
+        assert [(r.row_no, r.task, r.completion) for r in parsed] == [
+            (i, t.strip(), c.strip()) for i, (t, c, _) in enumerate(rows, start=1)
+        ]
 
     check()
 
 
 # --- the outcomes table ---------------------------------------------------------------------------
 
+
 def test_one_row_per_report_row_with_the_contract_columns(outcomes):
     assert len(outcomes) == 90
     assert outcomes["row_no"].tolist() == list(range(1, 91)) and outcomes["row_no"].is_unique
-    assert list(outcomes.columns[:len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
+    assert list(outcomes.columns[: len(CONTRACT_COLUMNS)]) == CONTRACT_COLUMNS
     assert {c: str(t) for c, t in outcomes.dtypes.items()} == OUTCOME_DTYPES
     assert set(outcomes["doc_id"]) == {"zhenhai-2024-outcomes"}
     assert set(outcomes["district"]) == {"zhenhai"} and set(outcomes["year"]) == {2024}
@@ -176,17 +214,20 @@ def test_row_88_services_growth_links_to_the_services_target(by_row, tables):
     assert row["actual_value"] == 8.0 and row["status"] == "unclear" and "预计" in row["match_reason"]
 
 
-@pytest.mark.parametrize("row_no, clause_id, span", [
-    (25, "zhenhai-2024-policy:c44", "8000亩"),      # 新建和改造提升高标准农田8000亩
-    (27, "zhenhai-2024-policy:c45", "6个以上"),     # 实施涉农科技项目6个以上
-    (36, "zhenhai-2024-policy:c38", "5%以上"),      # 旅游总收入增长5%以上 (policy: 5%)
-    (56, "zhenhai-2024-policy:p3", "7%"),           # 规上工业增加值增长7%
-    (59, "zhenhai-2024-policy:c21", "10%以上"),     # 数字经济核心产业增加值增长10%以上
-    (79, "zhenhai-2024-policy:p6", "6.5%"),         # 社会消费品零售总额增长6.5%
-    (80, "zhenhai-2024-policy:c37", "2个"),         # 建设2个“一刻钟便民生活圈”
-    (83, "zhenhai-2024-policy:c40", "1个"),         # 培育省级公共海外仓1个
-    (86, "zhenhai-2024-policy:c26", "4个"),         # 4个特色服务业发展集聚区
-])
+@pytest.mark.parametrize(
+    "row_no, clause_id, span",
+    [
+        (25, "zhenhai-2024-policy:c44", "8000亩"),  # 新建和改造提升高标准农田8000亩
+        (27, "zhenhai-2024-policy:c45", "6个以上"),  # 实施涉农科技项目6个以上
+        (36, "zhenhai-2024-policy:c38", "5%以上"),  # 旅游总收入增长5%以上 (policy: 5%)
+        (56, "zhenhai-2024-policy:p3", "7%"),  # 规上工业增加值增长7%
+        (59, "zhenhai-2024-policy:c21", "10%以上"),  # 数字经济核心产业增加值增长10%以上
+        (79, "zhenhai-2024-policy:p6", "6.5%"),  # 社会消费品零售总额增长6.5%
+        (80, "zhenhai-2024-policy:c37", "2个"),  # 建设2个“一刻钟便民生活圈”
+        (83, "zhenhai-2024-policy:c40", "1个"),  # 培育省级公共海外仓1个
+        (86, "zhenhai-2024-policy:c26", "4个"),  # 4个特色服务业发展集聚区
+    ],
+)
 def test_rows_link_to_the_clause_that_set_the_same_target(by_row, row_no, clause_id, span):
     row = by_row.loc[row_no]
     assert row["policy_clause_id"] == clause_id and row["link_span"] == span
@@ -206,27 +247,33 @@ def test_links_are_few_and_each_states_the_same_value(outcomes, tables):
     assert pd.isna(outcomes.set_index("row_no").loc[81, "policy_clause_id"])
 
 
-@pytest.mark.parametrize("row_no, status, target, actual", [
-    (11, "met", 60.0, 63.0),         # 企业安全生产标准化建设率达到60%以上 → 63%
-    (15, "met", 20.0, 40.3),         # 国际海运货运量占比20%以上 → 占比40.3% (subject one phrase earlier)
-    (22, "met", 3.0, 7.68),          # 燃气老旧管网3公里 → 7.68公里
-    (27, "met", 6.0, 13.0),          # 涉农科技项目6个以上 → 立项13个 (not 已验收7个)
-    (55, "met", 3.0, 2.04),          # 失业率控制在3%以内 → 2.04%: lower is better
-    (56, "met", 1.9e10, 2.294e10),   # 工业技改投资190亿元 → 229.4亿元
-    (71, "not_met", 50.0, 29.0),     # 无废城市细胞50个以上 → 29个
-])
+@pytest.mark.parametrize(
+    "row_no, status, target, actual",
+    [
+        (11, "met", 60.0, 63.0),  # 企业安全生产标准化建设率达到60%以上 → 63%
+        (15, "met", 20.0, 40.3),  # 国际海运货运量占比20%以上 → 占比40.3% (subject one phrase earlier)
+        (22, "met", 3.0, 7.68),  # 燃气老旧管网3公里 → 7.68公里
+        (27, "met", 6.0, 13.0),  # 涉农科技项目6个以上 → 立项13个 (not 已验收7个)
+        (55, "met", 3.0, 2.04),  # 失业率控制在3%以内 → 2.04%: lower is better
+        (56, "met", 1.9e10, 2.294e10),  # 工业技改投资190亿元 → 229.4亿元
+        (71, "not_met", 50.0, 29.0),  # 无废城市细胞50个以上 → 29个
+    ],
+)
 def test_judged_rows(by_row, row_no, status, target, actual):
     row = by_row.loc[row_no]
     assert (row["status"], row["target_value"], row["actual_value"]) == (status, target, actual)
 
 
-@pytest.mark.parametrize("row_no, words", [
-    (25, "no actual figure with its key words"),   # 新建1967亩 / 改造提升6343亩 are parts of 8000亩
-    (39, "ambiguous"),                             # three wards' beds (35, 13, 20张) vs 60张以上
-    (53, "no actual figure with its key words"),   # 托育学位680个 vs 托育部托位数1010个: other words
-    (60, "no actual figure with its key words"),   # 完成…数改项目20个 vs 立项10个石化行业项10个
-    (63, "申报"),                                   # 高新技术企业申报共认定207家
-])
+@pytest.mark.parametrize(
+    "row_no, words",
+    [
+        (25, "no actual figure with its key words"),  # 新建1967亩 / 改造提升6343亩 are parts of 8000亩
+        (39, "ambiguous"),  # three wards' beds (35, 13, 20张) vs 60张以上
+        (53, "no actual figure with its key words"),  # 托育学位680个 vs 托育部托位数1010个: other words
+        (60, "no actual figure with its key words"),  # 完成…数改项目20个 vs 立项10个石化行业项10个
+        (63, "申报"),  # 高新技术企业申报共认定207家
+    ],
+)
 def test_rows_that_cannot_be_judged_honestly_stay_unclear(by_row, row_no, words):
     row = by_row.loc[row_no]
     assert row["status"] == "unclear" and words in row["match_reason"]
@@ -265,33 +312,32 @@ def test_outcomes_are_deterministic(corpus, tables, outcomes):
     pd.testing.assert_frame_equal(outcomes_table(corpus, tables), outcomes)
 
 
+SOURCE = ReportSource("made-up-report", "zhenhai", 2024)
+
+
 def test_assess_row_on_a_made_up_row():
     row = ReportRow(7, "城镇登记失业率控制在3%以内,新增公交线路10条。", "城镇登记失业率3.4%;新增公交线路12条。", 9)
-    record = assess_row(row, [])
-    assert record["status"] == "not_met" and (record["target_value"], record["actual_value"]) == (3.0, 3.4)
-    assert (record["targets_stated"], record["targets_judged"]) == (2, 2)
-    started = assess_row(ReportRow(2, "完成数字化改造项目20个。", "数字化改造项目立项25个。", 3), [])
-    assert started["status"] == "unclear" and "approved or started" in started["match_reason"]
-    approx = assess_row(ReportRow(1, "地区生产总值增长6%左右。", "地区生产总值增长5.7%。", 1), [])
-    assert approx["status"] == "met"  # exactly at 6 less 5%
+    record = assess_row(row, [], SOURCE)
+    assert record.status == "not_met" and (record.target_value, record.actual_value) == (3.0, 3.4)
+    assert (record.targets_stated, record.targets_judged) == (2, 2)
+    started = assess_row(ReportRow(2, "完成数字化改造项目20个。", "数字化改造项目立项25个。", 3), [], SOURCE)
+    assert started.status == "unclear" and "approved or started" in started.match_reason
+    approx = assess_row(ReportRow(1, "地区生产总值增长6%左右。", "地区生产总值增长5.7%。", 1), [], SOURCE)
+    assert approx.status == "met"  # exactly at 6 less 5%
 
 
-def test_a_broken_rules_file_is_named(monkeypatch):
-    import policycmp.outcomes as outcomes_module
-
-    good = outcomes_module.load_resource("outcome_rules.yaml")
-    spec = {**good, "status": {**good["status"], "lower_better": "失业率|("}}
-    monkeypatch.setattr(outcomes_module, "load_resource", lambda name: spec)
-    outcomes_module.rules.cache_clear()
-    try:
-        with pytest.raises(PolicyInputError) as caught:
-            outcomes_module.rules()
-        assert caught.value.path.endswith("outcome_rules.yaml") and "status.lower_better" in caught.value.message
-        spec["status"] = good["status"]
-        del spec["linking"]
-        outcomes_module.rules.cache_clear()
-        with pytest.raises(PolicyInputError, match="missing or malformed entry"):
-            outcomes_module.rules()
-    finally:
-        monkeypatch.undo()
-        outcomes_module.rules.cache_clear()
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        (lambda d: d["status"].update(lower_better="失业率|("), "status.lower_better"),
+        (lambda d: d.pop("linking"), "missing or malformed entry"),
+    ],
+)
+def test_a_broken_rules_file_is_named(tmp_path, damage, expected):
+    spec = yaml.safe_load((PACKAGE_DATA / "outcome_rules.yaml").read_text(encoding="utf-8"))
+    damage(spec)
+    bad = tmp_path / "outcome_rules.yaml"
+    bad.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PolicyInputError) as caught:
+        load_outcome_rules(bad)
+    assert caught.value.path == str(bad) and expected in caught.value.message

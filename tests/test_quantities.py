@@ -1,4 +1,4 @@
-"""policycmp.quantities: unit tests with the documents' own sentences, the hand-labelled set, and
+"""policycmp.extract: unit tests with the documents' own sentences, the hand-labelled set, and
 properties.
 
 The labelled set (tests/data/quantity_labels.csv) lists every quantity a careful reader finds in
@@ -7,147 +7,46 @@ the order they appear in the row. A label is placed in its row by searching for 
 previous label of the same row, and is matched to a predicted mention whose offsets overlap it.
 Because every row is labelled, every prediction in those rows counts for precision.
 """
+
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from policycmp.quantities import (
-    QUANTITY_COLUMNS,
-    QuantityMention,
-    extract_mentions,
-    quantities_table,
-    unnormalised_count,
+from policycmp import load_clauses
+from policycmp.errors import PolicyInputError
+from policycmp.evaluation.quantities import (
+    POLICY_DOCS,
+    Score,
+    labelled_texts,
+    load_labels,
+    same_quantity,
+    score,
 )
+from policycmp.evaluation.quantities import (
+    QUANTITY_LABELS as LABELS,
+)
+from policycmp.extract import extract_mentions, quantities_table, unnormalised_count
+from policycmp.model import QuantityMention
+from policycmp.schema import QuantityRow, dtypes
 
-LABELS = Path(__file__).parent / "data" / "quantity_labels.csv"
-POLICY_DOCS = ("zhenhai-2024-policy", "linping-2024-policy", "qujiang-2023-policy")
+QUANTITY_COLUMNS = list(dtypes(QuantityRow))
 
 
 # ------------------------------------------------------------------------------------------------
 # Clause texts and labels
 # ------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def clauses(tmp_path_factory) -> pd.DataFrame:
-    return load_policy_clauses(tmp_path_factory.mktemp("processed"))
-
-
-def load_policy_clauses(out_dir: Path | None = None) -> pd.DataFrame:
-    """The clause table of the three policies, as the build makes it (built into ``out_dir``)."""
-    from policycmp import load_clauses
-
-    frame = load_clauses(out_dir=out_dir) if out_dir is not None else load_clauses()
+    """The clause table of the three policies, as the build makes it (built into a temporary folder)."""
+    frame = load_clauses(out_dir=tmp_path_factory.mktemp("processed"))
     return frame[frame["doc_id"].isin(POLICY_DOCS)].reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class Label:
-    clause_id: str
-    span: str
-    start: int
-    end: int
-    value: float
-    value_high: float | None
-    unit: str
-    kind: str
-    bound: str
-    level: str | None
-    note: str
-
-
-def load_labels(texts: dict[str, str]) -> list[Label]:
-    frame = pd.read_csv(LABELS, dtype=str, keep_default_na=False, encoding="utf-8")
-    labels: list[Label] = []
-    cursor: dict[str, int] = {}
-    for row in frame.itertuples(index=False):
-        clause_id = f"{row.doc_id}:{row.clause_ref}"
-        text = texts[clause_id]
-        start = text.find(row.span, cursor.get(clause_id, 0))
-        assert start >= 0, f"label {row.span!r} not found in order in {clause_id}"
-        cursor[clause_id] = start + len(row.span)
-        labels.append(Label(clause_id, row.span, start, start + len(row.span), float(row.value),
-                            float(row.value_high) if row.value_high else None, row.unit, row.kind,
-                            row.bound, row.level or None, row.note))
-    return labels
-
-
-# ------------------------------------------------------------------------------------------------
-# Scoring (also used by benchmarks/bench_recognizers.py)
-# ------------------------------------------------------------------------------------------------
-
-def close(a: float | None, b: float | None) -> bool:
-    if a is None or b is None or (isinstance(a, float) and math.isnan(a)) or (isinstance(b, float) and math.isnan(b)):
-        return (a is None or a != a) and (b is None or b != b)
-    return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
-
-
-def same_quantity(label: Label, pred) -> bool:
-    """(value, unit) agree, and value_high too for ranges."""
-    return close(label.value, pred.value) and close(label.value_high, pred.value_high) and label.unit == pred.unit
-
-
-def match(labels: list[Label], predictions: dict[str, list]) -> tuple[list[tuple[Label, object]], list[Label], list]:
-    """Pair each label with the unpaired prediction of its row that overlaps it most."""
-    pairs, missed, used = [], [], set()
-    for label in labels:
-        best, best_overlap = None, 0
-        for i, pred in enumerate(predictions.get(label.clause_id, [])):
-            overlap = min(label.end, pred.end) - max(label.start, pred.start)
-            if (label.clause_id, i) not in used and overlap > best_overlap:
-                best, best_overlap = i, overlap
-        if best is None:
-            missed.append(label)
-        else:
-            used.add((label.clause_id, best))
-            pairs.append((label, predictions[label.clause_id][best]))
-    extra = [p for cid, preds in predictions.items() for i, p in enumerate(preds) if (cid, i) not in used]
-    return pairs, missed, extra
-
-
-@dataclass
-class Score:
-    labels: int
-    predictions: int
-    correct: int
-    kind_ok: int
-    bound_ok: int
-    level_ok: int
-    matched: int
-    pairs: list
-    missed: list
-    extra: list
-
-    @property
-    def recall(self) -> float:
-        return self.correct / self.labels if self.labels else 1.0
-
-    @property
-    def precision(self) -> float:
-        return self.correct / self.predictions if self.predictions else 1.0
-
-    def accuracy(self, field: str) -> float:
-        return getattr(self, f"{field}_ok") / self.matched if self.matched else 1.0
-
-
-def score(labels: list[Label], predictions: dict[str, list]) -> Score:
-    pairs, missed, extra = match(labels, predictions)
-    correct = sum(same_quantity(l, p) for l, p in pairs)
-    n_pred = sum(len(v) for v in predictions.values())
-    return Score(len(labels), n_pred, correct,
-                 kind_ok=sum(l.kind == getattr(p, "kind", None) for l, p in pairs),
-                 bound_ok=sum(l.bound == getattr(p, "bound", None) for l, p in pairs),
-                 level_ok=sum(l.level == getattr(p, "level", None) for l, p in pairs),
-                 matched=len(pairs), pairs=pairs, missed=missed, extra=extra)
-
-
-def labelled_texts(clauses: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(clauses["clause_id"].astype(str), clauses["text"].astype(str)))
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +60,7 @@ def evaluation(clauses) -> Score:
 # The labelled set
 # ------------------------------------------------------------------------------------------------
 
+
 def test_labelled_set_is_large_and_covers_a_whole_domain_per_district(clauses):
     texts = labelled_texts(clauses)
     labels = load_labels(texts)
@@ -169,8 +69,18 @@ def test_labelled_set_is_large_and_covers_a_whole_domain_per_district(clauses):
     innovation = clauses[clauses["domain"] == "innovation"] if clauses["domain"].notna().any() else clauses
     assert set(innovation["doc_id"]) == set(POLICY_DOCS)
     frame = pd.read_csv(LABELS, dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["doc_id", "clause_ref", "span", "value", "value_high", "unit", "kind",
-                                   "bound", "level", "note"]
+    assert list(frame.columns) == [
+        "doc_id",
+        "clause_ref",
+        "span",
+        "value",
+        "value_high",
+        "unit",
+        "kind",
+        "bound",
+        "level",
+        "note",
+    ]
     assert set(frame["kind"]) <= {"subsidy", "budget", "target", "threshold", "other"}
     assert set(frame["bound"]) <= {"max", "min", "approx", "exact"}
     assert set(frame["level"]) <= {"", "national", "provincial", "municipal", "district"}
@@ -186,9 +96,11 @@ KNOWN_KIND_MISSES = {
 
 
 def test_precision_and_recall_of_value_and_unit(evaluation):
-    assert evaluation.recall >= 1.0, [(l.clause_id, l.span) for l in evaluation.missed]
+    assert evaluation.recall >= 1.0, [(label.clause_id, label.span) for label in evaluation.missed]
     assert evaluation.precision >= 1.0, [(p.span, p.unit) for p in evaluation.extra]
-    wrong = [(l.clause_id, l.span, p.value, p.unit) for l, p in evaluation.pairs if not same_quantity(l, p)]
+    wrong = [
+        (label.clause_id, label.span, p.value, p.unit) for label, p in evaluation.pairs if not same_quantity(label, p)
+    ]
     assert wrong == []
 
 
@@ -196,7 +108,7 @@ def test_kind_bound_and_level_accuracy(evaluation):
     assert evaluation.accuracy("bound") >= 1.0
     assert evaluation.accuracy("level") >= 1.0
     assert evaluation.accuracy("kind") >= 0.99  # 395 of 398
-    misses = {(l.clause_id, l.span) for l, p in evaluation.pairs if l.kind != p.kind}
+    misses = {(label.clause_id, label.span) for label, p in evaluation.pairs if label.kind != p.kind}
     assert misses <= KNOWN_KIND_MISSES
 
 
@@ -210,6 +122,7 @@ def test_every_labelled_row_is_a_row_of_the_clause_table(clauses):
 # The table
 # ------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def table(clauses) -> pd.DataFrame:
     return quantities_table(clauses)
@@ -219,7 +132,7 @@ def test_every_span_is_the_source_text_at_its_offsets(clauses, table):
     texts = labelled_texts(clauses)
     assert len(table) > 0
     for row in table.itertuples(index=False):
-        assert texts[row.clause_id][row.start:row.end] == row.span
+        assert texts[row.clause_id][row.start : row.end] == row.span
 
 
 def test_table_has_contract_columns_dtypes_and_order(clauses, table):
@@ -251,23 +164,24 @@ def test_table_of_no_clauses_is_empty_with_contract_columns():
 
 
 def test_table_refuses_clauses_without_text():
-    from policycmp.errors import PolicyInputError
 
     with pytest.raises(PolicyInputError, match="text"):
-        quantities_table(pd.DataFrame({"clause_id": ["a"], "doc_id": ["d"], "district": ["x"],
-                                       "domain": [None], "year": [2024]}))
+        quantities_table(
+            pd.DataFrame({"clause_id": ["a"], "doc_id": ["d"], "district": ["x"], "domain": [None], "year": [2024]})
+        )
 
 
 # ------------------------------------------------------------------------------------------------
 # What must be read correctly: the documents' own sentences
 # ------------------------------------------------------------------------------------------------
 
+
 def one(text: str, span: str) -> QuantityMention:
     """The mention whose span contains ``span`` (and check its offsets)."""
     found = [m for m in extract_mentions(text) if span in m.span]
     assert len(found) == 1, (span, extract_mentions(text))
     m = found[0]
-    assert text[m.start:m.end] == m.span
+    assert text[m.start : m.end] == m.span
     return m
 
 
@@ -283,109 +197,183 @@ def check(m: QuantityMention, value, unit, kind=None, bound=None, level="any", v
         assert m.level == level, m
 
 
-Z_C4 = ("4、全力保障重大项目用能。统筹保供与稳价目标,落实能源资源,保障全社会电量供给145亿千瓦时以上,"
-        "城镇燃气供应2.8亿方左右。保障新上重大项目用能20万吨标准煤以上,确保新增能耗支持民间投资项目的比重不低于70%。")
+Z_C4 = (
+    "4、全力保障重大项目用能。统筹保供与稳价目标,落实能源资源,保障全社会电量供给145亿千瓦时以上,"
+    "城镇燃气供应2.8亿方左右。保障新上重大项目用能20万吨标准煤以上,确保新增能耗支持民间投资项目的比重不低于70%。"
+)
 
 
 def test_magnitudes_and_units():
     check(one("分别给予150万元、100万元和50万元奖励。", "150万元"), 1_500_000, "CNY", "subsidy", "exact")
-    check(one("2024年,全区计划供应国有建设用地0.32万亩以上,保障省级以上重大基础设施项目新增建设用地计划指标397亩。",
-              "0.32万亩"), 3_200, "mu", "target", "min")
+    check(
+        one(
+            "2024年,全区计划供应国有建设用地0.32万亩以上,保障省级以上重大基础设施项目新增建设用地计划指标397亩。",
+            "0.32万亩",
+        ),
+        3_200,
+        "mu",
+        "target",
+        "min",
+    )
     check(one(Z_C4, "20万吨标准煤"), 200_000, "tce", "target", "min")
     check(one(Z_C4, "145亿千瓦时"), 14_500_000_000, "kWh", "target", "min")
     check(one(Z_C4, "2.8亿方"), 280_000_000, "m3", "target", "approx")
-    check(one("2024年,社会消费品零售总额增长6.5%,外贸进出口、出口总额分别增长2.5%和4%,实际利用外资1.8亿美元以上。",
-              "1.8亿美元"), 180_000_000, "USD", "target", "min")
+    check(
+        one(
+            "2024年,社会消费品零售总额增长6.5%,外贸进出口、出口总额分别增长2.5%和4%,实际利用外资1.8亿美元以上。",
+            "1.8亿美元",
+        ),
+        180_000_000,
+        "USD",
+        "target",
+        "min",
+    )
     check(one("2024年,全区R&D占GDP比重超3.42%。", "3.42%"), 3.42, "%", "target", "min")
 
 
 def test_chinese_numerals():
-    check(one("围绕就业、教育、社保、医疗、住房、养老等民生大事,实施公共服务“七优享”工程,"
-              "确保一般公共预算支出增量的三分之二以上用于民生领域。", "三分之二"), 200 / 3, "%", "budget", "min")
+    check(
+        one(
+            "围绕就业、教育、社保、医疗、住房、养老等民生大事,实施公共服务“七优享”工程,"
+            "确保一般公共预算支出增量的三分之二以上用于民生领域。",
+            "三分之二",
+        ),
+        200 / 3,
+        "%",
+        "budget",
+        "min",
+    )
     check(one("力争全年获得各类上级基金出资超过区级出资一倍以上。", "一倍"), 100, "%", "target", "min")
     check(one("继续实施国标标准集装箱运输车辆通行费六五折优惠", "六五折"), 65, "%", "other")
     check(one("对企业给予五万元奖励", "五万元"), 50_000, "CNY", "subsidy")
     # Set phrases written with Chinese numerals are not amounts.
-    assert extract_mentions("推进五大领域补短板,实施三年行动计划,打造一批项目,办好十方面民生实事,第三方机构确权。") == []
+    assert (
+        extract_mentions("推进五大领域补短板,实施三年行动计划,打造一批项目,办好十方面民生实事,第三方机构确权。") == []
+    )
 
 
 def test_full_width_input_keeps_offsets_into_the_given_text():
     text = "对符合条件的企业给予最高５０万元奖励,规上工业增加值增长１２％，达到１５％～２０％。"
     spans = [(m.span, m.value, m.unit, m.bound) for m in extract_mentions(text)]
-    assert spans == [("最高５０万元", 500_000, "CNY", "max"), ("１２％", 12, "%", "exact"),
-                     ("１５％～２０％", 15, "%", "exact")]
+    assert spans == [
+        ("最高５０万元", 500_000, "CNY", "max"),
+        ("１２％", 12, "%", "exact"),
+        ("１５％～２０％", 15, "%", "exact"),
+    ]
     for m in extract_mentions(text):
-        assert text[m.start:m.end] == m.span
+        assert text[m.start : m.end] == m.span
 
 
 def test_units_left_out_or_implied():
-    check(one("迭代完善大科创政策,区财政2023年预算安排8500万左右,在符合国家和省有关规定前提下", "8500万"),
-          85_000_000, "CNY", "budget", "approx")
+    check(
+        one("迭代完善大科创政策,区财政2023年预算安排8500万左右,在符合国家和省有关规定前提下", "8500万"),
+        85_000_000,
+        "CNY",
+        "budget",
+        "approx",
+    )
     text = "对首次列入国家级、省级、市级备案众创空间(星创天地)的,分别给予50万元、30万和15万元奖励,晋级补差。"
     check(one(text, "30万"), 300_000, "CNY", "subsidy", "exact", "provincial")
-    check(one("围绕2024年全区村社实现经营性收入150万以上目标,持续巩固好留用地开发", "150万"),
-          1_500_000, "CNY", "target", "min")
+    check(
+        one("围绕2024年全区村社实现经营性收入150万以上目标,持续巩固好留用地开发", "150万"),
+        1_500_000,
+        "CNY",
+        "target",
+        "min",
+    )
     check(one("326个亿元以上重大项目开展攻坚行动", "亿元"), 100_000_000, "CNY", "threshold", "min")
     check(one("阶梯孵化亿元楼宇1座、5000万元以上楼宇2座", "亿元"), 100_000_000, "CNY", "threshold", "exact")
 
 
 def test_ranges():
     check(one("按照不超过实际投入的10%-20%给予补助。", "10%-20%"), 10, "%", "subsidy", "max", value_high=20)
-    check(one("区财政安排总投资的15%~20%用于支持高标准农田和改造提升。", "15%~20%"), 15, "%", "budget", "exact",
-          value_high=20)
+    check(
+        one("区财政安排总投资的15%~20%用于支持高标准农田和改造提升。", "15%~20%"),
+        15,
+        "%",
+        "budget",
+        "exact",
+        value_high=20,
+    )
     check(one("给予10-20万元补助", "10-20万元"), 100_000, "CNY", "subsidy", value_high=200_000)
 
 
 def test_rates():
     check(one("对粮功区内蔬菜地实施大豆和蔬菜轮作的农户按300元/亩进行补助。", "300元/亩"), 300, "CNY/mu", "subsidy")
-    check(one("加装完成且通过特种设备安全监督管理部门使用登记的电梯,按20万元/台的标准给予补助", "20万元/台"),
-          200_000, "CNY/台", "subsidy")
+    check(
+        one("加装完成且通过特种设备安全监督管理部门使用登记的电梯,按20万元/台的标准给予补助", "20万元/台"),
+        200_000,
+        "CNY/台",
+        "subsidy",
+    )
     check(one("给予2元/50公斤的运费补贴。", "2元/50公斤"), 0.04, "CNY/kg", "subsidy")
-    check(one("扶持带动20个造血功能较差村新增经营性收入不少于5万元/村。", "5万元/村"), 50_000, "CNY/村", "target", "min")
+    check(
+        one("扶持带动20个造血功能较差村新增经营性收入不少于5万元/村。", "5万元/村"), 50_000, "CNY/村", "target", "min"
+    )
     check(one("对单位工业增加值能耗低于 0.52 吨标准煤/万元的新上项目", "0.52"), 0.000052, "tce/CNY", "threshold", "max")
 
 
-@pytest.mark.parametrize("text, span, bound", [
-    ("对获国家级、省级、市级科学技术奖的第一完成单位给予最高50万元奖励。", "最高50万元", "max"),
-    ("按比例给予不超过200万元补助。", "不超过200万元", "max"),
-    ("鼓励年出口额在800万美元(含)以下的中小微企业参加政府联合平台投保", "800万美元(含)以下", "max"),
-    ("城乡居民收入倍差缩小至1.68以内", "1.68以内", "max"),
-    ("储备地方政府专项债券项目25个以上;", "25个以上", "min"),
-    ("引导民间投资项目占出让工业用地比重不低于70%。", "不低于70%", "min"),
-    ("确保生猪年出栏不少于25万头", "不少于25万头", "min"),
-    ("当年度出口增量超1000万美元企业,给予最高50万元奖励。", "超1000万美元", "min"),
-    ("年服务外包执行总额超过500万元的,给予最高5万元奖励。", "超过500万元", "min"),
-    ("力争2024年创新发展区服务业总营业收入突破550亿元", "突破550亿元", "min"),
-    ("争取中央预算内投资3亿元左右。", "3亿元左右", "approx"),
-    ("计划安排资金约500万元。", "约500万元", "approx"),
-    ("全年实现市场化电量96亿千瓦时。", "96亿千瓦时", "exact"),
-])
+@pytest.mark.parametrize(
+    "text, span, bound",
+    [
+        ("对获国家级、省级、市级科学技术奖的第一完成单位给予最高50万元奖励。", "最高50万元", "max"),
+        ("按比例给予不超过200万元补助。", "不超过200万元", "max"),
+        ("鼓励年出口额在800万美元(含)以下的中小微企业参加政府联合平台投保", "800万美元(含)以下", "max"),
+        ("城乡居民收入倍差缩小至1.68以内", "1.68以内", "max"),
+        ("储备地方政府专项债券项目25个以上;", "25个以上", "min"),
+        ("引导民间投资项目占出让工业用地比重不低于70%。", "不低于70%", "min"),
+        ("确保生猪年出栏不少于25万头", "不少于25万头", "min"),
+        ("当年度出口增量超1000万美元企业,给予最高50万元奖励。", "超1000万美元", "min"),
+        ("年服务外包执行总额超过500万元的,给予最高5万元奖励。", "超过500万元", "min"),
+        ("力争2024年创新发展区服务业总营业收入突破550亿元", "突破550亿元", "min"),
+        ("争取中央预算内投资3亿元左右。", "3亿元左右", "approx"),
+        ("计划安排资金约500万元。", "约500万元", "approx"),
+        ("全年实现市场化电量96亿千瓦时。", "96亿千瓦时", "exact"),
+    ],
+)
 def test_bounds(text, span, bound):
     m = one(text, span.split("(")[0])
     assert m.span == span and m.bound == bound
 
 
 def test_a_bound_written_once_governs_both_amounts():
-    text = "力争引进1亿美元以上外资项目2个以上,引进市外内资200亿元以上,新增签约总投资10亿元或1亿美元以上重大项目12个以上。"
+    text = (
+        "力争引进1亿美元以上外资项目2个以上,引进市外内资200亿元以上,新增签约总投资10亿元或1亿美元以上重大项目12个以上。"
+    )
     got = [(m.span, m.value, m.unit, m.kind, m.bound) for m in extract_mentions(text)]
-    assert got[-3:] == [("10亿元", 1e9, "CNY", "threshold", "min"), ("1亿美元以上", 1e8, "USD", "threshold", "min"),
-                        ("12个以上", 12, "count", "target", "min")]
+    assert got[-3:] == [
+        ("10亿元", 1e9, "CNY", "threshold", "min"),
+        ("1亿美元以上", 1e8, "USD", "threshold", "min"),
+        ("12个以上", 12, "count", "target", "min"),
+    ]
     # …but not across a change of unit (亿元楼宇1座、5000万元以上楼宇2座).
     assert one("阶梯孵化亿元楼宇1座、5000万元以上楼宇2座", "1座").bound == "exact"
 
 
 def test_enumerated_tiers():
-    text = "15、激励科技创新创业。对首次认定为国家级、省级、市级科技企业孵化器的,分别给予150万元、100万元和50万元奖励。" \
-           "每年根据绩效考评结果给予每家科技企业孵化器最高50万元奖励。"
+    text = (
+        "15、激励科技创新创业。对首次认定为国家级、省级、市级科技企业孵化器的,分别给予150万元、100万元和50万元奖励。"
+        "每年根据绩效考评结果给予每家科技企业孵化器最高50万元奖励。"
+    )
     got = [(m.value, m.kind, m.bound, m.level) for m in extract_mentions(text)]
-    assert got == [(1_500_000, "subsidy", "exact", "national"), (1_000_000, "subsidy", "exact", "provincial"),
-                   (500_000, "subsidy", "exact", "municipal"), (500_000, "subsidy", "max", None)]
-    text = "14.支持双创载体建设。对新认定的国家级、省级科技企业孵化器分别给予300万元、100万元的补助;" \
-           "对新备案的国家级、省级众创空间给予50万元、20万元的补助;新评定的优秀国家、省级众创空间按上级补助标准1:1配套补助。"
+    assert got == [
+        (1_500_000, "subsidy", "exact", "national"),
+        (1_000_000, "subsidy", "exact", "provincial"),
+        (500_000, "subsidy", "exact", "municipal"),
+        (500_000, "subsidy", "max", None),
+    ]
+    text = (
+        "14.支持双创载体建设。对新认定的国家级、省级科技企业孵化器分别给予300万元、100万元的补助;"
+        "对新备案的国家级、省级众创空间给予50万元、20万元的补助;新评定的优秀国家、省级众创空间按上级补助标准1:1配套补助。"
+    )
     got = [(m.span, m.value, m.unit, m.level) for m in extract_mentions(text)]
-    assert got == [("300万元", 3e6, "CNY", "national"), ("100万元", 1e6, "CNY", "provincial"),
-                   ("50万元", 5e5, "CNY", "national"), ("20万元", 2e5, "CNY", "provincial"),
-                   ("1:1", 100, "%", None)]
+    assert got == [
+        ("300万元", 3e6, "CNY", "national"),
+        ("100万元", 1e6, "CNY", "provincial"),
+        ("50万元", 5e5, "CNY", "national"),
+        ("20万元", 2e5, "CNY", "provincial"),
+        ("1:1", 100, "%", None),
+    ]
 
 
 def test_single_tier_and_mixed_tiers():
@@ -397,73 +385,91 @@ def test_single_tier_and_mixed_tiers():
     assert one("早稻补贴标准不低于270元/亩(其中省财政直接补贴120元/亩)", "120元/亩").level is None
 
 
-@pytest.mark.parametrize("text", [
-    "意见征集时间为:2024年2月7日至2024年2月23日。",
-    "1-12月,规上工业增加值增长情况良好",
-    "深入实施“315”科技创新体系建设工程",
-    "深入实施智能制造“8332”计划",
-    "深入实施数字经济核心产业“550”跃升行动",
-    "执行好要素保障“3个70%”、招投标“七个不准”等政策。",
-    "对新获评“全国文化企业30强”、提名“全国文化企业30强”的文化企业",
-    "对首次列入全国软件百强、互联网百强、独角兽软件企业的",
-    "根据《浙江省人民政府印发关于推动经济高质量发展若干政策的通知》(浙政发〔2024〕4号)文件精神",
-    "12、加快科技成果转移转化。",
-    "12.加快科技成果转移转化。",
-    "加快地铁9号线二期、地铁3号线二期、地铁15号线(崇贤段)和18号线一期工程(临平段)建设",
-    "对国家4A级、5A级景区建设给予资金支持。城乡交通运输一体化率保持5A 级",
-    "强化G320国道南移等重点项目资金争取,加快320国道杭州博陆至仁和段工程",
-    "高质量建设镇海“四好农村路”2.0版,实施规上工业企业“两清零一提升”行动2.0版",
-    "开展“十四五”技术攻关重大专项计划,以LPR定价",
-    "用好省级2023-2025年外资招引激励政策",
-    "优化382路秦山支线、381路横溪支线",
-    "争取申报成功26县民生工程项目",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "意见征集时间为:2024年2月7日至2024年2月23日。",
+        "1-12月,规上工业增加值增长情况良好",
+        "深入实施“315”科技创新体系建设工程",
+        "深入实施智能制造“8332”计划",
+        "深入实施数字经济核心产业“550”跃升行动",
+        "执行好要素保障“3个70%”、招投标“七个不准”等政策。",
+        "对新获评“全国文化企业30强”、提名“全国文化企业30强”的文化企业",
+        "对首次列入全国软件百强、互联网百强、独角兽软件企业的",
+        "根据《浙江省人民政府印发关于推动经济高质量发展若干政策的通知》(浙政发〔2024〕4号)文件精神",
+        "12、加快科技成果转移转化。",
+        "12.加快科技成果转移转化。",
+        "加快地铁9号线二期、地铁3号线二期、地铁15号线(崇贤段)和18号线一期工程(临平段)建设",
+        "对国家4A级、5A级景区建设给予资金支持。城乡交通运输一体化率保持5A 级",
+        "强化G320国道南移等重点项目资金争取,加快320国道杭州博陆至仁和段工程",
+        "高质量建设镇海“四好农村路”2.0版,实施规上工业企业“两清零一提升”行动2.0版",
+        "开展“十四五”技术攻关重大专项计划,以LPR定价",
+        "用好省级2023-2025年外资招引激励政策",
+        "优化382路秦山支线、381路横溪支线",
+        "争取申报成功26县民生工程项目",
+    ],
+)
 def test_not_quantities(text):
     assert extract_mentions(text) == []
 
 
-@pytest.mark.parametrize("text, span, kind", [
-    ("对首次提出高新技术企业认定申请并通过初审的企业,给予5万元奖励。", "5万元", "subsidy"),
-    ("对符合条件的企业发生的研发活动加大投后补助力度,符合条件的企业给予最高150万元补助。", "150万元", "subsidy"),
-    ("对短期出口信用保险保费给予不超过50%的补助经费", "50%", "subsidy"),
-    ("2024年区财政安排区级预算共计56亿元。", "56亿元", "budget"),
-    ("更好发挥消费券作用,计划安排消费券资金0.3亿元。", "0.3亿元", "budget"),
-    ("提取土地出让收入1%作为区本级“腾笼换鸟”专项经费", "1%", "budget"),
-    ("2024年,规上工业增加值增长7%", "7%", "target"),
-    ("规上工业企业数字化改造覆盖率达到80%以上。", "80%", "target"),
-    ("2024年,力争完成交通投资2亿元。", "2亿元", "target"),
-    ("新增婴幼儿托位100个", "100个", "target"),
-    ("2023年争取省市财政补助资金500万元以上", "500万元", "target"),
-    ("对实际投入100万元及以上的生产性固定资产投入项目", "100万元", "threshold"),
-    ("对企业引进的高层次人才,实际支付年薪80万元以上的,每年按照实际支付年薪的30%给予企业薪酬补助", "80万元", "threshold"),
-    ("鼓励企业开展节能减碳、资源综合利用项目建设,单个项目投资额100万元(含)以上,按设备实际投资额予以相应资助。",
-     "100万元", "threshold"),
-    ("以及国家高新技术企业减按15%税率征收企业所得税政策。", "15%", "other"),
-    ("会同财政金融、自然资源、能源、人才等4张要素保障清单牵头单位", "4张", "other"),
-])
+@pytest.mark.parametrize(
+    "text, span, kind",
+    [
+        ("对首次提出高新技术企业认定申请并通过初审的企业,给予5万元奖励。", "5万元", "subsidy"),
+        ("对符合条件的企业发生的研发活动加大投后补助力度,符合条件的企业给予最高150万元补助。", "150万元", "subsidy"),
+        ("对短期出口信用保险保费给予不超过50%的补助经费", "50%", "subsidy"),
+        ("2024年区财政安排区级预算共计56亿元。", "56亿元", "budget"),
+        ("更好发挥消费券作用,计划安排消费券资金0.3亿元。", "0.3亿元", "budget"),
+        ("提取土地出让收入1%作为区本级“腾笼换鸟”专项经费", "1%", "budget"),
+        ("2024年,规上工业增加值增长7%", "7%", "target"),
+        ("规上工业企业数字化改造覆盖率达到80%以上。", "80%", "target"),
+        ("2024年,力争完成交通投资2亿元。", "2亿元", "target"),
+        ("新增婴幼儿托位100个", "100个", "target"),
+        ("2023年争取省市财政补助资金500万元以上", "500万元", "target"),
+        ("对实际投入100万元及以上的生产性固定资产投入项目", "100万元", "threshold"),
+        (
+            "对企业引进的高层次人才,实际支付年薪80万元以上的,每年按照实际支付年薪的30%给予企业薪酬补助",
+            "80万元",
+            "threshold",
+        ),
+        (
+            "鼓励企业开展节能减碳、资源综合利用项目建设,单个项目投资额100万元(含)以上,按设备实际投资额予以相应资助。",
+            "100万元",
+            "threshold",
+        ),
+        ("以及国家高新技术企业减按15%税率征收企业所得税政策。", "15%", "other"),
+        ("会同财政金融、自然资源、能源、人才等4张要素保障清单牵头单位", "4张", "other"),
+    ],
+)
 def test_kinds(text, span, kind):
     assert one(text, span).kind == kind
 
 
 def test_typo_stays_readable():
-    check(one("对分离设立的批发零售餐饮企业,给予最稿不超过100万元补助。", "100万元"), 1_000_000, "CNY", "subsidy", "max")
+    check(
+        one("对分离设立的批发零售餐饮企业,给予最稿不超过100万元补助。", "100万元"), 1_000_000, "CNY", "subsidy", "max"
+    )
     assert one("给予最稿不超过100万元补助", "100万元").span == "最稿不超过100万元"
 
 
-@pytest.mark.parametrize("text, span, value, unit", [
-    ("储备地方政府专项债券项目25个以上;", "25个以上", 25, "count"),
-    ("全年举办促消费活动100场以上", "100场以上", 100, "count"),
-    ("全年举办文旅消费四季系列活动不少于50场", "50场", 50, "count"),
-    ("实现全年城镇新增就业2万人", "2万人", 20_000, "count"),
-    ("全年新增光伏和新型储能装机16万千瓦。", "16万千瓦", 160_000, "kW"),
-    ("2024年实施农村公路新(改)建7.26公里", "7.26公里", 7.26, "km"),
-    ("2024年新开工保障性住房14万方。", "14万方", 140_000, "m3"),
-    ("新建省级高标准农田1800亩", "1800亩", 1_800, "mu"),
-    ("确保生猪年出栏不少于25万头", "25万头", 250_000, "count"),
-    ("开展职业技能培训1.5万人次以上", "1.5万人次", 15_000, "count"),
-    ("对总建筑面积8000平方米以上的楼宇", "8000平方米", 8_000, "m2"),
-    ("开展全民健身活动200余场", "200余场", 200, "count"),
-])
+@pytest.mark.parametrize(
+    "text, span, value, unit",
+    [
+        ("储备地方政府专项债券项目25个以上;", "25个以上", 25, "count"),
+        ("全年举办促消费活动100场以上", "100场以上", 100, "count"),
+        ("全年举办文旅消费四季系列活动不少于50场", "50场", 50, "count"),
+        ("实现全年城镇新增就业2万人", "2万人", 20_000, "count"),
+        ("全年新增光伏和新型储能装机16万千瓦。", "16万千瓦", 160_000, "kW"),
+        ("2024年实施农村公路新(改)建7.26公里", "7.26公里", 7.26, "km"),
+        ("2024年新开工保障性住房14万方。", "14万方", 140_000, "m3"),
+        ("新建省级高标准农田1800亩", "1800亩", 1_800, "mu"),
+        ("确保生猪年出栏不少于25万头", "25万头", 250_000, "count"),
+        ("开展职业技能培训1.5万人次以上", "1.5万人次", 15_000, "count"),
+        ("对总建筑面积8000平方米以上的楼宇", "8000平方米", 8_000, "m2"),
+        ("开展全民健身活动200余场", "200余场", 200, "count"),
+    ],
+)
 def test_counts_and_physical_units(text, span, value, unit):
     m = one(text, span)
     assert m.span.startswith(span) or span in m.span
@@ -473,6 +479,7 @@ def test_counts_and_physical_units(text, span, value, unit):
 # ------------------------------------------------------------------------------------------------
 # Bad input: kept, never guessed, counted
 # ------------------------------------------------------------------------------------------------
+
 
 def test_unknown_unit_is_kept_as_written_and_counted():
     m = one("力争引进外资50万英镑以上", "50万英镑")
@@ -494,10 +501,16 @@ def test_magnitude_without_unit_or_money_context_is_not_guessed():
 
 
 def test_unnormalised_count_counts_those_rows():
-    clauses = pd.DataFrame({
-        "clause_id": ["x:c1", "x:c2"], "doc_id": ["x", "x"], "district": ["d", "d"], "domain": ["rural", None],
-        "year": [2024, 2024], "text": ["给予12.5.3万元奖励,引进外资50万英镑", "新增托位100个,投资3亿元"],
-    })
+    clauses = pd.DataFrame(
+        {
+            "clause_id": ["x:c1", "x:c2"],
+            "doc_id": ["x", "x"],
+            "district": ["d", "d"],
+            "domain": ["rural", None],
+            "year": [2024, 2024],
+            "text": ["给予12.5.3万元奖励,引进外资50万英镑", "新增托位100个,投资3亿元"],
+        }
+    )
     table = quantities_table(clauses)
     assert list(table["unit"]) == ["万元", "英镑", "count", "CNY"]
     assert unnormalised_count(table) == 2
@@ -545,7 +558,7 @@ def test_rendered_amounts_parse_back(x, fmt, carrier, wide):
     got = extract_mentions(text)
     assert len(got) == 1, (text, got)
     m = got[0]
-    assert text[m.start:m.end] == m.span == q
+    assert text[m.start : m.end] == m.span == q
     assert math.isclose(m.value, float(x) * mult, rel_tol=1e-12)
     assert (m.unit, m.bound, m.value_high) == (unit, bound, None)
 
@@ -563,28 +576,40 @@ def test_rendered_ranges_parse_back(lo, hi, sep, carrier):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("0123456789０１２.,、%％-~/:万亿千百元美亩个以上下最高不超过约左右的对给予奖励"
-                                             "“”《》()〔〕年月日号级三分之二倍折增长力争预算安排,。;")), max_size=60))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list(
+                "0123456789０１２.,、%％-~/:万亿千百元美亩个以上下最高不超过约左右的对给予奖励"
+                "“”《》()〔〕年月日号级三分之二倍折增长力争预算安排,。;"
+            )
+        ),
+        max_size=60,
+    )
+)
 def test_any_text_gives_consistent_mentions(text):
     mentions = extract_mentions(text)
     assert [m.start for m in mentions] == sorted(m.start for m in mentions)
     for m in mentions:
-        assert 0 <= m.start < m.end <= len(text) and text[m.start:m.end] == m.span
+        assert 0 <= m.start < m.end <= len(text) and text[m.start : m.end] == m.span
         assert m.kind in ("subsidy", "budget", "target", "threshold", "other")
         assert m.bound in ("max", "min", "approx", "exact")
     for a, b in zip(mentions, mentions[1:]):
         assert a.end <= b.start
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("补贴标准为每亩300元", [("300元", 300, "CNY/mu", "exact")]),
-    ("新增200余家企业", [("200余家", 200, "count", "min")]),
-    ("提高2个百分点", [("2个百分点", 2, "%", "exact")]),
-    ("上午9:30召开推进会", []),
-    ("投资1,500万元", [("1,500万元", 15_000_000, "CNY", "exact")]),
-    ("位居2023先进制造业百强城市第四", []),
-    ("新增绿地258公顷", [("258公顷", 3_870, "mu", "exact")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("补贴标准为每亩300元", [("300元", 300, "CNY/mu", "exact")]),
+        ("新增200余家企业", [("200余家", 200, "count", "min")]),
+        ("提高2个百分点", [("2个百分点", 2, "%", "exact")]),
+        ("上午9:30召开推进会", []),
+        ("投资1,500万元", [("1,500万元", 15_000_000, "CNY", "exact")]),
+        ("位居2023先进制造业百强城市第四", []),
+        ("新增绿地258公顷", [("258公顷", 3_870, "mu", "exact")]),
+    ],
+)
 def test_other_written_forms(text, expected):
     got = [(m.span, m.value, m.unit, m.bound) for m in extract_mentions(text)]
     assert got == expected

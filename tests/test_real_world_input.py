@@ -1,17 +1,29 @@
 """The same document gives the same rows however the capture was saved (transformed real copies)."""
+
 from __future__ import annotations
 
 import re
 
 import opencc
 import pytest
-
 from conftest import POLICY_FILES
-from policycmp.build import clause_table, read_corpus
+
+from policycmp.ingest.clauses import clause_table
+from policycmp.ingest.corpus import read_corpus
 
 STRUCTURE = ["clause_id", "doc_id", "domain", "section_no", "row_kind", "clause_no", "seq", "title"]
-FULL_WIDTH = str.maketrans({**{str(d): chr(0xFF10 + d) for d in range(10)},
-                            ":": "：", ",": "，", "%": "％", "(": "（", ")": "）", ".": "．", ";": "；"})
+FULL_WIDTH = str.maketrans(
+    {
+        **{str(d): chr(0xFF10 + d) for d in range(10)},
+        ":": "：",
+        ",": "，",
+        "%": "％",
+        "(": "（",
+        ")": "）",
+        ".": "．",
+        ";": "；",
+    }
+)
 CLAUSE_PREFIX = re.compile(r"^(\s*)(\d{1,3})[、.](?!\d)", flags=re.M)
 HEADING = re.compile(r"^([一二三四五六七八九十]+、.*)$", flags=re.M)
 
@@ -61,8 +73,10 @@ def test_clause_numbering_styles(raw_copy, clauses, doc_id, style):
 
     transformed = rebuild(raw_copy, doc_id, renumber)
     same_rows(clauses, transformed, doc_id, compare_text=False)
-    assert transformed[transformed.doc_id == doc_id].row_kind.value_counts()["clause"] == \
-        clauses[clauses.doc_id == doc_id].row_kind.value_counts()["clause"]
+    assert (
+        transformed[transformed.doc_id == doc_id].row_kind.value_counts()["clause"]
+        == clauses[clauses.doc_id == doc_id].row_kind.value_counts()["clause"]
+    )
 
 
 @pytest.mark.parametrize("doc_id", sorted(POLICY_FILES))

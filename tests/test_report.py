@@ -3,6 +3,7 @@
 The slow tests render into temporary folders from a temporary project root (a copy of data/ and the
 notebooks), so they never touch reports/ or data/processed/.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,26 +14,38 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import papermill
 import pytest
+from papermill.exceptions import PapermillExecutionError
 
-from policycmp import html, params, report as report_mod, views
-from policycmp.params import ParameterError
+from policycmp.publish.build import build
+from policycmp.report import params, views
+from policycmp.report import plan as plan_mod
+from policycmp.report import run as report_mod
+from policycmp.report.markup import components
+from policycmp.report.markup import format as fmt
+from policycmp.report.params import ParameterError
+from policycmp.report.views import figures
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
 
 
+def validate(report: str, **values):
+    if report not in views.REPORTS:
+        raise ParameterError("report", report, sorted(views.REPORTS), what="unknown report")
+    spec = views.REPORTS[report]
+    return params.validate(report, spec.parameters, spec.check, values)
+
+
 def make_root(tmp_path: Path, notebooks: list[str] | None = None, processed: bool = True) -> Path:
     """A project root in tmp: data/raw copied, data/processed copied (built first if needed), notebooks."""
-    from policycmp.build import build, is_stale
 
     root = tmp_path / "root"
     shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
     if processed:
-        if is_stale(ROOT / "data" / "raw", ROOT / "data" / "processed"):
-            build(ROOT / "data" / "raw", ROOT / "data" / "processed", echo=lambda *a, **k: None)
-        shutil.copytree(ROOT / "data" / "processed", root / "data" / "processed")
+        build(root / "data" / "raw", root / "data" / "processed", echo=lambda *a, **k: None)
     (root / "notebooks").mkdir()
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         if notebooks is None or path.name in notebooks:
@@ -41,6 +54,7 @@ def make_root(tmp_path: Path, notebooks: list[str] | None = None, processed: boo
 
 
 # --- parameters -------------------------------------------------------------------------------
+
 
 def test_unknown_district_fails_with_one_line_listing_the_valid_values():
     with pytest.raises(ParameterError) as info:
@@ -61,34 +75,40 @@ def test_unknown_domain_fails_with_one_line_listing_the_valid_values():
     assert all(key in message for key in params.domains())
 
 
-@pytest.mark.parametrize("report, values", [
-    ("subsidy_levels", {"districts": "zhenhai,nowhere"}),
-    ("targets", {"districts": "all", "city": "hangzhou"}),
-    ("target_follow_through", {"district": "linping", "year": 2024}),
-    ("domain_deep_dive", {"domain": "innovation", "similar_pairs": 0}),
-    ("district_profile", {"district": "zhenhai", "colour": "red"}),
-    ("no_such_report", {}),
-])
+@pytest.mark.parametrize(
+    "report, values",
+    [
+        ("subsidy_levels", {"districts": "zhenhai,nowhere"}),
+        ("targets", {"districts": "all", "city": "hangzhou"}),
+        ("target_follow_through", {"district": "linping", "year": 2024}),
+        ("domain_deep_dive", {"domain": "innovation", "similar_pairs": 0}),
+        ("district_profile", {"district": "zhenhai", "colour": "red"}),
+        ("no_such_report", {}),
+    ],
+)
 def test_bad_parameters_are_refused_before_any_work(report, values):
     with pytest.raises(ParameterError) as info:
-        params.validate(report, **values)
+        validate(report, **values)
     assert "\n" not in str(info.value) and "valid:" in str(info.value)
 
 
 def test_parameter_lists_are_normalised():
-    assert params.validate("subsidy_levels", districts=" Qujiang,zhenhai ") == {"districts": ["zhenhai", "qujiang"]}
-    assert params.validate("budgets", districts="all")["districts"] == params.districts()
+    assert validate("subsidy_levels", districts=" Qujiang,zhenhai ") == {"districts": ["zhenhai", "qujiang"]}
+    assert validate("budgets", districts="all")["districts"] == params.districts()
 
 
 def test_a_notebook_with_a_bad_parameter_fails_at_once(tmp_path):
     """papermill -p district nowhere: the first cell after the parameters stops with the one-line error."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
 
     with pytest.raises(PapermillExecutionError) as info:
-        papermill.execute_notebook(str(NOTEBOOKS / "07_district_profile.ipynb"), str(tmp_path / "out.ipynb"),
-                                   parameters={"district": "nowhere"}, progress_bar=False, kernel_name="python3",
-                                   cwd=str(NOTEBOOKS))
+        papermill.execute_notebook(
+            str(NOTEBOOKS / "07_district_profile.ipynb"),
+            str(tmp_path / "out.ipynb"),
+            parameters={"district": "nowhere"},
+            progress_bar=False,
+            kernel_name="python3",
+            cwd=str(NOTEBOOKS),
+        )
     assert info.value.ename == "ParameterError"
     assert "unknown district 'nowhere' (valid: zhenhai, linping, qujiang)" in info.value.evalue
     assert info.value.exec_count == 3  # 1 parameters, 2 injected parameters, 3 the check: nothing ran before it
@@ -96,26 +116,34 @@ def test_a_notebook_with_a_bad_parameter_fails_at_once(tmp_path):
 
 # --- HTML ------------------------------------------------------------------------------------
 
+
 def test_table_cells_and_tooltips_are_escaped():
-    frame = pd.DataFrame({"text": ["<script>alert(1)</script>", "a & b"],
-                          "amount": [html.amount_cell(5e5, "CNY", clause_id="x:c1", span='"><img src=x>'), ""]})
-    markup = html.Table(frame, caption="<b>caption</b>").html()
+    frame = pd.DataFrame(
+        {
+            "text": ["<script>alert(1)</script>", "a & b"],
+            "amount": [fmt.amount_cell(5e5, "CNY", clause_id="x:c1", span='"><img src=x>'), ""],
+        }
+    )
+    markup = components.Table(frame, caption="<b>caption</b>").html()
     assert "<script>alert" not in markup and "<img" not in markup and "<b>caption" not in markup
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
     assert "&quot;&gt;&lt;img src=x&gt;" in markup
     assert "a &amp; b" in markup
 
 
-@pytest.mark.parametrize("value, unit, high, bound, shown", [
-    (1_500_000, "CNY", None, "max", "≤ 150万元"),
-    (3_727_000_000, "CNY", None, "exact", "37.27亿元"),
-    (85_000_000, "CNY", None, "approx", "≈ 8500万元"),
-    (10, "%", 20, None, "10–20%"),
-    (3200, "mu", None, "min", "≥ 3,200 亩"),
-    (180_000_000, "USD", None, "min", "≥ 1.8亿美元"),
-])
+@pytest.mark.parametrize(
+    "value, unit, high, bound, shown",
+    [
+        (1_500_000, "CNY", None, "max", "≤ 150万元"),
+        (3_727_000_000, "CNY", None, "exact", "37.27亿元"),
+        (85_000_000, "CNY", None, "approx", "≈ 8500万元"),
+        (10, "%", 20, None, "10–20%"),
+        (3200, "mu", None, "min", "≥ 3,200 亩"),
+        (180_000_000, "USD", None, "min", "≥ 1.8亿美元"),
+    ],
+)
 def test_amounts_are_shown_as_wan_and_yi_with_the_exact_figure_in_the_tooltip(value, unit, high, bound, shown):
-    cell = html.amount_cell(value, unit, high, bound, clause_id="d:c1", span="最高150万元")
+    cell = fmt.amount_cell(value, unit, high, bound, clause_id="d:c1", span="最高150万元")
     assert cell.text == shown
     assert cell.sort == float(value)
     assert f"{value:,}" in cell.title and "clause d:c1" in cell.title and "「最高150万元」" in cell.title
@@ -123,11 +151,11 @@ def test_amounts_are_shown_as_wan_and_yi_with_the_exact_figure_in_the_tooltip(va
 
 def test_figure_svg_is_deterministic_with_text_as_text():
     def draw() -> str:
-        html.reset_ids("t")
-        with views.figure(3, 2) as (fig, axes):
+        components.reset_ids("t")
+        with figures.figure(3, 2) as (fig, axes):
             axes[0][0].bar(["Zhenhai", "Linping"], [1, 2])
             axes[0][0].set_title("Clauses")
-            return views.svg(fig, caption="c").html()
+            return figures.svg(fig, caption="c").html()
 
     first, second = draw(), draw()
     assert first == second
@@ -154,17 +182,23 @@ def test_a_section_whose_table_is_not_built_shows_a_notice(tmp_path, monkeypatch
     view = views.start("budgets", districts="all")
     assert "not built yet" in view.summary
     part = views.budget_allocations(view)
-    assert isinstance(part, html.Notice)
+    assert isinstance(part, components.Notice)
     assert "The budgets table is not built yet" in part.html()
-    assert isinstance(views.budget_checks(view), html.Notice)
+    assert isinstance(views.budget_checks(view), components.Notice)
 
 
 # --- the command ------------------------------------------------------------------------------
 
+
 def test_plan_has_one_page_per_domain_and_district():
-    names = [job.name for job in report_mod.plan(NOTEBOOKS)]
-    assert names[:5] == ["01_corpus_overview", "02_subsidy_levels", "03_budgets", "04_targets",
-                         "05_target_follow_through"]
+    names = [job.name for job in plan_mod.plan(NOTEBOOKS)]
+    assert names[:5] == [
+        "01_corpus_overview",
+        "02_subsidy_levels",
+        "03_budgets",
+        "04_targets",
+        "05_target_follow_through",
+    ]
     assert [n for n in names if n.startswith("06_")] == [f"06_domain_deep_dive-{d}" for d in params.domains()]
     assert [n for n in names if n.startswith("07_")] == [f"07_district_profile-{d}" for d in params.districts()]
 
@@ -177,7 +211,7 @@ def test_notebooks_are_thin_stripped_and_parameterised():
         for cell in code:
             assert cell["outputs"] == [] and cell["execution_count"] is None, f"{path.name}: outputs not stripped"
             assert len("".join(cell["source"]).splitlines()) <= 5, f"{path.name}: keep the logic in policycmp/"
-        assert "import policycmp" in "".join("".join(c["source"]) for c in code)
+        assert "from policycmp.report import views" in "".join("".join(c["source"]) for c in code)
 
 
 def test_report_skips_unchanged_pages_and_a_failure_leaves_the_reports_in_place(tmp_path, monkeypatch, capsys):
@@ -186,8 +220,13 @@ def test_report_skips_unchanged_pages_and_a_failure_leaves_the_reports_in_place(
     out = tmp_path / "reports"
     assert report_mod.report(out_dir=out, progress=False) == 0
     first = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert set(first) == {"01_corpus_overview.html", "05_target_follow_through.html", "index.html",
-                          "manifest.json", "policycmp_tables.xlsx"}
+    assert set(first) == {
+        "01_corpus_overview.html",
+        "05_target_follow_through.html",
+        "index.html",
+        "manifest.json",
+        "policycmp_tables.xlsx",
+    }
     capsys.readouterr()
 
     assert report_mod.report(out_dir=out, progress=False) == 0  # nothing changed: nothing re-run
@@ -210,17 +249,23 @@ def test_report_skips_unchanged_pages_and_a_failure_leaves_the_reports_in_place(
 
 def test_document_text_is_escaped_in_the_rendered_html(tmp_path, monkeypatch):
     """A policy containing <script> renders as text, built from a raw folder of its own."""
-    root = make_root(tmp_path, notebooks=["06_domain_deep_dive.ipynb", "07_district_profile.ipynb"],
-                     processed=False)
+    root = make_root(tmp_path, notebooks=["06_domain_deep_dive.ipynb", "07_district_profile.ipynb"], processed=False)
     policy = root / "data" / "raw" / "zhenhai-2024-policy.txt"
     text = policy.read_text(encoding="utf-8")
     assert "强化科技型企业梯度培育。" in text
-    policy.write_text(text.replace("强化科技型企业梯度培育。", "强化科技型企业梯度培育<script>alert(1)</script>。", 1),
-                      encoding="utf-8")
+    policy.write_text(
+        text.replace("强化科技型企业梯度培育。", "强化科技型企业梯度培育<script>alert(1)</script>。", 1),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("POLICYCMP_ROOT", str(root))
+    build(root / "data" / "raw", root / "data" / "processed", echo=lambda *a, **k: None)
     out = tmp_path / "reports"
-    assert report_mod.report(out_dir=out, only=["06_domain_deep_dive-innovation", "07_district_profile-zhenhai"],
-                             progress=False) == 0
+    assert (
+        report_mod.report(
+            out_dir=out, only=["06_domain_deep_dive-innovation", "07_district_profile-zhenhai"], progress=False
+        )
+        == 0
+    )
     clauses = pd.read_parquet(root / "data" / "processed" / "clauses.parquet")
     assert clauses["text"].str.contains("<script>alert(1)</script>", regex=False).any()
     for name in ("06_domain_deep_dive-innovation.html", "index.html"):
@@ -246,17 +291,17 @@ def test_rendered_html_has_no_timestamps_random_ids_or_network_references():
 
 def test_committed_reports_are_up_to_date(tmp_path):
     """CI regenerates every report and fails when reports/ differs from what the current inputs give."""
-    from policycmp.build import build, is_stale
 
-    if is_stale():
-        build(echo=lambda *a, **k: None)
     out = tmp_path / "reports"
-    code = subprocess.run([sys.executable, "-m", "policycmp.cli", "report", "--force", "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True)
+    code = subprocess.run(
+        [sys.executable, "-m", "policycmp.cli", "report", "--force", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert code.returncode == 0, code.stderr[-3000:]
     # manifest.json records input hashes for skipping; the reviewers' files are what must match.
     fresh = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "manifest.json"}
     committed = {p.name: p.read_bytes() for p in REPORTS.iterdir() if p.is_file() and p.name != "manifest.json"}
     stale = sorted(name for name in set(fresh) | set(committed) if fresh.get(name) != committed.get(name))
-    assert not stale, ("reports/ is stale (run `policycmp report` and commit reports/); differing: "
-                       + ", ".join(stale))
+    assert not stale, "reports/ is stale (run `policycmp report` and commit reports/); differing: " + ", ".join(stale)

@@ -1,18 +1,29 @@
 """Property: on any generated policy, the rows tile the body exactly and keep their structure."""
+
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from policycmp.clauses import heading_domain
-from policycmp.segment import segment_policy
+from policycmp.ingest.headings import heading_domain
+from policycmp.ingest.segment import segment_policy
 
 NUMERALS = "一二三四五六七八九"
-HEADINGS = [("扩大有效投资政策", "investment"), ("强化科技创新方面", "innovation"), ("壮大先进制造业方面", "manufacturing"),
-            ("现代服务业高质量发展政策", "services"), ("交通强区建设政策", "transport"),
-            ("扩大内需和对外开放政策", "demand_opening"), ("乡村振兴和城乡一体化发展政策", "rural"),
-            ("保障和改善民生政策", "livelihood"), ("要素保障清单", "factors")]
+HEADINGS = [
+    ("扩大有效投资政策", "investment"),
+    ("强化科技创新方面", "innovation"),
+    ("壮大先进制造业方面", "manufacturing"),
+    ("现代服务业高质量发展政策", "services"),
+    ("交通强区建设政策", "transport"),
+    ("扩大内需和对外开放政策", "demand_opening"),
+    ("乡村振兴和城乡一体化发展政策", "rural"),
+    ("保障和改善民生政策", "livelihood"),
+    ("要素保障清单", "factors"),
+]
 STYLES = ["{n}、", "{n}.", "({n})"]
-WORDS = st.text(alphabet="支持企业发展对符合条件的给予奖励补助项目建设推进全区年度资金万元亿%,、“”", min_size=1, max_size=30)
+WORDS = st.text(
+    alphabet="支持企业发展对符合条件的给予奖励补助项目建设推进全区年度资金万元亿%,、“”", min_size=1, max_size=30
+)
 SENTENCE = WORDS.map(lambda w: "加强" + w + "。")
 SPACE = st.sampled_from(["\n", "\n\n", "\n\n\n", "\n \n"])
 INDENT = st.sampled_from(["", "", "  ", "    ", "\u3000"])
@@ -53,13 +64,13 @@ def test_rows_tile_the_body_and_keep_their_structure(case):
     seg = segment_policy(text)
     cursor = seg.body_start
     for piece in seg.pieces:
-        assert text[cursor:piece.start].strip() == "", "a character of the body lies in no row"
+        assert text[cursor : piece.start].strip() == "", "a character of the body lies in no row"
         assert piece.start >= cursor, "two rows share a character"
-        assert text[piece.start:piece.end] == text[piece.start:piece.end].strip()
+        assert text[piece.start : piece.end] == text[piece.start : piece.end].strip()
         cursor = piece.end
     assert cursor == seg.body_end
-    assert text[seg.body_start:].startswith("一、")
-    assert "登载" not in text[seg.body_start:seg.body_end] and "打印" not in text[seg.body_start:seg.body_end]
+    assert text[seg.body_start :].startswith("一、")
+    assert "登载" not in text[seg.body_start : seg.body_end] and "打印" not in text[seg.body_start : seg.body_end]
     got = [(p.kind, heading_domain(p.heading) if p.kind != "closing" else None) for p in seg.pieces]
     assert got == expected
     assert [p.clause_no for p in seg.pieces if p.kind == "clause"] == list(range(1, clause_count + 1))

@@ -1,11 +1,11 @@
 """The set-up promises of the README: dependencies agree, the two commands are what CI runs."""
+
 from __future__ import annotations
 
 import re
 import tomllib
 
 import yaml
-
 from conftest import ROOT
 
 
@@ -34,8 +34,11 @@ def test_lock_pins_every_dependency():
     names = {_normalise(r)[0] for r in project["dependencies"]}
     for extra in project["optional-dependencies"].values():
         names |= {_normalise(r)[0] for r in extra}
-    pinned = {line.split("==")[0].lower().replace("_", "-")
-              for line in (ROOT / "requirements-lock.txt").read_text().splitlines() if "==" in line}
+    pinned = {
+        line.split("==")[0].lower().replace("_", "-")
+        for line in (ROOT / "requirements-lock.txt").read_text().splitlines()
+        if "==" in line
+    }
     assert names <= pinned, names - pinned
 
 
@@ -43,8 +46,11 @@ def test_ci_runs_exactly_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = re.findall(r"^\s*(python3 tasks\.py \w+)\s*$", readme, flags=re.M)
     assert commands[:2] == ["python3 tasks.py setup", "python3 tasks.py test"]
-    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
-          if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
+    ci = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))
+    ]
     assert ci == ["python3 tasks.py test"]
 
 

@@ -1,4 +1,5 @@
 """targets.parquet: each document's goals by indicator, and Ningbo's own 2024 goals beside them."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -6,13 +7,25 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from policycmp.build import Corpus
-from policycmp.city_report import city_target_rows, goals_section
-from policycmp.quantities import quantities_table
-from policycmp.targets import TARGET_DTYPES, load_indicators, policy_target_rows, target_frame
+from policycmp.compare.city_targets import city_target_rows
+from policycmp.compare.targets import policy_target_rows, target_frame
+from policycmp.extract import quantities_table
+from policycmp.ingest.work_report import goals_section
+from policycmp.model import Corpus
+from policycmp.schema import TargetRow, dtypes
+from policycmp.vocabulary import load_indicators
 
-CONTRACT_INDICATORS = {"fixed_asset_investment", "rd_intensity", "industrial_value_added_growth",
-                       "services_value_added_growth", "retail_sales_growth", "fdi_actual_use", "transport_investment"}
+TARGET_DTYPES = dtypes(TargetRow)
+
+CONTRACT_INDICATORS = {
+    "fixed_asset_investment",
+    "rd_intensity",
+    "industrial_value_added_growth",
+    "services_value_added_growth",
+    "retail_sales_growth",
+    "fdi_actual_use",
+    "transport_investment",
+}
 CITY_DOC = "ningbo-2024-work-report"
 
 
@@ -41,10 +54,21 @@ def one(targets: pd.DataFrame, district: str, indicator: str) -> pd.Series:
 
 
 def test_target_columns_and_dtypes(targets):
-    assert list(targets.columns)[:10] == ["district", "year", "indicator", "indicator_zh", "value", "value_high",
-                                          "unit", "bound", "clause_id", "span"]
-    assert {c: str(t) for c, t in targets.dtypes.items()} == {c: str(pd.Series(dtype=t).dtype)
-                                                             for c, t in TARGET_DTYPES.items()}
+    assert list(targets.columns)[:10] == [
+        "district",
+        "year",
+        "indicator",
+        "indicator_zh",
+        "value",
+        "value_high",
+        "unit",
+        "bound",
+        "clause_id",
+        "span",
+    ]
+    assert {c: str(t) for c, t in targets.dtypes.items()} == {
+        c: str(pd.Series(dtype=t).dtype) for c, t in TARGET_DTYPES.items()
+    }
 
 
 def test_the_vocabulary_has_the_contract_indicators():
@@ -52,8 +76,7 @@ def test_the_vocabulary_has_the_contract_indicators():
 
 
 def test_rd_intensity(targets):
-    assert values(targets, "rd_intensity") == {"zhenhai": [3.42], "linping": [3.95], "qujiang": [2.7],
-                                               "ningbo": [3.3]}
+    assert values(targets, "rd_intensity") == {"zhenhai": [3.42], "linping": [3.95], "qujiang": [2.7], "ningbo": [3.3]}
     zhenhai = one(targets, "zhenhai", "rd_intensity")
     assert zhenhai["bound"] == "min" and zhenhai["indicator_zh"] == "R&D占GDP比重"
     assert zhenhai["clause_id"] == "zhenhai-2024-policy:p2"
@@ -61,8 +84,7 @@ def test_rd_intensity(targets):
 
 
 def test_industrial_value_added_growth(targets):
-    assert values(targets, "industrial_value_added_growth") == {"zhenhai": [7.0], "linping": [6.0],
-                                                                "qujiang": [13.0]}
+    assert values(targets, "industrial_value_added_growth") == {"zhenhai": [7.0], "linping": [6.0], "qujiang": [13.0]}
     # Qujiang writes 规上工业产值增长20%以上,突破50亿元,增加值增长13%以上: the subject is borrowed
     assert one(targets, "qujiang", "industrial_value_added_growth")["quantity_span"] == "13%以上"
     assert one(targets, "qujiang", "industrial_output_growth")["value"] == 20.0
@@ -71,7 +93,9 @@ def test_industrial_value_added_growth(targets):
 def test_fixed_asset_investment_with_its_stretch_target(targets):
     zhenhai = targets[(targets["district"] == "zhenhai") & (targets["indicator"] == "fixed_asset_investment")]
     assert list(zip(zhenhai["value"], zhenhai["stretch"], zhenhai["qualifier"].fillna(""))) == [
-        (45_000_000_000, False, ""), (48_000_000_000, True, "全力冲刺")]
+        (45_000_000_000, False, ""),
+        (48_000_000_000, True, "全力冲刺"),
+    ]
     linping = one(targets, "linping", "fixed_asset_investment")
     assert linping["value"] == 67_740_000_000 and linping["bound"] == "min"
     assert linping["indicator_zh"] == "有效投资" and linping["variant"] == "effective_investment"
@@ -87,12 +111,20 @@ def test_a_lone_hedged_goal_is_not_a_stretch(targets):
 
 def test_services_retail_fdi_and_transport(targets):
     assert values(targets, "services_value_added_growth") == {"zhenhai": [6.5], "linping": [6.0], "qujiang": [7.5]}
-    assert values(targets, "retail_sales_growth") == {"zhenhai": [6.5], "linping": [5.0, 5.5], "qujiang": [13.5],
-                                                      "ningbo": [6.5]}
+    assert values(targets, "retail_sales_growth") == {
+        "zhenhai": [6.5],
+        "linping": [5.0, 5.5],
+        "qujiang": [13.5],
+        "ningbo": [6.5],
+    }
     linping = targets[(targets["district"] == "linping") & (targets["indicator"] == "retail_sales_growth")]
     assert list(linping["stretch"]) == [False, True]
-    assert values(targets, "fdi_actual_use") == {"zhenhai": [180_000_000], "linping": [236_000_000],
-                                                 "qujiang": [13_000_000], "ningbo": [5_000_000_000]}
+    assert values(targets, "fdi_actual_use") == {
+        "zhenhai": [180_000_000],
+        "linping": [236_000_000],
+        "qujiang": [13_000_000],
+        "ningbo": [5_000_000_000],
+    }
     assert values(targets, "transport_investment") == {"zhenhai": [200_000_000], "linping": [1_720_000_000]}
 
 
@@ -130,11 +162,12 @@ def test_rows_point_at_their_source(targets, clauses, corpus):
             text = lines[int(row.clause_id.rsplit(":l", 1)[1]) - 1]
         else:
             text = texts[row.clause_id]
-        assert text[row.span_start:row.span_end] == row.span
+        assert text[row.span_start : row.span_end] == row.span
         assert row.quantity_span in row.span
 
 
 # --- the city's goals ---------------------------------------------------------------------------
+
 
 def test_ningbo_goals_sit_beside_the_districts(targets):
     ningbo = targets[targets["district"] == "ningbo"]

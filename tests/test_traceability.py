@@ -2,6 +2,7 @@
 
 Reads the committed reports (test_report.py checks that they match a fresh rendering).
 """
+
 from __future__ import annotations
 
 import html
@@ -9,15 +10,16 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 REPORTS = sorted((ROOT / "reports").glob("*.html"))
 AMOUNT_TIP = re.compile(r'<td[^>]*title="([^"]*\byuan\b[^"]*)"[^>]*>', re.S)
 CLAUSE = re.compile(r"clause (?P<id>[a-z0-9-]+:[a-z0-9]+) · 「(?P<span>.*?)」")
-OTHER_SOURCES = (re.compile(r"clause ningbo-2024-work-report:l\d+ · 「.+」"),  # the city work report, by line
-                 re.compile(r"outcome report row \d+ \(line \d+\)"),
-                 re.compile(r"sum of the allocations above"))
+OTHER_SOURCES = (
+    re.compile(r"clause ningbo-2024-work-report:l\d+ · 「.+」"),  # the city work report, by line
+    re.compile(r"outcome report row \d+ \(line \d+\)"),
+    re.compile(r"sum of the allocations above"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,5 +41,7 @@ def test_every_yuan_amount_names_its_clause_and_span(page: Path, clause_texts):
 
 def test_the_subsidy_page_traces_the_incubator_awards():
     page = (ROOT / "reports" / "02_subsidy_levels.html").read_text(encoding="utf-8")
-    assert ("exactly 3,000,000 yuan · clause qujiang-2023-policy:c14 · 「对新认定的国家级、省级科技企业孵化器分别给予"
-            "300万元、100万元的补助」") in html.unescape(page)
+    assert (
+        "exactly 3,000,000 yuan · clause qujiang-2023-policy:c14 · 「对新认定的国家级、省级科技企业孵化器分别给予"
+        "300万元、100万元的补助」"
+    ) in html.unescape(page)

@@ -1,4 +1,5 @@
 """The comparison vocabularies: they load, and a bad one stops the build with a one-line error."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,15 +9,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-import policycmp.budgets
-import policycmp.instruments
-from policycmp.budgets import load_budget_vocabulary
 from policycmp.cli import main
 from policycmp.errors import PolicyInputError
-from policycmp.instruments import load_instruments
-from policycmp.policy_tools import load_policy_tools
-from policycmp.targets import load_indicators
-from policycmp.vocab import DATA_DIR
+from policycmp.vocabulary import (
+    load_budget_vocabulary,
+    load_domains,
+    load_indicators,
+    load_instruments,
+    load_policy_tools,
+    load_tiers,
+)
+from policycmp.vocabulary.loader import PACKAGE_DATA as DATA_DIR
 
 LOADERS = {
     "instruments.yaml": load_instruments,
@@ -51,22 +54,45 @@ def test_packaged_vocabularies_load(name):
 
 def test_packaged_vocabularies_cover_the_measures_that_recur():
     keys = set(load_instruments().keys())
-    assert {"incubator_award", "makerspace_award", "hightech_enterprise_award", "rd_expense_subsidy",
-            "key_technology_project_subsidy", "technology_transfer_support", "high_level_talent_support",
-            "export_credit_insurance_premium", "export_growth_award", "software_enterprise_award",
-            "culture_enterprise_award", "grain_subsidy_per_mu", "agri_tech_cooperation",
-            "elevator_retrofit_grant"} <= keys
+    assert {
+        "incubator_award",
+        "makerspace_award",
+        "hightech_enterprise_award",
+        "rd_expense_subsidy",
+        "key_technology_project_subsidy",
+        "technology_transfer_support",
+        "high_level_talent_support",
+        "export_credit_insurance_premium",
+        "export_growth_award",
+        "software_enterprise_award",
+        "culture_enterprise_award",
+        "grain_subsidy_per_mu",
+        "agri_tech_cooperation",
+        "elevator_retrofit_grant",
+    } <= keys
     indicators = {i.key for i in load_indicators().indicators}
     assert {"gdp_growth", "export_growth", "new_urban_jobs", "high_standard_farmland"} <= indicators
     tools = load_policy_tools().tools
     assert {(t.tool_type, t.sub_tool) for t in tools} >= {
-        ("supply", "talent"), ("supply", "funding"), ("supply", "technology"), ("supply", "infrastructure"),
-        ("supply", "public_services"), ("environment", "goals_planning"), ("environment", "finance"),
-        ("environment", "tax"), ("environment", "regulation"), ("environment", "strategic_measures"),
-        ("demand", "procurement"), ("demand", "outsourcing"), ("demand", "trade"), ("demand", "overseas")}
+        ("supply", "talent"),
+        ("supply", "funding"),
+        ("supply", "technology"),
+        ("supply", "infrastructure"),
+        ("supply", "public_services"),
+        ("environment", "goals_planning"),
+        ("environment", "finance"),
+        ("environment", "tax"),
+        ("environment", "regulation"),
+        ("environment", "strategic_measures"),
+        ("demand", "procurement"),
+        ("demand", "outsourcing"),
+        ("demand", "trade"),
+        ("demand", "overseas"),
+    }
 
 
 # --- instruments.yaml ---------------------------------------------------------------------------
+
 
 def test_instrument_with_an_unknown_domain(tmp_path):
     data = packaged("instruments.yaml")
@@ -89,11 +115,25 @@ def test_instrument_with_an_unknown_level(tmp_path):
     assert "entry 'makerspace_award': unknown level 'county'" in message
 
 
-def test_level_words_for_an_unknown_level(tmp_path):
-    data = packaged("instruments.yaml")
-    data["level_words"]["county"] = ["县级"]
-    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
-    assert "entry 'level_words.county': unknown level 'county'" in message
+def test_award_tier_without_its_amount_patterns(tmp_path):
+    data = packaged("award_tiers.yaml")
+    del data["tiers"][2]["amount_patterns"]
+    message = error_of(load_tiers, written(tmp_path, "award_tiers.yaml", data))
+    assert "entry 'municipal': 'amount_patterns' must be a list of regular expressions" in message
+
+
+def test_duplicate_award_tier(tmp_path):
+    data = packaged("award_tiers.yaml")
+    data["tiers"].append(dict(data["tiers"][0]))
+    message = error_of(load_tiers, written(tmp_path, "award_tiers.yaml", data))
+    assert "entry 'national': duplicate key" in message
+
+
+def test_domains_reading_order_must_name_every_domain(tmp_path):
+    data = packaged("domains.yaml")
+    data["reading_order"].remove("rural")
+    message = error_of(load_domains, written(tmp_path, "domains.yaml", data))
+    assert "'reading_order' must list every domain key once" in message
 
 
 def test_duplicate_instrument_key(tmp_path):
@@ -111,6 +151,7 @@ def test_instrument_pattern_that_does_not_compile(tmp_path):
 
 
 # --- indicators.yaml ----------------------------------------------------------------------------
+
 
 def test_indicator_with_an_unknown_domain(tmp_path):
     data = packaged("indicators.yaml")
@@ -137,6 +178,7 @@ def test_indicator_pattern_that_does_not_compile(tmp_path):
 
 # --- policy_tools.yaml --------------------------------------------------------------------------
 
+
 def test_policy_tool_with_an_unknown_type(tmp_path):
     data = packaged("policy_tools.yaml")
     data["tools"][0]["tool_type"] = "pull"
@@ -160,6 +202,7 @@ def test_policy_tool_cue_that_does_not_compile(tmp_path):
 
 # --- budgets.yaml -------------------------------------------------------------------------------
 
+
 def test_budget_cue_that_does_not_compile(tmp_path):
     data = packaged("budgets.yaml")
     data["exclude"].append("争取(")
@@ -169,29 +212,46 @@ def test_budget_cue_that_does_not_compile(tmp_path):
 
 # --- the build ----------------------------------------------------------------------------------
 
+
 def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.parametrize("module, name, damage, expected", [
-    (policycmp.instruments, "instruments.yaml",
-     lambda d: d["instruments"][0].update(levels=["county"]), "entry 'incubator_award': unknown level 'county'"),
-    (policycmp.budgets, "budgets.yaml",
-     lambda d: d["cues"].append("预算["), "entry 'cues': pattern '预算[' does not compile"),
-])
-def test_a_bad_vocabulary_stops_the_build_and_writes_nothing(tmp_path, monkeypatch, capsys, module, name, damage,
-                                                             expected):
+@pytest.mark.parametrize(
+    "name, damage, expected",
+    [
+        (
+            "instruments.yaml",
+            lambda d: d["instruments"][0].update(levels=["county"]),
+            "entry 'incubator_award': unknown level 'county'",
+        ),
+        ("budgets.yaml", lambda d: d["cues"].append("预算["), "entry 'cues': pattern '预算[' does not compile"),
+        (
+            "domains.yaml",
+            lambda d: d["domains"][0].pop("heading_patterns"),
+            "entry 'factors': 'heading_patterns' must be a list of regular expressions",
+        ),
+        (
+            "award_tiers.yaml",
+            lambda d: d["tiers"][1].update(amount_patterns=["省级", "(省"]),
+            "entry 'provincial.amount_patterns': pattern '(省' does not compile",
+        ),
+        ("units.yaml", lambda d: d.pop("magnitudes"), "missing key 'magnitudes'"),
+    ],
+)
+def test_a_bad_vocabulary_stops_the_build_and_writes_nothing(tmp_path, monkeypatch, capsys, name, damage, expected):
     out = tmp_path / "processed"
     assert main(["build", "--raw", "data/raw", "--out", str(out)]) == 0
     before = digest(out)
+    vocabularies = tmp_path / "vocabularies"
+    shutil.copytree(DATA_DIR, vocabularies)
     data = packaged(name)
     damage(data)
-    bad = written(tmp_path, name, data)
-    monkeypatch.setattr(module, "DEFAULT_PATH", bad)
+    bad = written(vocabularies, name, data)
+    monkeypatch.setenv("POLICYCMP_VOCABULARY_DIR", str(vocabularies))
     capsys.readouterr()
     assert main(["build", "--raw", "data/raw", "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and str(bad) in err and expected in err
+    assert err.count("\n") == 0 and str(bad) in err and expected in err, err
     assert digest(out) == before
     assert not [p for p in out.parent.iterdir() if "staging" in p.name]
-    shutil.rmtree(out)

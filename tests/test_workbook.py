@@ -1,4 +1,5 @@
 """The workbook of every table: frozen headers, filters, widths, formula neutralising, determinism."""
+
 from __future__ import annotations
 
 import io
@@ -9,26 +10,37 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from policycmp import workbook
+from policycmp.report import workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-    ("+1", "'+1"), ("-1+2", "'-1+2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("最高50万元", "最高50万元"), ("a=b", "a=b"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1", "'+1"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("最高50万元", "最高50万元"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
 def test_formula_leads_are_neutralised(text, expected):
     assert workbook.neutralise(text) == expected
 
 
 def _frames() -> dict[str, pd.DataFrame]:
-    clauses = pd.DataFrame({"clause_id": ["d:c1", "d:c2", "d:c3"],
-                            "text": ["=1+1", "对首次认定的给予最高50万元奖励" * 3, "@cmd"],
-                            "value": [1.5, float("nan"), 3.0],
-                            "clause_no": pd.array([1, None, 3], dtype="Int64"),
-                            "stated": pd.array([True, None, False], dtype="boolean")})
+    clauses = pd.DataFrame(
+        {
+            "clause_id": ["d:c1", "d:c2", "d:c3"],
+            "text": ["=1+1", "对首次认定的给予最高50万元奖励" * 3, "@cmd"],
+            "value": [1.5, float("nan"), 3.0],
+            "clause_no": pd.array([1, None, 3], dtype="Int64"),
+            "stated": pd.array([True, None, False], dtype="boolean"),
+        }
+    )
     return {"clauses": clauses, "anomalies": pd.DataFrame({"kind": ["-dup"], "line": [3]})}
 
 
@@ -60,8 +72,7 @@ def test_the_reports_workbook_holds_every_table():
     if not path.is_file():
         pytest.fail("reports/policycmp_tables.xlsx is missing: run `policycmp report` and commit reports/")
     wb = load_workbook(path, read_only=True)
-    for name in ("clauses", "quantities", "comparisons", "budgets", "targets", "outcomes", "clause_tools",
-                 "anomalies"):
+    for name in ("clauses", "quantities", "comparisons", "budgets", "targets", "outcomes", "clause_tools", "anomalies"):
         assert name in wb.sheetnames, name
     header = [c.value for c in next(wb["clauses"].iter_rows(max_row=1))]
     assert header[:3] == ["clause_id", "doc_id", "district"]

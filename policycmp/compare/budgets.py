@@ -1,0 +1,184 @@
+"""What each document commits in public money (budgets.parquet), and whether its parts add up."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from ..ingest.headings import heading_domain
+from ..schema import BudgetRow, ClauseRow, dtypes, frame, records
+from ..vocabulary import BudgetVocabulary, domain_keys, load_budget_vocabulary, load_domains
+from ..vocabulary.checks import search_any
+from .statements import Statement, body_end, quantities_by_clause, sentences, within
+
+ROLE_ORDER = {"total": 0, "allocation": 1, "item": 2}
+# Amounts are written to two decimals of 亿元 (1,000,000 yuan); a difference below one yuan is
+# floating-point noise, not a discrepancy.
+TOLERANCE_CNY = 1.0
+PART_END = re.compile(r"[,:]")
+
+
+@dataclass(frozen=True)
+class _Found:
+    row: BudgetRow
+    seq: int
+    start: int
+
+
+def _part_around(text: str, start: int, end: int, low: int, high: int) -> str:
+    """The comma-delimited part of ``text[low:high]`` that holds ``text[start:end]``."""
+    left = max((m.end() for m in PART_END.finditer(text, low, start)), default=low)
+    right = next((m.start() for m in PART_END.finditer(text, end, high)), high)
+    return text[left:right]
+
+
+def _scope(sentence: str, vocab: BudgetVocabulary, extra: list[str]) -> str | None:
+    labels = list(extra)
+    for rx, label in vocab.scope_labels:
+        match = rx.search(sentence)
+        if match:
+            text = match.expand(label) if match.groups() else label
+            if text not in labels:
+                labels.append(text)
+    return ", ".join(labels) or None
+
+
+def budget_table(
+    clauses: pd.DataFrame, quantities: pd.DataFrame, vocab: BudgetVocabulary | None = None
+) -> pd.DataFrame:
+    """One row per amount of public money a policy document commits, with its role and scope."""
+    vocab = vocab or load_budget_vocabulary()
+    by_clause = quantities_by_clause(quantities)
+    empty = quantities.iloc[0:0]
+    found: list[_Found] = []
+    for clause in records(ClauseRow, clauses):
+        group = by_clause.get(clause.clause_id, empty)
+        money = group[group["unit"] == "CNY"] if not group.empty else group
+        if money.empty:
+            continue
+        text = clause.text
+        in_clause: list[_Found] = []
+        for sentence in sentences(text, body_end(text, clause.responsible_units)):
+            for q in within(money, sentence).to_dict("records"):
+                part = _part_around(text, int(q["start"]), int(q["end"]), sentence.start, sentence.end)
+                if search_any(vocab.exclude, part):
+                    continue
+                if q["kind"] != "budget" and not search_any(vocab.cues, part):
+                    continue
+                in_clause.append(_Found(_row(clause, sentence, q, part, vocab), clause.seq, int(q["start"])))
+        found.extend(_inherit_total_scope(in_clause))
+    return _ordered(found)
+
+
+def _row(clause: ClauseRow, sentence: Statement, q: dict[Any, Any], part: str, vocab: BudgetVocabulary) -> BudgetRow:
+    name_match = vocab.allocation_name.search(part)
+    policy_name = name_match.group("name").strip() if name_match else None
+    domain: str | None
+    if search_any(vocab.total_cues, part):
+        role, domain = "total", None
+    elif search_any(vocab.item_cues, part):
+        role, domain = "item", clause.domain
+    else:
+        role = "allocation"
+        domain = (heading_domain(policy_name, load_domains()) if policy_name else None) or clause.domain
+    extra = [policy_name] if policy_name else []
+    return BudgetRow(
+        district=clause.district,
+        year=clause.year,
+        domain=domain,
+        value=q["value"],
+        unit="CNY",
+        bound=q["bound"],
+        scope=_scope(sentence.text, vocab, extra),
+        clause_id=clause.clause_id,
+        span=sentence.text,
+        doc_id=clause.doc_id,
+        role=role,
+        policy_name=policy_name,
+        includes_higher_level_funds=bool(vocab.higher_level_funds.search(sentence.text)),
+        quantity_span=q["span"],
+        span_start=sentence.start,
+        span_end=sentence.end,
+        parts_sum=None,
+        parts_match=None,
+    )
+
+
+def _inherit_total_scope(found: list[_Found]) -> list[_Found]:
+    """Allocations listed after a total in the same clause share what the total says it covers.
+
+    Linping writes 区财政安排区级预算共计56亿元 once, then eight 某某政策安排x亿元: each of the
+    eight is district budget too, though its own sentence does not say so.
+    """
+    totals = [f for f in found if f.row.role == "total"]
+    shared = totals[0].row.scope if totals else None
+    if not shared:
+        return found
+    return [
+        replace(f, row=replace(f.row, scope=", ".join(x for x in (f.row.scope, shared) if x)))
+        if f.row.role == "allocation"
+        else f
+        for f in found
+    ]
+
+
+def _ordered(found: list[_Found]) -> pd.DataFrame:
+    order = {d: i for i, d in enumerate(domain_keys())}
+
+    def key(f: _Found) -> tuple[str, int, float, int, int]:
+        rank = order.get(f.row.domain, -1) if f.row.domain is not None else -1
+        return (f.row.district, ROLE_ORDER[f.row.role], rank, f.seq, f.start)
+
+    return frame(BudgetRow, [f.row for f in sorted(found, key=key)])
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    doc_id: str
+    total: float | None
+    parts: float | None
+    n_parts: int
+
+    @property
+    def matches(self) -> bool | None:
+        if self.total is None or not self.n_parts:
+            return None
+        return math.isclose(self.total, self.parts or 0.0, rel_tol=0, abs_tol=TOLERANCE_CNY)
+
+    def message(self) -> str:
+        def yi(v: float) -> str:  # how the documents write these sums
+            return f"{v / 1e8:.2f}亿元"
+
+        if self.total is None:
+            return (
+                f"budgets: {self.doc_id}: no document-wide total stated; "
+                f"{self.n_parts} domain allocations sum to {yi(self.parts or 0.0)}"
+            )
+        if not self.n_parts:
+            return f"budgets: {self.doc_id}: total {yi(self.total)} stated without a per-domain breakdown"
+        verdict = "add up to" if self.matches else "do NOT add up to"
+        return (
+            f"budgets: {self.doc_id}: {self.n_parts} domain allocations sum to {yi(self.parts or 0.0)}, "
+            f"which {verdict} the stated total {yi(self.total)}"
+        )
+
+
+def budget_checks(budgets: pd.DataFrame) -> tuple[pd.DataFrame, list[BudgetCheck]]:
+    """Fill ``parts_sum`` and ``parts_match`` on each total, and report every document's check."""
+    budgets = budgets.copy()
+    checks: list[BudgetCheck] = []
+    for doc_id, group in budgets.groupby("doc_id", sort=True):
+        totals = group[group["role"] == "total"]
+        parts = group[group["role"] == "allocation"]
+        total = float(totals["value"].iloc[0]) if not totals.empty else None
+        parts_sum = float(parts["value"].sum()) if not parts.empty else None
+        check = BudgetCheck(str(doc_id), total, parts_sum, len(parts))
+        checks.append(check)
+        if not totals.empty:
+            budgets.loc[totals.index, "parts_sum"] = parts_sum
+            budgets.loc[totals.index, "parts_match"] = check.matches
+    return budgets.astype(dtypes(BudgetRow)), checks

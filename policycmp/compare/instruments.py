@@ -1,0 +1,232 @@
+"""Who pays how much for the same thing: policy instruments across districts (comparisons.parquet).
+
+A statement of a clause (see :mod:`.statements`) that the instrument vocabulary recognises gives
+one row per amount it grants, or one row without an amount when it grants one without saying how
+much. Districts that never state an instrument get an explicit absent row, so "not in the document"
+is a row a reader can see rather than a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..schema import ClauseRow, ComparisonRow, frame, records
+from ..vocabulary import Instrument, InstrumentVocabulary, load_instruments
+from .statements import Statement, body_end, quantities_by_clause, statements, within
+
+# Money and shares are what one district's grant can be set beside another's; counts, areas and
+# thresholds are not amounts granted.
+GRANT_UNIT = re.compile(r"^(?:CNY|USD|%)(?:/.+)?$")
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A comparison row with where it was found, for ordering and de-duplication."""
+
+    row: ComparisonRow
+    seq: int
+    start: int
+
+
+def tier_levels(text: str, vocab: InstrumentVocabulary, allowed: tuple[str, ...]) -> list[str]:
+    """The award tiers named in ``text``, in the order written, limited to ``allowed``."""
+    found: list[tuple[int, str]] = []
+    for level, patterns in vocab.level_words:
+        if level not in allowed:
+            continue
+        positions = [m.start() for rx in patterns for m in rx.finditer(text)]
+        if positions:
+            found.append((min(positions), level))
+    return [level for _, level in sorted(found)]
+
+
+def _role(unit: str, bound: str, has_share: bool) -> str:
+    if unit == "%":
+        return "share"
+    if "/" in unit:
+        return "rate"
+    if has_share and bound == "max":
+        return "cap"
+    return "amount"
+
+
+def _amount_levels(
+    amounts: pd.DataFrame, statement: Statement, instrument: Instrument, vocab: InstrumentVocabulary
+) -> list[str | None]:
+    """Each amount's tier: the quantity's own, or the tiers written before the amounts, one each."""
+    given = [None if pd.isna(v) else str(v) for v in amounts["level"]]
+    if any(given):
+        return given
+    first = int(amounts["start"].min()) - statement.start
+    written = tier_levels(statement.text[:first], vocab, instrument.levels)
+    if len(written) == len(amounts) and len(amounts) > 0:
+        return list(written)
+    return [None] * len(amounts)
+
+
+def statement_rows(
+    clause: ClauseRow,
+    statement: Statement,
+    instrument: Instrument,
+    quantities: pd.DataFrame,
+    vocab: InstrumentVocabulary,
+) -> list[_Found]:
+    """The rows one statement gives for one instrument it states."""
+
+    def row(level: str | None, amount: Any | None, role: str) -> ComparisonRow:
+        return ComparisonRow(
+            instrument=instrument.key,
+            level=level,
+            district=clause.district,
+            year=clause.year,
+            value=None if amount is None else amount["value"],
+            value_high=None if amount is None else amount["value_high"],
+            unit=None if amount is None else amount["unit"],
+            bound=None if amount is None else amount["bound"],
+            stated=True,
+            clause_id=clause.clause_id,
+            span=statement.text,
+            doc_id=clause.doc_id,
+            instrument_zh=instrument.zh,
+            instrument_en=instrument.en,
+            domain=instrument.domain,
+            clause_domain=clause.domain,
+            clause_title=clause.title,
+            role=role,
+            quantity_span=None if amount is None else amount["span"],
+            span_start=statement.start,
+            span_end=statement.end,
+        )
+
+    amounts = _grants(quantities)
+    if amounts.empty:
+        levels: list[str | None] = [*tier_levels(statement.text, vocab, instrument.levels)] or [None]
+        return [_Found(row(level, None, "none"), clause.seq, statement.start) for level in levels]
+    has_share = bool((amounts["unit"] == "%").any())
+    found = []
+    for level, amount in zip(
+        _amount_levels(amounts, statement, instrument, vocab), amounts.to_dict("records"), strict=True
+    ):
+        role = _role(str(amount["unit"]), str(amount["bound"]), has_share)
+        found.append(_Found(row(level, amount, role), clause.seq, int(amount["start"])))
+    return found
+
+
+def _share_out(
+    statement: Statement, matched: list[Instrument], quantities: pd.DataFrame
+) -> list[tuple[Instrument, pd.DataFrame]]:
+    """Which amounts belong to which instrument when one statement states several.
+
+    对认定为浙江省科技领军企业和浙江省科技小巨人企业的,分别给予50万元和20万元奖励: with 分别 and as many
+    grants as instruments, the n-th instrument named gets the n-th amount. Otherwise every
+    instrument of the statement shares all its amounts (they are written for all of them).
+    """
+    grants = _grants(quantities)
+    if len(matched) < 2 or "分别" not in statement.text or len(grants) != len(matched):
+        return [(instrument, quantities) for instrument in matched]
+    named = sorted(matched, key=lambda i: min(m.start() for rx in i.patterns for m in rx.finditer(statement.text)))
+    return [(instrument, grants.iloc[[n]]) for n, instrument in enumerate(named)]
+
+
+def _grants(quantities: pd.DataFrame) -> pd.DataFrame:
+    return quantities[(quantities["kind"] == "subsidy") & quantities["unit"].astype(str).str.match(GRANT_UNIT.pattern)]
+
+
+def _without_redundant_mentions(found: list[_Found]) -> list[_Found]:
+    """Drop amount-less mentions that a fuller row of the same district and instrument already covers.
+
+    A district's text often names a measure twice (加大出口信用保险支持力度, then the rate); the
+    mention without an amount adds nothing once an amount for the same tier is known, and a mention
+    without tier adds nothing once any row of that instrument exists. Of the remaining amount-less
+    mentions, one per district × instrument × tier is kept: the first statement that says it.
+    """
+    amount_keys = {(f.row.district, f.row.instrument, f.row.level or "") for f in found if f.row.role != "none"}
+    leveled = {(f.row.district, f.row.instrument) for f in found if f.row.role != "none" or (f.row.level or "") != ""}
+    amounts = [f for f in found if f.row.role != "none"]
+    mentions = [
+        f
+        for f in found
+        if f.row.role == "none"
+        and (f.row.district, f.row.instrument, f.row.level or "") not in amount_keys
+        and ((f.row.level or "") != "" or (f.row.district, f.row.instrument) not in leveled)
+    ]
+    first: dict[tuple[str, str, str], _Found] = {}
+    for f in sorted(mentions, key=lambda f: (f.seq, f.start)):
+        first.setdefault((f.row.district, f.row.instrument, f.row.level or ""), f)
+    kept = list(first.values())
+    return amounts + sorted(kept, key=lambda f: (f.seq, f.start))
+
+
+def _absent_rows(found: list[_Found], clauses: pd.DataFrame, vocab: InstrumentVocabulary) -> list[_Found]:
+    documents = clauses[["doc_id", "district", "year"]].drop_duplicates().sort_values("doc_id")
+    stated = {(f.row.doc_id, f.row.instrument) for f in found}
+    rows = []
+    for doc in documents.to_dict("records"):
+        for instrument in vocab.instruments:
+            if (doc["doc_id"], instrument.key) in stated:
+                continue
+            rows.append(
+                _Found(
+                    ComparisonRow(
+                        instrument=instrument.key,
+                        level=None,
+                        district=str(doc["district"]),
+                        year=int(doc["year"]),
+                        value=None,
+                        value_high=None,
+                        unit=None,
+                        bound=None,
+                        stated=False,
+                        clause_id=None,
+                        span=None,
+                        doc_id=str(doc["doc_id"]),
+                        instrument_zh=instrument.zh,
+                        instrument_en=instrument.en,
+                        domain=instrument.domain,
+                        clause_domain=None,
+                        clause_title=None,
+                        role=None,
+                        quantity_span=None,
+                        span_start=None,
+                        span_end=None,
+                    ),
+                    0,
+                    0,
+                )
+            )
+    return rows
+
+
+def comparison_table(
+    clauses: pd.DataFrame, quantities: pd.DataFrame, vocab: InstrumentVocabulary | None = None
+) -> pd.DataFrame:
+    """One row per district × instrument × tier (× amount) that a policy states, plus absent rows."""
+    vocab = vocab or load_instruments()
+    by_clause = quantities_by_clause(quantities)
+    empty = quantities.iloc[0:0]
+    found: list[_Found] = []
+    for clause in records(ClauseRow, clauses):
+        text = clause.text
+        for statement in statements(text, vocab.statement_breaks, body_end(text, clause.responsible_units)):
+            matched = [i for i in vocab.instruments if i.recognises(statement.text, clause.domain)]
+            if not matched:
+                continue
+            inside = within(by_clause.get(clause.clause_id, empty), statement)
+            for instrument, amounts in _share_out(statement, matched, inside):
+                found.extend(statement_rows(clause, statement, instrument, amounts, vocab))
+    stated = _without_redundant_mentions(found)
+    return _ordered(stated + _absent_rows(stated, clauses, vocab), vocab)
+
+
+def _ordered(found: list[_Found], vocab: InstrumentVocabulary) -> pd.DataFrame:
+    level_rank = {level: i for i, (level, _) in enumerate(vocab.level_words)}
+
+    def key(f: _Found) -> tuple[str, str, int, bool, int, int]:
+        rank = level_rank.get(f.row.level, len(level_rank)) if f.row.level is not None else len(level_rank)
+        return (f.row.district, f.row.instrument, rank, not f.row.stated, f.seq, f.start)
+
+    return frame(ComparisonRow, [f.row for f in sorted(found, key=key)])

@@ -1,0 +1,76 @@
+"""Each clause's policy tools in the supply / environment / demand framework (clause_tools.parquet).
+
+The framework (Rothwell and Zegveld) and its cue words are in ``data/policy_tools.yaml``; this
+module only applies them, one row per clause × sub-tool found.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..schema import ClauseRow, ClauseToolRow, frame, records
+from ..vocabulary import ToolVocabulary, load_policy_tools
+from .statements import body_end, sentence_at
+
+
+def clause_tool_rows(clause: ClauseRow, vocab: ToolVocabulary) -> list[ClauseToolRow]:
+    text = clause.text
+    body = text[: body_end(text, clause.responsible_units)]
+    rows = []
+    for tool in vocab.tools:
+        matches = sorted(
+            (m for rx in tool.cues for m in rx.finditer(body) if m.group(0)),
+            key=lambda m: (m.start(), -len(m.group(0))),
+        )
+        if not matches:
+            continue
+        words = list(dict.fromkeys(m.group(0) for m in matches))
+        sentence = sentence_at(text, matches[0].start())
+        rows.append(
+            ClauseToolRow(
+                clause_id=clause.clause_id,
+                doc_id=clause.doc_id,
+                district=clause.district,
+                year=clause.year,
+                domain=clause.domain,
+                tool_type=tool.tool_type,
+                sub_tool=tool.sub_tool,
+                cue="、".join(words),
+                span=sentence.text if sentence else None,
+                row_kind=clause.row_kind,
+                sub_tool_zh=tool.zh,
+                n_cues=len(matches),
+                span_start=sentence.start if sentence else None,
+                span_end=sentence.end if sentence else None,
+            )
+        )
+    return rows
+
+
+def clause_tool_table(clauses: pd.DataFrame, vocab: ToolVocabulary | None = None) -> pd.DataFrame:
+    """One row per clause row × sub-tool whose cues occur in it, in document order."""
+    vocab = vocab or load_policy_tools()
+    ordered = clauses.sort_values(["district", "doc_id", "seq"], kind="stable")
+    return frame(
+        ClauseToolRow, [row for clause in records(ClauseRow, ordered) for row in clause_tool_rows(clause, vocab)]
+    )
+
+
+def tool_mix(clause_tools: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
+    """Share of each district's clauses (per domain) that use each tool type.
+
+    A clause counts once per tool type however many of its sub-tools match, so the shares answer
+    "how many of this district's measures use supply-side tools".
+    """
+    counted = clauses[clauses["row_kind"] == "clause"]
+    totals = counted.groupby(["district", "year", "domain"], dropna=False).size().rename("clauses")
+    used = (
+        clause_tools[clause_tools["clause_id"].isin(counted["clause_id"])]
+        .drop_duplicates(["clause_id", "tool_type"])
+        .groupby(["district", "year", "domain", "tool_type"], dropna=False)
+        .size()
+        .rename("with_tool")
+    )
+    mix = used.reset_index().merge(totals.reset_index(), on=["district", "year", "domain"], how="left")
+    mix["share"] = (mix["with_tool"] / mix["clauses"]).astype("float64")
+    return mix.sort_values(["district", "domain", "tool_type"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,310 @@
+"""The quantity grammar: ``units.yaml``, ``quantity_cues.yaml`` and the award tiers, compiled.
+
+It comes in four parts, one per reading step, so each step sees only the words it needs:
+:class:`NumberGrammar` (numbers, units, what is not a quantity), :class:`BoundGrammar` (最高, 以上,
+ranges, conjunctions), :class:`KindCues` (what an amount is for) and :class:`TierCues` (which tier of
+an award it belongs to). :func:`grammar` rebuilds it whenever one of the files' content changes.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ..errors import PolicyInputError
+from ..vocabulary import TierVocabulary, compile_pattern, load, load_tiers
+from ..vocabulary.loader import require
+
+CJK = "\u4e00-\u9fff"
+UNIT_CLASSES = ("money", "share", "physical", "count")
+
+
+@dataclass(frozen=True)
+class UnitWord:
+    word: str
+    unit: str
+    factor: Decimal
+    cls: str  # money | share | physical | count
+    not_followed_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NumberGrammar:
+    units: dict[str, UnitWord]
+    magnitudes: dict[str, Decimal]
+    cn_digits: dict[str, int]
+    cn_multipliers: dict[str, int]
+    base_units: frozenset[str]
+    arabic: re.Pattern[str]
+    special: re.Pattern[str]
+    blocked: tuple[re.Pattern[str], ...]
+    clause_number: re.Pattern[str]
+    bare_year: re.Pattern[str]
+    per_unit: re.Pattern[str]
+    written_unit: re.Pattern[str]
+    cue_word: re.Pattern[str]
+    ratio_cue: re.Pattern[str]
+    ratio_nouns: re.Pattern[str]
+    money_context: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class BoundGrammar:
+    prefix: re.Pattern[str]
+    suffix: re.Pattern[str]
+    reach: re.Pattern[str]
+    conjunction: re.Pattern[str]
+    range_sep: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class KindCues:
+    grant_verbs: re.Pattern[str]
+    subsidy_nouns: re.Pattern[str]
+    budget_words: re.Pattern[str]
+    target_words: re.Pattern[str]
+    seek_verbs: re.Pattern[str]
+    threshold_nouns: re.Pattern[str]
+    condition_open: re.Pattern[str]
+    condition_close: re.Pattern[str]
+    other_words: re.Pattern[str]
+    other_after: re.Pattern[str]
+    category_nouns: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class TierCues:
+    levels: tuple[tuple[str, re.Pattern[str]], ...]
+    level_word: re.Pattern[str]
+    exclusions: re.Pattern[str]
+    scene: re.Pattern[str]
+    recognition: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Grammar:
+    numbers: NumberGrammar
+    bounds: BoundGrammar
+    kinds: KindCues
+    tiers: TierCues
+
+
+# --- reading the files -----------------------------------------------------------------------------
+
+
+def _alternation(words: Any, path: Path, entry: str, literal: bool = True) -> re.Pattern[str]:
+    """One regex matching any of ``words``, longest first so 不低于 beats 低于."""
+    if not isinstance(words, list) or not words:
+        raise PolicyInputError(path, f"{entry}: expected a non-empty list of words")
+    parts = [re.escape(str(w)) if literal else str(w) for w in sorted(set(words), key=len, reverse=True)]
+    return compile_pattern("(?:" + "|".join(parts) + ")", path, entry)
+
+
+def _unit_words(uspec: Any, path: Path) -> dict[str, UnitWord]:
+    units: dict[str, UnitWord] = {}
+    for i, entry in enumerate(require(uspec, "units", path)):
+        for key in ("words", "unit", "factor", "class"):
+            require(entry, key, path)
+        if entry["class"] not in UNIT_CLASSES:
+            raise PolicyInputError(path, f"units[{i}]: class {entry['class']!r} is not money/share/physical/count")
+        for word in map(str, entry["words"]):
+            if word in units:
+                raise PolicyInputError(path, f"units[{i}]: word {word!r} is listed twice")
+            units[word] = UnitWord(
+                word,
+                str(entry["unit"]),
+                Decimal(str(entry["factor"])),
+                entry["class"],
+                tuple(map(str, entry.get("not_followed_by") or ())),
+            )
+    return units
+
+
+def _unit_alternation(units: dict[str, UnitWord], keep: Any = None) -> str:
+    """Unit words longest first, each guarded by its not_followed_by characters (方 but not 方面)."""
+    alts = []
+    for word in sorted(units, key=len, reverse=True):
+        uw = units[word]
+        if keep is None or keep(uw):
+            guard = "".join(re.escape(c) for c in uw.not_followed_by)
+            alts.append(re.escape(word) + (f"(?![{guard}])" if guard else ""))
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
+    units = _unit_words(uspec, upath)
+    magnitudes = {str(k): Decimal(str(v)) for k, v in require(uspec, "magnitudes", upath).items()}
+    mags = sorted(magnitudes, key=len, reverse=True)
+    mag_rx = "(?:" + "|".join(map(re.escape, mags)) + ")"
+    # A magnitude alone (8500万) is an amount whose unit is left out; 千 and 百 alone are not.
+    big_mag_rx = "(?:" + "|".join(re.escape(m) for m in mags if magnitudes[m] >= 10000) + ")"
+    unit_rx = _unit_alternation(units)
+    more = _alternation(require(cspec, "bounds.min.infix", cpath), cpath, "bounds.min.infix").pattern
+    separator = require(uspec, "rate_separator", upath)
+    if not isinstance(separator, str) or not separator:
+        raise PolicyInputError(upath, "entry 'rate_separator': expected the character that writes a rate (/)")
+    per = re.escape(separator)
+    number = r"\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)+|\d+"
+    # number ( [magnitude] [余] unit [/ [number] [magnitude] unit-or-measure-word] | magnitude [余] | 余 )
+    arabic = compile_pattern(
+        rf"(?<![\d.])(?P<num>{number})"
+        rf"(?:\s?(?P<mag>{mag_rx})?(?P<more>{more})?(?P<unit>{unit_rx})"
+        rf"(?:{per}(?P<dnum>\d+(?:\.\d+)?)?(?P<dmag>{mag_rx})?(?P<dunit>{unit_rx}|[{CJK}]))?"
+        rf"|(?P<magonly>{big_mag_rx})(?P<more2>{more})?|(?P<more3>{more}))?",
+        upath,
+        "arabic number grammar",
+    )
+    cn_digits = {str(k): int(v) for k, v in require(uspec, "chinese_digits", upath).items()}
+    cn_multipliers = {str(k): int(v) for k, v in require(uspec, "chinese_multipliers", upath).items()}
+    cnd = "".join(cn_digits)
+    cnall = cnd + "".join(cn_multipliers)
+    excluded = set(uspec.get("chinese_numeral_excluded_units") or [])
+    cn_unit_rx = _unit_alternation(units, lambda u: u.cls != "count" and u.word not in excluded)
+    mult = "|".join(map(re.escape, require(uspec, "multiple_words", upath)))
+    disc = "|".join(map(re.escape, require(uspec, "discount_words", upath)))
+    special = compile_pattern(
+        "|".join(
+            [
+                rf"(?P<fden>[{cnall}]+)分之(?P<fnum>[{cnall}]+|\d+(?:\.\d+)?)",
+                r"(?P<ratio_a>(?<![\d:])\d+):(?P<ratio_b>\d+)(?![\d:])",
+                rf"(?P<mult>(?<![{cnall}\d.])(?:[{cnall}]+|\d+(?:\.\d+)?))(?:{mult})(?!增)",
+                rf"(?P<disc>(?<![{cnall}\d.])(?:[{cnd}]{{1,2}}|\d(?:\.\d)?))(?:{disc})(?![旧算合扣价叠])",
+                # Chinese numerals only with money, share and physical units: with measure words they are
+                # set phrases (五大领域, 一批, 三年行动), not counts.
+                rf"(?P<cnnum>(?<![{cnall}\d.])[{cnall}]+)(?P<cnunit>{cn_unit_rx})",
+            ]
+        ),
+        upath,
+        "chinese number grammar",
+    )
+
+    def words(dotted: str) -> list[str]:
+        return list(require(cspec, dotted, cpath))
+
+    stop = "".join(re.escape(str(c)) for c in require(cspec, "unknown_unit_stop", cpath))
+    return NumberGrammar(
+        units=units,
+        magnitudes=magnitudes,
+        cn_digits=cn_digits,
+        cn_multipliers=cn_multipliers,
+        base_units=frozenset(u.unit for u in units.values()) | {"ratio"},
+        arabic=arabic,
+        special=special,
+        blocked=tuple(compile_pattern(p, cpath, "quoted_spans") for p in require(cspec, "quoted_spans", cpath))
+        + tuple(compile_pattern(p, cpath, "not_quantity") for p in require(cspec, "not_quantity", cpath)),
+        clause_number=compile_pattern(require(cspec, "clause_number", cpath), cpath, "clause_number"),
+        bare_year=compile_pattern(require(cspec, "bare_year", cpath), cpath, "bare_year"),
+        # 每亩300元 / 每亩补贴300元 / 每吨为50元: the unit after 每 is the rate's denominator.
+        per_unit=compile_pattern(
+            rf"每(?P<per>{_unit_alternation(units)})(?:补助|补贴|奖励|为|给予|按)?", upath, "per-unit prefix"
+        ),
+        written_unit=compile_pattern(rf"[^\s\d{stop}\W]{{1,2}}", cpath, "unknown_unit_stop"),
+        # A cue word right after a number is text, not its unit (500万补助经费).
+        cue_word=_alternation(
+            words("money_context")
+            + words("kinds.subsidy.nouns")
+            + words("kinds.subsidy.grant_verbs")
+            + words("kinds.target.words")
+            + words("kinds.threshold.nouns")
+            + words("kinds.other.category_nouns"),
+            cpath,
+            "cue words",
+        ),
+        ratio_cue=_alternation(words("ratio_cues"), cpath, "ratio_cues"),
+        ratio_nouns=_alternation(require(uspec, "ratio_nouns", upath), upath, "ratio_nouns"),
+        money_context=_alternation(words("money_context"), cpath, "money_context"),
+    )
+
+
+def _bounds(cspec: Any, path: Path) -> BoundGrammar:
+    prefix, suffix = [], []
+    for bound in ("max", "min", "approx"):
+        entry = f"bounds.{bound}"
+        prefix.append(
+            rf"(?P<{bound}>{_alternation(require(cspec, entry + '.prefix', path), path, entry, False).pattern})"
+        )
+        suffix.append(
+            rf"(?P<{bound}>{_alternation(require(cspec, entry + '.suffix', path), path, entry, False).pattern})"
+        )
+    fillers = _alternation(require(cspec, "prefix_fillers", path), path, "prefix_fillers").pattern
+    reach = int(require(cspec, "prefix_reach", path))
+    conj = _alternation(require(cspec, "conjunctions", path), path, "conjunctions").pattern
+    seps = _alternation(require(cspec, "range_separators", path), path, "range_separators").pattern
+    return BoundGrammar(
+        prefix=compile_pattern(rf"(?:{'|'.join(prefix)})(?:{fillers})?\s?$", path, "bounds prefix"),
+        suffix=compile_pattern(rf"^\s?(?:{'|'.join(suffix)})", path, "bounds suffix"),
+        reach=compile_pattern(rf"(?:{'|'.join(prefix)})[^\d。;!?,:()]{{0,{reach}}}的$", path, "bounds prefix reach"),
+        conjunction=compile_pattern(rf"^\s*{conj}\s*$", path, "conjunctions"),
+        range_sep=compile_pattern(rf"^\s*{seps}\s*$", path, "range_separators"),
+    )
+
+
+def _kinds(cspec: Any, path: Path) -> KindCues:
+    def alt(dotted: str, literal: bool = True) -> re.Pattern[str]:
+        return _alternation(require(cspec, dotted, path), path, dotted, literal)
+
+    return KindCues(
+        grant_verbs=alt("kinds.subsidy.grant_verbs"),
+        subsidy_nouns=alt("kinds.subsidy.nouns"),
+        budget_words=alt("kinds.budget.words", literal=False),
+        target_words=alt("kinds.target.words"),
+        seek_verbs=alt("kinds.target.seek_verbs"),
+        threshold_nouns=alt("kinds.threshold.nouns"),
+        condition_open=alt("kinds.threshold.condition_open"),
+        condition_close=alt("kinds.threshold.condition_close"),
+        other_words=alt("kinds.other.words"),
+        other_after=alt("kinds.other.after_words"),
+        category_nouns=alt("kinds.other.category_nouns"),
+    )
+
+
+def _tier_cues(cspec: Any, path: Path, tiers: TierVocabulary) -> TierCues:
+    levels = tuple(
+        (tier.key, compile_pattern("|".join(rx.pattern for rx in tier.amount_patterns), tiers.path, tier.key))
+        for tier in tiers.tiers
+    )
+    return TierCues(
+        levels=levels,
+        level_word=compile_pattern("|".join(f"(?:{rx.pattern})" for _, rx in levels), tiers.path, "tiers"),
+        exclusions=compile_pattern("|".join(require(cspec, "level_exclusions", path)), path, "level_exclusions"),
+        scene=_alternation(require(cspec, "level_scene_openers", path), path, "level_scene_openers"),
+        recognition=_alternation(require(cspec, "level_recognition_verbs", path), path, "level_recognition_verbs"),
+    )
+
+
+@dataclass(frozen=True)
+class _Spec:
+    path: Path
+    data: Any
+
+
+def _spec(path: Path, data: Any) -> _Spec:
+    if not isinstance(data, dict):
+        raise PolicyInputError(path, "expected a mapping at the top level")
+    return _Spec(path, data)
+
+
+_lock = threading.Lock()
+_built: tuple[_Spec, _Spec, TierVocabulary, Grammar] | None = None
+
+
+def grammar() -> Grammar:
+    """The compiled grammar of the current vocabulary files (rebuilt when one of them changes)."""
+    global _built
+    units, cues, tiers = load(_spec, "units.yaml"), load(_spec, "quantity_cues.yaml"), load_tiers()
+    with _lock:
+        if _built is not None and _built[0] is units and _built[1] is cues and _built[2] is tiers:
+            return _built[3]
+    compiled = Grammar(
+        numbers=_numbers(units.data, units.path, cues.data, cues.path),
+        bounds=_bounds(cues.data, cues.path),
+        kinds=_kinds(cues.data, cues.path),
+        tiers=_tier_cues(cues.data, cues.path, tiers),
+    )
+    with _lock:
+        _built = (units, cues, tiers, compiled)
+    return compiled

@@ -1,0 +1,136 @@
+"""What an amount is for: subsidy, budget, target, threshold or other, from the words around it."""
+
+from __future__ import annotations
+
+import re
+
+from .bounds import Bounded
+from .grammar import KindCues
+from .windows import fragment_bounds, sentence_bounds
+
+ASIDE = re.compile(r"\([^()]{0,40}\)")
+ENUMERATION = re.compile("[、和及与或]")
+GRANT_LEAD = re.compile(r"^(?:的|一次性|的一次性)")
+MONEY_CLASSES = ("money", "share", "rate")
+
+
+def without_asides(norm: str, items: list[Bounded]) -> str:
+    """Blank parenthesised asides that hold no amount: (含粮食生产功能区), (责任单位:…), (含上级补助
+    资金) say nothing about what the amount is for, and their words would mislead the cues."""
+
+    def blank(m: re.Match[str]) -> str:
+        if any(c.span_start < m.end() and m.start() < c.span_end for c in items):
+            return m.group()
+        return " " * len(m.group())
+
+    return ASIDE.sub(blank, norm)
+
+
+def _nearest(rx: re.Pattern[str], text: str, anchor_left: int, anchor_right: int) -> int | None:
+    """Distance from the amount to the closest match of rx in text (None if none)."""
+    best = None
+    for m in rx.finditer(text):
+        if m.end() <= anchor_left:
+            d = anchor_left - m.end()
+        elif m.start() >= anchor_right:
+            d = m.start() - anchor_right
+        else:
+            d = 0
+        best = d if best is None or d < best else best
+    return best
+
+
+def _nearer_cue(k: KindCues, text: str, start: int, end: int, money: bool) -> str | None:
+    """``subsidy`` or ``target``, whichever cue word stands nearer the amount (a tie goes to subsidy)."""
+    subsidy_d = _nearest(k.subsidy_nouns, text, start, end) if money else None
+    target_d = _nearest(k.target_words, text, start, end)
+    if subsidy_d is not None and (target_d is None or subsidy_d <= target_d):
+        return "subsidy"
+    if target_d is not None:
+        return "target"
+    return None
+
+
+def classify_kind(c: Bounded, norm: str, k: KindCues, earlier: list[tuple[Bounded, str]]) -> str:
+    """subsidy / budget / target / threshold / other, from the words around the amount.
+
+    The fragment (between commas) speaks first, then the sentence. Precedence, and why:
+    unnormalised and descriptive amounts are `other`; a grant verb or noun touching the amount
+    makes it a subsidy; a condition shape (…以上的, 亿元以上重大项目, 对…的) makes it a threshold;
+    budget words; "争取/力争" makes even subsidy money a target (money the district seeks); then
+    the nearest subsidy or target word; a cap after a grant continues the grant. ``earlier`` holds
+    the amounts before this one with their kinds.
+    """
+    r = c.reading
+    if not r.normalised:
+        return "other"
+    if r.digitless:
+        return "threshold"
+    f0, f1 = fragment_bounds(norm, c.span_start, c.span_end)
+    s0, s1 = sentence_bounds(norm, c.span_start, c.span_end)
+    before, after = norm[f0 : c.span_start], norm[c.span_end : f1]
+    money = r.cls in MONEY_CLASSES
+    fragment = norm[f0:f1]
+
+    if r.discount or k.other_words.search(fragment) or k.other_after.match(after):
+        return "other"
+    if r.cls == "count" and k.category_nouns.search(ENUMERATION.split(after[:6])[0]):
+        return "other"
+    if money:
+        tail = GRANT_LEAD.sub("", after)
+        if k.grant_verbs.search(before) or k.grant_verbs.match(after) or k.subsidy_nouns.match(tail):
+            return "subsidy"
+    if is_threshold(c, k, before, after):
+        return "threshold"
+    if money and k.budget_words.search(fragment):
+        return "budget"
+    if k.seek_verbs.search(norm[s0 : c.span_start]):
+        return "target"
+    nearer = _nearer_cue(k, fragment, c.span_start - f0, c.span_end - f0, money)
+    if nearer:
+        return nearer
+    if money and any(kind == "subsidy" and s0 <= e.reading.start for e, kind in earlier):
+        return "subsidy"  # 单个企业最高不超过100万元 after 给予…补助: the cap of the same grant
+    if c.bound in ("min", "max") and (k.subsidy_nouns.search(norm[f1:s1]) or k.grant_verbs.search(norm[f1:s1])):
+        return "threshold"  # 单个项目投资额100万元(含)以上,按…予以资助
+    # Nothing in the fragment decided it: the nearer cue in the whole sentence does.
+    return _nearer_cue(k, norm[s0:s1], c.span_start - s0, c.span_end - s0, money) or "other"
+
+
+def is_threshold(c: Bounded, k: KindCues, before: str, after: str) -> bool:
+    """The amount qualifies a beneficiary: …以上的, 5000万元以上楼宇, 对…100万元…的.
+
+    Not when it is the basis of a grant (按20万元/台的标准给予补助), and a 的 counts only when it
+    closes the condition before any grant word (…85%以上的种粮农户给予…).
+    """
+    if "按" in before:
+        return False
+    grant = k.grant_verbs.search(after) or k.subsidy_nouns.search(after)
+    de = after.find("的")
+    closes = de >= 0 and (grant is None or de < grant.start())
+    if after.startswith("的") and closes:
+        return True
+    if c.bound and c.reading.cls != "count" and k.threshold_nouns.match(after):
+        return True  # a count's noun is what is counted (新增200余家企业), not a qualifier
+    if c.side == "suffix" and c.reading.cls != "count" and re.match(r"\s*\d", after):
+        return True  # 50亩以上200元/亩: the first amount says who gets the second
+    return bool(k.condition_open.search(before) and closes)
+
+
+def classify_kinds(items: list[Bounded], norm: str, k: KindCues, b_conjunction: re.Pattern[str]) -> list[str]:
+    """Each amount's kind, read in order; then a threshold written once covers its conjoined amounts
+    (10亿元或1亿美元以上重大项目)."""
+    context = without_asides(norm, items)
+    kinds: list[str] = []
+    for i, item in enumerate(items):
+        kinds.append(classify_kind(item, context, k, list(zip(items[:i], kinds, strict=True))))
+    for i in range(len(items) - 2, -1, -1):
+        a, b = items[i], items[i + 1]
+        if (
+            kinds[i + 1] == "threshold"
+            and a.reading.normalised
+            and a.reading.cls == b.reading.cls
+            and b_conjunction.match(norm[a.span_end : b.span_start])
+        ):
+            kinds[i] = "threshold"
+    return kinds

@@ -1,0 +1,89 @@
+"""Reading numbers as written: full-width forms, thousands separators, Chinese numerals."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from .grammar import NumberGrammar
+
+THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+DIGITS_AND_DOTS = re.compile(r"\d[\d.,]*")
+
+
+def fold(text: str) -> str:
+    """Full-width → ASCII one character at a time, so offsets into the result index ``text`` too.
+
+    Only width variants (１２％, ：, ～) and odd spaces are folded. Other compatibility characters
+    keep their meaning as written: ㎡ would lengthen the text, ① is an enumeration mark, not a 1.
+    """
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        out.append(_fold_char(ch))
+    return "".join(out)
+
+
+_FOLDED: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    folded = _FOLDED.get(ch)
+    if folded is None:
+        decomposition = unicodedata.decomposition(ch)
+        normal = unicodedata.normalize("NFKC", ch)
+        width = decomposition.startswith(("<wide>", "<narrow>", "<noBreak>")) or ch == "\u3000"
+        folded = normal if width and len(normal) == 1 else ch
+        _FOLDED[ch] = folded
+    return folded
+
+
+def chinese_number(numeral: str, g: NumberGrammar) -> Decimal | None:
+    """二十 → 20, 三十五万 → 350000, 亿 → 10^8 (a bare magnitude), 一倍's 一 → 1."""
+    if not numeral:
+        return None
+    if all(ch in g.cn_multipliers for ch in numeral):
+        value = Decimal(1)
+        for ch in numeral:
+            value *= g.cn_multipliers[ch]
+        return value
+    total, section, digit = Decimal(0), Decimal(0), Decimal(0)
+    for ch in numeral:
+        if ch in g.cn_digits:
+            digit = Decimal(g.cn_digits[ch])
+        elif ch in g.cn_multipliers:
+            mult = g.cn_multipliers[ch]
+            if mult >= 10000:
+                section += digit
+                if mult >= 100000000:
+                    total = (total + section) * mult
+                else:
+                    total += section * mult
+                section, digit = Decimal(0), Decimal(0)
+            else:
+                section += (digit if digit else 1) * mult
+                digit = Decimal(0)
+        else:
+            return None
+    return total + section + digit
+
+
+def parse_number(raw: str, g: NumberGrammar) -> Decimal | None:
+    """Arabic (with thousands separators) or Chinese numerals; None if malformed (12.5.3)."""
+    raw = raw.strip()
+    if THOUSANDS.fullmatch(raw):
+        raw = raw.replace(",", "")
+    if DECIMAL.fullmatch(raw):
+        try:
+            return Decimal(raw)
+        except InvalidOperation:  # pragma: no cover - the regex rules this out
+            return None
+    if DIGITS_AND_DOTS.fullmatch(raw):
+        return None
+    return chinese_number(raw, g)

@@ -1,0 +1,112 @@
+"""What neighbouring numbers say about each other's value and unit.
+
+Each step takes the readings in text order and returns new ones; none changes a reading in place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+from .candidates import Reading
+from .grammar import BoundGrammar, NumberGrammar
+from .windows import sentence_bounds
+
+JOINABLE = ("money", "physical", "count", "share")
+
+
+def merge_ranges(readings: list[Reading], norm: str, g: NumberGrammar, b: BoundGrammar) -> list[Reading]:
+    """10%-20% / 10-20万元 / 15%~20% become one reading with value and value_high."""
+    out: list[Reading] = []
+    i = 0
+    while i < len(readings):
+        low, high = readings[i], readings[i + 1] if i + 1 < len(readings) else None
+        if (
+            high is not None
+            and b.range_sep.match(norm[low.end : high.start])
+            and high.normalised
+            and ((low.normalised and low.unit == high.unit) or low.bare or low.magnitude_only)
+        ):
+            value = low.value
+            assert value is not None  # bare, magnitude-only and normalised readings carry a value
+            if low.bare:
+                value = value * high.multiplier  # 10-20万元: the magnitude is written once
+            if low.bare or low.magnitude_only:
+                value = value * unit_factor(norm, high, g)  # 10-20公顷: and so is the unit
+            out.append(
+                Reading(
+                    low.start, high.end, value, high.unit, high.cls, value_high=high.value, multiplier=high.multiplier
+                )
+            )
+            i += 2
+            continue
+        out.append(low)
+        i += 1
+    return out
+
+
+def per_unit_prefix(readings: list[Reading], norm: str, g: NumberGrammar) -> list[Reading]:
+    """每亩300元 is a rate like 300元/亩. Only physical units: 每家100万元 is a grant per firm, which
+    is how grants are stated anyway, so it stays CNY."""
+    out = []
+    for r in readings:
+        if r.cls in ("money", "share") and r.normalised and r.value is not None:
+            m = g.per_unit.search(norm, max(0, r.start - 8), r.start)
+            if m and m.end() == r.start:
+                den = g.units[m.group("per")]
+                if den.cls == "physical":
+                    r = dataclasses.replace(r, value=r.value / den.factor, unit=f"{r.unit}/{den.unit}", cls="rate")
+        out.append(r)
+    return out
+
+
+def share_units(readings: list[Reading], norm: str, g: NumberGrammar, b: BoundGrammar) -> list[Reading]:
+    """30万和15万元: an amount written without unit takes the unit of its conjoined neighbour.
+
+    Read from right to left, so 30万、20万和15万元 passes the unit along the whole list.
+    """
+    out = list(readings)
+    for i in range(len(out) - 1, -1, -1):
+        r = out[i]
+        if not (r.magnitude_only or r.bare):
+            continue
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(out) and out[j].normalised and out[j].cls in JOINABLE:
+                other = out[j]
+                lo, hi = (r, other) if r.start <= other.start else (other, r)
+                if b.conjunction.match(norm[lo.end : hi.start]):
+                    assert r.value is not None
+                    out[i] = dataclasses.replace(
+                        r,
+                        value=r.value * unit_factor(norm, other, g),  # the magnitude is already in
+                        unit=other.unit,
+                        cls=other.cls,
+                        normalised=True,
+                        magnitude_only=False,
+                        bare=False,
+                    )
+                    break
+    return out
+
+
+def unit_factor(norm: str, reading: Reading, g: NumberGrammar) -> Decimal:
+    """The factor of the unit word that ends a reading's text (公顷 → 15), to reuse it."""
+    text = norm[reading.start : reading.end]
+    for word in sorted(g.units, key=len, reverse=True):
+        if text.endswith(word) and g.units[word].unit == reading.unit:
+            return g.units[word].factor
+    return Decimal(1)
+
+
+def implied_units(readings: list[Reading], norm: str, g: NumberGrammar) -> list[Reading]:
+    """8500万左右 in a budget sentence is yuan; 容积率不低于1.5 is a ratio; else stays unnormalised."""
+    out = []
+    for r in readings:
+        if r.magnitude_only or r.bare:
+            s0, s1 = sentence_bounds(norm, r.start, r.end)
+            if r.magnitude_only and g.money_context.search(norm[s0:s1]):
+                r = dataclasses.replace(r, unit="CNY", cls="money", normalised=True, magnitude_only=False)
+            elif r.bare and g.ratio_nouns.search(norm[s0 : r.start]):
+                r = dataclasses.replace(r, unit="ratio", cls="ratio", normalised=True, bare=False)
+        out.append(r)
+    return out

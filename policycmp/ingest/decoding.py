@@ -1,0 +1,66 @@
+"""Raw bytes to one canonical text, whatever the capture's encoding, line endings or widths.
+
+Web captures arrive as UTF-8 (with or without BOM) or GB18030, with any line endings, sometimes with
+full-width digits and punctuation. Everything downstream works on the canonical form, so the same
+document gives the same rows however it was saved.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from ..errors import PolicyInputError
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def decode_document(data: bytes, path: str | Path) -> str:
+    """Decode a capture: UTF-8 (BOM optional) first, then GB18030; anything else is an error."""
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        # GB18030 maps almost every byte sequence, so only accept it when the result reads as
+        # Chinese text rather than mojibake of binary data.
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise PolicyInputError(
+                path, f"bytes decode as neither UTF-8 nor GB18030 (first bad byte at offset {utf8_error.start})"
+            ) from None
+        if not _looks_like_text(text):
+            raise PolicyInputError(
+                path, f"bytes decode as neither UTF-8 nor GB18030 text (first bad byte at offset {utf8_error.start})"
+            ) from None
+        return text
+
+
+def _looks_like_text(text: str) -> bool:
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
+    private = sum(1 for ch in text if unicodedata.category(ch) in ("Co", "Cn"))
+    return (controls + private) <= max(2, len(text) // 200)
+
+
+def canonical_text(text: str) -> str:
+    """Line endings to ``\\n`` and compatibility forms folded (NFKC: １２％ → 12%, ： → :, NBSP → space)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFKC", text)
+
+
+def read_document(path: str | Path) -> str:
+    """Read and canonicalise one registered file; missing or empty files are errors."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyInputError(path, "file not found") from None
+    except IsADirectoryError:
+        raise PolicyInputError(path, "is a directory, not a document") from None
+    except OSError as exc:
+        raise PolicyInputError(path, f"cannot be read ({exc.strerror})") from None
+    text = canonical_text(decode_document(data, path))
+    if not text.strip():
+        raise PolicyInputError(path, "file is empty")
+    return text

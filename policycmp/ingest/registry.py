@@ -1,0 +1,97 @@
+"""The document registry, ``data/raw/sources.yaml``: which files exist and what they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+from ..errors import PolicyInputError
+from ..model import DOCUMENT_KINDS as KINDS
+from ..model import DOCUMENT_STATUSES as STATUSES
+from ..model import Document
+from ..vocabulary import read_yaml
+
+REQUIRED = ("id", "file", "kind", "district", "district_zh", "city", "province", "year", "status", "title", "issued")
+ID_RX = re.compile(r"^[a-z0-9-]+$")
+KEY_RX = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _entry_lines(text: str) -> list[int]:
+    """Line number of each ``documents`` entry, so errors can point at it."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    for key, value in getattr(root, "value", []) or []:
+        if getattr(key, "value", None) == "documents" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def load_registry(sources: str | Path) -> list[Document]:
+    """Read and validate ``sources.yaml``; every problem is a one-line error naming file and line."""
+    sources = Path(sources)
+    data = read_yaml(sources)
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list) or not data["documents"]:
+        raise PolicyInputError(sources, "expected a top-level 'documents:' list with at least one entry")
+    lines = _entry_lines(sources.read_text(encoding="utf-8"))
+    documents: list[Document] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(data["documents"]):
+        line = lines[index] if index < len(lines) else None
+        documents.append(_document(entry, sources, line))
+        doc = documents[-1]
+        if doc.id in seen:
+            raise PolicyInputError(sources, f"duplicate document id {doc.id!r} (first at line {seen[doc.id]})", line)
+        seen[doc.id] = line or 0
+    return documents
+
+
+def _document(entry: object, sources: Path, line: int | None) -> Document:
+    def fail(message: str) -> PolicyInputError:
+        return PolicyInputError(sources, message, line)
+
+    if not isinstance(entry, dict):
+        raise fail("each document entry must be a mapping of keys to values")
+    missing = [key for key in REQUIRED if entry.get(key) in (None, "")]
+    if missing:
+        raise fail(f"document {entry.get('id', '?')!r} lacks {', '.join(missing)}")
+    doc_id = str(entry["id"])
+    if not ID_RX.match(doc_id):
+        raise fail(f"document id {doc_id!r} must be lowercase letters, digits and hyphens")
+    if entry["kind"] not in KINDS:
+        raise fail(f"document {doc_id!r}: kind {entry['kind']!r} is not one of {', '.join(KINDS)}")
+    if entry["status"] not in STATUSES:
+        raise fail(f"document {doc_id!r}: status {entry['status']!r} is not one of {', '.join(STATUSES)}")
+    for key in ("district", "city", "province"):
+        if not KEY_RX.match(str(entry[key])):
+            raise fail(f"document {doc_id!r}: {key} {entry[key]!r} must be a lowercase pinyin key")
+    try:
+        year = int(entry["year"])
+    except (TypeError, ValueError):
+        raise fail(f"document {doc_id!r}: year {entry['year']!r} is not a whole number") from None
+    issued = entry["issued"]
+    if isinstance(issued, str):
+        try:
+            issued = dt.date.fromisoformat(issued)
+        except ValueError:
+            raise fail(f"document {doc_id!r}: issued {issued!r} is not a date YYYY-MM-DD") from None
+    if not isinstance(issued, dt.date):
+        raise fail(f"document {doc_id!r}: issued {issued!r} is not a date YYYY-MM-DD")
+    return Document(
+        id=doc_id,
+        path=(sources.parent / str(entry["file"])),
+        kind=entry["kind"],
+        district=str(entry["district"]),
+        district_zh=str(entry["district_zh"]),
+        city=str(entry["city"]),
+        province=str(entry["province"]),
+        year=year,
+        status=entry["status"],
+        title=str(entry["title"]),
+        issued=issued.isoformat(),
+        line=line or 0,
+    )

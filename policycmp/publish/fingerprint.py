@@ -1,0 +1,56 @@
+"""What a build read, as one hash: the registry, every file it names, and the package's code and
+vocabularies. Tables built from other inputs are stale."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import yaml
+
+from .. import paths
+from ..vocabulary import data_dir
+
+CODE_SUFFIXES = {".py", ".yaml", ".csv"}
+MANIFEST = "build_manifest.json"
+
+
+def _registered_files(sources: Path) -> list[Path]:
+    """The files sources.yaml names, read leniently: a broken registry still gets a fingerprint, and
+    the build reports what is wrong with it."""
+    try:
+        data = yaml.safe_load(sources.read_text(encoding="utf-8"))
+        entries = data.get("documents") or []
+        return [sources.parent / str(entry["file"]) for entry in entries if isinstance(entry, dict) and "file" in entry]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError, TypeError):
+        return []
+
+
+def input_fingerprint(sources: str | Path) -> str:
+    """A hash of everything a build reads."""
+    sources = Path(sources)
+    digest = hashlib.sha256()
+    files = [sources, *_registered_files(sources)]
+    files += sorted(p for p in paths.package_dir().rglob("*") if p.suffix in CODE_SUFFIXES)
+    vocabularies = data_dir()
+    if vocabularies != paths.package_dir() / "data":
+        files += sorted(vocabularies.glob("*.yaml"))
+    for path in files:
+        digest.update(path.name.encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<missing>")
+    return digest.hexdigest()
+
+
+def is_stale(raw_dir: str | Path | None = None, out_dir: str | Path | None = None) -> bool:
+    """True when OUT was not built from the current inputs (or is missing)."""
+    raw = Path(raw_dir) if raw_dir else paths.raw_dir()
+    out = Path(out_dir) if out_dir else paths.processed_dir()
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    return bool(manifest.get("fingerprint") != input_fingerprint(raw / "sources.yaml"))

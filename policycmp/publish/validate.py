@@ -1,0 +1,212 @@
+"""The check every table passes before it is published, built from :mod:`policycmp.schema`.
+
+Column checks (dtype, nulls, uniqueness, allowed values) come from the schema through pandera; row
+checks that need another table (a quantity's span is the text at its offsets in its clause row) are
+pandera checks too. The first violation stops the build with one line naming the table, the column
+and the first bad row, and OUT stays as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pandera.errors
+import pandera.pandas as pa
+
+from ..errors import PolicyInputError
+from ..schema import TABLES, Column, columns
+from ..vocabulary import TOOL_TYPES, domain_keys, load_indicators, load_instruments, load_policy_tools, tier_keys
+
+
+class TableCheckError(PolicyInputError):
+    """A built table that breaks its schema: names the table, the column and the first bad row."""
+
+
+def _vocabulary_codes() -> dict[str, tuple[str, ...]]:
+    return {
+        "domains": domain_keys(),
+        "tiers": tier_keys(),
+        "instruments": tuple(load_instruments().keys()),
+        "indicators": tuple(i.key for i in load_indicators().indicators),
+        "tool_types": TOOL_TYPES,
+        "sub_tools": tuple(t.sub_tool for t in load_policy_tools().tools),
+    }
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """A check of each row that may read other tables; ``ok`` is True for a good row."""
+
+    column: str
+    name: str
+    ok: Callable[[pd.DataFrame, dict[str, pd.DataFrame]], pd.Series]
+
+
+def _texts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    clauses = tables["clauses"]
+    return dict(zip(clauses["clause_id"].astype(str), clauses["text"].astype(str), strict=True))
+
+
+def _spans_match(
+    start: str, end: str, span: str = "span"
+) -> Callable[[pd.DataFrame, dict[str, pd.DataFrame]], pd.Series]:
+    """``text[start:end] == span`` for rows that have a span and point at a clause row."""
+
+    def ok(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+        texts = _texts(tables)
+        result = []
+        for clause_id, s, e, value in zip(frame["clause_id"], frame[start], frame[end], frame[span], strict=True):
+            if pd.isna(value) or clause_id is pd.NA or pd.isna(clause_id) or clause_id not in texts:
+                result.append(True)  # absent rows have no span; unknown clauses fail their own check
+                continue
+            result.append(texts[clause_id][int(s) : int(e)] == value)
+        return pd.Series(result, index=frame.index, dtype=bool)
+
+    return ok
+
+
+def _clause_known(
+    column: str = "clause_id", *, allow: Callable[[pd.DataFrame], pd.Series] | None = None
+) -> Callable[[pd.DataFrame, dict[str, pd.DataFrame]], pd.Series]:
+    def ok(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+        known = frame[column].isna() | frame[column].isin(tables["clauses"]["clause_id"])
+        return known | allow(frame) if allow is not None else known
+
+    return ok
+
+
+def _non_empty(column: str) -> Callable[[pd.DataFrame, dict[str, pd.DataFrame]], pd.Series]:
+    def ok(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+        return frame[column].isna() | (frame[column].astype(str).str.len() > 0)
+
+    return ok
+
+
+def _range_ordered(
+    low: str = "value", high: str = "value_high"
+) -> Callable[[pd.DataFrame, dict[str, pd.DataFrame]], pd.Series]:
+    def ok(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+        return frame[low].isna() | frame[high].isna() | (frame[high] >= frame[low])
+
+    return ok
+
+
+def _city_line(frame: pd.DataFrame) -> pd.Series:
+    """A city work report's target points at a line of the report, not at a clause."""
+    on_line = [
+        str(clause).startswith(f"{doc}:l") for clause, doc in zip(frame["clause_id"], frame["doc_id"], strict=True)
+    ]
+    return (frame["kind_of_source"] == "city_work_report") & pd.Series(on_line, index=frame.index, dtype=bool)
+
+
+def _stated_has_clause(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+    return ~frame["stated"].astype(bool) | frame["clause_id"].notna()
+
+
+ROW_CHECKS: dict[str, list[RowCheck]] = {
+    "clauses": [RowCheck("text", "non-empty text", _non_empty("text"))],
+    "quantities": [
+        RowCheck("span", "non-empty span", _non_empty("span")),
+        RowCheck("span", "span == text[start:end] of its clause", _spans_match("start", "end")),
+        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        RowCheck("value_high", "value_high >= value", _range_ordered()),
+    ],
+    "comparisons": [
+        RowCheck("clause_id", "a stated row names its clause", _stated_has_clause),
+        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        RowCheck("span", "non-empty span", _non_empty("span")),
+        RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
+        RowCheck("value_high", "value_high >= value", _range_ordered()),
+    ],
+    "budgets": [
+        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        RowCheck("span", "non-empty span", _non_empty("span")),
+        RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
+    ],
+    "targets": [
+        RowCheck(
+            "clause_id", "clause_id in clauses (or a line of a city work report)", _clause_known(allow=_city_line)
+        ),
+        RowCheck("span", "non-empty span", _non_empty("span")),
+        RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
+        RowCheck("value_high", "value_high >= value", _range_ordered()),
+    ],
+    "outcomes": [RowCheck("policy_clause_id", "policy_clause_id in clauses", _clause_known("policy_clause_id"))],
+    "clause_tools": [
+        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
+    ],
+}
+
+
+def _column_schema(column: Column, codes: dict[str, tuple[str, ...]]) -> pa.Column:
+    checks = []
+    if column.codes is not None:
+        allowed = codes[column.codes] if isinstance(column.codes, str) else column.codes
+        checks.append(pa.Check.isin(list(allowed), name=f"one of {', '.join(allowed)}"))
+    return pa.Column(column.dtype, checks=checks, nullable=column.nullable, unique=column.unique, name=column.name)
+
+
+def table_schema(
+    name: str, tables: dict[str, pd.DataFrame], codes: dict[str, tuple[str, ...]] | None = None
+) -> pa.DataFrameSchema:
+    """The pandera schema of table ``name``; row checks read the other ``tables``."""
+    codes = codes or _vocabulary_codes()
+    row_type = TABLES[name]
+    checks = [
+        pa.Check(lambda frame, c=check: c.ok(frame, tables), name=f"{check.column}: {check.name}")
+        for check in ROW_CHECKS.get(name, [])
+    ]
+    return pa.DataFrameSchema(
+        {c.name: _column_schema(c, codes) for c in columns(row_type)},
+        checks=checks,
+        strict=True,
+        ordered=True,
+        name=name,
+    )
+
+
+def _describe(name: str, frame: pd.DataFrame, error: pandera.errors.SchemaError) -> str:
+    check = error.check
+    check_name = getattr(check, "name", None) or str(check) if check is not None else "schema"
+    column = getattr(error.schema, "name", None) if isinstance(error.schema, pa.Column) else None
+    if column is None and isinstance(check_name, str) and ": " in check_name:
+        column, check_name = check_name.split(": ", 1)
+    cases = error.failure_cases
+    row = None
+    value: Any = None
+    if isinstance(cases, pd.DataFrame) and not cases.empty:
+        if "index" in cases.columns and pd.notna(cases["index"].iloc[0]):
+            row = int(cases["index"].iloc[0])
+        value = cases["failure_case"].iloc[0] if "failure_case" in cases.columns else None
+    where = f"column {column!r}" if column else "the table"
+    if row is not None and row in frame.index:
+        ident = next((c for c in ("clause_id", "doc_id", "instrument") if c in frame.columns), None)
+        known = ident is not None and bool(frame[ident].notna().loc[row])
+        label = f" ({ident} {frame.at[row, ident]!r})" if known else ""
+        shown = frame.at[row, column] if column in frame.columns else value
+        return f"{where}, row {row}{label}: check {check_name!r} failed (value {shown!r})"
+    detail = f" (value {value!r})" if value is not None and not isinstance(value, bool) else ""
+    reason = str(error).splitlines()[0] if not check else f"check {check_name!r} failed"
+    return f"{where}: {reason}{detail}"
+
+
+def check_tables(tables: dict[str, pd.DataFrame]) -> None:
+    """Validate every table against its schema; raise :class:`TableCheckError` at the first violation."""
+    codes = _vocabulary_codes()
+    for name in TABLES:
+        if name not in tables:
+            raise TableCheckError(f"{name}.parquet", "the build produced no such table")
+        frame = tables[name]
+        try:
+            table_schema(name, tables, codes).validate(frame, lazy=False)
+        except pandera.errors.SchemaErrors as errors:
+            first = errors.schema_errors[0] if errors.schema_errors else None
+            if isinstance(first, pandera.errors.SchemaError):
+                raise TableCheckError(f"{name}.parquet", _describe(name, frame, first)) from None
+            raise TableCheckError(f"{name}.parquet", str(errors).splitlines()[0]) from None
+        except pandera.errors.SchemaError as error:
+            raise TableCheckError(f"{name}.parquet", _describe(name, frame, error)) from None

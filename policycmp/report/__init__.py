@@ -1,0 +1,13 @@
+"""Stage 5, report: pages for reviewers, read only from the published tables and the vocabularies.
+
+plan       which pages to render (one per report, or per domain / district)
+digest     what each page depends on, so unchanged pages are skipped
+execute    one notebook executed with papermill and rendered to HTML (worker side)
+run        ``policycmp report``: plan, execute in parallel, index, publish atomically
+index      ``reports/index.html``
+workbook   ``reports/policycmp_tables.xlsx``
+params     the notebooks' parameters, validated up front
+views      what the notebooks show, one module per report
+markup     the pages' HTML: formatting and building blocks
+lookup     ``search`` and ``similar`` over the clause table
+"""

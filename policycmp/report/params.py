@@ -1,0 +1,193 @@
+"""Validation of the notebooks' papermill parameters, before any work is done.
+
+An unknown district or domain fails at once with a one-line error that lists the valid values::
+
+    ParameterError: unknown district 'hangzhou' (valid: zhenhai, linping, qujiang)
+
+The valid districts and cities come from the published ``documents`` table (the registry as the
+build read it), the domains from the domain vocabulary, so a new document or domain needs no change
+here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .. import paths
+from ..vocabulary import domain_keys
+
+
+class ParameterError(ValueError):
+    """A notebook parameter outside its valid values; the message is one line naming them."""
+
+    def __init__(self, name: str, value: object, valid: list[str] | tuple[str, ...], *, what: str | None = None):
+        self.name = name
+        self.value = value
+        self.valid = list(valid)
+        what = what or f"unknown {name}"
+        super().__init__(f"{what} {value!r} (valid: {', '.join(map(str, self.valid))})")
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the notebook (and papermill's error) say one line.
+        return [f"ParameterError: {self}"]
+
+
+@dataclass(frozen=True)
+class RegisteredDocument:
+    """A row of the published ``documents`` table."""
+
+    id: str
+    file: str
+    kind: str
+    district: str
+    district_zh: str
+    city: str
+    province: str
+    year: int
+    status: str
+    title: str
+    issued: str
+
+
+_cache: tuple[bytes, tuple[RegisteredDocument, ...]] | None = None
+
+
+def documents() -> tuple[RegisteredDocument, ...]:
+    """The registered documents, in registry order, as the last build published them."""
+    global _cache
+    path = paths.processed_dir() / "documents.parquet"
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ()
+    digest = hashlib.sha256(data).digest()
+    if _cache is None or _cache[0] != digest:
+        frame = pd.read_parquet(io.BytesIO(data))
+        docs = tuple(
+            RegisteredDocument(
+                id=str(r["doc_id"]),
+                file=str(r["file"]),
+                kind=str(r["kind"]),
+                district=str(r["district"]),
+                district_zh=str(r["district_zh"]),
+                city=str(r["city"]),
+                province=str(r["province"]),
+                year=int(r["year"]),
+                status=str(r["status"]),
+                title=str(r["title"]),
+                issued=str(r["issued"]),
+            )
+            for r in frame.to_dict("records")
+        )
+        _cache = (digest, docs)
+    return _cache[1]
+
+
+def districts() -> list[str]:
+    """District keys that have a policy document, in registry order."""
+    return list(dict.fromkeys(d.district for d in documents() if d.kind == "policy"))
+
+
+def cities() -> list[str]:
+    """City keys that have a city work report."""
+    return list(dict.fromkeys(d.district for d in documents() if d.kind == "city_work_report"))
+
+
+def outcome_reports() -> list[tuple[str, int]]:
+    """(district, year) of every outcome report."""
+    return list(dict.fromkeys((d.district, d.year) for d in documents() if d.kind == "outcome_report"))
+
+
+def domains() -> list[str]:
+    return list(domain_keys())
+
+
+def _text(name: str, value: object, valid: list[str]) -> str:
+    if not isinstance(value, str):
+        raise ParameterError(name, value, valid, what=f"{name} must be a string, not")
+    return value.strip().lower()
+
+
+def _one_of(value: object, name: str, valid: list[str], noun: str) -> str:
+    key = _text(name, value, valid)
+    if key not in valid:
+        raise ParameterError(name, value, valid, what=f"unknown {noun}")
+    return key
+
+
+def district(value: object, name: str = "district") -> str:
+    return _one_of(value, name, districts(), "district")
+
+
+def domain(value: object, name: str = "domain") -> str:
+    return _one_of(value, name, domains(), "domain")
+
+
+def city(value: object, name: str = "city") -> str:
+    return _one_of(value, name, cities(), "city")
+
+
+def district_list(value: object, name: str = "districts") -> list[str]:
+    """``"all"``, a comma-separated string or a list of district keys → keys in registry order."""
+    valid = districts()
+    if isinstance(value, str):
+        items = valid if value.strip().lower() == "all" else [v for v in value.split(",") if v.strip()]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        raise ParameterError(name, value, ["all", *valid], what=f"{name} must be 'all' or district keys, not")
+    if not items:
+        raise ParameterError(name, value, ["all", *valid], what=f"{name} names no district:")
+    keys = {district(item, name) for item in items}
+    return [d for d in valid if d in keys]
+
+
+def positive_int(value: object, name: str, *, low: int = 1, high: int = 1000) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ParameterError(name, value, [f"a whole number from {low} to {high}"], what=f"{name} out of range:")
+    return int(value)
+
+
+def outcome_report(district_value: object, year_value: object) -> tuple[str, int]:
+    """A (district, year) that has an outcome report."""
+    known = outcome_reports()
+    valid = [f"{d} {y}" for d, y in known]
+    key = district(district_value) if isinstance(district_value, str) else str(district_value)
+    if isinstance(year_value, bool) or not isinstance(year_value, int) or (key, year_value) not in known:
+        raise ParameterError(
+            "district/year", f"{district_value} {year_value}", valid, what="no outcome report for district/year"
+        )
+    return key, int(year_value)
+
+
+def outcome_year(values: dict[str, Any]) -> dict[str, Any]:
+    """``district`` and ``year`` of a report that needs an outcome report, checked together."""
+    district_key, year = outcome_report(values.get("district"), values.get("year"))
+    return {"district": district_key, "year": year}
+
+
+def validate(
+    report: str,
+    spec: dict[str, Callable[[Any], Any]],
+    check: Callable[[dict[str, Any]], dict[str, Any]] | None,
+    values: dict[str, Any],
+) -> dict[str, Any]:
+    """The validated parameters of ``report``; raises :class:`ParameterError` on the first bad one.
+
+    Parameters not in ``spec`` are refused, so a typo in a papermill ``-p`` fails loudly rather than
+    being ignored.
+    """
+    unknown = sorted(set(values) - set(spec))
+    if unknown:
+        raise ParameterError(
+            "parameter", unknown[0], sorted(spec) or ["(none)"], what=f"report {report!r} has no parameter"
+        )
+    if check is not None:
+        return check(values)
+    return {name: validator(values[name]) for name, validator in spec.items() if name in values}

@@ -1,0 +1,97 @@
+"""What the notebooks show: one module per report, each registering itself once in :data:`REPORTS`.
+
+The notebooks stay thin — parameters, ``report = views.start(...)``, then one call per section —
+and every such call returns something Jupyter displays (a :class:`~policycmp.report.markup.components.Block`).
+
+Adding a report is adding its notebook (``notebooks/NN_<name>.ipynb``) and one :class:`ReportSpec`
+in its view module, listed in :data:`REPORTS` below; ``policycmp report`` plans its pages from that.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ...publish.fingerprint import is_stale
+from .. import params as params_mod
+from ..markup.components import reset_ids
+from . import budgets, district, domain, outcomes, overview, subsidies, targets
+from .budgets import budget_allocations, budget_checks, budget_rows
+from .context import Report, ReportSpec, param_text
+from .district import (
+    profile_domains,
+    profile_facts,
+    profile_subsidies,
+    profile_targets,
+    profile_tools,
+    profile_top_amounts,
+)
+from .domain import domain_clauses, domain_overview, domain_quantities, similar_pairs
+from .figures import setup_figures
+from .outcomes import outcome_rows, outcome_status, policy_targets_followed
+from .overview import anomalies, clauses_by_domain, documents
+from .subsidies import subsidy_matrix, subsidy_rows
+from .targets import target_matrix, target_rows
+
+# Every report, in reading order: one registration per notebook.
+REPORTS: dict[str, ReportSpec] = {
+    spec.name: spec
+    for spec in (
+        overview.REPORT,
+        subsidies.REPORT,
+        budgets.REPORT,
+        targets.REPORT,
+        outcomes.REPORT,
+        domain.REPORT,
+        district.REPORT,
+    )
+}
+
+__all__ = [
+    "REPORTS",
+    "Report",
+    "ReportSpec",
+    "anomalies",
+    "budget_allocations",
+    "budget_checks",
+    "budget_rows",
+    "clauses_by_domain",
+    "documents",
+    "domain_clauses",
+    "domain_overview",
+    "domain_quantities",
+    "outcome_rows",
+    "outcome_status",
+    "policy_targets_followed",
+    "profile_domains",
+    "profile_facts",
+    "profile_subsidies",
+    "profile_targets",
+    "profile_tools",
+    "profile_top_amounts",
+    "similar_pairs",
+    "start",
+    "subsidy_matrix",
+    "subsidy_rows",
+    "target_matrix",
+    "target_rows",
+]
+
+
+def start(report: str, **values: Any) -> Report:
+    """Validate the notebook's parameters (before any other work), then title and summarise it."""
+    if report not in REPORTS:
+        raise params_mod.ParameterError("report", report, sorted(REPORTS), what="unknown report")
+    spec = REPORTS[report]
+    checked = params_mod.validate(spec.name, spec.parameters, spec.check, values)
+    setup_figures()
+    reset_ids("-".join([report, *(param_text(v) for v in checked.values())]))
+    title, summary = spec.summary(checked)
+    notes = []
+    # `policycmp report` builds right before it runs the notebooks; elsewhere, say when data is old.
+    if not os.environ.get("POLICYCMP_IN_REPORT") and is_stale():
+        notes.append(
+            "The processed tables were built from other inputs than the current raw data and code: "
+            "run `policycmp build` (or `policycmp report`, which builds first) to refresh them."
+        )
+    return Report(report, checked, title, summary, spec.title, notes)

@@ -1,0 +1,230 @@
+"""05 target follow-through: a work report's targets against the reported outcomes, and the policy
+targets they repeat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import seaborn as sns
+
+from .. import params as params_mod
+from ..markup.components import Notice, Paragraph, Part, Table, block
+from ..markup.format import Cell, amount_cell, exact_amount, format_amount, is_missing
+from .context import Report, ReportSpec
+from .data import TableMissing, _num, _str, load, maybe, section
+from .figures import _patch, figure, svg
+from .labels import STATUS_COLOURS, STATUS_NAMES, district_name, indicator_name
+from .shaping import _clause_titles, _exact, _short_label
+from .targets import _targets
+
+
+def _outcomes(p: dict[str, Any]) -> pd.DataFrame:
+    table = load("outcomes")
+    table = table[(table["district"] == p["district"]) & (table["year"].astype("int64") == p["year"])].copy()
+    for column in ("target_value", "actual_value"):
+        table[column] = _num(table[column])
+    return table.sort_values("row_no", kind="stable")
+
+
+def _follow_summary(p: dict[str, Any]) -> tuple[str, str]:
+    title = f"Target follow-through: {district_name(p['district'], with_year=False)} {p['year']}"
+    who = f"{district_name(p['district'], with_year=False)} {p['year']}"
+    try:
+        table = _outcomes(p)
+    except TableMissing:
+        return title, f"{who}: the outcomes table is not built yet."
+    counts = table["status"].value_counts()
+    linked = int(table["policy_clause_id"].notna().sum())
+    return title, (
+        f"{len(table)} targets of {who}'s work report against the reported outcomes — "
+        f"{counts.get('met', 0)} met, {counts.get('not_met', 0)} not met, {counts.get('unclear', 0)} "
+        f"unclear; {linked} repeat a target of the {p['year']} policy."
+    )
+
+
+def _status_cell(status: object) -> Cell:
+    status = _str(status)
+    return Cell(
+        STATUS_NAMES.get(status, status or "—"), cls={"met": "pc-ok", "not_met": "pc-bad"}.get(status, "pc-absent")
+    )
+
+
+@section
+def outcome_status(report: Report) -> Part:
+    table = _outcomes(report.params)
+    if table.empty:
+        return Notice("The outcomes table has no row for this district and year.")
+    statuses = [s for s in STATUS_NAMES if s in set(table["status"])] + sorted(
+        set(table["status"].dropna()) - set(STATUS_NAMES)
+    )
+    linked = table["policy_clause_id"].notna()
+    quantified = table["target_value"].notna()
+    numeric = table[
+        quantified & table["actual_value"].notna() & (table["target_value"] != 0) & (table["unit"].map(_str) != "")
+    ]
+    ncols = 2 if len(numeric) else 1
+    groups = [
+        ("repeats a policy target", linked),
+        ("quantified target", ~linked & quantified),
+        ("qualitative task", ~linked & ~quantified),
+    ]
+    with figure(5.2 * ncols, max(2.8, 0.24 * len(numeric) + 1.5), 1, ncols) as (fig, axes):
+        ax = axes[0][0]
+        for y, (_, mask) in enumerate(groups):
+            left = 0
+            for status in statuses:
+                n = int(((table["status"] == status) & mask).sum())
+                if n:
+                    ax.barh(y, n, left=left, color=STATUS_COLOURS.get(status, "#cccccc"))
+                    ax.text(left + n / 2, y, str(n), ha="center", va="center", fontsize=8, color="white")
+                    left += n
+        ax.set_yticks(range(len(groups)), [g for g, _ in groups])
+        ax.invert_yaxis()
+        ax.set_xlabel("rows of the outcome report")
+        ax.set_title("Status of the targets")
+        ax.legend(
+            handles=[_patch(STATUS_COLOURS.get(s, "#cccccc")) for s in statuses],
+            labels=[STATUS_NAMES.get(s, s) for s in statuses],
+            fontsize=8,
+            loc="lower right",
+        )
+        if len(numeric):
+            ax2 = axes[0][1]
+            points = pd.DataFrame(
+                {
+                    "ratio": 100 * numeric["actual_value"] / numeric["target_value"],
+                    "row": [
+                        f"row {int(r.row_no)}"
+                        + (f": {_short_label(indicator_name(r.indicator), 30)}" if not is_missing(r.indicator) else "")
+                        for r in numeric.itertuples()
+                    ],
+                    "status": numeric["status"].map(_str),
+                }
+            )
+            sns.stripplot(
+                points,
+                x="ratio",
+                y="row",
+                hue="status",
+                jitter=False,
+                size=5.3,
+                legend=False,
+                zorder=3,
+                palette={s: STATUS_COLOURS.get(s, "#cccccc") for s in points["status"].unique()},
+                ax=ax2,
+            )
+            ax2.axvline(100, color="#222222", linestyle="--", linewidth=1)
+            ax2.tick_params(axis="y", labelsize=7)
+            ax2.set(xlabel="actual as % of target", ylabel="", title="Targets with a reported figure")
+        fig_part = svg(
+            fig,
+            caption="Rows of the outcome report (目标任务 vs 完成情况) by status; 'repeats a policy "
+            "target': the row's target is also set by a clause of the policy. Right: the reported figure as "
+            "a share of the target, where both are numbers in the same unit (dashed line: 100%). The "
+            "status comes from the build's rules, which allow for 左右 (about) and 以上 (at least).",
+            alt="Bar chart of target statuses",
+        )
+    return block(fig_part)
+
+
+def _figure_cell(value: object, unit: object, span: object, row: Any) -> Cell | str:
+    """A target or reported figure; the tooltip traces it to its row and line of the outcome report."""
+    if is_missing(value) and is_missing(span):
+        return ""
+    text = _str(span) or format_amount(value, unit)
+    source = f"outcome report row {int(row.row_no)} (line {int(row.line_no)})"
+    return Cell(text, title=" · ".join(p for p in (exact_amount(value, unit), source) if p), sort=_exact(value))
+
+
+@section
+def outcome_rows(report: Report) -> Part:
+    table = _outcomes(report.params)
+    titles = _clause_titles()
+    rows = []
+    for r in table.itertuples():
+        rows.append(
+            {
+                "Row": int(r.row_no),
+                "Task (target)": _str(r.task),
+                "Completion": _str(r.completion),
+                "Indicator": indicator_name(r.indicator) if not is_missing(r.indicator) else "",
+                "Target": _figure_cell(r.target_value, r.unit, getattr(r, "target_span", None), r),
+                "Actual": _figure_cell(r.actual_value, r.unit, getattr(r, "actual_span", None), r),
+                "Status": _status_cell(r.status),
+                "Why": _str(getattr(r, "match_reason", None)),
+                "Policy clause": _str(r.policy_clause_id),
+                "Clause title": titles.get(_str(r.policy_clause_id), ""),
+            }
+        )
+    return block(
+        Table(
+            pd.DataFrame(rows),
+            caption="Every row of the outcome report: target against reported outcome",
+            long=["Task (target)", "Completion", "Why"],
+        )
+    )
+
+
+@section
+def policy_targets_followed(report: Report) -> Part:
+    """The district's policy targets of that year and the outcome rows that report on them."""
+    targets = _targets()
+    targets = targets[(targets["district"] == report["district"]) & (targets["year"].astype("int64") == report["year"])]
+    outcomes = _outcomes(report.params)
+    by_clause: dict[str, list[Any]] = {}
+    for r in outcomes.itertuples():
+        if not is_missing(r.policy_clause_id):
+            by_clause.setdefault(str(r.policy_clause_id), []).append(r)
+
+    def reports_on(target: Any, outcome: Any) -> bool:
+        # The outcome names the policy span it repeats; match it to the target's own quantity text.
+        policy_span = _str(getattr(outcome, "policy_span", None))
+        quantity = _str(getattr(target, "quantity_span", None)) or _str(target.span)
+        return (
+            not policy_span or policy_span == quantity or policy_span in _str(target.span) and policy_span in quantity
+        )
+
+    titles = _clause_titles()
+    clauses = maybe("clauses")
+    seq = dict(zip(clauses["clause_id"], clauses["seq"])) if clauses is not None else {}
+    targets = targets.assign(_s=targets["clause_id"].map(lambda c: seq.get(c, 10**6)))
+    rows, linked = [], 0
+    for r in targets.sort_values(["_s", "clause_id"], kind="stable").itertuples():
+        found = [o for o in by_clause.get(_str(r.clause_id), []) if reports_on(r, o)]
+        linked += bool(found)
+        statuses = sorted({_str(o.status) for o in found})
+        rows.append(
+            {
+                "Clause": _str(r.clause_id),
+                "Clause title": titles.get(_str(r.clause_id), ""),
+                "Indicator": indicator_name(r.indicator),
+                "As written": _str(r.indicator_zh),
+                "Target": amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span),
+                "Outcome rows": ", ".join(f"row {int(o.row_no)}" for o in found),
+                "Status": Cell(
+                    ", ".join(STATUS_NAMES.get(s, s) for s in statuses) if statuses else "not in the outcome report",
+                    cls="pc-ok" if statuses == ["met"] else "pc-bad" if "not_met" in statuses else "pc-absent",
+                ),
+                "Span": _str(r.span),
+            }
+        )
+    if not rows:
+        return block(Paragraph("The targets table has no target of this district and year."))
+    return block(
+        Table(
+            pd.DataFrame(rows),
+            caption=f"The {report['year']} policy's targets and the outcome rows that "
+            f"report on them ({linked} of {len(rows)} reported)",
+            long=["Span"],
+        )
+    )
+
+
+REPORT = ReportSpec(
+    "target_follow_through",
+    "Target follow-through",
+    {"district": str, "year": int},
+    _follow_summary,
+    check=params_mod.outcome_year,
+)

@@ -1,0 +1,34 @@
+"""Small helpers the report sections share to shape table cells."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..markup.format import Cell, is_missing
+from .data import _str, maybe
+
+
+def _clause_titles() -> dict[str, str]:
+    clauses = maybe("clauses")
+    if clauses is None:
+        return {}
+    return {str(c): _str(t) for c, t in zip(clauses["clause_id"], clauses["title"])}
+
+
+def _cell_or_text(values: list[Cell | str], joiner: str = "; ") -> Cell | str:
+    values = [v for v in values if v != ""]
+    if not values:
+        return ""
+    if len(values) == 1:
+        return values[0]
+    sort = next((v.sort for v in values if isinstance(v, Cell) and v.sort is not None), None)
+    title = " | ".join(v.title for v in values if isinstance(v, Cell) and v.title)
+    return Cell(joiner.join(str(v) for v in values), title=title or None, sort=sort)
+
+
+def _exact(value: Any) -> float | None:
+    return None if is_missing(value) else float(value)
+
+
+def _short_label(text: str, width: int = 48) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

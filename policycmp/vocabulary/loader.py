@@ -1,0 +1,103 @@
+"""Reading the vocabularies: YAML files under ``policycmp/data/`` that a researcher reads and extends.
+
+Every typed vocabulary is built by :func:`load` from the file's *content*: the cache key is the
+file's path and the SHA-256 of its bytes, so a researcher who edits a YAML file in a running kernel
+gets the edit on the next call, and an unchanged file is parsed once. Parse errors and malformed
+entries raise :class:`~policycmp.errors.PolicyInputError` naming the file (and line or entry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from ..errors import PolicyInputError
+
+T = TypeVar("T")
+PACKAGE_DATA = Path(__file__).resolve().parent.parent / "data"
+# A folder of vocabulary files that replaces the packaged one, for researchers who keep their own.
+DATA_DIR_VARIABLE = "POLICYCMP_VOCABULARY_DIR"
+
+_cache: dict[tuple[str, str], tuple[bytes, Any]] = {}
+_lock = threading.Lock()
+
+
+def data_dir() -> Path:
+    """The folder the vocabularies are read from: ``$POLICYCMP_VOCABULARY_DIR`` or the packaged one."""
+    override = os.environ.get(DATA_DIR_VARIABLE)
+    return Path(override).resolve() if override else PACKAGE_DATA
+
+
+def path_of(name: str) -> Path:
+    return data_dir() / name
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyInputError(path, "file not found") from None
+    except OSError as exc:
+        raise PolicyInputError(path, f"cannot be read ({exc.strerror})") from None
+
+
+def parse_yaml(raw: bytes, path: Path) -> Any:
+    """Parse YAML bytes, turning any failure into a one-line error naming file and line."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyInputError(path, f"not valid UTF-8 ({exc.reason})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PolicyInputError(path, f"malformed YAML: {problem}", line=line) from None
+
+
+def read_yaml(path: str | Path) -> Any:
+    path = Path(path)
+    return parse_yaml(read_bytes(path), path)
+
+
+def load(builder: Callable[[Path, Any], T], name: str, path: str | Path | None = None) -> T:
+    """``builder(path, parsed_yaml)`` for vocabulary ``name`` (or the file at ``path``), cached by content."""
+    where = Path(path).resolve() if path is not None else path_of(name)
+    raw = read_bytes(where)
+    digest = hashlib.sha256(raw).digest()
+    key = (f"{builder.__module__}.{builder.__qualname__}", str(where))
+    with _lock:
+        cached = _cache.get(key)
+    if cached is not None and cached[0] == digest:
+        return cached[1]
+    value = builder(where, parse_yaml(raw, where))
+    with _lock:
+        _cache[key] = (digest, value)
+    return value
+
+
+def compile_pattern(pattern: object, path: Path, entry: str) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise PolicyInputError(path, f"entry {entry!r}: pattern {pattern!r} is not a regular expression")
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise PolicyInputError(path, f"entry {entry!r}: pattern {pattern!r} does not compile ({exc})") from None
+
+
+def require(mapping: object, dotted: str, path: Path) -> Any:
+    """``mapping["a"]["b"]`` for ``"a.b"``, or a one-line error naming the file and the missing key."""
+    node = mapping
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            raise PolicyInputError(path, f"missing key {dotted!r}")
+        node = node[key]
+    return node

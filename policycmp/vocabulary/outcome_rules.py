@@ -1,0 +1,112 @@
+"""Rules for reading outcome reports and linking them to policies, and the similarity settings
+(``outcome_rules.yaml``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import PolicyInputError
+from .loader import compile_pattern, load
+
+FILE = "outcome_rules.yaml"
+
+
+@dataclass(frozen=True)
+class OutcomeRules:
+    path: Path
+    header: re.Pattern[str]
+    row_start: re.Pattern[str]
+    delimiters: re.Pattern[str]
+    list_delimiter: str
+    generic: re.Pattern[str]
+    min_own_key_chars: int
+    pair_min_score: float
+    pair_min_margin: float
+    classifier_group: dict[str, int]
+    not_achieved: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]
+    incompatible: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]
+    tolerance: float
+    lower_better: re.Pattern[str]
+    higher_better: re.Pattern[str]
+    target_kinds: frozenset[str]
+    actual_kinds: frozenset[str]
+    policy_kind: str
+    link_min_score: float
+    link_min_margin: float
+
+
+@dataclass(frozen=True)
+class SimilaritySettings:
+    strip: tuple[re.Pattern[str], ...]
+    ngram_range: tuple[int, int]
+    domain_boost: float
+    sublinear_tf: bool
+
+
+def _rules(path: Path, spec: Any) -> OutcomeRules:
+    def rx(pattern: str, entry: str) -> re.Pattern[str]:
+        return compile_pattern(pattern, path, entry)
+
+    try:
+        # Longest first, so 不低于 is removed before 低 could be, and 2024年度 before 年度.
+        generic = sorted(spec["generic_words"], key=len, reverse=True)
+        groups = {word: i for i, group in enumerate(spec["pairing"]["classifier_groups"]) for word in group}
+        return OutcomeRules(
+            path=path,
+            header=rx(spec["table"]["header"], "table.header"),
+            row_start=rx(spec["table"]["row_start"], "table.row_start"),
+            delimiters=rx(spec["phrase_delimiters"], "phrase_delimiters"),
+            list_delimiter=str(spec["list_delimiter"]),
+            generic=rx("|".join(f"(?:{w})" for w in generic), "generic_words"),
+            min_own_key_chars=int(spec["min_own_key_chars"]),
+            pair_min_score=float(spec["pairing"]["min_score"]),
+            pair_min_margin=float(spec["pairing"]["min_margin"]),
+            classifier_group=groups,
+            not_achieved=tuple(
+                (
+                    str(e["name"]),
+                    rx(e["pattern"], f"not_achieved_cues.{e['name']}"),
+                    frozenset(e.get("skip_units") or ()),
+                )
+                for e in spec["not_achieved_cues"]
+            ),
+            incompatible=tuple(
+                (rx(e["target"], "incompatible_cues"), rx(e["actual"], "incompatible_cues"), str(e["reason"]))
+                for e in spec["incompatible_cues"]
+            ),
+            tolerance=float(spec["status"]["approx_relative_tolerance"]),
+            lower_better=rx(spec["status"]["lower_better"], "status.lower_better"),
+            higher_better=rx(spec["status"]["higher_better"], "status.higher_better"),
+            target_kinds=frozenset(spec["status"]["target_kinds"]),
+            actual_kinds=frozenset(spec["status"]["actual_kinds"]),
+            policy_kind=str(spec["linking"]["policy_kind"]),
+            link_min_score=float(spec["linking"]["min_score"]),
+            link_min_margin=float(spec["linking"]["min_margin"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PolicyInputError(path, f"missing or malformed entry ({exc})") from None
+
+
+def _similarity(path: Path, spec: Any) -> SimilaritySettings:
+    try:
+        settings = spec["similarity"]
+        low, high = settings["ngram_range"]
+        return SimilaritySettings(
+            strip=tuple(compile_pattern(p, path, "similarity.strip_patterns") for p in settings["strip_patterns"]),
+            ngram_range=(int(low), int(high)),
+            domain_boost=float(settings["same_domain_boost"]),
+            sublinear_tf=bool(settings["sublinear_tf"]),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PolicyInputError(path, f"missing or malformed entry in 'similarity' ({exc})") from None
+
+
+def load_outcome_rules(path: str | Path | None = None) -> OutcomeRules:
+    return load(_rules, FILE, path)
+
+
+def load_similarity_settings(path: str | Path | None = None) -> SimilaritySettings:
+    return load(_similarity, FILE, path)
