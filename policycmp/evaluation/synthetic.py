@@ -1,0 +1,110 @@
+"""Synthetic corpora for benchmarks and scale tests: real sections recombined, figures perturbed.
+
+Each synthetic policy takes every one of its eight sections from one of the real policies at random
+(seeded), renumbers sections and clauses, scales its money and share figures by a factor drawn per
+document (so districts differ the way real ones do), and keeps a real closing paragraph. Districts are
+the gazetteer's county-level units, so a corpus of 90 has every district of Zhejiang grouped by its
+real city; larger corpora give each district one policy per year, going back from 2025.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ..ingest.corpus import read_corpus
+from ..ingest.segment import segment_policy
+from ..vocabulary.gazetteer import Place, load_gazetteer
+
+NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
+SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
+CLAUSE_NUMBER = re.compile(r"^\(?\d+[、.)]")
+# Figures in money or shares, scaled per document; counts, years and dates stay as written.
+SCALED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?=万元|亿元|元|%)")
+FACTORS = (0.5, 0.6, 0.8, 1.0, 1.0, 1.2, 1.5, 2.0)
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str  # without its number
+    paragraphs: tuple[tuple[str, str], ...]  # (row kind, text without its number)
+
+
+@dataclass(frozen=True)
+class Source:
+    sections: tuple[Section, ...]
+    closing: str
+
+
+def real_sources(raw_dir: Path) -> list[Source]:
+    """Each real policy of ``raw_dir``: its first eight sections and its closing text."""
+    corpus = read_corpus(raw_dir / "sources.yaml")
+    out = []
+    for doc in corpus.of_kind("policy"):
+        text = corpus.texts[doc.id]
+        sections: list[tuple[str, list[tuple[str, str]]]] = []
+        closing = ""
+        for piece in segment_policy(text).pieces:
+            chunk = text[piece.start : piece.end]
+            if piece.kind == "heading":
+                sections.append((SECTION_NUMBER.sub("", chunk), []))
+            elif piece.kind == "closing":
+                closing = chunk
+            elif sections:
+                sections[-1][1].append((piece.kind, CLAUSE_NUMBER.sub("", chunk)))
+        out.append(Source(tuple(Section(h, tuple(p)) for h, p in sections[:8]), closing))
+    return out
+
+
+def _scale(text: str, factor: float) -> str:
+    if factor == 1.0:
+        return text
+
+    def scaled(match: re.Match[str]) -> str:
+        value = (Decimal(match.group(1)) * Decimal(str(factor))).quantize(Decimal("0.01")).normalize()
+        return f"{value:f}"
+
+    return SCALED.sub(scaled, text)
+
+
+def synthetic_policy(rng: random.Random, sources: list[Source], place: Place) -> str:
+    """One policy text: a title naming the district, eight recombined sections, a closing."""
+    factor = rng.choice(FACTORS)
+    lines = [f"{place.zh}关于推动经济高质量发展的若干政策", ""]
+    number = 0
+    for index in range(8):
+        section = rng.choice(sources).sections[index]
+        lines += [f"{NUMERALS[index]}、{section.heading}", ""]
+        for kind, body in section.paragraphs:
+            if kind == "clause":
+                number += 1
+                body = f"{number}、{body}"
+            lines += [_scale(body, factor), ""]
+    lines += [rng.choice(sources).closing, ""]
+    return "\n".join(lines)
+
+
+def write_corpus(folder: Path, size: int, *, raw_dir: Path, seed: int = 0) -> list[str]:
+    """``size`` synthetic policies and their ``sources.yaml`` in ``folder``; returns the document ids."""
+    rng = random.Random(seed or size)
+    sources = real_sources(raw_dir)
+    places = sorted(load_gazetteer().county_level(), key=lambda p: (p.city or "", p.key))
+    folder.mkdir(parents=True, exist_ok=True)
+    entries, ids = [], []
+    for i in range(size):
+        place = places[i % len(places)]
+        year = 2025 - i // len(places)
+        doc_id = f"{place.key}-{year}-policy"
+        (folder / f"{doc_id}.txt").write_text(synthetic_policy(rng, sources, place), encoding="utf-8")
+        ids.append(doc_id)
+        entries.append(
+            f"  - id: {doc_id}\n    file: {doc_id}.txt\n    kind: policy\n    district: {place.key}\n"
+            f"    district_zh: {place.zh}\n    city: {place.city}\n    province: {place.province}\n"
+            f"    year: {year}\n    status: final\n    title: {place.zh}关于推动经济高质量发展的若干政策\n"
+            f"    issued: {year}-03-01\n"
+        )
+    (folder / "sources.yaml").write_text("documents:\n" + "".join(entries), encoding="utf-8")
+    return ids
