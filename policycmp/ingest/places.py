@@ -138,11 +138,11 @@ def find_mentions(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """
     names = _name_index(gazetteer)
     cited = [m.span() for m in CITED_RX.finditer(text)]
-    found = [
-        (match, *names[match.group()])
-        for match in _name_pattern(gazetteer).finditer(text)
-        if names[match.group()] is not None and not any(a <= match.start() < b for a, b in cited)
-    ]
+    found: list[tuple[re.Match[str], Place, str]] = []
+    for match in _name_pattern(gazetteer).finditer(text):
+        named = names[match.group()]
+        if named is not None and not any(a <= match.start() < b for a, b in cited):
+            found.append((match, *named))
     mentions: list[Mention] = []
     chain: list[tuple[re.Match[str], Place, str]] = []
     for match, place, form in found:
