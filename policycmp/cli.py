@@ -17,13 +17,18 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd = commands.add_parser("build", help="read data/raw/sources.yaml and write the tables")
     build_cmd.add_argument("--raw", default=None, help="folder holding sources.yaml (default data/raw)")
     build_cmd.add_argument("--out", default=None, help="folder for the Parquet tables (default data/processed)")
+    build_cmd.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a section heading that matches no domain pattern instead of inferring its domain",
+    )
     report_cmd = commands.add_parser("report", help="execute the notebooks and render reports/")
     report_cmd.add_argument("--force", action="store_true", help="re-run every notebook, even unchanged ones")
     report_cmd.add_argument("--out", default=None, help="folder for the rendered reports (default reports)")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
-            build(args.raw, args.out)
+            build(args.raw, args.out, strict=args.strict)
         else:
             if is_stale():
                 print("policycmp report: the raw data or the code changed since the last build; building first")

@@ -72,6 +72,7 @@ class Segmentation:
     body_end: int
     clause_style: str | None
     anomalies: list[Anomaly] = field(default_factory=list)
+    restarts: bool = False  # clause numbering starts again in each section
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from .model import DOCUMENT_KINDS, DOCUMENT_STATUSES
 
 R = TypeVar("R")
 ROW_KINDS = ("preamble", "clause", "closing")
+DOMAIN_SOURCES = ("vocabulary", "inferred")
 QUANTITY_KINDS = ("subsidy", "budget", "target", "threshold", "other")
 BOUNDS = ("max", "min", "approx", "exact")
 OUTCOME_STATUSES = ("met", "not_met", "unclear")
@@ -36,6 +37,8 @@ ANOMALY_KINDS = (
     "clause_number_out_of_order",
     "section_number_gap",
     "no_clauses",
+    "truncated",
+    "inferred_domain",
 )
 
 
@@ -136,6 +139,13 @@ class ClauseRow:
     )
     lead_department: str | None = col(
         "string", "the department named as leading the section, e.g. 区发改局", contract=True
+    )
+    domain_source: str | None = col(
+        "string",
+        "`vocabulary` when the heading matched domains.yaml, `inferred` when the domain was inferred from the "
+        "heading and text (domain_keywords.yaml); null where domain is null",
+        codes=DOMAIN_SOURCES,
+        contract=True,
     )
     district_zh: str = col("string", "the district's Chinese name (sources.yaml)", nullable=False)
     city: str = col("string", "the district's city key (sources.yaml)", nullable=False)

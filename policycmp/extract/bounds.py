@@ -53,7 +53,7 @@ def _bound_of(r: Reading, norm: str, b: BoundGrammar) -> Bounded:
     if bound is None and r.more:
         bound, side = "min", "suffix"
     if bound is None:
-        reach = b.reach.search(norm[max(0, r.start - 20) : r.start])
+        reach = b.reach.search(norm[max(0, r.start - 20) : r.start]) or b.grant_reach.search(before)
         if reach:
             bound, side = reach.lastgroup, "reach"
     return Bounded(r, start, end, bound, side)

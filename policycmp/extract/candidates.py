@@ -51,7 +51,10 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 def arabic_reading(m: re.Match[str], norm: str, g: NumberGrammar) -> Reading:
     num = parse_number(m.group("num"), g)
-    start, end = m.start(), m.end()
+    negative = bool(m.group("sign")) and not g.amount_end.search(norm, max(0, m.start() - 8), m.start())
+    if negative and num is not None:
+        num = -num
+    start, end = (m.start() if negative else m.start("num")), m.end()
     more = bool(m.group("more") or m.group("more2") or m.group("more3"))
     if m.group("unit"):
         uw = g.units[m.group("unit")]
@@ -161,12 +164,16 @@ def find_readings(norm: str, g: NumberGrammar) -> list[Reading]:
         if reading is not None:
             found.append(reading)
             taken.append((m.start(), m.end()))
+    arabic: list[Reading] = []
     for m in g.arabic.finditer(norm):
-        if _inside(m.start(), blocked) or _inside(m.start(), taken):
+        if _inside(m.start("num"), blocked) or _inside(m.start("num"), taken):
             continue
         reading = arabic_reading(m, norm, g)
         if not reading.normalised and not m.group("magonly") and g.bare_year.fullmatch(m.group("num")):
             continue  # a year written without 年
-        found.append(reading)
+        arabic.append(reading)
+    # 795 亿元: the magnitude after a spaced-out number is that number's, not a digitless 亿元 of its own.
+    found = [r for r in found if not (r.digitless and any(a.start < r.end and r.start < a.end for a in arabic))]
+    found.extend(arabic)
     found.sort(key=lambda r: r.start)
     return found

@@ -50,6 +50,8 @@ class NumberGrammar:
     ratio_cue: re.Pattern[str]
     ratio_nouns: re.Pattern[str]
     money_context: re.Pattern[str]
+    amount_end: re.Pattern[str]
+    traditional: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class BoundGrammar:
     reach: re.Pattern[str]
     conjunction: re.Pattern[str]
     range_sep: re.Pattern[str]
+    grant_reach: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,9 @@ class KindCues:
     other_words: re.Pattern[str]
     other_after: re.Pattern[str]
     category_nouns: re.Pattern[str]
+    part_words: re.Pattern[str]
+    threshold_reach: re.Pattern[str]
+    threshold_reach_stops: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class TierCues:
     exclusions: re.Pattern[str]
     scene: re.Pattern[str]
     recognition: re.Pattern[str]
+    explicit_heads: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -149,12 +156,14 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
         raise PolicyInputError(upath, "entry 'rate_separator': expected the character that writes a rate (/)")
     per = re.escape(separator)
     number = r"\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)+|\d+"
+    signs = "".join(re.escape(str(s)) for s in require(uspec, "minus_signs", upath))
     # number ( [magnitude] [余] unit [/ [number] [magnitude] unit-or-measure-word] | magnitude [余] | 余 )
     arabic = compile_pattern(
-        rf"(?<![\d.])(?P<num>{number})"
-        rf"(?:\s?(?P<mag>{mag_rx})?(?P<more>{more})?(?P<unit>{unit_rx})"
+        rf"(?:(?<![\d.])(?P<sign>[{signs}]))?(?<![\d.])(?P<num>{number})"
+        # PDF text may put one space between the number and what follows it (795 亿元, 30 万和15 万元).
+        rf"(?:\s?(?:(?P<mag>{mag_rx})?(?P<more>{more})?(?P<unit>{unit_rx})"
         rf"(?:{per}(?P<dnum>\d+(?:\.\d+)?)?(?P<dmag>{mag_rx})?(?P<dunit>{unit_rx}|[{CJK}]))?"
-        rf"|(?P<magonly>{big_mag_rx})(?P<more2>{more})?|(?P<more3>{more}))?",
+        rf"|(?P<magonly>{big_mag_rx})(?P<more2>{more})?|(?P<more3>{more})))?",
         upath,
         "arabic number grammar",
     )
@@ -217,6 +226,9 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
         ratio_cue=_alternation(words("ratio_cues"), cpath, "ratio_cues"),
         ratio_nouns=_alternation(require(uspec, "ratio_nouns", upath), upath, "ratio_nouns"),
         money_context=_alternation(words("money_context"), cpath, "money_context"),
+        # What an amount ends with: a minus sign after it separates a range, it is not a sign.
+        amount_end=compile_pattern(rf"(?:[\d%]|{unit_rx}|{mag_rx})\s*$", upath, "minus_signs"),
+        traditional=compile_pattern(require(cspec, "traditional_hint", cpath), cpath, "traditional_hint"),
     )
 
 
@@ -240,6 +252,12 @@ def _bounds(cspec: Any, path: Path) -> BoundGrammar:
         reach=compile_pattern(rf"(?:{'|'.join(prefix)})[^\d。;!?,:()]{{0,{reach}}}的$", path, "bounds prefix reach"),
         conjunction=compile_pattern(rf"^\s*{conj}\s*$", path, "conjunctions"),
         range_sep=compile_pattern(rf"^\s*{seps}\s*$", path, "range_separators"),
+        grant_reach=compile_pattern(
+            rf"(?:{'|'.join(prefix)})"
+            rf"{_alternation(require(cspec, 'grant_reach_words', path), path, 'grant_reach_words').pattern}\s?$",
+            path,
+            "grant_reach_words",
+        ),
     )
 
 
@@ -259,6 +277,14 @@ def _kinds(cspec: Any, path: Path) -> KindCues:
         other_words=alt("kinds.other.words"),
         other_after=alt("kinds.other.after_words"),
         category_nouns=alt("kinds.other.category_nouns"),
+        part_words=alt("kinds.budget.part_words"),
+        threshold_reach=compile_pattern(
+            rf"^[^\d,。;、:()]{{0,{int(require(cspec, 'kinds.threshold.noun_reach', path))}}}?"
+            rf"{alt('kinds.threshold.nouns').pattern}",
+            path,
+            "kinds.threshold.noun_reach",
+        ),
+        threshold_reach_stops=alt("kinds.threshold.noun_reach_stops"),
     )
 
 
@@ -273,6 +299,12 @@ def _tier_cues(cspec: Any, path: Path, tiers: TierVocabulary) -> TierCues:
         exclusions=compile_pattern("|".join(require(cspec, "level_exclusions", path)), path, "level_exclusions"),
         scene=_alternation(require(cspec, "level_scene_openers", path), path, "level_scene_openers"),
         recognition=_alternation(require(cspec, "level_recognition_verbs", path), path, "level_recognition_verbs"),
+        explicit_heads=compile_pattern(
+            rf"^\s*{_alternation(require(cspec, 'level_explicit_heads', path), path, 'level_explicit_heads').pattern}"
+            r"(?!以上|及以上)",
+            path,
+            "level_explicit_heads",
+        ),
     )
 
 

@@ -110,8 +110,13 @@ def is_threshold(c: Bounded, k: KindCues, before: str, after: str) -> bool:
     closes = de >= 0 and (grant is None or de < grant.start())
     if after.startswith("的") and closes:
         return True
-    if c.bound and c.reading.cls != "count" and k.threshold_nouns.match(after):
-        return True  # a count's noun is what is counted (新增200余家企业), not a qualifier
+    if c.bound and c.reading.cls != "count":
+        # a count's noun is what is counted (新增200余家企业), not a qualifier
+        if k.threshold_nouns.match(after):
+            return True
+        head = k.threshold_reach.match(after)  # 2亿元以上政府投资项目: the noun phrase it qualifies
+        if head and not k.threshold_reach_stops.search(head.group()):
+            return True
     if c.side == "suffix" and c.reading.cls != "count" and re.match(r"\s*\d", after):
         return True  # 50亩以上200元/亩: the first amount says who gets the second
     return bool(k.condition_open.search(before) and closes)
@@ -124,6 +129,9 @@ def classify_kinds(items: list[Bounded], norm: str, k: KindCues, b_conjunction: 
     kinds: list[str] = []
     for i, item in enumerate(items):
         kinds.append(classify_kind(item, context, k, list(zip(items[:i], kinds, strict=True))))
+    for i in range(len(items)):
+        if kinds[i] in ("target", "subsidy", "other") and _part_of_budget(i, items, kinds, norm, k):
+            kinds[i] = "budget"
     for i in range(len(items) - 2, -1, -1):
         a, b = items[i], items[i + 1]
         if (
@@ -134,3 +142,25 @@ def classify_kinds(items: list[Bounded], norm: str, k: KindCues, b_conjunction: 
         ):
             kinds[i] = "threshold"
     return kinds
+
+
+def _part_of_budget(i: int, items: list[Bounded], kinds: list[str], norm: str, k: KindCues) -> bool:
+    """A money amount after 其中 that opens a part of this or the previous sentence, where a budget
+    amount stands before the 其中: 预算安排12.90亿元。其中,…领域资金3.1亿元 lists the budget's shares."""
+    item = items[i]
+    if item.reading.cls != "money" or not item.reading.normalised:
+        return False
+    s0, _ = sentence_bounds(norm, item.span_start, item.span_end)
+    parts = [m for m in k.part_words.finditer(norm, s0, item.span_start) if _opens_fragment(norm, m.start(), s0)]
+    if not parts:
+        return False
+    part = parts[-1].start()
+    previous_start = sentence_bounds(norm, max(s0 - 2, 0), max(s0 - 1, 0))[0] if s0 > 0 else s0
+    return any(
+        kinds[j] == "budget" and previous_start <= items[j].span_start and items[j].span_end <= part for j in range(i)
+    )
+
+
+def _opens_fragment(norm: str, at: int, sentence_start: int) -> bool:
+    before = norm[sentence_start:at].rstrip()
+    return not before or before[-1] in ",:;"

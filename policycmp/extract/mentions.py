@@ -19,6 +19,7 @@ import math
 import re
 from decimal import Decimal
 
+from ..chinese import simplified
 from ..model import QuantityMention
 from .bounds import Bounded, read_bounds, share_bounds
 from .candidates import find_readings
@@ -37,6 +38,10 @@ def extract_mentions(text: str, g: Grammar | None = None) -> list[QuantityMentio
         return []
     g = g or grammar()
     norm = fold(text)
+    if g.numbers.traditional.search(norm):
+        simple = simplified(norm)
+        if len(simple) == len(norm):  # offsets must keep indexing the text as given
+            norm = simple
     readings = find_readings(norm, g.numbers)
     readings = merge_ranges(readings, norm, g.numbers, g.bounds)
     readings = per_unit_prefix(readings, norm, g.numbers)

@@ -63,7 +63,8 @@ def assign_levels(items: list[Bounded], kinds: list[str], norm: str, t: TierCues
             continue
         if previous is not None and items[previous].span_end > s0:
             between = norm[items[previous].span_end : item.span_start]
-            if not SAME_GRANT_BREAK.search(between):
+            # 对/的 opens a new condition; so does a new subject naming a tier or place (…市…项目).
+            if not SAME_GRANT_BREAK.search(between) and not t.level_word.search(between):
                 levels[index] = levels[previous]
                 previous = index
                 continue
@@ -87,7 +88,9 @@ def _single_tier(condition: str, t: TierCues) -> str | None:
     text = ",".join(parts)
     verb = t.recognition.search(text)
     if not verb:
-        return None
+        # 省级个人科技特派员项目每年每项补助: a condition that opens with an explicit tier names it.
+        head = t.explicit_heads.match(parts[-1])
+        return tiers_in(head.group(), t)[0] if head and tiers_in(head.group(), t) else None
     text = text[verb.start() :]
     if SEVERAL_TIERS.search(text):
         return None  # 省级以上 / 市…及以上: several tiers

@@ -56,8 +56,8 @@ def documents_table(corpus: Corpus) -> pd.DataFrame:
     return frame(DocumentRow, rows)
 
 
-def ingest_stage(corpus: Corpus) -> TableSet:
-    clauses, anomalies = clause_table(corpus)
+def ingest_stage(corpus: Corpus, *, strict: bool = False) -> TableSet:
+    clauses, anomalies = clause_table(corpus, strict=strict)
     result = TableSet({"documents": documents_table(corpus), "clauses": clauses, "anomalies": anomalies})
     result.warnings.extend(f"{row.file}:{row.line}: {row.message}" for row in anomalies.itertuples())
     return result
@@ -116,22 +116,29 @@ def _summary(tables: dict[str, pd.DataFrame], clauses: pd.DataFrame) -> list[str
     ]
 
 
-def build_tables(corpus: Corpus) -> TableSet:
-    """Every table from a corpus, checked against its schema (pure: no file is written)."""
-    result = ingest_stage(corpus)
+def build_tables(corpus: Corpus, *, strict: bool = False) -> TableSet:
+    """Every table from a corpus, checked against its schema (pure: no file is written). With
+    ``strict``, a section heading of no known domain is an error instead of an inferred domain."""
+    result = ingest_stage(corpus, strict=strict)
     result.merge(extract_stage(result.tables["clauses"]))
     result.merge(compare_stage(result.tables, corpus))
     check_tables(result.tables)
     return result
 
 
-def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None, *, echo: Echo = print) -> TableSet:
+def build(
+    raw_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    strict: bool = False,
+    echo: Echo = print,
+) -> TableSet:
     """Read ``raw_dir/sources.yaml``, build and check every table, and publish them into ``out_dir``."""
     raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
     out_dir = Path(out_dir) if out_dir else paths.processed_dir()
     sources = raw_dir / "sources.yaml"
     corpus = read_corpus(sources)
-    result = build_tables(corpus)
+    result = build_tables(corpus, strict=strict)
     manifest: dict[str, Any] = {
         "fingerprint": input_fingerprint(sources),
         "documents": [d.id for d in corpus.documents],

@@ -7,7 +7,7 @@ Each ``load_*`` function returns the typed vocabulary built from the file's curr
 from __future__ import annotations
 
 from .budgets import BudgetVocabulary, load_budget_vocabulary
-from .domains import Domain, DomainVocabulary, domain_keys, load_domains
+from .domains import Domain, DomainKeywords, DomainVocabulary, domain_keys, load_domain_keywords, load_domains
 from .indicators import Indicator, IndicatorVocabulary, load_indicators
 from .instruments import Instrument, InstrumentVocabulary, load_instruments
 from .layout import Layout, load_layout
@@ -20,6 +20,7 @@ __all__ = [
     "TOOL_TYPES",
     "BudgetVocabulary",
     "Domain",
+    "DomainKeywords",
     "DomainVocabulary",
     "Indicator",
     "IndicatorVocabulary",
@@ -37,6 +38,7 @@ __all__ = [
     "domain_keys",
     "load",
     "load_budget_vocabulary",
+    "load_domain_keywords",
     "load_domains",
     "load_indicators",
     "load_instruments",

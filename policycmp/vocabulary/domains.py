@@ -84,3 +84,44 @@ def load_domains(path: str | Path | None = None) -> DomainVocabulary:
 def domain_keys() -> tuple[str, ...]:
     """Every domain key, in reading order."""
     return load_domains().keys
+
+
+KEYWORDS_FILE = "domain_keywords.yaml"
+
+
+@dataclass(frozen=True)
+class DomainKeywords:
+    """The keyword model that infers a section's domain from its words (``domain_keywords.yaml``)."""
+
+    path: Path
+    heading_weight: int
+    keywords: dict[str, tuple[str, ...]]  # domain key → its words
+
+    def scores(self, heading: str, text: str) -> dict[str, int]:
+        """Each domain's score: its words' occurrences, ``heading_weight`` times in the heading."""
+        return {
+            key: sum(self.heading_weight * heading.count(word) + text.count(word) for word in words)
+            for key, words in self.keywords.items()
+        }
+
+
+def _build_keywords(path: Path, data: Any) -> DomainKeywords:
+    if not isinstance(data, dict) or not isinstance(data.get("keywords"), dict) or not data["keywords"]:
+        raise PolicyInputError(path, "expected 'heading_weight' and a 'keywords:' mapping of domain key to words")
+    known = domain_keys()
+    keywords: dict[str, tuple[str, ...]] = {}
+    for key, words in data["keywords"].items():
+        if key not in known:
+            raise PolicyInputError(path, f"entry {key!r}: unknown domain (known: {', '.join(known)})")
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+            raise PolicyInputError(path, f"entry {key!r}: expected a list of words")
+        keywords[str(key)] = tuple(words)
+    weight = data.get("heading_weight")
+    if isinstance(weight, bool) or not isinstance(weight, int) or weight < 1:
+        raise PolicyInputError(path, "entry 'heading_weight': expected a whole number of at least 1")
+    return DomainKeywords(path, weight, {key: keywords[key] for key in known if key in keywords})
+
+
+def load_domain_keywords(path: str | Path | None = None) -> DomainKeywords:
+    """The domain keyword model (``policycmp/data/domain_keywords.yaml`` unless ``path`` is given)."""
+    return load(_build_keywords, KEYWORDS_FILE, path)

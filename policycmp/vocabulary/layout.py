@@ -21,10 +21,18 @@ class Layout:
     heading_max_chars: int
     clause_styles: dict[str, re.Pattern[str]]
     closing_paragraph_end: re.Pattern[str]
+    closing_openers: re.Pattern[str]
     back_matter: tuple[re.Pattern[str], ...]
     lead_department: tuple[re.Pattern[str], ...]
+    department_alias: re.Pattern[str]
+    unopened_parenthesis: re.Pattern[str]
     support_department: tuple[re.Pattern[str], ...]
     responsible_units: re.Pattern[str]
+    complete_paragraph_end: re.Pattern[str]
+    run_on_min_chars: int
+    run_on_section_marker: re.Pattern[str]
+    run_on_sentence_end: re.Pattern[str]
+    run_on_markers: tuple[re.Pattern[str], ...]
 
 
 def _patterns(spec: Any, key: str, path: Path) -> tuple[re.Pattern[str], ...]:
@@ -38,10 +46,7 @@ def _build(path: Path, spec: Any) -> Layout:
     styles = require(spec, "clause_number_styles", path)
     if not isinstance(styles, dict) or not styles:
         raise PolicyInputError(path, "entry 'clause_number_styles': expected a mapping of style name to pattern")
-    try:
-        max_chars = int(require(spec, "heading_max_chars", path))
-    except (TypeError, ValueError):
-        raise PolicyInputError(path, "entry 'heading_max_chars': expected a whole number") from None
+    max_chars = _whole_number(spec, "heading_max_chars", path)
     return Layout(
         path=path,
         section_heading=compile_pattern(require(spec, "section_heading", path), path, "section_heading"),
@@ -50,13 +55,30 @@ def _build(path: Path, spec: Any) -> Layout:
         closing_paragraph_end=compile_pattern(
             require(spec, "closing_paragraph_end", path), path, "closing_paragraph_end"
         ),
+        closing_openers=_pattern(spec, "closing_openers", path),
         back_matter=_patterns(spec, "back_matter_patterns", path),
         lead_department=_patterns(spec, "lead_department_patterns", path),
+        department_alias=_pattern(spec, "department_alias", path),
+        unopened_parenthesis=_pattern(spec, "unopened_parenthesis", path),
         support_department=_patterns(spec, "support_department_patterns", path),
-        responsible_units=compile_pattern(
-            require(spec, "responsible_unit_pattern", path), path, "responsible_unit_pattern"
-        ),
+        responsible_units=_pattern(spec, "responsible_unit_pattern", path),
+        complete_paragraph_end=_pattern(spec, "complete_paragraph_end", path),
+        run_on_min_chars=_whole_number(spec, "run_on_min_chars", path),
+        run_on_section_marker=_pattern(spec, "run_on_section_marker", path),
+        run_on_sentence_end=_pattern(spec, "run_on_sentence_end", path),
+        run_on_markers=_patterns(spec, "run_on_markers", path),
     )
+
+
+def _pattern(spec: Any, key: str, path: Path) -> re.Pattern[str]:
+    return compile_pattern(require(spec, key, path), path, key)
+
+
+def _whole_number(spec: Any, key: str, path: Path) -> int:
+    try:
+        return int(require(spec, key, path))
+    except (TypeError, ValueError):
+        raise PolicyInputError(path, f"entry {key!r}: expected a whole number") from None
 
 
 def load_layout(path: str | Path | None = None) -> Layout:
