@@ -618,3 +618,62 @@ def test_other_written_forms(text, expected):
 def test_ratio_without_matching_cue_is_kept_unnormalised():
     m = one("分配比例为3:7", "3:7")
     assert m.unit == "3:7" and math.isnan(m.value) and m.kind == "other"
+
+
+# ------------------------------------------------------------------------------------------------
+# Real typography (docs/real_world_patterns.md §5): PDF spaces, traditional magnitudes, signs
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, span, value, unit, kind, bound",
+    [
+        ("实施 250 个以上项目", "250 个以上", 250, "count", "target", "min"),
+        ("完成投资 795 亿元以上、增长 15%以上", "795 亿元以上", 79_500_000_000, "CNY", "target", "min"),
+        ("完成投资 795 亿元以上、增长 15%以上", "15%以上", 15, "%", "target", "min"),
+        ("每项补助 10 万元", "10 万元", 100_000, "CNY", "subsidy", "exact"),
+        ("分别给予 30 万和15 万元奖励", "30 万", 300_000, "CNY", "subsidy", "exact"),
+        ("东阳市科技特派员项目每项最高补助 8 万元", "8 万元", 80_000, "CNY", "subsidy", "max"),
+        ("区财政预算安排2200万元", "2200万元", 22_000_000, "CNY", "budget", "exact"),
+        ("对新认定的企业最高獎勵1000萬元", "1000萬元", 10_000_000, "CNY", "subsidy", "max"),
+        ("安排資金17.25億元", "17.25億元", 1_725_000_000, "CNY", "budget", "exact"),
+        ("单位工业增加值能耗低于0.49吨标准煤/万元", "低于0.49吨标准煤/万元", 0.000049, "tce/CNY", "target", "max"),
+        ("服务业增加值占比较上年提高7.3个百分点", "7.3个百分点", 7.3, "%", "target", "exact"),
+        ("一般公共预算收入增长-2.6%", "-2.6%", -2.6, "%", "target", "exact"),
+        ("人口自然增长率为−0.86%", "−0.86%", -0.86, "%", "target", "exact"),
+    ],
+)
+def test_real_typography(text, span, value, unit, kind, bound):
+    m = one(text, span)
+    assert (m.value, m.unit, m.kind, m.bound) == (pytest.approx(value), unit, kind, bound)
+
+
+@pytest.mark.parametrize(
+    "text, value, value_high, unit",
+    [
+        ("按项目投资额的10%-20%给予补助", 10, 20, "%"),  # a minus between amounts is a range
+        ("给予5亿元-10亿元支持", 500_000_000, 1_000_000_000, "CNY"),
+        ("补助10-20万元", 100_000, 200_000, "CNY"),
+    ],
+)
+def test_a_minus_after_an_amount_separates_a_range(text, value, value_high, unit):
+    (m,) = extract_mentions(text)
+    assert (m.value, m.value_high, m.unit) == (value, value_high, unit)
+
+
+def test_a_year_written_with_a_space_is_not_a_quantity():
+    assert [m.span for m in extract_mentions("2025 年,区财政预算安排8.2亿元")] == ["8.2亿元"]
+
+
+def test_budget_shares_listed_after_其中():
+    text = "区财政2023年预算安排12.90亿元。其中,综合交通强省领域资金3.1亿元,城镇有机更新领域资金2.6亿元。"
+    kinds = [(m.span, m.kind) for m in extract_mentions(text)]
+    assert kinds == [("12.90亿元", "budget"), ("3.1亿元", "budget"), ("2.6亿元", "budget")]
+
+
+def test_a_size_class_of_projects_is_a_threshold():
+    text = "紧盯2亿元以上政府投资项目、3亿元以上重大产业项目,按月通报"
+    assert [(m.span, m.kind) for m in extract_mentions(text)] == [
+        ("2亿元以上", "threshold"),
+        ("3亿元以上", "threshold"),
+    ]

@@ -76,7 +76,7 @@ class RowScore:
 def score_rows(clauses: pd.DataFrame, labels_path: Path = LABELS / "realworld_rows.csv") -> RowScore:
     """Each labelled row against the built row of the same file and position."""
     labels = pd.read_csv(labels_path, dtype=str, keep_default_na=False)
-    built = {}
+    built: dict[tuple[str, int], dict[Any, Any]] = {}
     for doc_id, group in clauses.groupby("doc_id", sort=False):
         for seq, row in enumerate(group.sort_values("seq").to_dict("records"), start=1):
             built[(f"{doc_id}.txt", seq)] = row
@@ -111,7 +111,8 @@ def quantity_labels(clauses: pd.DataFrame, labels_path: Path = LABELS / "realwor
     """The labelled quantities, placed in the built clause rows (``<doc_id>:<row_key>``) by their span."""
     frame = pd.read_csv(labels_path, dtype=str, keep_default_na=False)
     texts = dict(zip(clauses["clause_id"].astype(str), clauses["text"].astype(str), strict=True))
-    labels, cursor = [], {}
+    labels: list[Label] = []
+    cursor: dict[str, int] = {}
     for row in frame.to_dict("records"):
         clause_id = _clause_id(texts, str(row["doc_id"]), str(row["row_key"]))
         text = texts.get(clause_id, "")

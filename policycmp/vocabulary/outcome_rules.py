@@ -36,6 +36,11 @@ class OutcomeRules:
     policy_kind: str
     link_min_score: float
     link_min_margin: float
+    indicator_columns: dict[str, re.Pattern[str]]  # name, unit, target, actual, absolute, growth
+    no_data: re.Pattern[str]
+    growth_target: re.Pattern[str]
+    narrative_start: re.Pattern[str]
+    narrative_end: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,14 @@ def _rules(path: Path, spec: Any) -> OutcomeRules:
             policy_kind=str(spec["linking"]["policy_kind"]),
             link_min_score=float(spec["linking"]["min_score"]),
             link_min_margin=float(spec["linking"]["min_margin"]),
+            indicator_columns={
+                key: rx(spec["indicator_table"][key], f"indicator_table.{key}")
+                for key in ("name", "unit", "target", "actual", "absolute", "growth")
+            },
+            no_data=rx(spec["indicator_table"]["no_data"], "indicator_table.no_data"),
+            growth_target=rx(spec["indicator_table"]["growth_target"], "indicator_table.growth_target"),
+            narrative_start=rx(spec["narrative"]["section_start"], "narrative.section_start"),
+            narrative_end=rx(spec["narrative"]["section_end"], "narrative.section_end"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PolicyInputError(path, f"missing or malformed entry ({exc})") from None

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ...ingest.outcome_report import ReportRow, parse_report
+from ...ingest.outcome_report import ReportRow, read_report
 from ...model import Corpus
 from ...schema import OutcomeRow, frame
 from .judging import pair_target
+from .layouts import assess_indicator, assess_prose
 from .linking import PolicyQuantity, indicator_of, link_target, policy_quantities
 from .phrases import mentions_of, rules
 
@@ -99,13 +100,15 @@ def outcomes_table(corpus: Corpus, tables: dict[str, pd.DataFrame]) -> pd.DataFr
     """One row per row of every outcome report in ``corpus``, linked to the policy of the same
     district and year (``tables`` holds ``clauses`` and ``quantities``)."""
     spec = rules()
-    reports = [(doc, parse_report(corpus.texts[doc.id], doc.path)) for doc in corpus.of_kind("outcome_report")]
+    reports = [(doc, read_report(corpus.texts[doc.id], doc.path, spec)) for doc in corpus.of_kind("outcome_report")]
     records: list[OutcomeRow] = []
-    for doc, rows in reports:
+    for doc, report in reports:
         policy_docs = [
             d.id for d in corpus.of_kind(spec.policy_kind) if d.district == doc.district and d.year == doc.year
         ]
         policy = policy_quantities(tables["clauses"], tables["quantities"], policy_docs) if policy_docs else []
         source = ReportSource(doc.id, doc.district, doc.year)
-        records.extend(assess_row(row, policy, source) for row in rows)
+        records.extend(assess_row(row, policy, source) for row in report.tasks)
+        records.extend(assess_indicator(row, policy, spec, doc.id, doc.district, doc.year) for row in report.indicators)
+        records.extend(assess_prose(list(report.prose), spec, doc.id, doc.district, doc.year))
     return frame(OutcomeRow, sorted(records, key=lambda r: (r.doc_id, r.row_no)))

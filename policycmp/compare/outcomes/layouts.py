@@ -1,0 +1,127 @@
+"""Outcome rows from the layouts other than the task table: an indicator table, or prose.
+
+An indicator table row states a target and the achieved figures in separate columns: a growth
+target (增长7%左右) is judged against the growth column (增速 3.7), a level target (73.3) against the
+absolute one, with the same rules as task rows (:func:`.judging.judge`). A row with no figure
+(暂无数据) or a qualitative target (稳步增长, 与经济增长同步) is ``unclear``.
+
+Prose states actual figures without the targets they answer: each figure is a row with its actual
+value and status ``unclear`` — never a guessed target.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...ingest.outcome_report import Figure, IndicatorRow
+from ...schema import OutcomeRow
+from ...vocabulary import OutcomeRules
+from .judging import judge
+from .linking import PolicyQuantity, indicator_of, link_target
+from .phrases import Mention, mentions_of
+
+ASIDE = re.compile(r"\([^()]*\)")
+NUMBER = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
+
+
+def _figure(name: str, cell: str, suffix: str = "") -> Mention | None:
+    """The quantity a cell states, read after the words that name it (so direction and unit are known)."""
+    found = [m for m in mentions_of(f"{name}{cell}{suffix}") if m.start >= len(name)]
+    return found[0] if found else None
+
+
+def assess_indicator(
+    row: IndicatorRow, policy: list[PolicyQuantity], rules: OutcomeRules, doc_id: str, district: str, year: int
+) -> OutcomeRow:
+    name = ASIDE.sub("", row.name).strip() or row.name
+    unit = "" if row.unit in ("%",) and row.target.endswith("%") else row.unit
+    growth = bool(rules.growth_target.search(row.target))
+    target = _figure(name, row.target, unit if NUMBER.match(row.target) else "")
+    actual_cell = row.growth if growth else row.absolute
+    if growth and not row.growth and rules.no_data.match(row.absolute):
+        actual_cell = row.absolute  # 暂无数据 merged over both columns
+    actual = None
+    status, reason = "unclear", ""
+    if target is None:
+        reason = f"{row.target!r}: no quantified target (a qualitative target is not judged)"
+    elif not actual_cell or rules.no_data.match(actual_cell):
+        what = "growth" if growth else "absolute"
+        reason = f"{row.target}: no {what} figure achieved in the table ({actual_cell or 'empty'})"
+    elif not NUMBER.match(actual_cell):
+        reason = f"{row.target}: the achieved figure {actual_cell!r} is not a number"
+    else:
+        actual = _figure(f"{name}增长", f"{actual_cell}%") if growth else _figure(name, actual_cell, row.unit)
+        if actual is None or actual.unit != target.unit:
+            reason = f"{row.target} vs {actual_cell}: not in the same unit"
+            actual = None
+        else:
+            status, rule = judge(target, actual)
+            reason = f"{name} {target.span} vs {actual.span}: {rule} → {status}"
+    link, why = link_target(target, policy) if target is not None else (None, "")
+    completion = "; ".join(
+        part
+        for part in (f"绝对值 {row.absolute}" if row.absolute else "", f"增速 {row.growth}" if row.growth else "")
+        if part
+    )
+    return OutcomeRow(
+        doc_id=doc_id,
+        district=district,
+        year=year,
+        row_no=row.row_no,
+        task=f"{row.name}({row.unit}): {row.target}",
+        completion=completion or None,
+        indicator=indicator_of(f"{name}{row.target}", target.unit) if target else None,
+        target_value=target.value if target else None,
+        actual_value=actual.value if actual else None,
+        unit=target.unit if target else None,
+        status=status,
+        policy_clause_id=link.clause_id if link else None,
+        target_span=target.span if target else None,
+        actual_span=actual.span if actual else None,
+        target_bound=target.bound if target else None,
+        line_no=row.line_no,
+        match_reason=reason,
+        indicator_zh=row.name,
+        targets_stated=1 if target else 0,
+        targets_judged=1 if status in ("met", "not_met") else 0,
+        link_span=target.span if link and target else None,
+        policy_span=link.mention.span if link else None,
+        link_reason=why or None,
+    )
+
+
+def assess_prose(figures: list[Figure], rules: OutcomeRules, doc_id: str, district: str, year: int) -> list[OutcomeRow]:
+    """One unclear row per actual figure the review states."""
+    rows: list[OutcomeRow] = []
+    for figure in figures:
+        for mention in mentions_of(figure.text):
+            if mention.kind not in rules.actual_kinds or mention.unit == "" or mention.value != mention.value:
+                continue
+            rows.append(
+                OutcomeRow(
+                    doc_id=doc_id,
+                    district=district,
+                    year=year,
+                    row_no=len(rows) + 1,
+                    task=mention.label,
+                    completion=figure.text,
+                    indicator=indicator_of(mention.phrase, mention.unit),
+                    target_value=None,
+                    actual_value=mention.value,
+                    unit=mention.unit,
+                    status="unclear",
+                    policy_clause_id=None,
+                    target_span=None,
+                    actual_span=mention.span,
+                    target_bound=None,
+                    line_no=figure.line_no,
+                    match_reason="the report states the figure achieved without the target it answers; not judged",
+                    indicator_zh=mention.label,
+                    targets_stated=0,
+                    targets_judged=0,
+                    link_span=None,
+                    policy_span=None,
+                    link_reason=None,
+                )
+            )
+    return rows
