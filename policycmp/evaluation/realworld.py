@@ -82,8 +82,8 @@ def score_rows(clauses: pd.DataFrame, labels_path: Path = LABELS / "realworld_ro
             built[(f"{doc_id}.txt", seq)] = row
     result = RowScore(len(labels), len(clauses), 0, dict.fromkeys(ROW_FIELDS, 0))
     for label in labels.to_dict("records"):
-        row = built.get((label["file"], int(label["seq"])))
-        got = {}
+        row = built.get((str(label["file"]), int(label["seq"])))
+        got: dict[str, str] = {}
         if row is not None:
             text = _text(row["text"])
             got = {
