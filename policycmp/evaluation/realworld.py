@@ -78,8 +78,8 @@ def score_rows(clauses: pd.DataFrame, labels_path: Path = LABELS / "realworld_ro
     labels = pd.read_csv(labels_path, dtype=str, keep_default_na=False)
     built: dict[tuple[str, int], dict[Any, Any]] = {}
     for doc_id, group in clauses.groupby("doc_id", sort=False):
-        for seq, row in enumerate(group.sort_values("seq").to_dict("records"), start=1):
-            built[(f"{doc_id}.txt", seq)] = row
+        for seq, record in enumerate(group.sort_values("seq").to_dict("records"), start=1):
+            built[(f"{doc_id}.txt", seq)] = record
     result = RowScore(len(labels), len(clauses), 0, dict.fromkeys(ROW_FIELDS, 0))
     for label in labels.to_dict("records"):
         row = built.get((str(label["file"]), int(label["seq"])))
