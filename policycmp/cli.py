@@ -1,11 +1,14 @@
-"""The ``policycmp`` command: ``build`` the tables, ``report`` the notebooks."""
+"""The ``policycmp`` command: ``add`` a document, ``build`` the tables, ``report`` the notebooks."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from . import paths
 from .errors import PolicyInputError
+from .ingest.register import add
 from .publish.build import build
 from .publish.fingerprint import is_stale
 from .report.run import report
@@ -22,12 +25,31 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="refuse a section heading that matches no domain pattern instead of inferring its domain",
     )
+    add_cmd = commands.add_parser("add", help="copy documents into data/raw and register them in sources.yaml")
+    add_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="web page, PDF, Word or text file")
+    add_cmd.add_argument("--raw", default=None, help="folder holding sources.yaml (default data/raw)")
+    add_cmd.add_argument("--district", default=None, help="district (or city) key of the gazetteer, e.g. zhenhai")
+    add_cmd.add_argument("--kind", default=None, help="policy, outcome_report or city_work_report")
+    add_cmd.add_argument("--year", type=int, default=None, help="the year the document's measures apply to")
+    add_cmd.add_argument("--issued", default=None, help="the date it was issued, YYYY-MM-DD")
+    add_cmd.add_argument("--dry-run", action="store_true", help="print the entries and write nothing")
     report_cmd = commands.add_parser("report", help="execute the notebooks and render reports/")
     report_cmd.add_argument("--force", action="store_true", help="re-run every notebook, even unchanged ones")
     report_cmd.add_argument("--out", default=None, help="folder for the rendered reports (default reports)")
     args = parser.parse_args(argv)
     try:
-        if args.command == "build":
+        if args.command == "add":
+            raw = Path(args.raw) if args.raw else paths.raw_dir()
+            add(
+                args.paths,
+                raw,
+                district=args.district,
+                kind=args.kind,
+                year=args.year,
+                issued=args.issued,
+                dry_run=args.dry_run,
+            )
+        elif args.command == "build":
             build(args.raw, args.out, strict=args.strict)
         else:
             if is_stale():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Corpus
-from .decoding import read_document
+from .readers import read_document
 from .registry import load_registry
 
 

@@ -47,20 +47,3 @@ def canonical_text(text: str) -> str:
     """Line endings to ``\\n`` and compatibility forms folded (NFKC: １２％ → 12%, ： → :, NBSP → space)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFKC", text)
-
-
-def read_document(path: str | Path) -> str:
-    """Read and canonicalise one registered file; missing or empty files are errors."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PolicyInputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise PolicyInputError(path, "is a directory, not a document") from None
-    except OSError as exc:
-        raise PolicyInputError(path, f"cannot be read ({exc.strerror})") from None
-    text = canonical_text(decode_document(data, path))
-    if not text.strip():
-        raise PolicyInputError(path, "file is empty")
-    return text

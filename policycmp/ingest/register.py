@@ -1,0 +1,165 @@
+"""``policycmp add``: a document as its government published it, copied into the raw folder and registered.
+
+For each file: read it with the reader for its format (a refusal is a one-line error), infer its
+registry entry from the text (:func:`.entry.infer_entry`; command-line values override), refuse what
+cannot be registered — a file already registered (same SHA-256), an id already taken, a place not in
+the gazetteer, a kind it cannot tell — then copy the file byte for byte under ``<id><suffix>`` and
+append the entry to ``sources.yaml``. Every file is checked before anything is written, and each
+write is atomic (a temporary file renamed into place), so a refused call leaves the folder as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import PolicyInputError
+from ..model import DOCUMENT_KINDS
+from .decoding import canonical_text
+from .entry import infer_entry
+from .readers import read_raw
+from .registry import load_registry
+
+ENTRY_KEYS = ("id", "file", "kind", "district", "district_zh", "city", "province", "year", "status", "title", "issued")
+
+
+@dataclass(frozen=True)
+class Addition:
+    """One file to add: where it is, its bytes, and the registry entry inferred for it."""
+
+    source: Path
+    data: bytes
+    entry: dict[str, Any]
+
+    @property
+    def file_name(self) -> str:
+        return str(self.entry["file"])
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def registered(sources: Path) -> tuple[set[str], set[str], set[str]]:
+    """The ids, file names and content hashes of the documents already registered (empty when new)."""
+    if not sources.is_file():
+        return set(), set(), set()
+    documents = load_registry(sources)
+    hashes = set()
+    for doc in documents:
+        try:
+            hashes.add(_sha256(doc.path.read_bytes()))
+        except OSError:
+            continue  # a missing file is the build's to report
+    return {d.id for d in documents}, {d.path.name for d in documents}, hashes
+
+
+def prepare(
+    path: Path,
+    *,
+    district: str | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+    issued: str | None = None,
+) -> Addition:
+    """The file read and its entry inferred; raises a one-line error naming the file when it cannot be."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyInputError(path, "file not found") from None
+    except OSError as exc:
+        raise PolicyInputError(path, f"cannot be read ({exc.strerror})") from None
+    if kind is not None and kind not in DOCUMENT_KINDS:
+        raise PolicyInputError(path, f"--kind {kind!r} is not one of {', '.join(DOCUMENT_KINDS)}")
+    text = canonical_text(read_raw(data, path))
+    try:
+        entry = infer_entry(text, path.name, kind=kind, district=district, year=year, issued=issued)
+    except PolicyInputError as exc:
+        raise PolicyInputError(path, exc.message, exc.line) from None
+    entry = {"id": entry["id"], "file": f"{entry['id']}{path.suffix.lower()}", **entry}
+    entry["source_sha256"] = _sha256(data)
+    return Addition(path, data, entry)
+
+
+def entry_yaml(entry: dict[str, Any]) -> str:
+    """The entry as the registry writes it: one ``- id: …`` item, keys in the contract's order."""
+    ordered = {key: entry[key] for key in (*ENTRY_KEYS, "source_sha256") if key in entry}
+    ordered["issued"] = dt.date.fromisoformat(str(ordered["issued"]))  # a YAML date, as the registry writes it
+    text = yaml.safe_dump([ordered], allow_unicode=True, sort_keys=False, width=1000)
+    return "".join(f"  {line}\n" for line in text.splitlines())
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def add(
+    paths: list[Path],
+    raw_dir: Path,
+    *,
+    district: str | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+    issued: str | None = None,
+    dry_run: bool = False,
+    echo: Callable[..., None] = print,
+) -> list[dict[str, Any]]:
+    """Register ``paths`` in ``raw_dir/sources.yaml`` (see the module); returns their entries."""
+    sources = raw_dir / "sources.yaml"
+    ids, names, hashes = registered(sources)
+    additions: list[Addition] = []
+    for path in paths:
+        addition = prepare(Path(path), district=district, kind=kind, year=year, issued=issued)
+        digest = addition.entry["source_sha256"]
+        if digest in hashes:
+            raise PolicyInputError(path, "is already registered (a registered file has the same SHA-256)")
+        if addition.entry["id"] in ids:
+            raise PolicyInputError(
+                path,
+                f"id {addition.entry['id']!r} is already taken in {sources.name}; pass --year or --kind "
+                "if this is another edition or kind, or remove the old entry first",
+            )
+        if addition.file_name in names or (raw_dir / addition.file_name).exists():
+            raise PolicyInputError(path, f"{raw_dir / addition.file_name} already exists")
+        hashes.add(digest)
+        ids.add(addition.entry["id"])
+        names.add(addition.file_name)
+        additions.append(addition)
+    for addition in additions:
+        echo(f"# {addition.source} →")
+        echo(entry_yaml(addition.entry), end="")
+    if dry_run:
+        return [a.entry for a in additions]
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    copied: list[Path] = []
+    try:
+        for addition in additions:
+            target = raw_dir / addition.file_name
+            _atomic_write(target, addition.data)
+            copied.append(target)
+        registry = sources.read_text(encoding="utf-8") if sources.is_file() else "documents:\n"
+        if not registry.endswith("\n"):
+            registry += "\n"
+        registry += "".join(entry_yaml(a.entry) for a in additions)
+        _atomic_write(sources, registry.encode("utf-8"))
+    except BaseException:
+        for target in copied:
+            target.unlink(missing_ok=True)
+        raise
+    echo(f"added {len(additions)} document(s) to {sources}")
+    return [a.entry for a in additions]
