@@ -20,9 +20,9 @@ def out_dir(tmp_path):
     return out
 
 
-def run_build(raw, out, capsys):
+def run_build(raw, out, capsys, *flags: str):
     before = snapshot(out)
-    code = main(["build", "--raw", str(raw), "--out", str(out)])
+    code = main(["build", *flags, "--raw", str(raw), "--out", str(out)])
     err = capsys.readouterr().err.strip()
     assert code != 0
     assert len(err.splitlines()) == 1, err
@@ -60,13 +60,23 @@ def test_document_without_a_policy_section(raw_copy, out_dir, capsys):
     assert "linping-2024-policy.txt" in err and "no policy section heading" in err
 
 
-def test_heading_of_no_known_domain(raw_copy, out_dir, capsys):
+def test_heading_of_no_known_domain_under_strict(raw_copy, out_dir, capsys):
     path = raw_copy / "qujiang-2023-policy.txt"
     path.write_text(
         path.read_text(encoding="utf-8").replace("五、交通强区建设政策", "五、航天强区建设政策"), encoding="utf-8"
     )
-    err = run_build(raw_copy, out_dir, capsys)
-    assert "qujiang-2023-policy.txt:" in err and "航天强区建设政策" in err and "domains.yaml" in err
+    err = run_build(raw_copy, out_dir, capsys, "--strict")
+    assert "qujiang-2023-policy.txt:116:" in err and "航天强区建设政策" in err and "domains.yaml" in err
+
+
+def test_heading_of_no_known_domain_is_inferred_and_warned(raw_copy, tmp_path, capsys):
+    path = raw_copy / "qujiang-2023-policy.txt"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("五、交通强区建设政策", "五、航天强区建设政策"), encoding="utf-8"
+    )
+    assert main(["build", "--raw", str(raw_copy), "--out", str(tmp_path / "out")]) == 0
+    warning = next(line for line in capsys.readouterr().err.splitlines() if "航天强区建设政策" in line)
+    assert warning.startswith("warning: qujiang-2023-policy.txt:116: ") and "inferred 'transport'" in warning
 
 
 def test_malformed_sources_yaml(raw_copy, out_dir, capsys):
