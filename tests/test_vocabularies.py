@@ -229,7 +229,7 @@ def digest(folder: Path) -> dict[str, str]:
         (
             "domains.yaml",
             lambda d: d["domains"][0].pop("heading_patterns"),
-            "entry 'factors': 'heading_patterns' must be a list of regular expressions",
+            "entry 'innovation': 'heading_patterns' must be a list of regular expressions",
         ),
         (
             "award_tiers.yaml",
