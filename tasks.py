@@ -82,11 +82,25 @@ def test(extra: list[str]) -> None:
     run(BIN / "python", "-m", "pytest", *extra)
 
 
+def docs() -> None:
+    """docs/tables.md, the column documentation generated from policycmp/schema.py."""
+    ensure_environment()
+    generated = subprocess.run(
+        [str(BIN / "python"), "-c", "import policycmp.schema as s; print(s.markdown())"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    (ROOT / "docs" / "tables.md").write_text(generated, encoding="utf-8")
+
+
 def main() -> None:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("setup", "test"):
-        sys.exit("usage: python3 tasks.py setup | test [pytest arguments]")
+    commands = {"setup": lambda: setup(), "test": lambda: test(sys.argv[2:]), "docs": lambda: docs()}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit("usage: python3 tasks.py setup | test [pytest arguments] | docs")
     try:
-        setup() if sys.argv[1] == "setup" else test(sys.argv[2:])
+        commands[sys.argv[1]]()
     except subprocess.CalledProcessError as exc:
         sys.exit(exc.returncode or 1)
 

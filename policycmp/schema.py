@@ -399,8 +399,8 @@ def markdown() -> str:
     out = [
         "# Tables",
         "",
-        "Generated from `policycmp/schema.py` by `python -m policycmp.schema > docs/tables.md`; a test keeps it "
-        "current. Columns marked **contract** are those of the data contract; the rest are the project's own.",
+        "Generated from `policycmp/schema.py` by `python3 tasks.py docs`; a test keeps it current. "
+        "Columns marked **contract** are those of the data contract; the rest are the project's own.",
         "",
     ]
     for name, row_type in TABLES.items():
@@ -420,7 +420,3 @@ def markdown() -> str:
             out.append(f"| `{c.name}`{flags} | {c.dtype} | {'yes' if c.nullable else 'no'} | {codes} | {doc}{unique} |")
         out.append("")
     return "\n".join(out)
-
-
-if __name__ == "__main__":
-    print(markdown())

@@ -83,6 +83,8 @@ def prepare(
     try:
         entry = infer_entry(text, path.name, kind=kind, district=district, year=year, issued=issued)
     except PolicyInputError as exc:
+        if exc.path != path.name:
+            raise  # a vocabulary's own error names that vocabulary
         raise PolicyInputError(path, exc.message, exc.line) from None
     entry = {"id": entry["id"], "file": f"{entry['id']}{path.suffix.lower()}", **entry}
     entry["source_sha256"] = _sha256(data)
