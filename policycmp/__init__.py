@@ -14,11 +14,13 @@ The package is laid out by pipeline stage: ``ingest`` → ``extract`` → ``comp
 
 from __future__ import annotations
 
+import importlib
+from types import ModuleType
+
 import pandas as pd
 
 from .errors import PolicyInputError
 from .publish.load import load_clauses, load_quantities, load_table
-from .report import lookup
 
 __all__ = ["PolicyInputError", "load_clauses", "load_quantities", "load_table", "search", "similar"]
 __version__ = "0.1.0"
@@ -26,10 +28,16 @@ __version__ = "0.1.0"
 Tables = pd.DataFrame | dict[str, pd.DataFrame]
 
 
+def _lookup() -> ModuleType:
+    # scikit-learn takes over a second to import; every `policycmp` command starts by importing this
+    # package, so the lookup module is loaded when a researcher first searches, not before.
+    return importlib.import_module("policycmp.report.lookup")
+
+
 def search(query: str, *, tables: Tables | None = None) -> pd.DataFrame:
     """Clauses of every district whose text matches ``query`` (a regex or plain text, traditional or
     simplified characters), side by side; ``tables`` defaults to :func:`load_clauses`."""
-    return lookup.search(query, tables=load_clauses() if tables is None else tables)
+    return _lookup().search(query, tables=load_clauses() if tables is None else tables)
 
 
 def similar(
@@ -37,4 +45,4 @@ def similar(
 ) -> pd.DataFrame:
     """The ``k`` clauses of *other* districts that read most like ``clause_id``, best first; ``tables``
     defaults to :func:`load_clauses`."""
-    return lookup.similar(clause_id, k, tables=load_clauses() if tables is None else tables, districts=districts)
+    return _lookup().similar(clause_id, k, tables=load_clauses() if tables is None else tables, districts=districts)

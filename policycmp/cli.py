@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -11,7 +12,13 @@ from .errors import PolicyInputError
 from .ingest.register import add
 from .publish.build import build
 from .publish.fingerprint import is_stale
-from .report.run import report
+
+
+def report(force: bool, out_dir: str | None) -> int:
+    # papermill and nbconvert take seconds to import (nbformat validates with jsonschema); `build` and
+    # `add` should not pay for them, so the report stage is loaded when its command runs.
+    run = importlib.import_module("policycmp.report.run")
+    return int(run.report(force=force, out_dir=out_dir))
 
 
 def main(argv: list[str] | None = None) -> int:
