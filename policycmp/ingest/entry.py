@@ -324,7 +324,7 @@ def head_of(text: str, rules: Rules) -> str:
 
 def head_lines(head: str) -> list[str]:
     """Non-empty stripped lines; a run-on line (a capture that lost its breaks) split at spaces."""
-    lines = []
+    lines: list[str] = []
     for line in head.split("\n"):
         parts = line.split() if len(line) > RUN_ON_LINE else [line]
         lines.extend(part.strip(" \t•·") for part in parts if part.strip(" \t•·"))
@@ -469,7 +469,7 @@ def _blank(match: re.Match[str]) -> str:
 def find_issued(text: str, rules: Rules) -> str | None:
     """ISO issue date from the first cue group that has one (order and reasons: the rules file)."""
     for group in rules.issued_groups:
-        found = _signature_date(text, rules) if group == "signature" else _labelled_date(text, group)
+        found = _signature_date(text, rules) if isinstance(group, str) else _labelled_date(text, group)
         if found:
             return found
     return None
