@@ -10,17 +10,16 @@ documents, before looking at the algorithm's output.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from policycmp.evaluation.similarity import precision_at, rank_pairs
+from policycmp.ingest.clauses import clause_table
+from policycmp.ingest.corpus import read_corpus
 
-from policycmp.build import clause_table, read_corpus  # noqa: E402
-from policycmp.lookup import precision_at, rank_pairs  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(argv: list[str] | None = None) -> int:
