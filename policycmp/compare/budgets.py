@@ -171,15 +171,26 @@ class BudgetCheck:
 def budget_checks(budgets: pd.DataFrame) -> tuple[pd.DataFrame, list[BudgetCheck]]:
     """Fill ``parts_sum`` and ``parts_match`` on each total, and report every document's check."""
     budgets = budgets.copy()
+    # the row positions of each document's totals and allocations, read in one pass over the table
+    rows: dict[str, tuple[list[int], list[int]]] = {}
+    for position, (doc_id, role) in enumerate(zip(budgets["doc_id"].tolist(), budgets["role"].tolist(), strict=True)):
+        totals, parts = rows.setdefault(str(doc_id), ([], []))
+        if role == "total":
+            totals.append(position)
+        elif role == "allocation":
+            parts.append(position)
+    values = budgets["value"]
+    parts_sum: list[float | None] = [None] * len(budgets)
+    parts_match: list[bool | None] = [None] * len(budgets)
     checks: list[BudgetCheck] = []
-    for doc_id, group in budgets.groupby("doc_id", sort=True):
-        totals = group[group["role"] == "total"]
-        parts = group[group["role"] == "allocation"]
-        total = float(totals["value"].iloc[0]) if not totals.empty else None
-        parts_sum = float(parts["value"].sum()) if not parts.empty else None
-        check = BudgetCheck(str(doc_id), total, parts_sum, len(parts))
+    for doc_id in sorted(rows):
+        totals, parts = rows[doc_id]
+        total = float(values.iloc[totals].tolist()[0]) if totals else None
+        added = float(values.iloc[parts].sum()) if parts else None
+        check = BudgetCheck(doc_id, total, added, len(parts))
         checks.append(check)
-        if not totals.empty:
-            budgets.loc[totals.index, "parts_sum"] = parts_sum
-            budgets.loc[totals.index, "parts_match"] = check.matches
+        for position in totals:
+            parts_sum[position], parts_match[position] = added, check.matches
+    budgets["parts_sum"] = pd.array(parts_sum, dtype="float64")
+    budgets["parts_match"] = pd.array(parts_match, dtype="boolean")
     return budgets.astype(dtypes(BudgetRow)), checks

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..schema import ClauseRow, ComparisonRow, QuantityRow, frame
 from ..vocabulary import Instrument, InstrumentVocabulary, load_instruments
+from ..vocabulary.checks import joined
 from .indexed import ClauseIndex, index_tables
 from .statements import Statement, body_end, statements, within
 
@@ -209,10 +210,14 @@ def comparison_table(
 
 def comparison_frame(index: ClauseIndex, vocab: InstrumentVocabulary) -> pd.DataFrame:
     """:func:`comparison_table` from tables already indexed."""
+    # a statement that no instrument's pattern matches states none: most are passed over with one search
+    any_pattern = joined(tuple(rx for instrument in vocab.instruments for rx in instrument.patterns))
     found: list[_Found] = []
     for clause in index.clauses:
         text = clause.text
         for statement in statements(text, vocab.statement_breaks, body_end(text, clause.responsible_units)):
+            if any_pattern is not None and not any_pattern.search(statement.text):
+                continue
             matched = [i for i in vocab.instruments if i.recognises(statement.text, clause.domain)]
             if not matched:
                 continue

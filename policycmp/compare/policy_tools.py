@@ -6,19 +6,32 @@ module only applies them, one row per clause × sub-tool found.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..schema import ClauseRow, ClauseToolRow, frame, records
 from ..vocabulary import ToolVocabulary, load_policy_tools
+from ..vocabulary.checks import joined
 from .statements import Statement, body_end, sentence_at, sentences
 
 
-def clause_tool_rows(clause: ClauseRow, vocab: ToolVocabulary) -> list[ClauseToolRow]:
+def cue_filters(vocab: ToolVocabulary) -> tuple[re.Pattern[str] | None, ...]:
+    """Per tool, one alternation of its cues (None when they cannot be joined): see :func:`.joined`."""
+    return tuple(joined(tool.cues) for tool in vocab.tools)
+
+
+def clause_tool_rows(
+    clause: ClauseRow, vocab: ToolVocabulary, filters: tuple[re.Pattern[str] | None, ...] | None = None
+) -> list[ClauseToolRow]:
     text = clause.text
     body = text[: body_end(text, clause.responsible_units)]
     rows = []
     found: list[Statement] | None = None  # the clause's sentences, cut once when a first tool is found
-    for tool in vocab.tools:
+    # one search tells most tools apart from the clause; only a tool whose cues occur is read in full
+    for tool, any_cue in zip(vocab.tools, filters or cue_filters(vocab), strict=True):
+        if any_cue is not None and not any_cue.search(body):
+            continue
         matches = sorted(
             (m for rx in tool.cues for m in rx.finditer(body) if m.group(0)),
             key=lambda m: (m.start(), -len(m.group(0))),
@@ -57,7 +70,8 @@ def clause_tool_table(clauses: pd.DataFrame, vocab: ToolVocabulary | None = None
 def clause_tool_frame(clauses: list[ClauseRow], vocab: ToolVocabulary) -> pd.DataFrame:
     """:func:`clause_tool_table` from clause rows already read."""
     ordered = sorted(clauses, key=lambda c: (c.district, c.doc_id, c.seq))  # stable: ties keep table order
-    return frame(ClauseToolRow, [row for clause in ordered for row in clause_tool_rows(clause, vocab)])
+    filters = cue_filters(vocab)
+    return frame(ClauseToolRow, [row for clause in ordered for row in clause_tool_rows(clause, vocab, filters)])
 
 
 def tool_mix(clause_tools: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
