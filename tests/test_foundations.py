@@ -68,7 +68,7 @@ def test_a_stage_that_fails_stops_the_build_and_writes_nothing(tmp_path, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in a comparison stage")
 
-    monkeypatch.setattr(build_module, "clause_tool_table", broken)
+    monkeypatch.setattr(build_module, "clause_tool_frame", broken)
     with pytest.raises(RuntimeError, match="a bug in a comparison stage"):
         main(["build", "--raw", str(RAW), "--out", str(out)])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -5,15 +5,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Any
 
 import pandas as pd
 
 from ..ingest.headings import heading_domain
-from ..schema import BudgetRow, ClauseRow, dtypes, frame, records
+from ..schema import BudgetRow, ClauseRow, QuantityRow, dtypes, frame
 from ..vocabulary import BudgetVocabulary, domain_keys, load_budget_vocabulary, load_domains
 from ..vocabulary.checks import search_any
-from .statements import Statement, body_end, quantities_by_clause, sentences, within
+from .indexed import ClauseIndex, index_tables
+from .statements import Statement, body_end, sentences, within
 
 ROLE_ORDER = {"total": 0, "allocation": 1, "item": 2}
 # Amounts are written to two decimals of 亿元 (1,000,000 yuan); a difference below one yuan is
@@ -51,30 +51,31 @@ def budget_table(
     clauses: pd.DataFrame, quantities: pd.DataFrame, vocab: BudgetVocabulary | None = None
 ) -> pd.DataFrame:
     """One row per amount of public money a policy document commits, with its role and scope."""
-    vocab = vocab or load_budget_vocabulary()
-    by_clause = quantities_by_clause(quantities)
-    empty = quantities.iloc[0:0]
+    return budget_frame(index_tables(clauses, quantities), vocab or load_budget_vocabulary())
+
+
+def budget_frame(index: ClauseIndex, vocab: BudgetVocabulary) -> pd.DataFrame:
+    """:func:`budget_table` from tables already indexed."""
     found: list[_Found] = []
-    for clause in records(ClauseRow, clauses):
-        group = by_clause.get(clause.clause_id, empty)
-        money = group[group["unit"] == "CNY"] if not group.empty else group
-        if money.empty:
+    for clause in index.clauses:
+        money = [q for q in index.quantities_of(clause.clause_id) if q.unit == "CNY"]
+        if not money:
             continue
         text = clause.text
         in_clause: list[_Found] = []
         for sentence in sentences(text, body_end(text, clause.responsible_units)):
-            for q in within(money, sentence).to_dict("records"):
-                part = _part_around(text, int(q["start"]), int(q["end"]), sentence.start, sentence.end)
+            for q in within(money, sentence):
+                part = _part_around(text, q.start, q.end, sentence.start, sentence.end)
                 if search_any(vocab.exclude, part):
                     continue
-                if q["kind"] != "budget" and not search_any(vocab.cues, part):
+                if q.kind != "budget" and not search_any(vocab.cues, part):
                     continue
-                in_clause.append(_Found(_row(clause, sentence, q, part, vocab), clause.seq, int(q["start"])))
+                in_clause.append(_Found(_row(clause, sentence, q, part, vocab), clause.seq, q.start))
         found.extend(_inherit_total_scope(in_clause))
     return _ordered(found)
 
 
-def _row(clause: ClauseRow, sentence: Statement, q: dict[Any, Any], part: str, vocab: BudgetVocabulary) -> BudgetRow:
+def _row(clause: ClauseRow, sentence: Statement, q: QuantityRow, part: str, vocab: BudgetVocabulary) -> BudgetRow:
     name_match = vocab.allocation_name.search(part)
     policy_name = name_match.group("name").strip() if name_match else None
     domain: str | None
@@ -90,9 +91,9 @@ def _row(clause: ClauseRow, sentence: Statement, q: dict[Any, Any], part: str, v
         district=clause.district,
         year=clause.year,
         domain=domain,
-        value=q["value"],
+        value=q.value,
         unit="CNY",
-        bound=q["bound"],
+        bound=q.bound,
         scope=_scope(sentence.text, vocab, extra),
         clause_id=clause.clause_id,
         span=sentence.text,
@@ -100,7 +101,7 @@ def _row(clause: ClauseRow, sentence: Statement, q: dict[Any, Any], part: str, v
         role=role,
         policy_name=policy_name,
         includes_higher_level_funds=bool(vocab.higher_level_funds.search(sentence.text)),
-        quantity_span=q["span"],
+        quantity_span=q.span,
         span_start=sentence.start,
         span_end=sentence.end,
         parts_sum=None,
@@ -170,15 +171,26 @@ class BudgetCheck:
 def budget_checks(budgets: pd.DataFrame) -> tuple[pd.DataFrame, list[BudgetCheck]]:
     """Fill ``parts_sum`` and ``parts_match`` on each total, and report every document's check."""
     budgets = budgets.copy()
+    # the row positions of each document's totals and allocations, read in one pass over the table
+    rows: dict[str, tuple[list[int], list[int]]] = {}
+    for position, (doc_id, role) in enumerate(zip(budgets["doc_id"].tolist(), budgets["role"].tolist(), strict=True)):
+        totals, parts = rows.setdefault(str(doc_id), ([], []))
+        if role == "total":
+            totals.append(position)
+        elif role == "allocation":
+            parts.append(position)
+    values = budgets["value"]
+    parts_sum: list[float | None] = [None] * len(budgets)
+    parts_match: list[bool | None] = [None] * len(budgets)
     checks: list[BudgetCheck] = []
-    for doc_id, group in budgets.groupby("doc_id", sort=True):
-        totals = group[group["role"] == "total"]
-        parts = group[group["role"] == "allocation"]
-        total = float(totals["value"].iloc[0]) if not totals.empty else None
-        parts_sum = float(parts["value"].sum()) if not parts.empty else None
-        check = BudgetCheck(str(doc_id), total, parts_sum, len(parts))
+    for doc_id in sorted(rows):
+        totals, parts = rows[doc_id]
+        total = float(values.iloc[totals].tolist()[0]) if totals else None
+        added = float(values.iloc[parts].sum()) if parts else None
+        check = BudgetCheck(doc_id, total, added, len(parts))
         checks.append(check)
-        if not totals.empty:
-            budgets.loc[totals.index, "parts_sum"] = parts_sum
-            budgets.loc[totals.index, "parts_match"] = check.matches
+        for position in totals:
+            parts_sum[position], parts_match[position] = added, check.matches
+    budgets["parts_sum"] = pd.array(parts_sum, dtype="float64")
+    budgets["parts_match"] = pd.array(parts_match, dtype="boolean")
     return budgets.astype(dtypes(BudgetRow)), checks

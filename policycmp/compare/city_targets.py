@@ -6,8 +6,6 @@ The report has no clauses, so each row points at its source line instead: clause
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import pandas as pd
 
 from ..extract import extract_mentions
@@ -15,12 +13,6 @@ from ..ingest.work_report import goals_section
 from ..model import Corpus, Document
 from ..vocabulary import IndicatorVocabulary, load_indicators
 from .targets import FoundTarget, Source, target_frame, target_row, text_targets
-
-MENTION_COLUMNS = ["span", "start", "end", "value", "value_high", "unit", "kind", "bound", "level"]
-
-
-def _mentions(line: str) -> pd.DataFrame:
-    return pd.DataFrame([asdict(m) for m in extract_mentions(line)], columns=MENTION_COLUMNS)
 
 
 def report_targets(doc: Document, text: str, vocab: IndicatorVocabulary) -> tuple[list[FoundTarget], list[str]]:
@@ -53,7 +45,7 @@ def report_targets(doc: Document, text: str, vocab: IndicatorVocabulary) -> tupl
             domain=None,
             seq=number,
         )
-        found.extend(target_row(goal, source) for goal in text_targets(line, _mentions(line), vocab))
+        found.extend(target_row(goal, source) for goal in text_targets(line, extract_mentions(line), vocab))
     return found, warnings
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
-from ..schema import ClauseRow, ComparisonRow, frame, records
+from ..schema import ClauseRow, ComparisonRow, QuantityRow, frame
 from ..vocabulary import Instrument, InstrumentVocabulary, load_instruments
-from .statements import Statement, body_end, quantities_by_clause, statements, within
+from ..vocabulary.checks import joined
+from .indexed import ClauseIndex, index_tables
+from .statements import Statement, body_end, statements, within
 
 # Money and shares are what one district's grant can be set beside another's; counts, areas and
 # thresholds are not amounts granted.
@@ -55,13 +56,13 @@ def _role(unit: str, bound: str, has_share: bool) -> str:
 
 
 def _amount_levels(
-    amounts: pd.DataFrame, statement: Statement, instrument: Instrument, vocab: InstrumentVocabulary
+    amounts: list[QuantityRow], statement: Statement, instrument: Instrument, vocab: InstrumentVocabulary
 ) -> list[str | None]:
     """Each amount's tier: the quantity's own, or the tiers written before the amounts, one each."""
-    given = [None if pd.isna(v) else str(v) for v in amounts["level"]]
+    given = [q.level for q in amounts]
     if any(given):
         return given
-    first = int(amounts["start"].min()) - statement.start
+    first = min(q.start for q in amounts) - statement.start
     written = tier_levels(statement.text[:first], vocab, instrument.levels)
     if len(written) == len(amounts) and len(amounts) > 0:
         return list(written)
@@ -72,21 +73,21 @@ def statement_rows(
     clause: ClauseRow,
     statement: Statement,
     instrument: Instrument,
-    quantities: pd.DataFrame,
+    quantities: list[QuantityRow],
     vocab: InstrumentVocabulary,
 ) -> list[_Found]:
     """The rows one statement gives for one instrument it states."""
 
-    def row(level: str | None, amount: Any | None, role: str) -> ComparisonRow:
+    def row(level: str | None, amount: QuantityRow | None, role: str) -> ComparisonRow:
         return ComparisonRow(
             instrument=instrument.key,
             level=level,
             district=clause.district,
             year=clause.year,
-            value=None if amount is None else amount["value"],
-            value_high=None if amount is None else amount["value_high"],
-            unit=None if amount is None else amount["unit"],
-            bound=None if amount is None else amount["bound"],
+            value=None if amount is None else amount.value,
+            value_high=None if amount is None else amount.value_high,
+            unit=None if amount is None else amount.unit,
+            bound=None if amount is None else amount.bound,
             stated=True,
             clause_id=clause.clause_id,
             span=statement.text,
@@ -97,28 +98,26 @@ def statement_rows(
             clause_domain=clause.domain,
             clause_title=clause.title,
             role=role,
-            quantity_span=None if amount is None else amount["span"],
+            quantity_span=None if amount is None else amount.span,
             span_start=statement.start,
             span_end=statement.end,
         )
 
     amounts = _grants(quantities)
-    if amounts.empty:
+    if not amounts:
         levels: list[str | None] = [*tier_levels(statement.text, vocab, instrument.levels)] or [None]
         return [_Found(row(level, None, "none"), clause.seq, statement.start) for level in levels]
-    has_share = bool((amounts["unit"] == "%").any())
+    has_share = any(q.unit == "%" for q in amounts)
     found = []
-    for level, amount in zip(
-        _amount_levels(amounts, statement, instrument, vocab), amounts.to_dict("records"), strict=True
-    ):
-        role = _role(str(amount["unit"]), str(amount["bound"]), has_share)
-        found.append(_Found(row(level, amount, role), clause.seq, int(amount["start"])))
+    for level, amount in zip(_amount_levels(amounts, statement, instrument, vocab), amounts, strict=True):
+        role = _role(amount.unit, amount.bound, has_share)
+        found.append(_Found(row(level, amount, role), clause.seq, amount.start))
     return found
 
 
 def _share_out(
-    statement: Statement, matched: list[Instrument], quantities: pd.DataFrame
-) -> list[tuple[Instrument, pd.DataFrame]]:
+    statement: Statement, matched: list[Instrument], quantities: list[QuantityRow]
+) -> list[tuple[Instrument, list[QuantityRow]]]:
     """Which amounts belong to which instrument when one statement states several.
 
     对认定为浙江省科技领军企业和浙江省科技小巨人企业的,分别给予50万元和20万元奖励: with 分别 and as many
@@ -129,11 +128,11 @@ def _share_out(
     if len(matched) < 2 or "分别" not in statement.text or len(grants) != len(matched):
         return [(instrument, quantities) for instrument in matched]
     named = sorted(matched, key=lambda i: min(m.start() for rx in i.patterns for m in rx.finditer(statement.text)))
-    return [(instrument, grants.iloc[[n]]) for n, instrument in enumerate(named)]
+    return [(instrument, [grants[n]]) for n, instrument in enumerate(named)]
 
 
-def _grants(quantities: pd.DataFrame) -> pd.DataFrame:
-    return quantities[(quantities["kind"] == "subsidy") & quantities["unit"].astype(str).str.match(GRANT_UNIT.pattern)]
+def _grants(quantities: list[QuantityRow]) -> list[QuantityRow]:
+    return [q for q in quantities if q.kind == "subsidy" and GRANT_UNIT.match(q.unit)]
 
 
 def _without_redundant_mentions(found: list[_Found]) -> list[_Found]:
@@ -161,21 +160,22 @@ def _without_redundant_mentions(found: list[_Found]) -> list[_Found]:
     return amounts + sorted(kept, key=lambda f: (f.seq, f.start))
 
 
-def _absent_rows(found: list[_Found], clauses: pd.DataFrame, vocab: InstrumentVocabulary) -> list[_Found]:
-    documents = clauses[["doc_id", "district", "year"]].drop_duplicates().sort_values("doc_id")
+def _absent_rows(found: list[_Found], clauses: list[ClauseRow], vocab: InstrumentVocabulary) -> list[_Found]:
+    # every distinct (doc_id, district, year) of the clause rows, by doc_id (first seen first on a tie)
+    documents = sorted(dict.fromkeys((c.doc_id, c.district, c.year) for c in clauses), key=lambda d: d[0])
     stated = {(f.row.doc_id, f.row.instrument) for f in found}
     rows = []
-    for doc in documents.to_dict("records"):
+    for doc_id, district, year in documents:
         for instrument in vocab.instruments:
-            if (doc["doc_id"], instrument.key) in stated:
+            if (doc_id, instrument.key) in stated:
                 continue
             rows.append(
                 _Found(
                     ComparisonRow(
                         instrument=instrument.key,
                         level=None,
-                        district=str(doc["district"]),
-                        year=int(doc["year"]),
+                        district=district,
+                        year=year,
                         value=None,
                         value_high=None,
                         unit=None,
@@ -183,7 +183,7 @@ def _absent_rows(found: list[_Found], clauses: pd.DataFrame, vocab: InstrumentVo
                         stated=False,
                         clause_id=None,
                         span=None,
-                        doc_id=str(doc["doc_id"]),
+                        doc_id=doc_id,
                         instrument_zh=instrument.zh,
                         instrument_en=instrument.en,
                         domain=instrument.domain,
@@ -205,21 +205,27 @@ def comparison_table(
     clauses: pd.DataFrame, quantities: pd.DataFrame, vocab: InstrumentVocabulary | None = None
 ) -> pd.DataFrame:
     """One row per district × instrument × tier (× amount) that a policy states, plus absent rows."""
-    vocab = vocab or load_instruments()
-    by_clause = quantities_by_clause(quantities)
-    empty = quantities.iloc[0:0]
+    return comparison_frame(index_tables(clauses, quantities), vocab or load_instruments())
+
+
+def comparison_frame(index: ClauseIndex, vocab: InstrumentVocabulary) -> pd.DataFrame:
+    """:func:`comparison_table` from tables already indexed."""
+    # a statement that no instrument's pattern matches states none: most are passed over with one search
+    any_pattern = joined(tuple(rx for instrument in vocab.instruments for rx in instrument.patterns))
     found: list[_Found] = []
-    for clause in records(ClauseRow, clauses):
+    for clause in index.clauses:
         text = clause.text
         for statement in statements(text, vocab.statement_breaks, body_end(text, clause.responsible_units)):
+            if any_pattern is not None and not any_pattern.search(statement.text):
+                continue
             matched = [i for i in vocab.instruments if i.recognises(statement.text, clause.domain)]
             if not matched:
                 continue
-            inside = within(by_clause.get(clause.clause_id, empty), statement)
+            inside = within(index.quantities_of(clause.clause_id), statement)
             for instrument, amounts in _share_out(statement, matched, inside):
                 found.extend(statement_rows(clause, statement, instrument, amounts, vocab))
     stated = _without_redundant_mentions(found)
-    return _ordered(stated + _absent_rows(stated, clauses, vocab), vocab)
+    return _ordered(stated + _absent_rows(stated, index.clauses, vocab), vocab)
 
 
 def _ordered(found: list[_Found], vocab: InstrumentVocabulary) -> pd.DataFrame:

@@ -6,18 +6,32 @@ module only applies them, one row per clause × sub-tool found.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from ..schema import ClauseRow, ClauseToolRow, frame, records
 from ..vocabulary import ToolVocabulary, load_policy_tools
-from .statements import body_end, sentence_at
+from ..vocabulary.checks import joined
+from .statements import Statement, body_end, sentence_at, sentences
 
 
-def clause_tool_rows(clause: ClauseRow, vocab: ToolVocabulary) -> list[ClauseToolRow]:
+def cue_filters(vocab: ToolVocabulary) -> tuple[re.Pattern[str] | None, ...]:
+    """Per tool, one alternation of its cues (None when they cannot be joined): see :func:`.joined`."""
+    return tuple(joined(tool.cues) for tool in vocab.tools)
+
+
+def clause_tool_rows(
+    clause: ClauseRow, vocab: ToolVocabulary, filters: tuple[re.Pattern[str] | None, ...] | None = None
+) -> list[ClauseToolRow]:
     text = clause.text
     body = text[: body_end(text, clause.responsible_units)]
     rows = []
-    for tool in vocab.tools:
+    found: list[Statement] | None = None  # the clause's sentences, cut once when a first tool is found
+    # one search tells most tools apart from the clause; only a tool whose cues occur is read in full
+    for tool, any_cue in zip(vocab.tools, filters or cue_filters(vocab), strict=True):
+        if any_cue is not None and not any_cue.search(body):
+            continue
         matches = sorted(
             (m for rx in tool.cues for m in rx.finditer(body) if m.group(0)),
             key=lambda m: (m.start(), -len(m.group(0))),
@@ -25,7 +39,8 @@ def clause_tool_rows(clause: ClauseRow, vocab: ToolVocabulary) -> list[ClauseToo
         if not matches:
             continue
         words = list(dict.fromkeys(m.group(0) for m in matches))
-        sentence = sentence_at(text, matches[0].start())
+        found = sentences(text) if found is None else found
+        sentence = sentence_at(text, matches[0].start(), found)
         rows.append(
             ClauseToolRow(
                 clause_id=clause.clause_id,
@@ -49,11 +64,14 @@ def clause_tool_rows(clause: ClauseRow, vocab: ToolVocabulary) -> list[ClauseToo
 
 def clause_tool_table(clauses: pd.DataFrame, vocab: ToolVocabulary | None = None) -> pd.DataFrame:
     """One row per clause row × sub-tool whose cues occur in it, in document order."""
-    vocab = vocab or load_policy_tools()
-    ordered = clauses.sort_values(["district", "doc_id", "seq"], kind="stable")
-    return frame(
-        ClauseToolRow, [row for clause in records(ClauseRow, ordered) for row in clause_tool_rows(clause, vocab)]
-    )
+    return clause_tool_frame(records(ClauseRow, clauses), vocab or load_policy_tools())
+
+
+def clause_tool_frame(clauses: list[ClauseRow], vocab: ToolVocabulary) -> pd.DataFrame:
+    """:func:`clause_tool_table` from clause rows already read."""
+    ordered = sorted(clauses, key=lambda c: (c.district, c.doc_id, c.seq))  # stable: ties keep table order
+    filters = cue_filters(vocab)
+    return frame(ClauseToolRow, [row for clause in ordered for row in clause_tool_rows(clause, vocab, filters)])
 
 
 def tool_mix(clause_tools: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:

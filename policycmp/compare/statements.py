@@ -7,10 +7,10 @@ are written in the same sentence, and the sentence is what a reader checks a row
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import Protocol, TypeVar
 
 # After NFKC (see ingest.decoding.canonical_text) ;!? are ASCII; 。 has no compatibility form.
 SENTENCE_END = re.compile(r"[。;!?\n]")
@@ -23,6 +23,19 @@ class Statement:
     start: int
     end: int
     text: str
+
+
+class Positioned(Protocol):
+    """Anything with offsets into a clause text: a quantity row, a mention, a statement."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+P = TypeVar("P", bound=Positioned)
 
 
 def _trimmed(text: str, start: int, end: int) -> Statement | None:
@@ -69,11 +82,13 @@ def statements(text: str, breaks: Iterable[str], end: int | None = None) -> list
     return out
 
 
-def sentence_at(text: str, position: int) -> Statement | None:
-    """The sentence holding ``text[position]``."""
-    for sentence in sentences(text):
-        if sentence.start <= position < sentence.end:
-            return sentence
+def sentence_at(text: str, position: int, found: Sequence[Statement] | None = None) -> Statement | None:
+    """The sentence holding ``text[position]``; pass ``found = sentences(text)`` when asking repeatedly."""
+    found = sentences(text) if found is None else found
+    # Sentences are disjoint and in text order: the only candidate is the last one starting at or before it.
+    index = bisect_right(found, position, key=lambda s: s.start) - 1
+    if index >= 0 and position < found[index].end:
+        return found[index]
     return None
 
 
@@ -90,17 +105,18 @@ def body_end(text: str, responsible_units: str | None) -> int:
     return opening if opening != -1 else len(text)
 
 
-def quantities_by_clause(quantities: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The quantity rows of each clause, in text order."""
-    if quantities.empty:
-        return {}
-    ordered = quantities.sort_values(["clause_id", "start", "end"], kind="stable")
-    return {str(key): group for key, group in ordered.groupby("clause_id", sort=False)}
+def within(group: Sequence[P], statement: Statement) -> list[P]:
+    """The items of one clause (sorted by start, then end) that lie inside ``statement``, in that order.
 
-
-def within(group: pd.DataFrame | None, statement: Statement) -> pd.DataFrame:
-    """The quantities of one clause that lie inside ``statement``."""
-    if group is None or group.empty:
-        return pd.DataFrame(columns=[] if group is None else group.columns)
-    mask = (group["start"] >= statement.start) & (group["end"] <= statement.end)
-    return group[mask]
+    Bisection finds the first item starting in the statement; items are non-empty, so none starting
+    at or after the statement's end can end inside it.
+    """
+    first = bisect_left(group, statement.start, key=lambda q: q.start)
+    out: list[P] = []
+    for index in range(first, len(group)):
+        item = group[index]
+        if item.start >= statement.end:
+            break
+        if item.end <= statement.end:
+            out.append(item)
+    return out

@@ -8,15 +8,19 @@ the rules, which live there with the vocabulary they serve.
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
-from ..schema import ClauseRow, TargetRow, frame, records
+from ..schema import TargetRow, frame
 from ..vocabulary import Indicator, IndicatorVocabulary, load_indicators
-from .statements import body_end, quantities_by_clause, sentences, within
+from .indexed import ClauseIndex, index_tables
+from .statements import body_end, sentences, within
 
 # Grants, budgets and eligibility thresholds are not goals, whatever their phrase names.
 NOT_GOALS = ("subsidy", "budget", "threshold")
@@ -24,6 +28,27 @@ PHRASE_START = re.compile(r"[,:;]")
 CONNECTOR = re.compile(r"^[和及与、]?$")
 ENUMERATION = re.compile(r"[、和及与]")
 COUNTED_END = re.compile(r"[,:;、。()]")
+
+
+class Quantity(Protocol):
+    """What goals are read from: a row of the quantity table or a mention from ``extract_mentions``."""
+
+    @property
+    def span(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def value_high(self) -> float | None: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def bound(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -88,22 +113,24 @@ def _phrase(lead: str, reading: _Reading, vocab: IndicatorVocabulary) -> str:
     return phrase
 
 
-def text_targets(text: str, mentions: pd.DataFrame, vocab: IndicatorVocabulary, end: int | None = None) -> list[Goal]:
+def text_targets(
+    text: str, mentions: Sequence[Quantity], vocab: IndicatorVocabulary, end: int | None = None
+) -> list[Goal]:
     """The goals stated in one text (a clause or a report line), from its quantity mentions.
 
-    ``mentions`` has the quantity columns (start, end, span, value, value_high, unit, kind, bound)
-    with offsets into ``text``.
+    ``mentions`` are quantity rows or mentions (start, end, span, value, value_high, unit, kind,
+    bound) with offsets into ``text``.
     """
     goals: list[Goal] = []
-    if mentions.empty:
+    if not mentions:
         return goals
-    mentions = mentions.sort_values(["start", "end"], kind="stable")
+    mentions = sorted(mentions, key=lambda q: (q.start, q.end))
     for sentence in sentences(text, end):
         reading = _Reading()
         previous_end = sentence.start
-        for q in within(mentions, sentence).to_dict("records"):
-            raw = text[previous_end : int(q["start"])]
-            previous_end = max(previous_end, int(q["end"]))
+        for q in within(mentions, sentence):
+            raw = text[previous_end : q.start]
+            previous_end = max(previous_end, q.end)
             starts = [m.end() for m in PHRASE_START.finditer(raw)]
             lead = raw[starts[-1] if starts else 0 :].strip(" 、")
             phrase = _phrase(lead, reading, vocab)
@@ -120,35 +147,39 @@ def text_targets(text: str, mentions: pd.DataFrame, vocab: IndicatorVocabulary, 
                     variant=goal["variant"],
                     stretch=goal["stretch"],
                     qualifier=goal["qualifier"],
-                    value=float(q["value"]),
-                    value_high=None if pd.isna(q["value_high"]) else float(q["value_high"]),
+                    value=float(q.value),
+                    value_high=_present(q.value_high),
                     unit=goal["unit"],
-                    bound=str(q["bound"]),
-                    quantity_span=str(q["span"]),
-                    quantity_kind=str(q["kind"]),
+                    bound=q.bound,
+                    quantity_span=q.span,
+                    quantity_kind=q.kind,
                     span=sentence.text,
                     span_start=sentence.start,
                     span_end=sentence.end,
-                    start=int(q["start"]),
+                    start=q.start,
                 )
             )
     return goals
 
 
-def _counted(text: str, q: dict[Any, Any], mentions: pd.DataFrame, limit: int) -> str | None:
+def _present(value: float | None) -> float | None:
+    """A range's upper end, None when there is none (None from a mention, NaN from a table row)."""
+    return None if value is None or math.isnan(value) else float(value)
+
+
+def _counted(text: str, q: Quantity, mentions: Sequence[Quantity], limit: int) -> str | None:
     """The noun a count is of, written after it: 聚焦10个|省“千项万亿”工程镇海重大项目."""
-    start = int(q["end"])
+    start = q.end
     stop = next((m.start() for m in COUNTED_END.finditer(text, start, limit)), limit)
-    later = mentions[(mentions["start"] > start) & (mentions["start"] < stop)]
-    if not later.empty:
-        stop = int(later["start"].min())
+    # mentions are sorted by start: the first starting after the count is the nearest one
+    after = bisect_right(mentions, start, key=lambda m: m.start)
+    if after < len(mentions) and mentions[after].start < stop:
+        stop = mentions[after].start
     return text[start:stop].strip() or None
 
 
-def _goal(
-    q: dict[Any, Any], lead: str, phrase: str, reading: _Reading, vocab: IndicatorVocabulary
-) -> dict[str, Any] | None:
-    unit = str(q["unit"])
+def _goal(q: Quantity, lead: str, phrase: str, reading: _Reading, vocab: IndicatorVocabulary) -> dict[str, Any] | None:
+    unit = q.unit
     indicator, variant = vocab.find(phrase, unit)
     cue = vocab.cue(lead) or vocab.cue(phrase)
     stretch = False
@@ -160,7 +191,7 @@ def _goal(
         stretch = True
     elif indicator is not None and cue and indicator.key in reading.indicators:
         stretch = True
-    kind = str(q["kind"])
+    kind = q.kind
     if kind in NOT_GOALS or (indicator is None and kind != "target"):
         return None
     if indicator is not None:
@@ -236,12 +267,15 @@ def policy_targets(
 def policy_target_rows(
     clauses: pd.DataFrame, quantities: pd.DataFrame, vocab: IndicatorVocabulary
 ) -> list[FoundTarget]:
-    by_clause = quantities_by_clause(quantities)
-    empty = quantities.iloc[0:0]
+    return indexed_target_rows(index_tables(clauses, quantities), vocab)
+
+
+def indexed_target_rows(index: ClauseIndex, vocab: IndicatorVocabulary) -> list[FoundTarget]:
+    """:func:`policy_target_rows` from tables already indexed."""
     found: list[FoundTarget] = []
-    for clause in records(ClauseRow, clauses):
-        mentions = by_clause.get(clause.clause_id, empty)
-        if mentions.empty:
+    for clause in index.clauses:
+        mentions = index.quantities_of(clause.clause_id)
+        if not mentions:
             continue
         source = Source(
             district=clause.district,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_left, bisect_right
 
+# Both are single characters, so where they occur does not depend on where a scan starts or stops:
+# the marks of a whole text, found once, answer every amount of it.
 SENTENCE_END = re.compile(r"[。;!?\n]")
 FRAGMENT_END = re.compile(r"[。;!?\n,:]")
 
@@ -19,8 +23,14 @@ def fragment_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _bounds(norm: str, start: int, end: int, rx: re.Pattern[str]) -> tuple[int, int]:
-    left = 0
-    for m in rx.finditer(norm, 0, start):
-        left = m.end()
-    right = rx.search(norm, end)
-    return left, (right.start() if right else len(norm))
+    # After the last mark that ends at or before ``start``; up to the first mark at or after ``end``.
+    marks = _marks(norm, rx)
+    before = bisect_right(marks, start - 1) - 1
+    after = bisect_left(marks, end)
+    return (marks[before] + 1 if before >= 0 else 0), (marks[after] if after < len(marks) else len(norm))
+
+
+@functools.lru_cache(maxsize=8)
+def _marks(norm: str, rx: re.Pattern[str]) -> tuple[int, ...]:
+    """Where ``rx`` (one character) matches in ``norm``; cached because every amount of a text asks again."""
+    return tuple(m.start() for m in rx.finditer(norm))

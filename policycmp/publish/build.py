@@ -16,12 +16,13 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
-from ..compare.budgets import budget_checks, budget_table
+from ..compare.budgets import budget_checks, budget_frame
 from ..compare.city_targets import city_target_rows
-from ..compare.instruments import comparison_table
+from ..compare.indexed import index_tables
+from ..compare.instruments import comparison_frame
 from ..compare.outcomes import outcomes_table
-from ..compare.policy_tools import clause_tool_table
-from ..compare.targets import policy_target_rows, target_frame
+from ..compare.policy_tools import clause_tool_frame
+from ..compare.targets import indexed_target_rows, target_frame
 from ..extract import quantities_table, unnormalised_count
 from ..ingest.clauses import clause_table
 from ..ingest.corpus import read_corpus
@@ -80,21 +81,23 @@ def compare_stage(tables: dict[str, pd.DataFrame], corpus: Corpus) -> TableSet:
     vocabulary stops the build before anything is computed."""
     instruments, indicators = load_instruments(), load_indicators()
     tools, budget_vocab = load_policy_tools(), load_budget_vocabulary()
-    clauses, quantities = tables["clauses"], tables["quantities"]
+    clauses = tables["clauses"]
+    # each table converted once into typed records, each clause's quantities grouped and sorted
+    index = index_tables(clauses, tables["quantities"])
     result = TableSet()
-    result.tables["comparisons"] = comparison_table(clauses, quantities, instruments)
+    result.tables["comparisons"] = comparison_frame(index, instruments)
 
-    budgets, checks = budget_checks(budget_table(clauses, quantities, budget_vocab))
+    budgets, checks = budget_checks(budget_frame(index, budget_vocab))
     result.tables["budgets"] = budgets
     for check in checks:
         (result.warnings if check.matches is False else result.notes).append(check.message())
 
     city, city_warnings = city_target_rows(corpus, indicators)
     result.warnings.extend(city_warnings)
-    result.tables["targets"] = target_frame(policy_target_rows(clauses, quantities, indicators) + city)
-    result.tables["clause_tools"] = clause_tool_table(clauses, tools)
+    result.tables["targets"] = target_frame(indexed_target_rows(index, indicators) + city)
+    result.tables["clause_tools"] = clause_tool_frame(index.clauses, tools)
     # the outcome stage may link report rows to these targets, so it sees every table built so far
-    result.tables["outcomes"] = outcomes_table(corpus, {**tables, **result.tables})
+    result.tables["outcomes"] = outcomes_table(corpus, {**tables, **result.tables}, index)
     result.notes.extend(_summary(result.tables, clauses))
     return result
 

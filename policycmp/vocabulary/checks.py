@@ -5,6 +5,7 @@ A build with a bad vocabulary stops before anything is computed or written.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -96,3 +97,24 @@ def search_any(patterns: Iterable[re.Pattern[str]], text: str) -> re.Match[str] 
         if match:
             return match
     return None
+
+
+# What a pattern may refer back to (\1, (?P=name), (?(1)…)): such a pattern keeps its meaning only on its own.
+BACK_REFERENCE = re.compile(r"\\\d|\(\?P=|\(\?\(")
+DEFAULT_FLAGS = re.compile("").flags
+
+
+@functools.lru_cache(maxsize=256)
+def joined(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One alternation that matches somewhere exactly when one of ``patterns`` does, or None.
+
+    Asking it once answers "does any of them match?" for a text that none of them matches, which is
+    most texts. Patterns with inline flags or back-references would change meaning inside an
+    alternation, and two patterns may name the same group; then there is no such alternation.
+    """
+    if not patterns or any(rx.flags != DEFAULT_FLAGS or BACK_REFERENCE.search(rx.pattern) for rx in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{rx.pattern})" for rx in patterns))
+    except re.error:
+        return None

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 from ...vocabulary import load_indicators
+from ..indexed import ClauseIndex
 from .phrases import Mention, _close, _same_measure, dice, rules, with_phrases
 
 
@@ -16,14 +15,13 @@ class PolicyQuantity:
     mention: Mention
 
 
-def policy_quantities(clauses: pd.DataFrame, quantities: pd.DataFrame, doc_ids: list[str]) -> list[PolicyQuantity]:
-    """Every quantity of the given policy documents, with its phrase in its clause."""
-    text_of = dict(zip(clauses["clause_id"], clauses["text"]))
-    wanted = quantities[quantities["doc_id"].isin(doc_ids)]
+def policy_quantities(index: ClauseIndex, doc_ids: list[str]) -> list[PolicyQuantity]:
+    """Every quantity of the given policy documents, with its phrase in its clause, by clause_id."""
+    texts = {c.clause_id: c.text for doc_id in doc_ids for c in index.by_doc.get(doc_id, [])}
     out: list[PolicyQuantity] = []
-    for clause_id, group in wanted.groupby("clause_id", sort=True):
-        text = str(text_of[clause_id])
-        out.extend(PolicyQuantity(str(clause_id), m) for m in with_phrases(text, list(group.itertuples(index=False))))
+    for clause_id in sorted(texts):
+        rows = index.quantities_of(clause_id)
+        out.extend(PolicyQuantity(clause_id, m) for m in with_phrases(texts[clause_id], rows))
     return out
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from ...ingest.outcome_report import ReportRow, read_report
 from ...model import Corpus
 from ...schema import OutcomeRow, frame
+from ..indexed import ClauseIndex, index_tables
 from .judging import pair_target
 from .layouts import assess_indicator, assess_prose
 from .linking import PolicyQuantity, indicator_of, link_target, policy_quantities
@@ -96,17 +97,21 @@ def assess_row(row: ReportRow, policy: list[PolicyQuantity], source: ReportSourc
     )
 
 
-def outcomes_table(corpus: Corpus, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def outcomes_table(corpus: Corpus, tables: dict[str, pd.DataFrame], index: ClauseIndex | None = None) -> pd.DataFrame:
     """One row per row of every outcome report in ``corpus``, linked to the policy of the same
-    district and year (``tables`` holds ``clauses`` and ``quantities``)."""
+    district and year (``tables`` holds ``clauses`` and ``quantities``; ``index``, when given, the
+    same tables already indexed)."""
     spec = rules()
     reports = [(doc, read_report(corpus.texts[doc.id], doc.path, spec)) for doc in corpus.of_kind("outcome_report")]
+    if reports and index is None:
+        index = index_tables(tables["clauses"], tables["quantities"])
+    policies: dict[tuple[str, int], list[str]] = {}
+    for d in corpus.of_kind(spec.policy_kind):
+        policies.setdefault((d.district, d.year), []).append(d.id)
     records: list[OutcomeRow] = []
     for doc, report in reports:
-        policy_docs = [
-            d.id for d in corpus.of_kind(spec.policy_kind) if d.district == doc.district and d.year == doc.year
-        ]
-        policy = policy_quantities(tables["clauses"], tables["quantities"], policy_docs) if policy_docs else []
+        policy_docs = policies.get((doc.district, doc.year), [])
+        policy = policy_quantities(index, policy_docs) if policy_docs and index is not None else []
         source = ReportSource(doc.id, doc.district, doc.year)
         records.extend(assess_row(row, policy, source) for row in report.tasks)
         records.extend(assess_indicator(row, policy, spec, doc.id, doc.district, doc.year) for row in report.indicators)
