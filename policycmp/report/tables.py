@@ -1,47 +1,64 @@
-"""Loading the published tables for a report, and the sections that show a notice when one is missing."""
+"""Reading the published tables (``data/processed/*.parquet``) for the reports.
+
+After ``policycmp build`` every table exists (possibly empty). A missing one is an error naming the
+file and the command that writes it, never a section left out.
+"""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
+from pathlib import Path
 
 import pandas as pd
 
-from ... import paths
-from ..markup.components import Notice, Part
-from ..markup.format import is_missing
+from .. import paths
 
 
-class TableMissing(Exception):
-    """A processed table that ``policycmp build`` has not written (yet)."""
+class MissingTable(FileNotFoundError):
+    """A processed table that is not on disk: the message is one line naming it and ``policycmp build``."""
 
-    def __init__(self, name: str):
-        self.name = name
-        super().__init__(
-            f"The {name} table is not built yet (data/processed/{name}.parquet is missing): `policycmp build` "
-            f"writes it once the stage that produces it is in place, and this section fills in then."
-        )
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(f"{path} is missing: run `policycmp build`")
+
+    def __str__(self) -> str:  # FileNotFoundError would print "[Errno …]"
+        return str(self.args[0])
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the notebook (and papermill's error) say one line.
+        return [f"MissingTable: {self}"]
 
 
+# path → (mtime, size) it was read at, the table; a kernel that renders many pages reads each table once.
 _CACHE: dict[str, tuple[tuple[int, int], pd.DataFrame]] = {}
 
 
-def load(name: str) -> pd.DataFrame:
-    """A processed table as it is on disk (``report`` builds first when the inputs changed).
+def table_path(name: str) -> Path:
+    return paths.processed_dir() / f"{name}.parquet"
 
-    Raises :class:`TableMissing` when the table is not there; sections turn that into a notice.
-    """
-    path = paths.processed_dir() / f"{name}.parquet"
+
+def stamp(name: str) -> tuple[int, int]:
+    """When and how big the table file is: the key of every cache built from it."""
+    path = table_path(name)
     try:
         stat = path.stat()
     except OSError:
-        raise TableMissing(name) from None
-    key = (stat.st_mtime_ns, stat.st_size)
-    cached = _CACHE.get(str(path))
+        raise MissingTable(path) from None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def shared(name: str) -> pd.DataFrame:
+    """The cached table itself, for readers that only select from it (never modify it)."""
+    key = stamp(name)
+    path = str(table_path(name))
+    cached = _CACHE.get(path)
     if cached is None or cached[0] != key:
-        _CACHE[str(path)] = (key, _plain_columns(pd.read_parquet(path)))
-    return _CACHE[str(path)][1].copy()
+        _CACHE[path] = (key, _plain_columns(pd.read_parquet(path)))
+    return _CACHE[path][1]
+
+
+def load(name: str) -> pd.DataFrame:
+    """A processed table as it is on disk, a copy the caller may change."""
+    return shared(name).copy()
 
 
 def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,31 +71,3 @@ def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
         elif str(dtype) == "boolean":
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
-
-
-def maybe(name: str) -> pd.DataFrame | None:
-    try:
-        return load(name)
-    except TableMissing:
-        return None
-
-
-def section(func: Callable[..., Part]) -> Callable[..., Part]:
-    """A report section: a missing table becomes a visible notice rather than an error."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Part:
-        try:
-            return func(*args, **kwargs)
-        except TableMissing as exc:
-            return Notice(str(exc))
-
-    return wrapper
-
-
-def _num(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").astype("float64")
-
-
-def _str(value: object) -> str:
-    return "" if is_missing(value) else str(value)
