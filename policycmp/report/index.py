@@ -34,7 +34,7 @@ def _section(title: str, jobs: list[Job], absent: list[Absent], pages: dict[str,
             items = "".join(_item(by_key[d], pages[by_key[d].name], title) for d in districts)
             parts.append(
                 f'<h3 class="pc-city">{esc(city_name(city))} <span class="pc-count">{len(districts)}</span></h3>'
-                f'<ul class="pc-index-list">{items}</ul>'
+                f'<ul class="pc-index-list pc-columns">{items}</ul>'
             )
     elif jobs:
         parts.append(f'<ul class="pc-index-list">{"".join(_item(job, pages[job.name], title) for job in jobs)}</ul>')
@@ -44,9 +44,23 @@ def _section(title: str, jobs: list[Job], absent: list[Absent], pages: dict[str,
     return f'<section class="pc-index-group">{"".join(parts)}</section>'
 
 
+def _count(n: int, noun: str) -> str:
+    if noun == "polic":
+        return f"{n} {'policy' if n == 1 else 'policies'}"
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def index_html(planned: Plan, pages: dict[str, dict[str, Any]]) -> str:
     docs = params.documents()
     kinds = {kind: sum(1 for d in docs if d.kind == kind) for kind in ("policy", "outcome_report", "city_work_report")}
+    counted = ", ".join(
+        _count(kinds[kind], noun)
+        for kind, noun in (
+            ("policy", "polic"),
+            ("outcome_report", "outcome report"),
+            ("city_work_report", "city work report"),
+        )
+    )
     districts = params.districts()
     cities = by_city(districts)
     orders = sorted({j.order for j in planned.jobs if j.name in pages} | {a.order for a in planned.absent})
@@ -58,8 +72,7 @@ def index_html(planned: Plan, pages: dict[str, dict[str, Any]]) -> str:
         sections.append(_section(title, jobs, absent, pages))
     intro = (
         f'<h1>policycmp reports</h1><p class="pc-summary">Zhejiang district economic policies compared clause by '
-        f"clause: {len(docs)} documents ({kinds['policy']} policies, {kinds['outcome_report']} outcome reports, "
-        f"{kinds['city_work_report']} city work reports) for {len(districts)} districts in {len(cities)} "
+        f"clause: {len(docs)} documents ({counted}) for {len(districts)} districts in {len(cities)} "
         f"{'city' if len(cities) == 1 else 'cities'}. Every table of these pages is sortable and searchable; "
         f"hover an amount for the exact yuan, its clause and source span.</p>"
         f'<p class="pc-note">All tables in one workbook: <a href="{WORKBOOK}">{WORKBOOK}</a>. '

@@ -80,7 +80,7 @@ def kernel_env() -> dict[str, str]:
 def _describe_failure(failure: Failed, saved: str) -> str:
     job = failure.job
     shown = ", ".join(f"{k}={v}" for k, v in job.parameters.items())
-    where = f"notebooks/{job.notebook}" + (f" ({shown})" if shown else "")
+    where = f"notebooks/{job.notebook}" + (f" ({shown})" if shown else "") if job.report else f"writing {WORKBOOK}"
     lines = [f"policycmp report: {where} failed"]
     if failure.cell is not None:
         lines.append(f"  in cell [{failure.cell}] (cell {failure.cell_index} of the executed notebook):")
@@ -264,5 +264,5 @@ def _execute(
 
 def _failed(task: Job | WriteWorkbook, error: str) -> Failed:
     if isinstance(task, WriteWorkbook):
-        return Failed(Job("(workbook)", WORKBOOK.removesuffix(".xlsx"), "", {}, "Workbook"), error)
+        return Failed(Job("", WORKBOOK.removesuffix(".xlsx"), "", {}, "Workbook"), error)
     return Failed(task, error)

@@ -72,9 +72,9 @@ def district_colour(key: str) -> str:
 def city_of(district: object) -> str:
     """The gazetteer's city of a district key; :data:`OTHER_CITY` for one it does not know."""
     place = load_gazetteer().get(str(district))
-    if place is None:
+    if place is None or place.level == "province":
         return OTHER_CITY
-    return place.city or place.key if place.level != "province" else OTHER_CITY
+    return place.city or place.key  # a city's own key for a city
 
 
 def city_name(city: object, *, chinese: bool = True) -> str:

@@ -37,7 +37,7 @@ def _overview_summary(p: dict[str, Any]) -> tuple[str, str]:
     numbered = int((clauses["row_kind"] == "clause").sum())
     parts = [
         f"{len(docs)} documents ({kinds.get('policy', 0)} policies, {kinds.get('outcome_report', 0)} outcome "
-        f"reports, {kinds.get('city_work_report', 0)} city work reports)",
+        f"report(s), {kinds.get('city_work_report', 0)} city work report(s))",
         f"{len(clauses)} body rows ({numbered} numbered clauses) across {clauses['district'].nunique()} districts",
         f"{len(shared('quantities'))} quantities",
         f"{len(shared('anomalies'))} anomalies found by the build",
