@@ -343,3 +343,27 @@ def test_a_page_is_the_same_alone_and_after_others_in_the_same_kernel(tmp_path, 
     others = ["02_subsidy_levels", "06_domain_deep_dive-innovation", "07_district_profile-qujiang", page]
     assert report_mod.report(out_dir=after, only=others, jobs=1, progress=False) == 0
     assert (alone / f"{page}.html").read_bytes() == (after / f"{page}.html").read_bytes()
+
+
+def test_a_notebook_that_kills_its_kernel_fails_alone_and_the_next_gets_a_fresh_kernel(tmp_path, monkeypatch, capsys):
+    root = make_root(tmp_path, notebooks=["01_corpus_overview.ipynb", "03_budgets.ipynb"])
+    monkeypatch.setenv("POLICYCMP_ROOT", str(root))
+    killer = root / "notebooks" / "01_corpus_overview.ipynb"
+    nb = json.loads(killer.read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "id": "kill",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": ["import os\n", "os._exit(1)"],
+        }
+    )
+    killer.write_text(json.dumps(nb), encoding="utf-8")
+    out = tmp_path / "reports"
+    assert report_mod.report(out_dir=out, jobs=1, progress=False) == 1
+    err = capsys.readouterr().err
+    assert "notebooks/01_corpus_overview.ipynb failed" in err
+    assert "1 of 2 notebooks failed" in err  # 03_budgets ran in a fresh kernel after it
+    assert not out.exists()
