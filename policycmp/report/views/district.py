@@ -420,8 +420,8 @@ def profile_clauses(report: Report) -> Part:
 
 def _shown(context: pd.DataFrame, own: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """The province rows for the items the district has: a quartile of another item is not on its page."""
-    mine = own[keys].drop_duplicates()
-    return context.merge(mine, on=keys, how="inner")
+    mine = set(own[keys].itertuples(index=False, name=None))
+    return context[[key in mine for key in context[keys].itertuples(index=False, name=None)]]
 
 
 def _profile_inputs(p: dict[str, Any]) -> Inputs:
