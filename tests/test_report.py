@@ -18,18 +18,27 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from policycmp.publish.build import build
+from policycmp.publish.build import build, is_stale
 from policycmp.report import params, views
 from policycmp.report import plan as plan_mod
 from policycmp.report import run as report_mod
 from policycmp.report.markup import components
 from policycmp.report.markup import format as fmt
 from policycmp.report.params import ParameterError
+from policycmp.report.tables import MissingTable
 from policycmp.report.views import figures
+from policycmp.vocabulary.gazetteer import load_gazetteer
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 REPORTS = ROOT / "reports"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built():
+    """The isolated project's tables (see conftest), built once if no earlier test built them."""
+    if is_stale():
+        build(echo=lambda *a, **k: None)
 
 
 def validate(report: str, **values):
@@ -79,7 +88,8 @@ def test_unknown_domain_fails_with_one_line_listing_the_valid_values():
     "report, values",
     [
         ("subsidy_levels", {"districts": "zhenhai,nowhere"}),
-        ("targets", {"districts": "all", "city": "hangzhou"}),
+        ("targets", {"districts": "all", "city": "ningbo"}),
+        ("city_context", {"city": "hangzhou"}),
         ("target_follow_through", {"district": "linping", "year": 2024}),
         ("domain_deep_dive", {"domain": "innovation", "similar_pairs": 0}),
         ("district_profile", {"district": "zhenhai", "colour": "red"}),
@@ -175,32 +185,46 @@ def test_figures_carry_no_cjk_text():
     assert texts and not re.search(r"[\u3400-\u9fff]", texts)
 
 
-def test_a_section_whose_table_is_not_built_shows_a_notice(tmp_path, monkeypatch):
+def test_a_missing_table_is_a_one_line_error_naming_it(tmp_path, monkeypatch):
+    """Every table exists after a build (possibly empty); a missing one is an error, never a hidden section."""
     root = make_root(tmp_path, notebooks=[])
-    (root / "data" / "processed" / "budgets.parquet").unlink()
+    missing = root / "data" / "processed" / "budgets.parquet"
+    missing.unlink()
     monkeypatch.setenv("POLICYCMP_ROOT", str(root))
-    view = views.start("budgets", districts="all")
-    assert "not built yet" in view.summary
-    part = views.budget_allocations(view)
-    assert isinstance(part, components.Notice)
-    assert "The budgets table is not built yet" in part.html()
-    assert isinstance(views.budget_checks(view), components.Notice)
+    with pytest.raises(MissingTable) as info:
+        views.start("budgets", districts="all")
+    assert str(info.value) == f"{missing} is missing: run `policycmp build`"
+    assert info.value._render_traceback_() == [f"MissingTable: {info.value}"]
 
 
 # --- the command ------------------------------------------------------------------------------
 
 
-def test_plan_has_one_page_per_domain_and_district():
-    names = [job.name for job in plan_mod.plan(NOTEBOOKS)]
+def test_plan_has_one_page_per_outcome_report_domain_district_and_city():
+    planned = plan_mod.plan(NOTEBOOKS)
+    names = [job.name for job in planned.jobs]
     assert names[:5] == [
         "01_corpus_overview",
         "02_subsidy_levels",
         "03_budgets",
         "04_targets",
-        "05_target_follow_through",
+        "05_target_follow_through-zhenhai-2024",
     ]
     assert [n for n in names if n.startswith("06_")] == [f"06_domain_deep_dive-{d}" for d in params.domains()]
     assert [n for n in names if n.startswith("07_")] == [f"07_district_profile-{d}" for d in params.districts()]
+    assert [n for n in names if n.startswith("08_")] == ["08_city_context-ningbo"]
+    assert planned.absent == []  # the real corpus has every kind of document and every domain
+    follow = next(job for job in planned.jobs if job.name.startswith("05_"))
+    assert follow.parameters == {"district": "zhenhai", "year": 2024}
+
+
+def test_no_notebook_default_names_a_district_or_a_city():
+    places = {p.key for p in load_gazetteer().places}
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+        named = set(re.findall(r"[\"']([a-z_]+)[\"']", "".join(cell["source"]))) & places
+        assert not named, f"{path.name}: its parameters name {sorted(named)}"
 
 
 def test_notebooks_are_thin_stripped_and_parameterised():
@@ -222,7 +246,7 @@ def test_report_skips_unchanged_pages_and_a_failure_leaves_the_reports_in_place(
     first = {p.name: p.read_bytes() for p in out.iterdir()}
     assert set(first) == {
         "01_corpus_overview.html",
-        "05_target_follow_through.html",
+        "05_target_follow_through-zhenhai-2024.html",
         "index.html",
         "manifest.json",
         "policycmp_tables.xlsx",
@@ -240,7 +264,7 @@ def test_report_skips_unchanged_pages_and_a_failure_leaves_the_reports_in_place(
     broken.write_text(json.dumps(nb), encoding="utf-8")
     assert report_mod.report(out_dir=out, progress=False) == 1
     err = capsys.readouterr().err
-    assert "notebooks/05_target_follow_through.ipynb failed" in err
+    assert "notebooks/05_target_follow_through.ipynb (district=zhenhai, year=2024) failed" in err
     assert "views.no_such_view(report)" in err
     assert "AttributeError" in err and "no_such_view" in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == first
@@ -285,7 +309,7 @@ def test_rendered_html_has_no_timestamps_random_ids_or_network_references():
         assert not re.search(r"20\d\d-\d\d-\d\dT\d\d:\d\d", text), page.name
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), page.name  # no CDN, nothing fetched
         assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", text), page.name  # no uuid
-        assert "output_subarea output_stream output_stderr" not in text, f"{page.name}: a notebook wrote to stderr"
+        assert 'class="pc-stream pc-stderr"' not in text, f"{page.name}: a notebook wrote to stderr"
         assert "<dc:date>" not in text, page.name
 
 
@@ -305,3 +329,41 @@ def test_committed_reports_are_up_to_date(tmp_path):
     committed = {p.name: p.read_bytes() for p in REPORTS.iterdir() if p.is_file() and p.name != "manifest.json"}
     stale = sorted(name for name in set(fresh) | set(committed) if fresh.get(name) != committed.get(name))
     assert not stale, "reports/ is stale (run `policycmp report` and commit reports/); differing: " + ", ".join(stale)
+
+
+def test_a_page_is_the_same_alone_and_after_others_in_the_same_kernel(tmp_path, monkeypatch):
+    """One kernel renders many pages; what a page shows must not depend on what ran before it."""
+    root = make_root(
+        tmp_path, notebooks=["02_subsidy_levels.ipynb", "06_domain_deep_dive.ipynb", "07_district_profile.ipynb"]
+    )
+    monkeypatch.setenv("POLICYCMP_ROOT", str(root))
+    page = "07_district_profile-zhenhai"
+    alone, after = tmp_path / "alone", tmp_path / "after"
+    assert report_mod.report(out_dir=alone, only=[page], jobs=1, progress=False) == 0
+    others = ["02_subsidy_levels", "06_domain_deep_dive-innovation", "07_district_profile-qujiang", page]
+    assert report_mod.report(out_dir=after, only=others, jobs=1, progress=False) == 0
+    assert (alone / f"{page}.html").read_bytes() == (after / f"{page}.html").read_bytes()
+
+
+def test_a_notebook_that_kills_its_kernel_fails_alone_and_the_next_gets_a_fresh_kernel(tmp_path, monkeypatch, capsys):
+    root = make_root(tmp_path, notebooks=["01_corpus_overview.ipynb", "03_budgets.ipynb"])
+    monkeypatch.setenv("POLICYCMP_ROOT", str(root))
+    killer = root / "notebooks" / "01_corpus_overview.ipynb"
+    nb = json.loads(killer.read_text(encoding="utf-8"))
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "id": "kill",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": ["import os\n", "os._exit(1)"],
+        }
+    )
+    killer.write_text(json.dumps(nb), encoding="utf-8")
+    out = tmp_path / "reports"
+    assert report_mod.report(out_dir=out, jobs=1, progress=False) == 1
+    err = capsys.readouterr().err
+    assert "notebooks/01_corpus_overview.ipynb failed" in err
+    assert "1 of 2 notebooks failed" in err  # 03_budgets ran in a fresh kernel after it
+    assert not out.exists()

@@ -228,3 +228,41 @@ def similar(
     candidates = candidates.sort_values(["score", "clause_id"], ascending=[False, True], kind="stable").head(int(k))
     candidates["rank"] = np.arange(1, len(candidates) + 1)
     return candidates[list(SIMILAR_COLUMNS)].astype(SIMILAR_COLUMNS).reset_index(drop=True)
+
+
+def closest_pairs(clauses: pd.DataFrame, domain: str, n: int) -> list[tuple[str, str, float]]:
+    """The ``n`` most alike pairs of a domain's numbered clauses from different districts, best first.
+
+    Scored as :func:`similar` scores them (TF-IDF over the whole clause table, same-domain boost). When
+    only one district has the domain (the element-guarantee lists), each of its clauses is paired
+    with any row of the other districts instead. Computed as one matrix product per domain, so a
+    province of clauses costs what a handful did; ties are broken by clause_id.
+    """
+    index = _index_for(clauses)
+    frame = index.clauses
+    mine = np.flatnonzero(((frame["domain"] == domain) & (frame["row_kind"] == "clause")).to_numpy(dtype=bool))
+    if not len(mine):
+        return []
+    districts = frame["district"].to_numpy(dtype=object)
+    within = len(set(districts[mine])) >= 2
+    others = mine if within else np.flatnonzero(districts != districts[mine[0]])
+    scores = (index.vectors[mine] @ index.vectors[others].T).toarray()
+    domains = frame["domain"].fillna("").to_numpy(dtype=object)
+    scores += _settings().domain_boost * (domains[others] == domain)[None, :]
+    scores = np.round(scores, 6)  # rounding keeps ties stable across BLAS builds
+    allowed = districts[mine][:, None] != districts[others][None, :]
+    if within:
+        allowed &= mine[:, None] < others[None, :]  # each unordered pair once
+    rows, cols = np.nonzero(allowed)
+    if not len(rows):
+        return []
+    values = scores[rows, cols]
+    # Everything at or above the n-th best score, then ties broken by the clause ids.
+    threshold = np.sort(values)[::-1][min(n, len(values)) - 1]
+    keep = values >= threshold
+    ids = frame["clause_id"].astype(str).to_numpy(dtype=object)
+    pairs = []
+    for r, c, v in zip(rows[keep], cols[keep], values[keep]):
+        a, b = str(ids[mine[r]]), str(ids[others[c]])
+        pairs.append((min(a, b), max(a, b), float(v)) if within else (a, b, float(v)))
+    return sorted(pairs, key=lambda item: (-item[2], item[0], item[1]))[:n]

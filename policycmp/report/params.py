@@ -11,16 +11,12 @@ here.
 
 from __future__ import annotations
 
-import hashlib
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
-from .. import paths
 from ..vocabulary import domain_keys
+from . import tables
 
 
 class ParameterError(ValueError):
@@ -55,20 +51,14 @@ class RegisteredDocument:
     issued: str
 
 
-_cache: tuple[bytes, tuple[RegisteredDocument, ...]] | None = None
+_cache: tuple[tuple[int, int], tuple[RegisteredDocument, ...]] | None = None
 
 
 def documents() -> tuple[RegisteredDocument, ...]:
     """The registered documents, in registry order, as the last build published them."""
     global _cache
-    path = paths.processed_dir() / "documents.parquet"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return ()
-    digest = hashlib.sha256(data).digest()
-    if _cache is None or _cache[0] != digest:
-        frame = pd.read_parquet(io.BytesIO(data))
+    key = tables.stamp("documents")
+    if _cache is None or _cache[0] != key:
         docs = tuple(
             RegisteredDocument(
                 id=str(r["doc_id"]),
@@ -83,9 +73,9 @@ def documents() -> tuple[RegisteredDocument, ...]:
                 title=str(r["title"]),
                 issued=str(r["issued"]),
             )
-            for r in frame.to_dict("records")
+            for r in tables.shared("documents").to_dict("records")
         )
-        _cache = (digest, docs)
+        _cache = (key, docs)
     return _cache[1]
 
 
@@ -108,13 +98,28 @@ def domains() -> list[str]:
     return list(domain_keys())
 
 
+def domains_present() -> list[str]:
+    """Domain keys that some clause of the corpus belongs to, in the vocabulary's order."""
+    present = set(tables.shared("clauses")["domain"].dropna())
+    return [key for key in domain_keys() if key in present]
+
+
 def _text(name: str, value: object, valid: list[str]) -> str:
     if not isinstance(value, str):
         raise ParameterError(name, value, valid, what=f"{name} must be a string, not")
     return value.strip().lower()
 
 
+def _first(valid: list[str], name: str, noun: str) -> str:
+    """What a parameter left at ``None`` means: the corpus's first one (notebook defaults name none)."""
+    if not valid:
+        raise ParameterError(name, None, ["(none)"], what=f"the corpus has no {noun}, so {name} cannot be")
+    return valid[0]
+
+
 def _one_of(value: object, name: str, valid: list[str], noun: str) -> str:
+    if value is None:
+        return _first(valid, name, noun)
     key = _text(name, value, valid)
     if key not in valid:
         raise ParameterError(name, value, valid, what=f"unknown {noun}")
@@ -122,15 +127,20 @@ def _one_of(value: object, name: str, valid: list[str], noun: str) -> str:
 
 
 def district(value: object, name: str = "district") -> str:
+    """A district with a policy; ``None`` is the corpus's first."""
     return _one_of(value, name, districts(), "district")
 
 
 def domain(value: object, name: str = "domain") -> str:
+    """A domain of the vocabulary; ``None`` is the first one the corpus's clauses have."""
+    if value is None:
+        return _first(domains_present(), name, "domain")
     return _one_of(value, name, domains(), "domain")
 
 
 def city(value: object, name: str = "city") -> str:
-    return _one_of(value, name, cities(), "city")
+    """A city with a work report; ``None`` is the corpus's first."""
+    return _one_of(value, name, cities(), "city work report")
 
 
 def district_list(value: object, name: str = "districts") -> list[str]:
@@ -155,15 +165,18 @@ def positive_int(value: object, name: str, *, low: int = 1, high: int = 1000) ->
 
 
 def outcome_report(district_value: object, year_value: object) -> tuple[str, int]:
-    """A (district, year) that has an outcome report."""
+    """A (district, year) that has an outcome report; both ``None`` is the corpus's first."""
     known = outcome_reports()
     valid = [f"{d} {y}" for d, y in known]
-    key = district(district_value) if isinstance(district_value, str) else str(district_value)
+    if district_value is None and year_value is None:
+        first = _first(valid, "district/year", "outcome report")
+        return known[valid.index(first)]
+    key = district_value.strip().lower() if isinstance(district_value, str) else district_value
     if isinstance(year_value, bool) or not isinstance(year_value, int) or (key, year_value) not in known:
         raise ParameterError(
             "district/year", f"{district_value} {year_value}", valid, what="no outcome report for district/year"
         )
-    return key, int(year_value)
+    return str(key), int(year_value)
 
 
 def outcome_year(values: dict[str, Any]) -> dict[str, Any]:

@@ -6,14 +6,16 @@
 What it does, in order:
 
 1. (The command line runs ``policycmp build`` first when the raw data or the code changed.)
-2. Plans one job per notebook, or one per domain / district for a report registered with
-   ``render_for`` (see :mod:`.plan`).
-3. Skips a job whose inputs — the processed tables, the notebook, the library code and templates,
-   its parameters and the versions of the rendering packages — hash to what ``reports/manifest.json``
-   recorded for the page already there. ``--force`` re-runs all.
-4. Executes the others with papermill (in parallel, one kernel each, with a progress bar) and renders
-   them with nbconvert (code hidden, our template: inline CSS/JS, no network).
-5. Writes the workbook ``policycmp_tables.xlsx``, ``index.html`` and ``manifest.json``.
+2. Plans the pages from the corpus: one per report, or one per domain / district / outcome report /
+   city for a report registered with ``render_for`` (see :mod:`.plan`).
+3. Skips a page whose inputs — the code, the notebook, its parameters and the data it shows (see
+   :mod:`.digest`) — hash to what ``reports/manifest.json`` recorded for the page already there.
+   ``--force`` re-runs all.
+4. Executes the others with papermill, each worker reusing one kernel for all its notebooks (see
+   :mod:`.kernel`), and renders each to one standalone page (see :mod:`.render`). When the tables
+   changed, one of the kernels also writes the workbook ``policycmp_tables.xlsx`` (first, as it is
+   the longest task), so that it runs beside the notebooks rather than after them.
+5. Writes ``index.html`` and ``manifest.json``.
 
 Everything is written into a staging folder beside the output folder, which replaces it only when
 every notebook succeeded: a failing notebook leaves the previous reports in place, and the notebook,
@@ -23,16 +25,15 @@ byte-identical files (no timestamps, fixed ids, fixed figure metadata).
 
 from __future__ import annotations
 
-import concurrent.futures as futures
-import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable
-from dataclasses import asdict
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty, Queue
 from typing import Any
 
 from tqdm import tqdm
@@ -40,20 +41,21 @@ from tqdm import tqdm
 from .. import paths
 from ..publish.fingerprint import is_stale
 from ..publish.write import publish_folder, staging_folder
-from .digest import FORMAT, inputs_digest, job_digest, lock_mismatches, versions
-from .execute import INDEX, WORKBOOK, execute_job, worker_init
+from .digest import FORMAT, code_digest, job_digest, lock_mismatches, workbook_digest
+from .execute import INDEX, WORKBOOK, Failed, Rendered, execute_job, save_executed
 from .index import index_html
+from .kernel import ReusedKernel
 from .plan import Job, notebooks_dir, plan
-from .workbook import write_workbook
 
 MANIFEST = "manifest.json"
 
 
 def _read_manifest(out: Path) -> dict[str, Any]:
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else {}
 
 
 def default_jobs() -> int:
@@ -63,16 +65,29 @@ def default_jobs() -> int:
         return max(1, min(2, os.cpu_count() or 1))
 
 
-def _describe_failure(job: Job, error: dict[str, Any], nb_dir: Path) -> str:
+def kernel_env() -> dict[str, str]:
+    """The kernels' environment: this project, no staleness check (the command built first), fixed hashing."""
+    return {
+        **os.environ,
+        "POLICYCMP_ROOT": str(paths.project_root()),
+        "POLICYCMP_IN_REPORT": "1",
+        "PYTHONHASHSEED": "0",
+        "MPLBACKEND": "agg",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+
+
+def _describe_failure(failure: Failed, saved: str) -> str:
+    job = failure.job
     shown = ", ".join(f"{k}={v}" for k, v in job.parameters.items())
-    where = f"notebooks/{job.notebook}" + (f" ({shown})" if shown else "")
+    where = f"notebooks/{job.notebook}" + (f" ({shown})" if shown else "") if job.report else f"writing {WORKBOOK}"
     lines = [f"policycmp report: {where} failed"]
-    if error.get("cell") is not None:
-        lines.append(f"  in cell [{error['cell']}] (cell {error['cell_index']} of the executed notebook):")
-        lines.extend(f"    {line}" for line in str(error.get("source", "")).strip().splitlines()[:12])
-    lines.append(f"  {error['error']}")
-    if error.get("saved"):
-        lines.append(f"  the executed notebook, with the error: {error['saved']}")
+    if failure.cell is not None:
+        lines.append(f"  in cell [{failure.cell}] (cell {failure.cell_index} of the executed notebook):")
+        lines.extend(f"    {line}" for line in failure.source.strip().splitlines()[:12])
+    lines.append(f"  {failure.error}")
+    if saved:
+        lines.append(f"  the executed notebook, with the error: {saved}")
     return "\n".join(lines)
 
 
@@ -106,47 +121,67 @@ def report(
             file=sys.stderr,
         )
     nb_dir = notebooks_dir()
-    all_jobs = plan(nb_dir)
-    selected = [j for j in all_jobs if only is None or any(j.name.startswith(prefix) for prefix in only)]
-    previous = _read_manifest(out).get("reports", {})
-    common = inputs_digest()
-    digests = {j.name: job_digest(common, j, nb_dir) for j in all_jobs}
+    planned = plan(nb_dir)
+    wanted = list(only) if only is not None else None
+    previous = _read_manifest(out)
+    before = previous.get("reports", {})
+    code = code_digest()
+    digests = {j.name: job_digest(code, j, nb_dir) for j in planned.jobs}
 
     staging = staging_folder(out)
     try:
         pages: dict[str, dict[str, Any]] = {}
         to_run: list[Job] = []
-        for job in all_jobs:
-            before = previous.get(job.name)
-            have = before is not None and (out / job.html).is_file()
-            if job in selected and (force or not have or before.get("digest") != digests[job.name]):
+        for job in planned.jobs:
+            kept = before.get(job.name)
+            have = kept is not None and (out / job.html).is_file()
+            selected = wanted is None or any(job.name.startswith(prefix) for prefix in wanted)
+            if selected and (force or not have or kept.get("digest") != digests[job.name]):
                 to_run.append(job)
             elif have:
                 shutil.copyfile(out / job.html, staging / job.html)
-                pages[job.name] = {**before, "digest": before.get("digest")}
-        failures = _execute(to_run, nb_dir, staging, pages, digests, jobs or default_jobs(), progress)
+                pages[job.name] = kept
+        tasks: list[Job | WriteWorkbook] = list(to_run)
+        if not force and (out / WORKBOOK).is_file() and previous.get("workbook") == workbook_digest():
+            shutil.copyfile(out / WORKBOOK, staging / WORKBOOK)
+        else:
+            tasks.insert(0, WriteWorkbook(paths.processed_dir(), staging / WORKBOOK))
+        failures: list[tuple[Failed, str]] = []
+        for result in _execute(tasks, nb_dir, jobs or default_jobs(), progress):
+            if isinstance(result, WriteWorkbook):
+                continue
+            if isinstance(result, Failed):
+                failed = paths.project_root() / ".policycmp-cache" / "failed" / f"{result.job.name}.ipynb"
+                failures.append((result, save_executed(result, failed)))
+                continue
+            (staging / result.job.html).write_text(result.html, encoding="utf-8")
+            pages[result.job.name] = {
+                "digest": digests[result.job.name],
+                "title": result.title,
+                "summary": result.summary,
+                "notebook": result.job.notebook,
+                "parameters": result.job.parameters,
+            }
         if failures:
-            for job, error in failures:
-                echo(_describe_failure(job, error, nb_dir), file=sys.stderr)
+            for failure, saved in sorted(failures, key=lambda item: item[0].job.name):
+                echo(_describe_failure(failure, saved), file=sys.stderr)
             echo(
                 f"policycmp report: {len(failures)} of {len(to_run)} notebooks failed; {out} is unchanged",
                 file=sys.stderr,
             )
             return 1
-        _write_workbook(out, staging, force)
-        (staging / INDEX).write_text(index_html(all_jobs, pages), encoding="utf-8")
+        (staging / INDEX).write_text(index_html(planned, pages), encoding="utf-8")
         manifest = {
             "format": FORMAT,
-            "reports": {j.name: pages[j.name] for j in all_jobs if j.name in pages},
-            "workbook": _workbook_digest(),
+            "reports": {j.name: pages[j.name] for j in planned.jobs if j.name in pages},
+            "workbook": workbook_digest(),
         }
         (staging / MANIFEST).write_text(
             json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         changed = publish_folder(staging, out)
-        skipped = len(pages) - len(to_run)
         echo(
-            f"policycmp report: {len(to_run)} rendered, {skipped} unchanged, "
+            f"policycmp report: {len(to_run)} rendered, {len(pages) - len(to_run)} unchanged, "
             f"{'written to' if changed else 'nothing changed in'} {out}"
         )
         return 0
@@ -154,89 +189,80 @@ def report(
         shutil.rmtree(staging, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class WriteWorkbook:
+    """The workbook of every table, written in a kernel (it has the package imported) beside the notebooks."""
+
+    tables: Path
+    target: Path
+
+    def run(self, kernel: ReusedKernel) -> None:
+        kernel.run(
+            f"from policycmp.report.workbook import write_workbook\n"
+            f"write_workbook({str(self.tables)!r}, {str(self.target)!r})",
+            timeout=None,
+        )
+
+
 def _execute(
-    to_run: list[Job],
-    nb_dir: Path,
-    staging: Path,
-    pages: dict[str, dict[str, Any]],
-    digests: dict[str, str],
-    workers: int,
-    progress: bool,
-) -> list[tuple[Job, dict[str, Any]]]:
-    if not to_run:
-        return []
-    work = staging / ".work"
-    work.mkdir()
-    env = {
-        "POLICYCMP_ROOT": str(paths.project_root()),
-        "POLICYCMP_IN_REPORT": "1",
-        "PYTHONHASHSEED": "0",
-        "MPLBACKEND": "agg",
-        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    }
-    failures: list[tuple[Job, dict[str, Any]]] = []
-    by_name = {j.name: j for j in to_run}
-    context = multiprocessing.get_context("spawn")
-    with (
-        futures.ProcessPoolExecutor(
-            max_workers=min(workers, len(to_run)), mp_context=context, initializer=worker_init, initargs=(env,)
-        ) as pool,
-        tqdm(
-            total=len(to_run),
-            desc="policycmp report",
-            unit="notebook",
-            disable=not progress,
-            file=sys.stderr,
-            dynamic_ncols=True,
-        ) as bar,
-    ):
-        pending = {pool.submit(execute_job, {**asdict(job)}, str(nb_dir), str(work)): job for job in to_run}
-        for done in futures.as_completed(pending):
-            job = pending[done]
-            try:
-                result = done.result()
-            except Exception as exc:  # the worker itself died
-                result = {"name": job.name, "error": {"cell": None, "error": f"{type(exc).__name__}: {exc}"}}
-            bar.set_postfix_str(job.name, refresh=False)
-            bar.update(1)
-            if "error" in result:
-                result["error"]["saved"] = _keep_failed(result["error"].get("executed"), job)
-                failures.append((by_name[result["name"]], result["error"]))
-                continue
-            (staging / job.html).write_text(result["html"], encoding="utf-8")
-            pages[job.name] = {
-                "digest": digests[job.name],
-                "title": result["title"],
-                "summary": result["summary"],
-                "notebook": job.notebook,
-                "parameters": job.parameters,
-            }
-    shutil.rmtree(work, ignore_errors=True)
-    failures.sort(key=lambda item: item[0].name)
-    return failures
+    tasks: list[Job | WriteWorkbook], nb_dir: Path, workers: int, progress: bool
+) -> Iterator[Rendered | Failed | WriteWorkbook]:
+    """Every task's result as it arrives: ``workers`` threads, each running its tasks in one kernel."""
+    if not tasks:
+        return
+    queue: Queue[Job | WriteWorkbook] = Queue()
+    for task in tasks:
+        queue.put(task)
+    results: Queue[Rendered | Failed | WriteWorkbook] = Queue()
+    env = kernel_env()
+
+    def work() -> None:
+        kernel: ReusedKernel | None = None
+        try:
+            while True:
+                try:
+                    task = queue.get_nowait()
+                except Empty:
+                    return
+                if kernel is not None and not kernel.alive():  # a notebook killed it: start afresh
+                    kernel.shutdown()
+                    kernel = None
+                if kernel is None:
+                    try:
+                        kernel = ReusedKernel(nb_dir, env)
+                    except Exception as exc:
+                        results.put(_failed(task, f"the kernel did not start: {type(exc).__name__}: {exc}"))
+                        continue
+                try:
+                    if isinstance(task, WriteWorkbook):
+                        task.run(kernel)
+                        results.put(task)
+                    else:
+                        results.put(execute_job(kernel, task, nb_dir))
+                except Exception as exc:  # never leave the main thread waiting for a result
+                    results.put(_failed(task, f"{type(exc).__name__}: {exc}"))
+        finally:
+            if kernel is not None:
+                kernel.shutdown()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(workers, len(tasks)))]
+    for thread in threads:
+        thread.start()
+    pages = sum(1 for task in tasks if isinstance(task, Job))
+    with tqdm(
+        total=pages, desc="policycmp report", unit="page", disable=not progress, file=sys.stderr, dynamic_ncols=True
+    ) as bar:
+        for _ in tasks:
+            result = results.get()
+            if not isinstance(result, WriteWorkbook):
+                bar.set_postfix_str(result.job.name, refresh=False)
+                bar.update(1)
+            yield result
+    for thread in threads:
+        thread.join()
 
 
-def _keep_failed(executed: str | None, job: Job) -> str:
-    """Keep the executed notebook of a failure (it shows the error in place) under .policycmp-cache/."""
-    if not executed or not Path(executed).is_file():
-        return ""
-    target = paths.project_root() / ".policycmp-cache" / "failed" / f"{job.name}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(executed, target)
-    return str(target)
-
-
-def _workbook_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths.processed_dir().glob("*.parquet")):
-        digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
-    digest.update((Path(__file__).resolve().parent / "workbook.py").read_bytes())
-    digest.update(json.dumps(versions(), sort_keys=True).encode())
-    return digest.hexdigest()
-
-
-def _write_workbook(out: Path, staging: Path, force: bool) -> None:
-    if not force and (out / WORKBOOK).is_file() and _read_manifest(out).get("workbook") == _workbook_digest():
-        shutil.copyfile(out / WORKBOOK, staging / WORKBOOK)
-    else:
-        write_workbook(paths.processed_dir(), staging / WORKBOOK)
+def _failed(task: Job | WriteWorkbook, error: str) -> Failed:
+    if isinstance(task, WriteWorkbook):
+        return Failed(Job("", WORKBOOK.removesuffix(".xlsx"), "", {}, "Workbook"), error)
+    return Failed(task, error)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -70,7 +71,9 @@ def display_width(text: str) -> int:
 
 
 def column_width(header: str, values: list[object]) -> float:
-    lengths = sorted(display_width(str(v)) for v in values if v is not None)
+    # Measuring the first MAX_WIDTH characters gives the same width (it is capped at MAX_WIDTH) in a
+    # fraction of the time for columns of clause texts.
+    lengths = sorted(display_width(str(v)[:MAX_WIDTH]) for v in values if v is not None)
     # The 90th percentile, so one very long clause text does not make the column a screen wide.
     typical = lengths[math.ceil(0.9 * (len(lengths) - 1))] if lengths else 0
     return float(min(MAX_WIDTH, max(MIN_WIDTH, display_width(header) + 2, typical + 2)))
@@ -84,28 +87,34 @@ def tables_in(folder: str | Path) -> dict[str, pd.DataFrame]:
 
 
 def workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
-
-    wb = Workbook()
-    wb.remove(wb.active)
+    # Write-only mode streams the rows out instead of keeping a cell object for each: at ninety
+    # districts the workbook has half a million cells and this is several times faster.
+    wb = Workbook(write_only=True)
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="F0F3F6")
     for name, frame in tables.items():
         ws = wb.create_sheet(title=name[:31])
         columns = [str(c) for c in frame.columns]
-        ws.append(columns)
-        rows = [[cell_value(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-        for row in rows:
-            ws.append(row)
-        for cell in ws[1]:
-            cell.font = header_font
-            cell.fill = header_fill
-            cell.alignment = Alignment(vertical="top")
+        # Column by column: tolist() gives Python scalars, so each cell takes the short path.
+        values = [[cell_value(v) for v in frame[c].tolist()] for c in frame.columns]
+        rows = [list(row) for row in zip(*values, strict=True)] if values else []
+        # Widths, the frozen header and the filter must be set before the first row is written.
         for index, header in enumerate(columns, start=1):
-            width = column_width(header, [r[index - 1] for r in rows])
+            width = column_width(header, values[index - 1])
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "A2"
         if columns:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
+        headings = []
+        for text in columns:
+            cell = WriteOnlyCell(ws, value=text)
+            cell.font = header_font
+            cell.fill = header_fill
+            cell.alignment = Alignment(vertical="top")
+            headings.append(cell)
+        ws.append(headings)
+        for row in rows:
+            ws.append(row)
     if not tables:
         wb.create_sheet("empty")
     props = wb.properties

@@ -202,10 +202,12 @@ class Table(Part):
 
 
 def _cell_inner(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell_inner(v) for v in value)
     if isinstance(value, Cell):
         title = f' title="{esc(value.title)}"' if value.title else ""
         cls = f' class="{esc(value.cls)}"' if value.cls else ""
-        return f"<span{title}{cls}>{esc(value.text)}</span>"
+        return f"<span{title}{cls}>{_linked(value)}</span>"
     if is_missing(value):
         return ""
     return esc(_plain(value))
@@ -236,7 +238,7 @@ def _td(value: object, long: bool, ident: bool = False) -> str:
             attrs += f' title="{esc(value.title)}"'
         if value.sort is not None and not is_missing(value.sort):
             attrs += f' data-sort="{esc(_sort_key(value.sort))}"'
-        text = esc(value.text)
+        text = _linked(value)
     elif is_missing(value):
         classes.append("pc-na")
         text = ""
@@ -247,6 +249,11 @@ def _td(value: object, long: bool, ident: bool = False) -> str:
         text = esc(_plain(value))
     cls = f' class="{" ".join(classes)}"' if classes else ""
     return f"<td{cls}{attrs}>{text}</td>"
+
+
+def _linked(cell: Cell) -> str:
+    text = esc(cell.text)
+    return f'<a href="{esc(cell.href)}">{text}</a>' if cell.href else text
 
 
 def _sort_key(value: object) -> str:
@@ -277,12 +284,14 @@ def block(*parts: Part | None) -> Block:
     return Block().add(*parts)
 
 
-def page(title: str, body: str, *, nav: Iterable[tuple[str, str]] = ()) -> str:
-    """A whole standalone page (the index), in the same style as the rendered notebooks."""
+def page(title: str, body: str, *, nav: Iterable[tuple[str, str]] = (), footer: str = "") -> str:
+    """A whole standalone page: the index and every rendered notebook (inline CSS and JS, nothing fetched)."""
     links = "".join(f'<a href="{esc(href)}">{esc(label)}</a>' for href, label in nav)
+    foot = f'<footer class="pc-footer">{esc(footer)}</footer>\n' if footer else ""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="policycmp report">\n'
         f"<title>{esc(title)}</title>\n{page_head_assets()}</head>\n<body>\n"
-        f'<nav class="pc-nav">{links}</nav>\n<main class="pc-main">\n{body}\n</main>\n</body>\n</html>\n'
+        f'<nav class="pc-nav">{links}</nav>\n<main class="pc-main">\n{body}\n{foot}</main>\n</body>\n</html>\n'
     )

@@ -31,7 +31,8 @@ class Cell:
     text: str
     title: str | None = None  # tooltip: exact value, clause and span
     sort: float | str | None = None  # what the column sorts by (numbers sort as numbers)
-    cls: str | None = None  # CSS class, e.g. ``pc-nomount`` for "stated without an amount"
+    cls: str | None = None  # CSS class, e.g. ``pc-noamount`` for "stated without an amount"
+    href: str | None = None  # a link (to another page of the reports, or an anchor on this one)
 
     def __str__(self) -> str:
         return self.text
@@ -141,3 +142,20 @@ def short_money(value: float) -> str:
         if abs(value) >= size:
             return f"¥{_trim(round(value / size, 2))}{name}"
     return f"¥{_trim(value)}"
+
+
+def short_figure(value: float, unit: Any, value_high: Any = None) -> str:
+    """ASCII-only figure for figure labels: ``¥1.5M``, ``3.5%``, ``¥300/mu``, ``1,200 t``."""
+    unit = "" if is_missing(unit) else str(unit)
+    high = None if is_missing(value_high) else float(value_high)
+    if unit == "CNY":
+        return short_money(value) + (f"–{short_money(high)[1:]}" if high is not None else "")
+    if unit == "%":
+        return f"{value:g}%" if high is None else f"{value:g}–{high:g}%"
+    if unit == "USD":
+        return "$" + short_money(value)[1:]
+    if unit.startswith("CNY/"):
+        per = unit[4:] if unit[4:].isascii() else "unit"  # figures carry no CJK glyph
+        return f"¥{value:g}/{per}"
+    text = readable_number(value) + (f"–{readable_number(high)}" if high is not None else "")
+    return f"{text} {unit}" if unit.isascii() and unit not in ("", "count") else text

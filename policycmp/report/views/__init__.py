@@ -15,10 +15,12 @@ from typing import Any
 from ...publish.fingerprint import is_stale
 from .. import params as params_mod
 from ..markup.components import reset_ids
-from . import budgets, district, domain, outcomes, overview, subsidies, targets
+from . import budgets, city, district, domain, outcomes, overview, subsidies, targets
 from .budgets import budget_allocations, budget_checks, budget_rows
-from .context import Report, ReportSpec, param_text
+from .city import city_facts
+from .context import Inputs, Report, ReportSpec, param_text
 from .district import (
+    profile_clauses,
     profile_domains,
     profile_facts,
     profile_subsidies,
@@ -28,6 +30,7 @@ from .district import (
 )
 from .domain import domain_clauses, domain_overview, domain_quantities, similar_pairs
 from .figures import setup_figures
+from .inputs import every_table
 from .outcomes import outcome_rows, outcome_status, policy_targets_followed
 from .overview import anomalies, clauses_by_domain, documents
 from .subsidies import subsidy_matrix, subsidy_rows
@@ -44,6 +47,7 @@ REPORTS: dict[str, ReportSpec] = {
         outcomes.REPORT,
         domain.REPORT,
         district.REPORT,
+        city.REPORT,
     )
 }
 
@@ -55,6 +59,7 @@ __all__ = [
     "budget_allocations",
     "budget_checks",
     "budget_rows",
+    "city_facts",
     "clauses_by_domain",
     "documents",
     "domain_clauses",
@@ -62,7 +67,9 @@ __all__ = [
     "domain_quantities",
     "outcome_rows",
     "outcome_status",
+    "page_inputs",
     "policy_targets_followed",
+    "profile_clauses",
     "profile_domains",
     "profile_facts",
     "profile_subsidies",
@@ -78,11 +85,15 @@ __all__ = [
 ]
 
 
-def start(report: str, **values: Any) -> Report:
-    """Validate the notebook's parameters (before any other work), then title and summarise it."""
+def _spec(report: str) -> ReportSpec:
     if report not in REPORTS:
         raise params_mod.ParameterError("report", report, sorted(REPORTS), what="unknown report")
-    spec = REPORTS[report]
+    return REPORTS[report]
+
+
+def start(report: str, **values: Any) -> Report:
+    """Validate the notebook's parameters (before any other work), then title and summarise it."""
+    spec = _spec(report)
     checked = params_mod.validate(spec.name, spec.parameters, spec.check, values)
     setup_figures()
     reset_ids("-".join([report, *(param_text(v) for v in checked.values())]))
@@ -95,3 +106,10 @@ def start(report: str, **values: Any) -> Report:
             "run `policycmp build` (or `policycmp report`, which builds first) to refresh them."
         )
     return Report(report, checked, title, summary, spec.title, notes)
+
+
+def page_inputs(report: str, values: dict[str, Any]) -> Inputs:
+    """What a page of ``report`` with these parameters shows, as data (see :mod:`.inputs`)."""
+    spec = _spec(report)
+    checked = params_mod.validate(spec.name, spec.parameters, spec.check, values)
+    return spec.inputs(checked) if spec.inputs is not None else every_table()

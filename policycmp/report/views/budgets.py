@@ -1,4 +1,8 @@
-"""03 budgets: per-domain allocations and shares, totals, and checks that the figures agree."""
+"""03 budgets: per-domain allocations and shares, totals, and checks that the figures agree.
+
+For a handful of districts the allocations are stacked side by side; for a province the page shows,
+per domain, how the districts' allocations and shares are distributed, and one row per district.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,16 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from .. import params as params_mod
-from ..markup.components import Notice, Part, Table, block
+from ..markup.components import Figure, Notice, Part, Table, block
 from ..markup.format import Cell, amount_cell, exact_amount, format_amount, is_missing, short_money
-from .context import Report, ReportSpec
-from .data import TableMissing, _num, _str, load, maybe, section
-from .figures import _patch, figure, svg
-from .labels import PALETTE, district_keys, district_name, domain_keys, domain_name, domain_zh
+from ..pages import page_file
+from .context import Inputs, Report, ReportSpec
+from .data import _num, _str, load, records, shared
+from .figures import _patch, figure, legend_below, plain_log_ticks, spread_legend, spread_marks, svg
+from .inputs import whole
+from .labels import PALETTE, city_name, city_of, district_keys, district_name, domain_keys, domain_name, domain_zh
+from .layout import side_by_side
+from .province import quartiles
 from .shaping import _cell_or_text, _exact
 
 
@@ -26,9 +34,6 @@ def _budgets(districts: list[str]) -> pd.DataFrame:
     table = load("budgets")
     table = table[table["district"].isin(districts)].copy()
     table["value"] = _num(table["value"])
-    if "role" not in table:
-        # Without the build's role column: a row without a domain is a total, one with a domain an allocation.
-        table["role"] = table["domain"].map(lambda d: "total" if is_missing(d) else "allocation")
     return table
 
 
@@ -39,8 +44,8 @@ def _budget_parts(table: pd.DataFrame, district: str) -> dict[str, Any]:
     totals = here[here["domain"].isna() & (role != "item")]
     allocations = here[here["domain"].notna() & (role != "item")]
     items = here[role == "item"]
-    stated = totals["value"].max() if len(totals) else None
-    stated = None if is_missing(stated) else float(stated)
+    largest = totals["value"].max() if len(totals) else None
+    stated = None if largest is None or is_missing(largest) else float(largest)
     parts_sum = float(allocations["value"].sum()) if len(allocations) else None
     return {
         "rows": here,
@@ -59,14 +64,23 @@ def _allocation(parts: dict[str, Any], dom: str) -> tuple[float | None, pd.DataF
 
 
 def _sources(rows: pd.DataFrame) -> str:
-    return " | ".join(f"clause {_str(r.clause_id)} · 「{_str(r.span)}」" for r in rows.itertuples())
+    return " | ".join(f"clause {_str(r.clause_id)} · 「{_str(r.span)}」" for r in records(rows))
 
 
 def _budget_summary(p: dict[str, Any]) -> tuple[str, str]:
-    try:
-        table = _budgets(p["districts"])
-    except TableMissing:
-        return "Budgets", "Budgets by domain: the budgets table is not built yet."
+    table = _budgets(p["districts"])
+    checks = _checks(table, p["districts"])
+    passed = sum(1 for c in checks if c["ok"] is True)
+    judged = sum(1 for c in checks if c["ok"] is not None)
+    tail = f"{passed} of {judged} applicable consistency checks pass."
+    if not side_by_side(p["districts"]):
+        infos = [_budget_parts(table, d) for d in p["districts"]]
+        with_total = sum(1 for i in infos if i["stated"] is not None)
+        with_allocations = sum(1 for i in infos if len(i["allocations"]))
+        return "Budgets", (
+            f"{len(p['districts'])} districts: {with_total} state a document-wide total, {with_allocations} "
+            f"allocate to domains. {tail}"
+        )
     parts = []
     for district in p["districts"]:
         info = _budget_parts(table, district)
@@ -81,13 +95,9 @@ def _budget_summary(p: dict[str, Any]) -> tuple[str, str]:
             )
         else:
             parts.append(f"{district_name(district)}: no budget figure")
-    checks = _checks(table, p["districts"])
-    passed = sum(1 for c in checks if c["ok"] is True)
-    judged = sum(1 for c in checks if c["ok"] is not None)
-    return "Budgets", f"{'; '.join(parts)}. {passed} of {judged} applicable consistency checks pass."
+    return "Budgets", f"{'; '.join(parts)}. {tail}"
 
 
-@section
 def budget_allocations(report: Report) -> Part:
     """Per-domain allocations and shares, by district, with the stated totals."""
     districts = report["districts"]
@@ -96,6 +106,9 @@ def budget_allocations(report: Report) -> Part:
         return Notice("The budgets table has no row for these districts.")
     domains = [d for d in domain_keys() if d in set(table["domain"].dropna())]
     info = {d: _budget_parts(table, d) for d in districts}
+    if not side_by_side(districts):
+        allocated = set(table[table["role"] == "allocation"]["domain"].dropna())
+        return _distribution(districts, [d for d in domains if d in allocated], info)
     colours = {dom: PALETTE[i % len(PALETTE)] for i, dom in enumerate(domain_keys())}
     rest = "#d9d9d9"
     parts: list[Part] = []
@@ -195,7 +208,7 @@ def budget_allocations(report: Report) -> Part:
         stated_row[district_name(district)] = _cell_or_text(
             [
                 amount_cell(r.value, "CNY", None, r.bound, clause_id=r.clause_id, span=r.span)
-                for r in info[district]["totals"].itertuples()
+                for r in records(info[district]["totals"])
             ]
         ) or Cell("not stated", cls="pc-absent")
         stated_row[f"{district_name(district)} share"] = ""
@@ -215,7 +228,8 @@ def budget_allocations(report: Report) -> Part:
 
 def _checks(table: pd.DataFrame, districts: list[str]) -> list[dict[str, Any]]:
     """Consistency checks of the budget figures: ok True / False, or None when not applicable."""
-    clauses = maybe("clauses")
+    clauses = shared("clauses")
+    with_clauses = clauses[clauses["domain"].notna()].groupby("district")["domain"].agg(set)
     out = []
 
     def add(district: str, check: str, ok: bool | None, detail: str, gap: bool = False) -> None:
@@ -250,9 +264,9 @@ def _checks(table: pd.DataFrame, districts: list[str]) -> list[dict[str, Any]]:
                 len(values) == 1,
                 ", ".join(format_amount(v, "CNY") for v in values),
             )
-        if clauses is not None and len(info["allocations"]):
-            with_clauses = set(clauses[(clauses["district"] == district) & clauses["domain"].notna()]["domain"])
-            missing = [d for d in domain_keys() if d in with_clauses and d not in set(info["allocations"]["domain"])]
+        if len(info["allocations"]):
+            sections = with_clauses.get(district, set())
+            missing = [d for d in domain_keys() if d in sections and d not in set(info["allocations"]["domain"])]
             # A domain the document gives no money is a gap in coverage, not a contradiction between
             # figures: it is shown, but not counted as a failed consistency check.
             add(
@@ -273,7 +287,7 @@ def _checks(table: pd.DataFrame, districts: list[str]) -> list[dict[str, Any]]:
                 if doubles.empty
                 else "; ".join(f"{domain_name(d)}: {n} figures (summed)" for d, n in doubles.items()),
             )
-        for item in info["items"].itertuples():
+        for item in records(info["items"]):
             value, _ = _allocation(info, item.domain)
             if value is not None:
                 add(
@@ -301,7 +315,6 @@ def _checks(table: pd.DataFrame, districts: list[str]) -> list[dict[str, Any]]:
     return out
 
 
-@section
 def budget_checks(report: Report) -> Part:
     table = _budgets(report["districts"])
     checks = _checks(table, report["districts"])
@@ -330,7 +343,6 @@ def budget_checks(report: Report) -> Part:
     )
 
 
-@section
 def budget_rows(report: Report) -> Part:
     table = _budgets(report["districts"])
     table = table.assign(
@@ -339,17 +351,18 @@ def budget_rows(report: Report) -> Part:
     rows = [
         {
             "District": district_name(r.district),
-            "Year": int(r.year),
+            "City": city_name(city_of(r.district), chinese=False),
+            "Year": r.year,
             "Domain": domain_name(r.domain) if not is_missing(r.domain) else "(whole document)",
             "Role": _str(r.role),
             "Amount": amount_cell(r.value, r.unit, None, r.bound, clause_id=r.clause_id, span=r.span),
             "Exact yuan": _exact(r.value),
             "Bound": _str(r.bound),
-            "Scope": _str(getattr(r, "scope", None)),
+            "Scope": _str(r.scope),
             "Clause": _str(r.clause_id),
             "Span": _str(r.span),
         }
-        for r in table.itertuples()
+        for r in records(table)
     ]
     return block(
         Table(
@@ -362,9 +375,106 @@ def budget_rows(report: Report) -> Part:
     )
 
 
+def _distribution(districts: list[str], domains: list[str], info: dict[str, dict[str, Any]]) -> Part:
+    """A province's allocations: per domain, every district's amount and share, and one row per district."""
+    values = pd.DataFrame(
+        [
+            {"domain": dom, "district": d, "value": value, "share": 100 * value / info[d]["base"]}
+            for d in districts
+            for dom in domains
+            for value in [_allocation(info[d], dom)[0]]
+            if value is not None and info[d]["base"]
+        ]
+    )
+    parts: list[Part] = []
+    if len(values):
+        parts.append(_distribution_figure(values, domains))
+    rows = []
+    for district in districts:
+        parts_of = info[district]
+        row: dict[str, Any] = {
+            "City": city_name(city_of(district), chinese=False),
+            "District": Cell(district_name(district), href=page_file("district_profile", district)),
+            "Stated total": _cell_or_text(
+                [
+                    amount_cell(r.value, "CNY", None, r.bound, clause_id=r.clause_id, span=r.span)
+                    for r in records(parts_of["totals"])
+                ]
+            )
+            or Cell("not stated", cls="pc-absent"),
+            "Sum of allocations": _sum_cell(parts_of["sum"]),
+        }
+        for dom in domains:
+            value, here = _allocation(parts_of, dom)
+            share = f" ({100 * value / parts_of['base']:.0f}%)" if value is not None and parts_of["base"] else ""
+            row[domain_name(dom)] = (
+                Cell(
+                    format_amount(value, "CNY") + share,
+                    title=f"{exact_amount(value, 'CNY')} · {_sources(here)}",
+                    sort=value,
+                )
+                if value is not None
+                else ""
+            )
+        rows.append(row)
+    parts.append(
+        Table(
+            pd.DataFrame(rows),
+            caption="Totals and allocations per domain, one row per district",
+            note="In brackets: the allocation's share of the stated total, or of the sum of the allocations where "
+            "no total is stated. Hover an amount for the exact yuan, its clause and span. A district links to its "
+            "profile.",
+        )
+    )
+    return block(*parts)
+
+
+def _sum_cell(value: float | None) -> Cell:
+    if value is None:
+        return Cell("—", cls="pc-absent")
+    return Cell(
+        format_amount(value, "CNY"), sort=value, title=f"{exact_amount(value, 'CNY')} · sum of the allocations above"
+    )
+
+
+def _distribution_figure(values: pd.DataFrame, domains: list[str]) -> Figure:
+    labels = [domain_name(d) for d in domains]
+    with figure(10.5, 0.42 * len(domains) + 1.9, 1, 2, sharey=True) as (fig, axes):
+        for ax, (column, title, scale) in zip(
+            axes[0],
+            [("value", "Allocation (100 million yuan)", 1e8), ("share", "Share of the district's total (%)", 1)],
+        ):
+            ys = values["domain"].map(domains.index) + values.groupby("domain").cumcount().mod(5).sub(2) * 0.07
+            ax.scatter(values[column] / scale, ys, s=10, color=PALETTE[0], alpha=0.55, linewidths=0)
+            spread = quartiles(values.assign(value=values[column] / scale), ["domain"]).set_index("domain")
+            spread = spread.reindex(domains)
+            spread_marks(ax, range(len(domains)), spread["q1"], spread["median"], spread["q3"])
+            ax.set_yticks(range(len(domains)), labels)
+            ax.set_ylim(len(domains) - 0.5, -0.5)
+            ax.set_title(title)
+        axes[0][0].set_xscale("log")
+        plain_log_ticks(axes[0][0])
+        axes[0][1].set_xlim(0, 100)
+        legend_below(fig, spread_legend(), ["middle half of the districts", "median"])
+        return svg(
+            fig,
+            caption="Each district's budget allocation per domain (one dot per district that allocates to it; left on "
+            "a log scale in units of 100 million yuan, 1 亿元), and its share of the district's total; the grey bar "
+            "spans the middle half of the districts, the tick marks the median. Domains: "
+            + "; ".join(f"{domain_name(d)} = {domain_zh(d)}" for d in domains)
+            + ".",
+            alt="Dot plots of budget allocations and shares per domain across districts",
+        )
+
+
+def _budget_inputs(p: dict[str, Any]) -> Inputs:
+    return whole("budgets", "clauses", "documents")
+
+
 REPORT = ReportSpec(
     "budgets",
     "Budgets",
     {"districts": params_mod.district_list},
     _budget_summary,
+    inputs=_budget_inputs,
 )

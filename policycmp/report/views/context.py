@@ -4,28 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..markup.format import esc
+from .layout import SIDE_BY_SIDE
 
 Validator = Callable[[Any], Any]
+# What a page shows, as data (table rows, summaries): a page is re-rendered when this changes.
+Inputs = dict[str, Any]
+RenderFor = Literal["domain", "district", "outcome_report", "city"]
 
 
 @dataclass(frozen=True)
 class ReportSpec:
     """A report: its notebook (``notebooks/NN_<name>.ipynb``), title, parameters and summary.
 
-    ``render_for`` names what one page is rendered for (``"domain"``, ``"district"``); ``None`` is
-    one page. ``parameters`` maps each papermill parameter to its validator; ``check`` validates
-    them together when one depends on another.
+    ``render_for`` names what one page is rendered for (``"domain"``, ``"district"``,
+    ``"outcome_report"``, ``"city"``): ``policycmp report`` renders one page per such value in the
+    corpus (see :mod:`policycmp.report.plan`); ``None`` is one page. ``parameters`` maps each
+    papermill parameter to its validator; ``check`` validates them together when one depends on
+    another. ``inputs`` gives, for validated parameters, everything the page shows as data (see
+    :mod:`.inputs`); without it a page depends on every table.
     """
 
     name: str
     title: str
     parameters: dict[str, Validator]
     summary: Callable[[dict[str, Any]], tuple[str, str]]
-    render_for: str | None = None
+    render_for: RenderFor | None = None
     check: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    inputs: Callable[[dict[str, Any]], Inputs] | None = None
 
 
 @dataclass
@@ -46,7 +54,9 @@ class Report:
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
+    def _repr_mimebundle_(
+        self, include: object = None, exclude: object = None
+    ) -> tuple[dict[str, str], dict[str, Any]]:
         shown = ", ".join(f"{k} = {param_text(v)}" for k, v in self.params.items())
         notes = "".join(f'<div class="pc-notice">{esc(w)}</div>' for w in self.warnings)
         heading = f"<h2>{esc(self.title)}</h2>" if self.title != self.default_title else ""
@@ -70,4 +80,7 @@ class Report:
 
 
 def param_text(value: Any) -> str:
-    return ",".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+    """A parameter as the page shows it; a long list of districts by its length."""
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(str, value)) if len(value) <= SIDE_BY_SIDE else f"{len(value)} districts"
+    return str(value)

@@ -1,137 +1,151 @@
-"""06 domain deep-dive: one domain across districts — clauses side by side, quantities, similar pairs."""
+"""06 domain deep-dive: one domain across districts — clauses, quantities, the most alike pairs.
+
+For a handful of districts every clause and quantity is shown, side by side. For a province the page
+summarises each district's section (counts, largest subsidy, budget allocation) and links to the
+district's profile, where its clauses are listed; the workbook has every clause text.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pandas as pd
-import seaborn as sns
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from .. import params as params_mod
-from ..lookup import similar
+from ..lookup import closest_pairs
 from ..markup.components import Facts, Notice, Paragraph, Part, Table, block
-from ..markup.format import Cell, amount_cell, is_missing, short_money
-from .context import Report, ReportSpec
-from .data import TableMissing, _num, _str, load, maybe, section
-from .figures import _label_bars, figure, svg
+from ..markup.format import Cell, amount_cell, exact_amount, format_amount, is_missing, short_money
+from ..pages import page_file
+from .context import Inputs, Report, ReportSpec
+from .data import _num, _str, records, shared
+from .figures import figure, grouped_bars, legend_below, spread_legend, spread_marks, svg
+from .inputs import whole
 from .labels import (
     KIND_NAMES,
+    PALETTE,
+    by_city,
+    city_name,
+    city_of,
+    district_colour,
     district_keys,
     district_name,
-    district_palette,
     district_zh,
     domain_name,
     domain_zh,
     level_name,
 )
+from .layout import side_by_side
+from .province import quartiles
 from .shaping import _exact
+
+LARGEST = 30  # amounts listed for a province, where every quantity would not read
+
+
+def clauses_anchor(domain: str) -> str:
+    """The id of a domain's clauses on a district profile, which the domain pages link to."""
+    return f"clauses-{domain}"
 
 
 def _domain_summary(p: dict[str, Any]) -> tuple[str, str]:
     dom = p["domain"]
     title = f"Domain deep-dive: {domain_name(dom)} ({domain_zh(dom)})"
-    try:
-        clauses = load("clauses")
-    except TableMissing:
-        return title, "The clauses table is not built yet."
-    here = clauses[clauses["domain"] == dom]
+    here = _domain_clauses(dom)
     numbered = here[here["row_kind"] == "clause"]
     districts = [d for d in district_keys() if d in set(here["district"])]
-    quantities = maybe("quantities")
-    parts = [
-        f"{len(numbered)} clauses across {len(districts)} district{'s' if len(districts) != 1 else ''} "
-        "(" + ", ".join(f"{district_name(d)}: {int((numbered['district'] == d).sum())}" for d in districts) + ")"
-    ]
-    if quantities is not None:
-        parts.append(f"{int((quantities['domain'] == dom).sum())} quantities")
-    missing = [district_name(d) for d in district_keys() if d not in districts]
-    if missing:
-        parts.append(f"no such section in {', '.join(missing)}")
+    n_quantities = int((shared("quantities")["domain"] == dom).sum())
+    missing = [d for d in district_keys() if d not in districts]
+    if side_by_side(district_keys()):
+        counts = ", ".join(f"{district_name(d)}: {int((numbered['district'] == d).sum())}" for d in districts)
+        parts = [
+            f"{len(numbered)} clauses across {len(districts)} district{'s' if len(districts) != 1 else ''} ({counts})",
+            f"{n_quantities} quantities",
+        ]
+        if missing:
+            parts.append(f"no such section in {', '.join(district_name(d) for d in missing)}")
+    else:
+        per = numbered.groupby("district").size()
+        parts = [
+            f"{len(numbered)} clauses across {len(districts)} of {len(district_keys())} districts (median "
+            f"{per.median():g} per district)",
+            f"{n_quantities} quantities",
+        ]
     return title, "; ".join(parts) + "."
 
 
 def _domain_clauses(dom: str) -> pd.DataFrame:
-    clauses = load("clauses")
+    clauses = shared("clauses")
     return clauses[clauses["domain"] == dom]
 
 
-@section
+def _money(dom: str) -> pd.DataFrame:
+    quantities = shared("quantities")
+    money = quantities[
+        (quantities["domain"] == dom) & (quantities["unit"] == "CNY") & quantities["kind"].isin(["subsidy", "budget"])
+    ].copy()
+    money["value"] = _num(money["value"])
+    money["value_high"] = _num(money["value_high"])
+    return money
+
+
 def domain_overview(report: Report) -> Part:
     dom = report["domain"]
     here = _domain_clauses(dom)
     districts = [d for d in district_keys() if d in set(here["district"])]
     if not districts:
         return Notice(f"No district has a {domain_name(dom)} section.")
+    if side_by_side(district_keys()):
+        return _overview_side_by_side(dom, here, districts)
+    return _overview_by_city(dom, here, districts)
 
-    quantities = maybe("quantities")
-    numbered = here[here["row_kind"] == "clause"]
-    tallies = {"Numbered clauses": numbered}
-    money = None
-    if quantities is not None:
-        q = quantities[(quantities["domain"] == dom)]
-        tallies["Quantities stated"] = q
-        money = q[(q["unit"] == "CNY") & q["kind"].isin(["subsidy", "budget"])].copy()
-        money["value"] = _num(money["value"])
-    ncols = 2 if money is not None and len(money) else 1
-    palette = district_palette(districts)
+
+def _marker(marker: str) -> Line2D:
+    return Line2D([0], [0], marker=marker, linestyle="none", color="#555555", markersize=6)
+
+
+def _overview_side_by_side(dom: str, here: pd.DataFrame, districts: list[str]) -> Part:
+    quantities = shared("quantities")
+    tallies = {
+        "Numbered clauses": here[here["row_kind"] == "clause"],
+        "Quantities stated": quantities[quantities["domain"] == dom],
+    }
+    money = _money(dom)
+    ncols = 2 if len(money) else 1
+    colours = {district_name(d): district_colour(d) for d in districts}
     with figure(4.6 * ncols + 0.6, 0.55 * len(districts) + 1.8, 1, ncols) as (fig, axes):
         ax = axes[0][0]
-        counts = pd.DataFrame(
-            [
-                {"what": what, "district": district_name(d), "count": int((rows["district"] == d).sum())}
-                for what, rows in tallies.items()
-                for d in districts
-            ]
-        )
-        sns.barplot(
-            counts,
-            x="count",
-            y="what",
-            hue="district",
-            hue_order=list(palette),
-            palette=palette,
-            saturation=1,
-            errorbar=None,
-            ax=ax,
-        )
-        _label_bars(ax)
-        ax.set_ylabel("")
+        series = {
+            district_name(d): [int((rows["district"] == d).sum()) for rows in tallies.values()] for d in districts
+        }
+        grouped_bars(ax, list(tallies), series, colours)
         ax.set_title("Clauses and quantities")
-        sns.move_legend(ax, "best", title=None, fontsize=8)
+        ax.legend(fontsize=8, loc="best")
         if ncols == 2:
             ax2 = axes[0][1]
             markers = {"subsidy": "o", "budget": "s"}
             points = money[money["district"].isin(districts) & (money["value"] > 0)]
             # One row per district; equal amounts are spread over five fixed lanes (no randomness).
             lane = points.groupby(["district", "kind"]).cumcount() % 5 - 2
-            points = points.assign(
-                y=points["district"].map(districts.index) + 0.125 * lane, district=points["district"].map(district_name)
-            )
-            sns.scatterplot(
-                points,
-                x="value",
-                y="y",
-                hue="district",
-                style="kind",
-                markers=markers,
-                palette=palette,
-                s=22,
-                alpha=0.8,
-                edgecolor="white",
-                linewidth=0.5,
-                legend=False,
-                ax=ax2,
-            )
+            for kind, marker in markers.items():
+                mine = points[points["kind"] == kind]
+                ax2.scatter(
+                    mine["value"],
+                    mine["district"].map(districts.index) + 0.125 * lane[mine.index],
+                    marker=marker,
+                    s=22,
+                    alpha=0.8,
+                    edgecolors="white",
+                    linewidths=0.5,
+                    color=[district_colour(str(d)) for d in mine["district"]],
+                )
             ax2.set_xscale("log")
-            ax2.set_yticks(range(len(districts)), list(palette))
+            ax2.set_yticks(range(len(districts)), [district_name(d) for d in districts])
             ax2.set_ylim(len(districts) - 0.5, -0.5)
             ax2.set(xlabel="", ylabel="", title="Amounts in yuan (log scale)")
-
             ax2.xaxis.set_major_formatter(FuncFormatter(lambda v, _: short_money(v)))
             ax2.legend(
-                handles=[plt_marker(m) for m in markers.values()], labels=list(markers), fontsize=8, loc="lower right"
+                handles=[_marker(m) for m in markers.values()], labels=list(markers), fontsize=8, loc="lower right"
             )
         fig_part = svg(
             fig,
@@ -140,44 +154,79 @@ def domain_overview(report: Report) -> Part:
             alt=f"Clauses and amounts of the {domain_name(dom)} domain",
         )
     missing = [d for d in district_keys() if d not in districts]
-    notes = (
-        [
-            Paragraph(
-                f"{', '.join(district_name(d) for d in missing)} ha{'s' if len(missing) == 1 else 've'} no "
-                f"{domain_name(dom)} section."
-            )
-        ]
-        if missing
-        else []
-    )
-    return block(fig_part, *notes)
+    if not missing:
+        return block(fig_part)
+    verb = "has" if len(missing) == 1 else "have"
+    names = ", ".join(district_name(d) for d in missing)
+    return block(fig_part, Paragraph(f"{names} {verb} no {domain_name(dom)} section."))
 
 
-def plt_marker(marker: str):
+def _overview_by_city(dom: str, here: pd.DataFrame, districts: list[str]) -> Part:
+    """For a province: each district's clause count and every amount, one row per city."""
+    groups = by_city(districts)
+    cities = list(groups)
+    counts = here[here["row_kind"] == "clause"].groupby("district").size()
+    money = _money(dom)
+    money = money[money["value"] > 0]
+    ncols = 2 if len(money) else 1
+    with figure(5.0 * ncols + 0.5, 0.38 * len(cities) + 1.9, 1, ncols, sharey=True) as (fig, axes):
+        left = axes[0][0]
+        values = pd.DataFrame(
+            [{"city": c, "value": int(counts.get(d, 0))} for c, members in groups.items() for d in members]
+        )
+        lanes = values.groupby("city").cumcount().mod(5).sub(2) * 0.08
+        left.scatter(values["value"], values["city"].map(cities.index) + lanes, s=12, color=PALETTE[0], alpha=0.6)
+        spread = quartiles(values, ["city"]).set_index("city").reindex(cities)
+        spread_marks(left, range(len(cities)), spread["q1"], spread["median"], spread["q3"])
+        left.set_title("Numbered clauses per district")
+        left.set_xlim(left=0)
+        legend_below(fig, spread_legend(), ["middle half of the city's districts", "median"])
+        if ncols == 2:
+            right = axes[0][1]
+            for kind, marker in (("subsidy", "o"), ("budget", "s")):
+                mine = money[money["kind"] == kind]
+                lane = mine.groupby("district").cumcount().mod(5).sub(2) * 0.08
+                ys = mine["district"].map(city_of).map(cities.index) + lane
+                colour = PALETTE[1 if kind == "subsidy" else 2]
+                right.scatter(mine["value"], ys, marker=marker, s=12, alpha=0.5, color=colour)
+            right.set_xscale("log")
+            right.xaxis.set_major_formatter(FuncFormatter(lambda v, _: short_money(v)))
+            right.set_title("Subsidy (●) and budget (■) amounts in yuan (log scale)")
+        left.set_yticks(range(len(cities)), [city_name(c, chinese=False) for c in cities])
+        left.set_ylim(len(cities) - 0.5, -0.5)
+        fig_part = svg(
+            fig,
+            caption=f"{domain_name(dom)} ({domain_zh(dom)}) across {len(districts)} districts, one row per city: left, "
+            "each district's numbered clauses (a dot per district; grey bar: the middle half of the city's "
+            "districts, tick: their median)"
+            + ("; right, every subsidy and budget amount stated in the section." if ncols == 2 else "."),
+            alt=f"Clauses and amounts of the {domain_name(dom)} domain by city",
+        )
+    missing = [d for d in district_keys() if d not in districts]
+    if not missing:
+        return block(fig_part)
+    names = ", ".join(district_name(d) for d in missing)
+    return block(fig_part, Paragraph(f"{len(missing)} districts have no {domain_name(dom)} section: {names}."))
 
-    return Line2D([0], [0], marker=marker, linestyle="none", color="#555555", markersize=6)
 
-
-@section
 def domain_clauses(report: Report) -> Part:
-    """Every clause of the domain, side by side: one column per district, in document order."""
+    """The domain's clauses: side by side for a handful of districts, else a summary per district with links."""
     dom = report["domain"]
     here = _domain_clauses(dom).sort_values("seq", kind="stable")
     districts = [d for d in district_keys() if d in set(here["district"])]
     if not districts:
         return Notice(f"No district has a {domain_name(dom)} section.")
+    if side_by_side(district_keys()):
+        return _clauses_side_by_side(dom, here, districts)
+    return _districts_summary(dom, here, districts)
+
+
+def _clauses_side_by_side(dom: str, here: pd.DataFrame, districts: list[str]) -> Part:
     columns = {}
     for district in districts:
-        rows = here[here["district"] == district]
         cells = []
-        for r in rows.itertuples():
-            label = (
-                "preamble"
-                if r.row_kind == "preamble"
-                else "closing"
-                if r.row_kind == "closing"
-                else f"clause {r.clause_no}"
-            )
+        for r in records(here[here["district"] == district]):
+            label = r.row_kind if r.row_kind in ("preamble", "closing") else f"clause {r.clause_no}"
             cells.append(Cell(_str(r.text), title=f"{r.clause_id} ({label})"))
         columns[district] = cells
     depth = max(len(c) for c in columns.values())
@@ -189,14 +238,14 @@ def domain_clauses(report: Report) -> Part:
             },
         }
     )
-    sections = []
+    sections: list[tuple[str, object]] = []
     for district in districts:
         first = here[here["district"] == district].iloc[0]
         lead = _str(first["lead_department"])
         sections.append(
             (
                 f"{district_name(district)} section heading",
-                f"{_str(first['section_title'])}" + (f" — lead: {lead}" if lead else ""),
+                _str(first["section_title"]) + (f" — lead: {lead}" if lead else ""),
             )
         )
     return block(
@@ -205,25 +254,85 @@ def domain_clauses(report: Report) -> Part:
             frame,
             caption=f"{domain_name(dom)}: clauses side by side",
             long=[c for c in frame.columns if c != "#"],
-            note="Row n holds each district's n-th piece of the section (its preamble "
-            "first). Hover a text for its clause_id.",
+            note="Row n holds each district's n-th piece of the section (its preamble first). Hover a text for its "
+            "clause_id.",
         ),
     )
 
 
-@section
+def _clauses_link(district: str, dom: str) -> str | None:
+    profile = page_file("district_profile", district)
+    return f"{profile}#{clauses_anchor(dom)}" if profile else None
+
+
+def _largest(rows: pd.DataFrame) -> Cell | str:
+    if rows.empty:
+        return ""
+    top = rows.sort_values(["value", "clause_id", "start"], ascending=[False, True, True], kind="stable").iloc[0]
+    return amount_cell(
+        top["value"], top["unit"], top["value_high"], top["bound"], clause_id=top["clause_id"], span=top["span"]
+    )
+
+
+def _districts_summary(dom: str, here: pd.DataFrame, districts: list[str]) -> Part:
+    quantities = shared("quantities")
+    quantities = quantities[quantities["domain"] == dom]
+    money = _money(dom)
+    budgets = shared("budgets")
+    allocations = budgets[(budgets["domain"] == dom) & (budgets["role"] == "allocation")]
+    numbered = here[here["row_kind"] == "clause"]
+    rows = []
+    for district in districts:
+        first = here[here["district"] == district].iloc[0]
+        mine = allocations[allocations["district"] == district]
+        total = float(_num(mine["value"]).sum()) if len(mine) else None
+        rows.append(
+            {
+                "City": city_name(city_of(district), chinese=False),
+                "District": Cell(district_name(district), href=_clauses_link(district, dom)),
+                "Section heading": _str(first["section_name"]) or _str(first["section_title"]),
+                "Lead department": _str(first["lead_department"]),
+                "Clauses": int((numbered["district"] == district).sum()),
+                "Quantities": int((quantities["district"] == district).sum()),
+                "Largest subsidy": _largest(money[(money["district"] == district) & (money["kind"] == "subsidy")]),
+                "Allocation": Cell(
+                    format_amount(total, "CNY"),
+                    title=f"{exact_amount(total, 'CNY')} · "
+                    + " | ".join(f"clause {_str(r.clause_id)} · 「{_str(r.span)}」" for r in records(mine)),
+                    sort=total,
+                )
+                if total is not None
+                else "",
+            }
+        )
+    return block(
+        Table(
+            pd.DataFrame(rows),
+            caption=f"{domain_name(dom)}: each district's section",
+            note="A district links to its profile, which lists the clauses of this section. Hover an amount for the "
+            "exact yuan, its clause and span; every clause text is also in the workbook (sheet clauses).",
+        )
+    )
+
+
 def domain_quantities(report: Report) -> Part:
     dom = report["domain"]
-    quantities = load("quantities")
-    q = quantities[quantities["domain"] == dom].copy()
+    q = shared("quantities")
+    q = q[q["domain"] == dom].copy()
     if q.empty:
         return block(Paragraph(f"No quantity is stated in the {domain_name(dom)} clauses."))
-    clauses = load("clauses")
-    seq = dict(zip(clauses["clause_id"], clauses["seq"]))
     q["value"] = _num(q["value"])
-    q["value_high"] = _num(q["value_high"]) if "value_high" in q else float("nan")
-    q = q.assign(_d=q["district"].map({d: i for i, d in enumerate(district_keys())}), _s=q["clause_id"].map(seq))
-    q = q.sort_values(["_d", "_s", "start"], kind="stable")
+    q["value_high"] = _num(q["value_high"])
+    wide = side_by_side(district_keys())
+    if wide:
+        seq = dict(zip(shared("clauses")["clause_id"], shared("clauses")["seq"]))
+        q = q.assign(_d=q["district"].map({d: i for i, d in enumerate(district_keys())}), _s=q["clause_id"].map(seq))
+        q = q.sort_values(["_d", "_s", "start"], kind="stable")
+        caption = f"{domain_name(dom)}: every quantity"
+    else:
+        q = q[(q["unit"] == "CNY") & q["kind"].isin(["subsidy", "budget"])]
+        q = q.sort_values(["value", "clause_id", "start"], ascending=[False, True, True], kind="stable").head(LARGEST)
+        caption = f"{domain_name(dom)}: the {LARGEST} largest subsidy and budget amounts in yuan"
     rows = [
         {
             "District": district_name(r.district),
@@ -236,36 +345,25 @@ def domain_quantities(report: Report) -> Part:
             "Bound": _str(r.bound),
             "Level": level_name(r.level) if not is_missing(r.level) else "",
         }
-        for r in q.itertuples()
+        for r in records(q)
     ]
-    return block(Table(pd.DataFrame(rows), caption=f"{domain_name(dom)}: every quantity", long=["Span"]))
+    note = (
+        "" if wide else "Every quantity of each district is on its profile page and in the workbook (sheet quantities)."
+    )
+    return block(Table(pd.DataFrame(rows), caption=caption, long=["Span"], note=note))
 
 
-@section
 def similar_pairs(report: Report) -> Part:
-    """The most similar cross-district pairs of clauses of this domain (``policycmp.similar``).
-
-    Both clauses of a pair are in the domain; for a domain only one district has (the
-    element-guarantee lists), the partner may be in any domain of another district.
-    """
+    """The most alike pairs of the domain's clauses from different districts (scored as ``policycmp.similar``)."""
     dom = report["domain"]
-    clauses = load("clauses")
+    clauses = shared("clauses")
     here = clauses[(clauses["domain"] == dom) & (clauses["row_kind"] == "clause")]
     if here.empty:
         return block(Paragraph(f"No district has a {domain_name(dom)} section."))
     same_domain = here["district"].nunique() >= 2
-    best: dict[tuple[str, str], float] = {}
-    for clause_id in here["clause_id"].astype(str):
-        found = similar(clause_id, 3, tables=clauses)
-        for r in found.itertuples():
-            if same_domain and _str(r.domain) != dom:
-                continue
-            pair = tuple(sorted((clause_id, str(r.clause_id)))) if same_domain else (clause_id, str(r.clause_id))
-            best[pair] = max(best.get(pair, 0.0), float(r.score))
-    ranked = sorted(best.items(), key=lambda item: (-round(item[1], 6), item[0]))[: report["similar_pairs"]]
     info = clauses.set_index("clause_id")
     rows = []
-    for (a, b), score in ranked:
+    for a, b, score in closest_pairs(clauses, dom, report["similar_pairs"]):
         row = {
             "Score": round(score, 3),
             "Clause A": a,
@@ -280,22 +378,27 @@ def similar_pairs(report: Report) -> Part:
         row.update({"Text A": _str(info.at[a, "text"]), "Text B": _str(info.at[b, "text"])})
         rows.append(row)
     note = (
-        "Score: TF-IDF character n-gram cosine similarity (policycmp.similar, with its same-domain boost); "
-        "higher is closer."
+        "Score: TF-IDF character n-gram cosine similarity (as policycmp.similar scores it, with its same-domain "
+        "boost); higher is closer."
     )
     if not same_domain:
         note = (
             f"Only {district_name(here['district'].iloc[0])} has a {domain_name(dom)} section, so each of its "
-            "clauses is paired with the closest clauses of the other districts, whatever their domain. " + note
+            "clauses is paired with the closest rows of the other districts, whatever their domain. " + note
         )
     return block(
         Table(
             pd.DataFrame(rows),
-            caption=f"{domain_name(dom)}: the most similar cross-district pairs",
+            caption=f"{domain_name(dom)}: the most alike pairs of clauses from different districts",
             long=["Text A", "Text B"],
             note=note,
         )
     )
+
+
+def _domain_inputs(p: dict[str, Any]) -> Inputs:
+    # The similarity scores weigh every clause of the corpus (TF-IDF), so the whole clause table counts.
+    return whole("clauses", "quantities", "budgets", "documents")
 
 
 REPORT = ReportSpec(
@@ -304,4 +407,5 @@ REPORT = ReportSpec(
     {"domain": params_mod.domain, "similar_pairs": lambda v: params_mod.positive_int(v, "similar_pairs", high=100)},
     _domain_summary,
     render_for="domain",
+    inputs=_domain_inputs,
 )

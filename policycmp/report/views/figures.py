@@ -1,4 +1,5 @@
-"""Figures in one fixed style, as inline SVG with text kept as text and fixed ids.
+"""Figures in one fixed style, as inline SVG with text kept as text and fixed ids, and the few shapes
+the reports draw again and again (grouped bars, a district against the province's quartiles).
 
 SVG carries fixed ids (``svg.hashsalt``) and no date, so the same data draws the same bytes.
 """
@@ -9,16 +10,22 @@ import contextlib
 import io
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import matplotlib
 import matplotlib.style
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+from matplotlib.typing import ColorType
+from numpy.typing import ArrayLike
 
 from ..markup.components import IDS, Figure
 from ..markup.format import esc
+from .labels import PROVINCE, THIS_DISTRICT
 
 STYLE: dict[str, Any] = {}
 
@@ -26,16 +33,15 @@ STYLE: dict[str, Any] = {}
 def setup_figures() -> None:
     """The fixed figure style (also applied around every figure, so a user's settings don't leak in).
 
-    Seaborn's whitegrid/notebook look, from the style sheets matplotlib ships, kept in this rc dictionary
-    rather than set with ``sns.set_theme`` (which would change the user's global settings). The figures
-    that draw with seaborn import it themselves and pass it their axes. DejaVu Sans, bundled with
-    matplotlib, comes first so text is measured the same on every machine; the SVG names fallbacks for
-    the reader's browser.
+    The whitegrid/notebook look of the style sheets matplotlib ships, kept in this rc dictionary rather
+    than set globally (which would change the user's settings). DejaVu Sans, bundled with matplotlib,
+    comes first so text is measured the same on every machine; the SVG names fallbacks for the
+    reader's browser.
     """
 
     style: dict[str, Any] = {}
-    style.update(dict(matplotlib.style.library["seaborn-v0_8-whitegrid"]))
-    style.update(dict(matplotlib.style.library["seaborn-v0_8-notebook"]))
+    for sheet in ("seaborn-v0_8-whitegrid", "seaborn-v0_8-notebook"):
+        style.update({str(key): value for key, value in matplotlib.style.library[sheet].items()})
     style.update(
         {
             "svg.hashsalt": "policycmp",
@@ -93,12 +99,57 @@ def svg(fig: Any, caption: str = "", alt: str = "") -> Figure:
     return Figure(text.strip(), caption=caption, alt=alt or caption)
 
 
-def _patch(colour: str, hatch: str | None = None):
-
+def _patch(colour: ColorType, hatch: str | None = None) -> Patch:
     return Patch(facecolor=colour, edgecolor="#555555", hatch=hatch, linewidth=0.5)
 
 
-def _label_bars(ax: Any) -> None:
+def _label_bars(ax: Axes) -> None:
     """Each bar's count at its end (none on an empty bar)."""
     for bars in ax.containers:
-        ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in bars.datavalues], padding=2, fontsize=7)
+        values = getattr(bars, "datavalues", [])
+        ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in values], padding=2, fontsize=7)  # type: ignore[arg-type]
+
+
+def grouped_bars(
+    ax: Axes, categories: Sequence[str], series: Mapping[str, Sequence[float]], colours: Mapping[str, str]
+) -> None:
+    """Horizontal bars: one row per category, one bar per series within it (e.g. per district), labelled."""
+    height = 0.8 / max(len(series), 1)
+    for i, (label, values) in enumerate(series.items()):
+        offsets = [y - 0.4 + height * (i + 0.5) for y in range(len(categories))]
+        ax.barh(offsets, values, height=height, color=colours[label], label=label)
+    _label_bars(ax)
+    ax.set_yticks(range(len(categories)), list(categories))
+    ax.set_ylim(len(categories) - 0.5, -0.5)
+
+
+def spread_marks(ax: Axes, ys: ArrayLike, q1: ArrayLike, median: ArrayLike, q3: ArrayLike) -> None:
+    """The province's interquartile range (a grey bar) and median (a dark tick) on each row ``ys``."""
+    ax.hlines(ys, q1, q3, colors=PROVINCE, linewidth=5, alpha=0.35, zorder=2)
+    ax.scatter(median, ys, marker="|", s=160, linewidths=2.2, color=PROVINCE, zorder=3)
+
+
+def this_district(ax: Axes, values: ArrayLike, ys: ArrayLike) -> None:
+    """A profile's own district: a dot on each row, over the province's marks."""
+    ax.scatter(values, ys, color=THIS_DISTRICT, s=34, zorder=4, edgecolors="white", linewidths=0.6)
+
+
+def this_district_handle() -> Line2D:
+    return Line2D([0], [0], marker="o", color=THIS_DISTRICT, linestyle="none", markersize=6)
+
+
+def legend_below(fig: MplFigure, handles: Sequence[Any], labels: Sequence[str]) -> None:
+    """A legend under the axes, in the space constrained layout keeps for it (it never hides a point)."""
+    fig.legend(list(handles), list(labels), loc="outside lower center", ncol=len(labels), fontsize=8)
+
+
+def plain_log_ticks(ax: Axes) -> None:
+    """A log axis labelled 0.5, 1, 10 rather than 10⁰, 10¹."""
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
+def spread_legend() -> list[Any]:
+    return [
+        Line2D([0], [0], color=PROVINCE, linewidth=5, alpha=0.35),
+        Line2D([0], [0], color=PROVINCE, marker="|", markersize=11, markeredgewidth=2.2, linestyle="none"),
+    ]

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from ...vocabulary import load_domains, load_indicators, load_instruments, load_tiers
+from ...vocabulary.gazetteer import load_gazetteer
 from .. import params as params_mod
 from ..markup.format import is_missing
 
@@ -17,8 +18,12 @@ KIND_NAMES = {"subsidy": "Subsidy", "budget": "Budget", "target": "Target", "thr
 STATUS_NAMES = {"met": "Met", "not_met": "Not met", "unclear": "Unclear"}
 TOOL_NAMES = {"supply": "Supply-side", "environment": "Environment", "demand": "Demand-side"}
 
-# Fixed colours: the same district has the same colour in every figure of every report.
+# Fixed colours: the same district has the same colour in every side-by-side figure of every report.
 PALETTE = ["#0173b2", "#de8f05", "#029e73", "#cc78bc", "#ca9161", "#949494", "#fbafe4", "#56b4e9", "#d55e00"]
+# A profile's own district, and the province's distribution it is set against.
+THIS_DISTRICT = "#0173b2"
+PROVINCE = "#595959"
+OTHER_CITY = "other"  # the group of districts the gazetteer does not know
 STATUS_COLOURS = {"met": "#029e73", "not_met": "#d55e00", "unclear": "#949494"}
 TOOL_COLOURS = {"supply": "#0173b2", "environment": "#029e73", "demand": "#de8f05"}
 CATEGORY_COLOURS = {"amount": "#9ecae1", "no_amount": "#fdd49e", "absent": "#f0f0f0"}
@@ -64,9 +69,35 @@ def district_colour(key: str) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def district_palette(keys: list[str]) -> dict[str, str]:
-    """Label → fixed colour, for seaborn's ``palette=`` where ``hue`` is the district's label."""
-    return {district_name(key): district_colour(key) for key in keys}
+def city_of(district: object) -> str:
+    """The gazetteer's city of a district key; :data:`OTHER_CITY` for one it does not know."""
+    place = load_gazetteer().get(str(district))
+    if place is None or place.level == "province":
+        return OTHER_CITY
+    return place.city or place.key  # a city's own key for a city
+
+
+def city_name(city: object, *, chinese: bool = True) -> str:
+    """``ningbo`` → ``Ningbo 宁波市`` (``Ningbo`` without ``chinese``); ``Other`` for unknown districts."""
+    place = load_gazetteer().get(str(city))
+    if place is None or city == OTHER_CITY:
+        return "Other"
+    label = place.key.replace("_", " ").title()
+    return f"{label} {place.zh}" if chinese else label
+
+
+def city_order(cities: set[str] | list[str]) -> list[str]:
+    """Cities in the gazetteer's order, :data:`OTHER_CITY` last."""
+    known = [p.key for p in load_gazetteer().cities() if p.key in set(cities)]
+    return known + sorted(c for c in set(cities) if c not in known)
+
+
+def by_city(districts: list[str]) -> dict[str, list[str]]:
+    """District keys grouped by city (gazetteer order), each group in the order given."""
+    groups: dict[str, list[str]] = {}
+    for district in districts:
+        groups.setdefault(city_of(district), []).append(district)
+    return {city: groups[city] for city in city_order(list(groups))}
 
 
 def domain_keys() -> tuple[str, ...]:

@@ -6,16 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import seaborn as sns
 
 from .. import params as params_mod
 from ..markup.components import Notice, Paragraph, Part, Table, block
 from ..markup.format import Cell, amount_cell, exact_amount, format_amount, is_missing
-from .context import Report, ReportSpec
-from .data import TableMissing, _num, _str, load, maybe, section
+from .context import Inputs, Report, ReportSpec
+from .data import _num, _str, load, records
 from .figures import _patch, figure, svg
+from .inputs import rows as rows_of
 from .labels import STATUS_COLOURS, STATUS_NAMES, district_name, indicator_name
-from .shaping import _clause_titles, _exact, _short_label
+from .shaping import _as_int, _clause_titles, _exact, _short_label
 from .targets import _targets
 
 
@@ -30,10 +30,7 @@ def _outcomes(p: dict[str, Any]) -> pd.DataFrame:
 def _follow_summary(p: dict[str, Any]) -> tuple[str, str]:
     title = f"Target follow-through: {district_name(p['district'], with_year=False)} {p['year']}"
     who = f"{district_name(p['district'], with_year=False)} {p['year']}"
-    try:
-        table = _outcomes(p)
-    except TableMissing:
-        return title, f"{who}: the outcomes table is not built yet."
+    table = _outcomes(p)
     counts = table["status"].value_counts()
     linked = int(table["policy_clause_id"].notna().sum())
     return title, (
@@ -50,7 +47,6 @@ def _status_cell(status: object) -> Cell:
     )
 
 
-@section
 def outcome_status(report: Report) -> Part:
     table = _outcomes(report.params)
     if table.empty:
@@ -91,29 +87,20 @@ def outcome_status(report: Report) -> Part:
         )
         if len(numeric):
             ax2 = axes[0][1]
-            points = pd.DataFrame(
-                {
-                    "ratio": 100 * numeric["actual_value"] / numeric["target_value"],
-                    "row": [
-                        f"row {int(r.row_no)}"
-                        + (f": {_short_label(indicator_name(r.indicator), 30)}" if not is_missing(r.indicator) else "")
-                        for r in numeric.itertuples()
-                    ],
-                    "status": numeric["status"].map(_str),
-                }
-            )
-            sns.stripplot(
-                points,
-                x="ratio",
-                y="row",
-                hue="status",
-                jitter=False,
-                size=5.3,
-                legend=False,
+            labels = [
+                f"row {_as_int(r.row_no)}"
+                + (f": {_short_label(indicator_name(r.indicator), 30)}" if not is_missing(r.indicator) else "")
+                for r in records(numeric)
+            ]
+            ax2.scatter(
+                100 * numeric["actual_value"] / numeric["target_value"],
+                range(len(numeric)),
+                s=28,
+                color=[STATUS_COLOURS.get(_str(s), "#cccccc") for s in numeric["status"]],
                 zorder=3,
-                palette={s: STATUS_COLOURS.get(s, "#cccccc") for s in points["status"].unique()},
-                ax=ax2,
             )
+            ax2.set_yticks(range(len(numeric)), labels)
+            ax2.set_ylim(len(numeric) - 0.5, -0.5)
             ax2.axvline(100, color="#222222", linestyle="--", linewidth=1)
             ax2.tick_params(axis="y", labelsize=7)
             ax2.set(xlabel="actual as % of target", ylabel="", title="Targets with a reported figure")
@@ -133,19 +120,18 @@ def _figure_cell(value: object, unit: object, span: object, row: Any) -> Cell | 
     if is_missing(value) and is_missing(span):
         return ""
     text = _str(span) or format_amount(value, unit)
-    source = f"outcome report row {int(row.row_no)} (line {int(row.line_no)})"
+    source = f"outcome report row {_as_int(row.row_no)} (line {_as_int(row.line_no)})"
     return Cell(text, title=" · ".join(p for p in (exact_amount(value, unit), source) if p), sort=_exact(value))
 
 
-@section
 def outcome_rows(report: Report) -> Part:
     table = _outcomes(report.params)
-    titles = _clause_titles()
+    titles = _clause_titles(report["district"])
     rows = []
-    for r in table.itertuples():
+    for r in records(table):
         rows.append(
             {
-                "Row": int(r.row_no),
+                "Row": _as_int(r.row_no),
                 "Task (target)": _str(r.task),
                 "Completion": _str(r.completion),
                 "Indicator": indicator_name(r.indicator) if not is_missing(r.indicator) else "",
@@ -166,14 +152,13 @@ def outcome_rows(report: Report) -> Part:
     )
 
 
-@section
 def policy_targets_followed(report: Report) -> Part:
     """The district's policy targets of that year and the outcome rows that report on them."""
     targets = _targets()
     targets = targets[(targets["district"] == report["district"]) & (targets["year"].astype("int64") == report["year"])]
     outcomes = _outcomes(report.params)
     by_clause: dict[str, list[Any]] = {}
-    for r in outcomes.itertuples():
+    for r in records(outcomes):
         if not is_missing(r.policy_clause_id):
             by_clause.setdefault(str(r.policy_clause_id), []).append(r)
 
@@ -185,12 +170,12 @@ def policy_targets_followed(report: Report) -> Part:
             not policy_span or policy_span == quantity or policy_span in _str(target.span) and policy_span in quantity
         )
 
-    titles = _clause_titles()
-    clauses = maybe("clauses")
-    seq = dict(zip(clauses["clause_id"], clauses["seq"])) if clauses is not None else {}
+    titles = _clause_titles(report["district"])
+    clauses = rows_of("clauses", "district", report["district"])
+    seq = dict(zip(clauses["clause_id"], clauses["seq"]))
     targets = targets.assign(_s=targets["clause_id"].map(lambda c: seq.get(c, 10**6)))
     rows, linked = [], 0
-    for r in targets.sort_values(["_s", "clause_id"], kind="stable").itertuples():
+    for r in records(targets.sort_values(["_s", "clause_id"], kind="stable")):
         found = [o for o in by_clause.get(_str(r.clause_id), []) if reports_on(r, o)]
         linked += bool(found)
         statuses = sorted({_str(o.status) for o in found})
@@ -201,7 +186,7 @@ def policy_targets_followed(report: Report) -> Part:
                 "Indicator": indicator_name(r.indicator),
                 "As written": _str(r.indicator_zh),
                 "Target": amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span),
-                "Outcome rows": ", ".join(f"row {int(o.row_no)}" for o in found),
+                "Outcome rows": ", ".join(f"row {_as_int(o.row_no)}" for o in found),
                 "Status": Cell(
                     ", ".join(STATUS_NAMES.get(s, s) for s in statuses) if statuses else "not in the outcome report",
                     cls="pc-ok" if statuses == ["met"] else "pc-bad" if "not_met" in statuses else "pc-absent",
@@ -221,10 +206,23 @@ def policy_targets_followed(report: Report) -> Part:
     )
 
 
+def _follow_inputs(p: dict[str, Any]) -> Inputs:
+    outcomes = rows_of("outcomes", "district", p["district"])
+    targets = rows_of("targets", "district", p["district"])
+    return {
+        "outcomes": outcomes[outcomes["year"] == p["year"]],
+        "targets": targets[targets["year"] == p["year"]],
+        "clauses": rows_of("clauses", "district", p["district"]),
+        "documents": rows_of("documents", "district", p["district"]),
+    }
+
+
 REPORT = ReportSpec(
     "target_follow_through",
     "Target follow-through",
     {"district": str, "year": int},
     _follow_summary,
+    render_for="outcome_report",
     check=params_mod.outcome_year,
+    inputs=_follow_inputs,
 )

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ..markup.format import Cell, is_missing
-from .data import _str, maybe
+from .data import _str
+from .inputs import rows
 
 
-def _clause_titles() -> dict[str, str]:
-    clauses = maybe("clauses")
-    if clauses is None:
-        return {}
+def _clause_titles(district: str) -> dict[str, str]:
+    """clause_id → title, of one district's clauses."""
+    clauses = rows("clauses", "district", district)
     return {str(c): _str(t) for c, t in zip(clauses["clause_id"], clauses["title"])}
+
+
+def _as_int(value: object) -> int:
+    """A whole number from a table cell (Python or NumPy integer)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    raise TypeError(f"expected a whole number, not {value!r}")
 
 
 def _cell_or_text(values: list[Cell | str], joiner: str = "; ") -> Cell | str:

@@ -1,48 +1,82 @@
-"""04 targets: each indicator across districts, with the city's target beside them."""
+"""04 targets: each indicator across districts, with their cities' work-report targets beside them.
+
+The same sections serve the city context (08): there the districts are the city's and the city is the
+one whose work report the page is for. For a handful of districts they are set side by side; for a
+province each indicator shows how the districts' targets are distributed and where the cities' lie.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
-import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from .. import params as params_mod
-from ..markup.components import Notice, Paragraph, Part, Table, block
-from ..markup.format import Cell, amount_cell
-from .context import Report, ReportSpec
-from .data import TableMissing, _num, _str, load, section
-from .figures import figure, svg
-from .labels import _order, district_colour, district_name, district_palette, indicator_labels, indicator_name
+from ..markup.components import Figure, Notice, Paragraph, Part, Table, block
+from ..markup.format import Cell, amount_cell, exact_amount, format_amount, short_figure
+from ..pages import page_file
+from .context import Inputs, Report, ReportSpec
+from .data import _num, _str, load, records
+from .figures import figure, legend_below, spread_legend, spread_marks, svg
+from .inputs import whole
+from .labels import (
+    PALETTE,
+    _order,
+    city_name,
+    city_of,
+    district_colour,
+    district_name,
+    indicator_labels,
+    indicator_name,
+)
+from .layout import side_by_side
+from .province import quartiles
 from .shaping import _cell_or_text, _exact
+
+MARKERS = {"max": "<", "min": ">", "approx": "o", "exact": "D"}
+CITY_COLOUR = "#d55e00"
 
 
 def _targets() -> pd.DataFrame:
     table = load("targets")
     table["value"] = _num(table["value"])
-    table["value_high"] = _num(table["value_high"]) if "value_high" in table else float("nan")
+    table["value_high"] = _num(table["value_high"])
     return table
 
 
-def _target_columns(p: dict[str, Any]) -> list[str]:
-    return [*p["districts"], p["city"]]
+def target_columns(p: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The districts a page shows and the cities whose work-report targets it sets beside them."""
+    if "city" in p:  # a city's context: its districts in the corpus
+        districts = [d.district for d in params_mod.documents() if d.kind == "policy" and d.city == p["city"]]
+        return list(dict.fromkeys(districts)), [p["city"]]
+    districts = p["districts"]
+    theirs = {d.city for d in params_mod.documents() if d.kind == "policy" and d.district in districts}
+    return districts, [c for c in params_mod.cities() if c in theirs]
+
+
+def _names(districts: list[str]) -> str:
+    return ", ".join(district_name(d) for d in districts) if side_by_side(districts) else f"{len(districts)} districts"
 
 
 def _targets_summary(p: dict[str, Any]) -> tuple[str, str]:
-    names = ", ".join(district_name(d) for d in p["districts"])
-    try:
-        table = _targets()
-    except TableMissing:
-        return "Targets", f"Targets of {names}: the targets table is not built yet."
-    mine = table[table["district"].isin(p["districts"])]
-    city = table[table["district"] == p["city"]]
+    districts, cities = target_columns(p)
+    table = _targets()
+    mine = table[table["district"].isin(districts)]
+    theirs = table[table["district"].isin(cities)]
     indicators = set(mine["indicator"].dropna())
-    shared = indicators & set(city["indicator"].dropna())
+    shared = indicators & set(theirs["indicator"].dropna())
+    beside = (
+        f", {len(shared)} of them with a target of {' or '.join(district_name(c) for c in cities)} beside them"
+        if cities
+        else " (no work report of their cities is in the corpus)"
+    )
     return "Targets", (
-        f"{len(indicators)} indicators across {names}, {len(shared)} of them with a "
-        f"{district_name(p['city'])} target beside them; {len(mine)} district target rows, "
+        f"{len(indicators)} indicators across {_names(districts)}{beside}; {len(mine)} district target rows, "
         f"{int(mine['indicator'].isna().sum())} outside the indicator vocabulary."
     )
 
@@ -51,119 +85,9 @@ def _indicator_order(keys: list[str]) -> list[str]:
     return _order(keys, indicator_labels())
 
 
-@section
-def target_matrix(report: Report) -> Part:
-    """Each indicator across districts with the city's target beside them."""
-    table = _targets()
-    columns = _target_columns(report.params)
-    table = table[table["district"].isin(columns) & table["indicator"].notna()]
-    indicators = _indicator_order(sorted(set(table["indicator"])))
-    if not indicators:
-        return Notice("No target of these districts maps to an indicator of the vocabulary.")
-    parts: list[Part] = []
-    # The figure compares: an indicator is drawn when at least two of the districts and the city state it.
-    plotted = [
-        i
-        for i in indicators
-        if table[(table["indicator"] == i) & table["value"].notna()]["district"].nunique() >= 2
-        and table[(table["indicator"] == i) & table["value"].notna()]["district"].isin(report["districts"]).any()
-    ]
-    if plotted:
-        ncols = 2 if len(plotted) > 1 else 1
-        nrows = math.ceil(len(plotted) / ncols)
-        markers = {"max": "<", "min": ">", "approx": "o", "exact": "D"}
-        palette = district_palette(report["districts"])
-        with figure(5.2 * ncols, 0.35 * len(columns) * nrows + 1.2 * nrows + 0.6, nrows, ncols) as (fig, axes):
-            flat = [ax for row in axes for ax in row]
-            for ax, indicator in zip(flat, plotted):
-                rows = table[table["indicator"] == indicator]
-                units = sorted(set(rows["unit"].dropna().astype(str)))
-                scale, unit_label = (1e8, "100M yuan") if units == ["CNY"] else (1, units[0] if units else "")
-                points = rows[rows["district"].isin(report["districts"]) & rows["value"].notna()]
-                points = points.assign(
-                    y=points["district"].map(report["districts"].index),
-                    district=points["district"].map(district_name),
-                    low=points["value"] / scale,
-                    high=points["value_high"] / scale,
-                    marker=points["bound"].map(lambda b: markers.get(_str(b), "o")),
-                )
-                ranges = points[points["high"].notna()]
-                ax.hlines(
-                    ranges["y"],
-                    ranges["low"],
-                    ranges["high"],
-                    colors=ranges["district"].map(palette).tolist(),
-                    linewidth=3,
-                )
-                sns.scatterplot(
-                    points,
-                    x="low",
-                    y="y",
-                    hue="district",
-                    palette=palette,
-                    style="marker",
-                    markers={m: m for m in markers.values()},
-                    s=49,
-                    legend=False,
-                    ax=ax,
-                )
-                ax.set(xlabel="", ylabel="")
-                city_rows = rows[(rows["district"] == report["city"]) & rows["value"].notna()]
-                for i, r in enumerate(city_rows.itertuples()):
-                    ax.axvline(
-                        r.value / scale,
-                        color=district_colour(report["city"]),
-                        linestyle="--",
-                        linewidth=1.2,
-                        label=f"{district_name(report['city'])} target" if i == 0 else None,
-                    )
-                ax.set_yticks(range(len(report["districts"])), [district_name(d) for d in report["districts"]])
-                ax.set_ylim(len(report["districts"]) - 0.5, -0.5)
-                ax.set_title(f"{indicator_name(indicator)}" + (f" ({unit_label})" if unit_label else ""), fontsize=9)
-                ax.margins(x=0.15)
-
-                ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _compact(v)))
-                if len(city_rows):
-                    ax.legend(fontsize=7, loc="best")
-            for ax in flat[len(plotted) :]:
-                ax.set_visible(False)
-            caption = (
-                "Indicators that at least two of the districts and the city set a target for, by district; the "
-                "dashed line is the city's target. Markers: ▶ at "
-                "least (≥), ◀ at most (≤), ● about (≈), ◆ exactly; a bar is a range. Indicators: "
-                + "; ".join(f"{indicator_name(i)} = {'/'.join(_zh_terms(table, i)) or '—'}" for i in plotted)
-                + "."
-            )
-            parts.append(svg(fig, caption=caption, alt="Dot plots of targets by indicator and district"))
-    rows = []
-    for indicator in indicators:
-        here = table[table["indicator"] == indicator]
-        row: dict[str, Any] = {
-            "Indicator": indicator_name(indicator),
-            "As written": " / ".join(_zh_terms(here, indicator)),
-        }
-        for district in columns:
-            cells = [
-                amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span)
-                for r in here[here["district"] == district].itertuples()
-            ]
-            row[district_name(district)] = _cell_or_text(cells) or Cell("—", cls="pc-absent", title="no target stated")
-        rows.append(row)
-    parts.append(
-        Table(
-            pd.DataFrame(rows),
-            caption="Targets by indicator and district, with the city's target",
-            note="Hover a figure for its exact value, clause and source span. The city column is the "
-            f"{district_name(report['city'])} work report's target; it is the city of "
-            + ", ".join(
-                district_name(d.district)
-                for d in params_mod.documents()
-                if d.kind == "policy" and d.city == report["city"] and d.district in report["districts"]
-            )
-            + ".",
-        )
-    )
-    return block(*parts)
+def _zh_terms(table: pd.DataFrame, indicator: str) -> list[str]:
+    terms = table[table["indicator"] == indicator]["indicator_zh"].dropna().astype(str)
+    return list(dict.fromkeys(terms))[:3]
 
 
 def _compact(value: float) -> str:
@@ -174,23 +98,231 @@ def _compact(value: float) -> str:
     return f"{value:g}"
 
 
-def _zh_terms(table: pd.DataFrame, indicator: str) -> list[str]:
-    terms = table[table["indicator"] == indicator]["indicator_zh"].dropna().astype(str)
-    return list(dict.fromkeys(terms))[:3]
+def _target_cell(rows: pd.DataFrame) -> Cell | str:
+    cells = [
+        amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span) for r in records(rows)
+    ]
+    return _cell_or_text(cells) or Cell("—", cls="pc-absent", title="no target stated")
 
 
-@section
-def target_rows(report: Report, only_unmapped: bool = False) -> Part:
+def target_matrix(report: Report) -> Part:
+    """Each indicator across the districts, with their cities' targets beside them."""
+    districts, cities = target_columns(report.params)
     table = _targets()
-    table = table[table["district"].isin(_target_columns(report.params))]
+    table = table[table["district"].isin([*districts, *cities]) & table["indicator"].notna()]
+    indicators = _indicator_order(sorted(set(table["indicator"])))
+    if not indicators:
+        return Notice("No target of these districts maps to an indicator of the vocabulary.")
+    if side_by_side(districts):
+        return _side_by_side(table, indicators, districts, cities)
+    return _distribution(table, indicators, districts, cities)
+
+
+def _side_by_side(table: pd.DataFrame, indicators: list[str], districts: list[str], cities: list[str]) -> Part:
+    parts: list[Part] = []
+    # The figure compares: an indicator is drawn when at least two of the districts and cities state it.
+    plotted = [
+        i
+        for i in indicators
+        if table[(table["indicator"] == i) & table["value"].notna()]["district"].nunique() >= 2
+        and table[(table["indicator"] == i) & table["value"].notna()]["district"].isin(districts).any()
+    ]
+    if plotted:
+        parts.append(_dot_plots(table, plotted, districts, cities))
+    rows = []
+    for indicator in indicators:
+        here = table[table["indicator"] == indicator]
+        row: dict[str, Any] = {
+            "Indicator": indicator_name(indicator),
+            "As written": " / ".join(_zh_terms(here, indicator)),
+        }
+        for key in [*districts, *cities]:
+            row[district_name(key)] = _target_cell(here[here["district"] == key])
+        rows.append(row)
+    note = "Hover a figure for its exact value, clause and source span."
+    for city in cities:
+        members = [d for d in districts if any(x.city == city and x.district == d for x in params_mod.documents())]
+        note += (
+            f" The {district_name(city)} column is the city's work report; it is the city of "
+            f"{', '.join(district_name(d) for d in members) or 'none of these districts'}."
+        )
+    parts.append(
+        Table(pd.DataFrame(rows), caption="Targets by indicator and district, with the city's target", note=note)
+    )
+    return block(*parts)
+
+
+def _dot_plots(table: pd.DataFrame, plotted: list[str], districts: list[str], cities: list[str]) -> Figure:
+    ncols = 2 if len(plotted) > 1 else 1
+    nrows = math.ceil(len(plotted) / ncols)
+    with figure(5.2 * ncols, 0.35 * len(districts) * nrows + 1.2 * nrows + 0.9, nrows, ncols) as (fig, axes):
+        flat: list[Axes] = [ax for row in axes for ax in row]
+        for ax, indicator in zip(flat, plotted):
+            rows = table[table["indicator"] == indicator]
+            units = sorted(set(rows["unit"].dropna().astype(str)))
+            scale, unit_label = (1e8, "100M yuan") if units == ["CNY"] else (1.0, units[0] if units else "")
+            points = rows[rows["district"].isin(districts) & rows["value"].notna()]
+            for r in records(points):
+                y = districts.index(str(r.district))
+                colour = district_colour(str(r.district))
+                if not pd.isna(r.value_high):
+                    ax.hlines(y, r.value / scale, r.value_high / scale, colors=colour, linewidth=3)
+                ax.scatter([r.value / scale], [y], marker=MARKERS.get(_str(r.bound), "o"), s=49, color=colour, zorder=3)
+            for c, city in enumerate(cities):
+                for i, r in enumerate(records(rows[(rows["district"] == city) & rows["value"].notna()])):
+                    ax.axvline(
+                        r.value / scale,
+                        color=PALETTE[(len(districts) + c) % len(PALETTE)] if len(cities) > 1 else CITY_COLOUR,
+                        linestyle="--",
+                        linewidth=1.2,
+                        label=f"{district_name(city)} target" if i == 0 else None,
+                    )
+            ax.set_yticks(range(len(districts)), [district_name(d) for d in districts])
+            ax.set_ylim(len(districts) - 0.5, -0.5)
+            ax.set_title(f"{indicator_name(indicator)}" + (f" ({unit_label})" if unit_label else ""), fontsize=9)
+            ax.margins(x=0.15)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _compact(v)))
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(fontsize=7, loc="best")
+        for ax in flat[len(plotted) :]:
+            ax.set_visible(False)
+        caption = (
+            "Indicators that at least two of the districts and cities set a target for, by district; a dashed line "
+            "is a city's work-report target. Markers: ▶ at least (≥), ◀ at most (≤), ● about (≈), ◆ exactly; a "
+            "bar is a range. Indicators: "
+            + "; ".join(f"{indicator_name(i)} = {'/'.join(_zh_terms(table, i)) or '—'}" for i in plotted)
+            + "."
+        )
+        return svg(fig, caption=caption, alt="Dot plots of targets by indicator and district")
+
+
+def _headline(table: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
+    """One target per district and indicator × unit: its first base goal (a stretch goal only without one)."""
+    rows = table[table["district"].isin(districts) & table["value"].notna()].copy()
+    rows["_stretch"] = rows["stretch"].map(lambda v: v is True)
+    rows = rows.sort_values(["_stretch", "clause_id", "span_start"], kind="stable")
+    return rows.drop_duplicates(["indicator", "unit", "district"]).drop(columns="_stretch")
+
+
+def _computed_cell(value: float, unit: object, what: str, n: int) -> Cell:
+    return Cell(
+        format_amount(value, unit),
+        title=f"{exact_amount(value, unit)} · {what} computed across {n} districts (not stated in a document)",
+        sort=value,
+    )
+
+
+def _distribution(table: pd.DataFrame, indicators: list[str], districts: list[str], cities: list[str]) -> Part:
+    headline = _headline(table, districts)
+    keys = [
+        (i, u)
+        for i in indicators
+        for u in sorted(set(headline[headline["indicator"] == i]["unit"].astype(str)))
+        if (headline["indicator"].eq(i) & headline["unit"].eq(u)).sum() >= 2
+    ]
+    spread = {(r.indicator, r.unit): r for r in records(quartiles(headline, ["indicator", "unit"]))}
+    parts: list[Part] = []
+    if keys:
+        parts.append(_relative_figure(table, headline, spread, keys, cities, len(districts)))
+    rows = []
+    for indicator in indicators:
+        for unit in sorted(set(table[table["indicator"] == indicator]["unit"].astype(str))):
+            here = headline[(headline["indicator"] == indicator) & (headline["unit"] == unit)]
+            city_rows = table[
+                (table["indicator"] == indicator) & (table["unit"] == unit) & table["district"].isin(cities)
+            ]
+            if here.empty and city_rows.empty:
+                continue
+            row: dict[str, Any] = {"Indicator": indicator_name(indicator), "Unit": unit, "Districts": len(here)}
+            if len(here):
+                s = spread[(indicator, unit)]
+                low = here.sort_values(["value", "clause_id"], kind="stable").iloc[[0]]
+                high = here.sort_values(["value", "clause_id"], ascending=[False, True], kind="stable").iloc[[0]]
+                row.update(
+                    {
+                        "Lowest": _target_cell(low),
+                        "Lowest in": district_name(low["district"].iloc[0]),
+                        "Quartile 1": _computed_cell(s.q1, unit, "first quartile", len(here)),
+                        "Median": _computed_cell(s.median, unit, "median", len(here)),
+                        "Quartile 3": _computed_cell(s.q3, unit, "third quartile", len(here)),
+                        "Highest": _target_cell(high),
+                        "Highest in": district_name(high["district"].iloc[0]),
+                    }
+                )
+            for city in cities:
+                row[district_name(city)] = _target_cell(city_rows[city_rows["district"] == city])
+            rows.append(row)
+    parts.append(
+        Table(
+            pd.DataFrame(rows),
+            caption="Each indicator across the districts: lowest, quartiles and highest target, and the cities' "
+            "targets",
+            note="One target per district and indicator: its first base goal (力争 and 冲刺 goals only where it has no "
+            "other). Quartiles are computed across the districts that set the indicator in that unit. Hover a "
+            "figure for its exact value, clause and source span.",
+        )
+    )
+    return block(*parts)
+
+
+def _relative_figure(
+    table: pd.DataFrame,
+    headline: pd.DataFrame,
+    spread: dict[tuple[str, str], Any],
+    keys: list[tuple[str, str]],
+    cities: list[str],
+    n_districts: int,
+) -> Figure:
+    """One row per indicator: each district's target as a multiple of the districts' median (log scale)."""
+    with figure(10.0, 0.34 * len(keys) + 2.0) as (fig, axes):
+        ax = axes[0][0]
+        labels = []
+        for y, (indicator, unit) in enumerate(keys):
+            s = spread[(indicator, unit)]
+            median = float(s.median)
+            here = headline[(headline["indicator"] == indicator) & (headline["unit"] == unit)]
+            ratio = (here["value"] / median).where(here["value"] > 0) if median > 0 else here["value"] * np.nan
+            lanes = (np.arange(len(here)) % 5 - 2) * 0.07
+            ax.scatter(ratio, y + lanes, s=10, color=PALETTE[0], alpha=0.55, linewidths=0)
+            if median > 0:
+                spread_marks(ax, [y], [s.q1 / median], [1.0], [s.q3 / median])
+            for city in cities:
+                mark = table[(table["district"] == city) & (table["indicator"] == indicator) & (table["unit"] == unit)]
+                if median > 0 and len(mark):
+                    ax.scatter(mark["value"] / median, [y] * len(mark), marker="D", s=28, color=CITY_COLOUR, zorder=4)
+            labels.append(f"{indicator_name(indicator)} · median {short_figure(median, unit)}")
+        ax.set_xscale("log", base=2)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+        ax.axvline(1.0, color="#999999", linewidth=0.8)
+        ax.set_yticks(range(len(keys)), labels, fontsize=7.5)
+        ax.set_ylim(len(keys) - 0.5, -0.5)
+        ax.set_xlabel("target as a multiple of the districts' median")
+        handles = spread_legend() + [Line2D([0], [0], marker="D", color=CITY_COLOUR, linestyle="none")]
+        legend_below(fig, handles, ["middle half of the districts", "median", "a city's work-report target"])
+        return svg(
+            fig,
+            caption=f"Each indicator set by at least two districts: every district's target (a dot, {n_districts} "
+            "districts) as a multiple of the districts' median, on a log scale, with the middle half of the districts "
+            "(grey bar) and the cities' work-report targets (◆). The table below gives the figures.",
+            alt="Targets per indicator relative to the districts' median",
+        )
+
+
+def target_rows(report: Report, only_unmapped: bool = False) -> Part:
+    """Every target row (or those outside the indicator vocabulary); for a province, what reads at that size."""
+    districts, cities = target_columns(report.params)
+    table = _targets()
+    table = table[table["district"].isin([*districts, *cities])]
     if only_unmapped:
         table = table[table["indicator"].isna()]
-    order = {d: i for i, d in enumerate(_target_columns(report.params))}
+    if not side_by_side(districts):
+        return _unmapped_phrases(table, len(districts)) if only_unmapped else _mapped_rows(table)
+    order = {d: i for i, d in enumerate([*districts, *cities])}
     table = table.assign(_d=table["district"].map(order)).sort_values(["_d", "clause_id"], kind="stable")
     rows = [
         {
             "District": district_name(r.district),
-            "Year": int(r.year),
+            "Year": r.year,
             "Indicator": indicator_name(r.indicator),
             "As written": _str(r.indicator_zh),
             "Target": amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span),
@@ -200,7 +332,7 @@ def target_rows(report: Report, only_unmapped: bool = False) -> Part:
             "Clause": _str(r.clause_id),
             "Span": _str(r.span),
         }
-        for r in table.itertuples()
+        for r in records(table)
     ]
     caption = "Targets outside the indicator vocabulary" if only_unmapped else "Every target row"
     if not rows:
@@ -210,9 +342,77 @@ def target_rows(report: Report, only_unmapped: bool = False) -> Part:
     return block(Table(pd.DataFrame(rows), caption=caption, long=["Span"]))
 
 
+def _unmapped_phrases(table: pd.DataFrame, n_districts: int) -> Part:
+    """Targets outside the vocabulary, by the phrase naming them: what to add to indicators.yaml next."""
+    if table.empty:
+        return block(Paragraph("Every target maps to an indicator of the vocabulary."))
+    phrases = table.assign(phrase=table["indicator_zh"].map(lambda v: _str(v) or "(no phrase)"))
+    counted = (
+        phrases.groupby("phrase")
+        .agg(districts=("district", "nunique"), targets=("district", "size"), example=("span", "first"))
+        .reset_index()
+        .sort_values(["districts", "targets", "phrase"], ascending=[False, False, True], kind="stable")
+        .head(60)
+    )
+    frame = pd.DataFrame(
+        {
+            "Phrase as written": counted["phrase"],
+            "Districts": counted["districts"].astype("int64"),
+            "Targets": counted["targets"].astype("int64"),
+            "Example": counted["example"].map(_str),
+        }
+    )
+    return block(
+        Paragraph(
+            f"{len(table)} targets of {table['district'].nunique()} of the {n_districts} districts name no indicator "
+            "of the vocabulary. The phrases most districts use are listed first (up to 60); each district's "
+            "targets are on its profile page and every row is in the workbook."
+        ),
+        Table(
+            frame.reset_index(drop=True),
+            caption="Targets outside the indicator vocabulary, by phrase",
+            long=["Example"],
+        ),
+    )
+
+
+def _mapped_rows(table: pd.DataFrame) -> Part:
+    mapped = table[table["indicator"].notna()]
+    order = {k: i for i, k in enumerate(_indicator_order(sorted(set(mapped["indicator"]))))}
+    mapped = mapped.assign(_i=mapped["indicator"].map(order)).sort_values(
+        ["_i", "district", "clause_id"], kind="stable"
+    )
+    rows = [
+        {
+            "Indicator": indicator_name(r.indicator),
+            "District": Cell(district_name(r.district), href=page_file("district_profile", r.district))
+            if r.district in set(params_mod.districts())
+            else district_name(r.district),
+            "City": city_name(city_of(r.district), chinese=False),
+            "Target": amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span),
+            "Unit": _str(r.unit),
+            "Stretch": "yes" if r.stretch is True else "",
+        }
+        for r in records(mapped)
+    ]
+    return block(
+        Table(
+            pd.DataFrame(rows),
+            caption="Every target that names an indicator of the vocabulary",
+            note="Hover a target for its exact value, clause and source span; filter by indicator or city. Targets "
+            "outside the vocabulary are on each district's profile page and in the workbook.",
+        )
+    )
+
+
+def _targets_inputs(p: dict[str, Any]) -> Inputs:
+    return whole("targets", "documents")
+
+
 REPORT = ReportSpec(
     "targets",
     "Targets",
-    {"districts": params_mod.district_list, "city": params_mod.city},
+    {"districts": params_mod.district_list},
     _targets_summary,
+    inputs=_targets_inputs,
 )

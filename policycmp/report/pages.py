@@ -1,0 +1,39 @@
+"""Where the notebooks are and what their pages are called, so pages can link to each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import paths
+
+NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+
+
+def notebooks_dir() -> Path:
+    """``notebooks/`` of the project root, else of the checkout the package runs from."""
+    folder = paths.notebooks_dir()
+    return folder if folder.is_dir() else paths.package_dir().parent / "notebooks"
+
+
+def notebooks() -> list[Path]:
+    """Every report notebook, in reading order."""
+    return sorted(notebooks_dir().glob(NOTEBOOK_GLOB))
+
+
+def report_name(notebook: Path) -> str:
+    """``02_subsidy_levels.ipynb`` → ``subsidy_levels``."""
+    return notebook.stem.split("_", 1)[-1]
+
+
+def page_name(notebook: Path, values: tuple[object, ...] = ()) -> str:
+    """``07_district_profile.ipynb`` and ``("zhenhai",)`` → ``07_district_profile-zhenhai``."""
+    return "-".join([notebook.stem, *(str(v) for v in values)])
+
+
+def page_file(report: str, *values: object) -> str | None:
+    """The HTML file of ``report``'s page for ``values`` (e.g. a district), for a link from another page;
+    None when the project has no notebook for that report (then there is nothing to link to)."""
+    for notebook in notebooks():
+        if report_name(notebook) == report:
+            return f"{page_name(notebook, values)}.html"
+    return None

@@ -1,0 +1,73 @@
+"""Reading the published tables (``data/processed/*.parquet``) for the reports.
+
+After ``policycmp build`` every table exists (possibly empty). A missing one is an error naming the
+file and the command that writes it, never a section left out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+
+
+class MissingTable(FileNotFoundError):
+    """A processed table that is not on disk: the message is one line naming it and ``policycmp build``."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(f"{path} is missing: run `policycmp build`")
+
+    def __str__(self) -> str:  # FileNotFoundError would print "[Errno …]"
+        return str(self.args[0])
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the notebook (and papermill's error) say one line.
+        return [f"MissingTable: {self}"]
+
+
+# path → (mtime, size) it was read at, the table; a kernel that renders many pages reads each table once.
+_CACHE: dict[str, tuple[tuple[int, int], pd.DataFrame]] = {}
+
+
+def table_path(name: str) -> Path:
+    return paths.processed_dir() / f"{name}.parquet"
+
+
+def stamp(name: str) -> tuple[int, int]:
+    """When and how big the table file is: the key of every cache built from it."""
+    path = table_path(name)
+    try:
+        stat = path.stat()
+    except OSError:
+        raise MissingTable(path) from None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def shared(name: str) -> pd.DataFrame:
+    """The cached table itself, for readers that only select from it (never modify it)."""
+    key = stamp(name)
+    path = str(table_path(name))
+    cached = _CACHE.get(path)
+    if cached is None or cached[0] != key:
+        _CACHE[path] = (key, _plain_columns(pd.read_parquet(path)))
+    return _CACHE[path][1]
+
+
+def load(name: str) -> pd.DataFrame:
+    """A processed table as it is on disk, a copy the caller may change."""
+    return shared(name).copy()
+
+
+def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects with None for missing, so ``==`` and ``in`` never meet pd.NA."""
+    for column in frame.columns:
+        dtype = frame[column].dtype
+        if isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype):
+            values = frame[column].astype(object)
+            frame[column] = values.where(values.notna(), None)
+        elif str(dtype) == "boolean":
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
