@@ -159,3 +159,8 @@ def short_figure(value: float, unit: Any, value_high: Any = None) -> str:
         return f"¥{value:g}/{per}"
     text = readable_number(value) + (f"–{readable_number(high)}" if high is not None else "")
     return f"{text} {unit}" if unit.isascii() and unit not in ("", "count") else text
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun in the number it takes: ``1 clause``, ``2 clauses``, ``1 quantity``."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

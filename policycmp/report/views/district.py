@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import params as params_mod
 from ..markup.components import Facts, Figure, Heading, Paragraph, Part, Raw, Table, block
-from ..markup.format import Cell, amount_cell, esc, exact_amount, format_amount, is_missing, short_figure
+from ..markup.format import Cell, amount_cell, counted, esc, exact_amount, format_amount, is_missing, short_figure
 from ..pages import page_file
 from .budgets import _allocation, _budget_parts, _budgets, _sources
 from .context import Inputs, Report, ReportSpec
@@ -59,8 +59,9 @@ def _profile_summary(p: dict[str, Any]) -> tuple[str, str]:
     here = _own("clauses", district)
     numbered = here[here["row_kind"] == "clause"]
     parts = [
-        f"{doc.year} policy ({doc.status}): {len(numbered)} clauses in {here['domain'].nunique()} domains",
-        f"{len(_own('quantities', district))} quantities",
+        f"{doc.year} policy ({doc.status}): {counted(len(numbered), 'clause')} in "
+        f"{counted(here['domain'].nunique(), 'domain')}",
+        counted(len(_own("quantities", district)), "quantity", "quantities"),
     ]
     info = _budget_parts(_budgets([district]), district)
     if info["stated"] is not None:

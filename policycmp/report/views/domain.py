@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter
 from .. import params as params_mod
 from ..lookup import closest_pairs
 from ..markup.components import Facts, Notice, Paragraph, Part, Table, block
-from ..markup.format import Cell, amount_cell, exact_amount, format_amount, is_missing, short_money
+from ..markup.format import Cell, amount_cell, counted, exact_amount, format_amount, is_missing, short_money
 from ..pages import page_file
 from .context import Inputs, Report, ReportSpec
 from .data import _num, _str, records, shared
@@ -59,8 +59,8 @@ def _domain_summary(p: dict[str, Any]) -> tuple[str, str]:
     if side_by_side(district_keys()):
         counts = ", ".join(f"{district_name(d)}: {int((numbered['district'] == d).sum())}" for d in districts)
         parts = [
-            f"{len(numbered)} clauses across {len(districts)} district{'s' if len(districts) != 1 else ''} ({counts})",
-            f"{n_quantities} quantities",
+            f"{counted(len(numbered), 'clause')} across {counted(len(districts), 'district')} ({counts})",
+            counted(n_quantities, "quantity", "quantities"),
         ]
         if missing:
             parts.append(f"no such section in {', '.join(district_name(d) for d in missing)}")
@@ -206,7 +206,9 @@ def _overview_by_city(dom: str, here: pd.DataFrame, districts: list[str]) -> Par
     if not missing:
         return block(fig_part)
     names = ", ".join(district_name(d) for d in missing)
-    return block(fig_part, Paragraph(f"{len(missing)} districts have no {domain_name(dom)} section: {names}."))
+    verb = "has" if len(missing) == 1 else "have"
+    absent = f"{counted(len(missing), 'district')} {verb} no {domain_name(dom)} section: {names}."
+    return block(fig_part, Paragraph(absent))
 
 
 def domain_clauses(report: Report) -> Part:
