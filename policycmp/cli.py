@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     add_cmd.add_argument("--kind", default=None, help="policy, outcome_report or city_work_report")
     add_cmd.add_argument("--year", type=int, default=None, help="the year the document's measures apply to")
     add_cmd.add_argument("--issued", default=None, help="the date it was issued, YYYY-MM-DD")
+    add_cmd.add_argument("--title", default=None, help="the document's title, when the capture lost it")
     add_cmd.add_argument("--dry-run", action="store_true", help="print the entries and write nothing")
     report_cmd = commands.add_parser("report", help="execute the notebooks and render reports/")
     report_cmd.add_argument("--force", action="store_true", help="re-run every notebook, even unchanged ones")
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                 kind=args.kind,
                 year=args.year,
                 issued=args.issued,
+                title=args.title,
                 dry_run=args.dry_run,
             )
         elif args.command == "build":

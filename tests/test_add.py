@@ -133,6 +133,29 @@ def test_refuses_a_kind_it_cannot_tell_naming_the_flag(tmp_path, capsys):
     refused(tmp_path, capsys, [str(page)], tmp_path / "raw", "notice.txt", "--kind")
 
 
+def test_refuses_what_the_build_would_refuse(tmp_path, capsys):
+    # a capture cut off before its first section: the build would stop on it, with every other document
+    page = tmp_path / "cut.txt"
+    page.write_text(
+        "乐清市人民政府关于印发乐清市推动经济高质量发展若干政策(2025年版)的通知\n乐清市人民政府\n2025年3月1日\n"
+        "为全面贯彻落实中央和省委、市委经济工作会议精神,制定以下政策。\n",
+        encoding="utf-8",
+    )
+    refused(tmp_path, capsys, [str(page)], tmp_path / "raw", "cut.txt", "no policy section heading")
+
+
+def test_a_title_the_capture_lost_is_given_with_title(tmp_path, capsys):
+    page = tmp_path / "untitled.txt"
+    page.write_text("成文日期:2024-03-01\n一、深化扩大有效投资政策措施(由市发改局牵头实施)\n1.加大财政支持力度。\n",
+                    encoding="utf-8")  # fmt: skip
+    refused(tmp_path, capsys, [str(page), "--district", "linhai"], tmp_path / "raw", "untitled.txt", "pass --title")
+    title = "临海市有效投资政策措施"
+    argv = ["add", str(page), "--raw", str(tmp_path / "raw"), "--district", "linhai", "--title", title]
+    assert main(argv) == 0
+    entry = yaml.safe_load((tmp_path / "raw" / "sources.yaml").read_text(encoding="utf-8"))["documents"][0]
+    assert (entry["id"], entry["title"]) == ("linhai-2024-policy", title)
+
+
 @pytest.mark.parametrize(
     "name, content, expected",
     [

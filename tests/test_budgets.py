@@ -9,6 +9,9 @@ import pytest
 
 from policycmp.compare.budgets import budget_checks, budget_table
 from policycmp.extract import quantities_table
+from policycmp.ingest.clauses import clause_table
+from policycmp.ingest.corpus import read_corpus
+from policycmp.ingest.register import add
 from policycmp.publish.build import compare_stage as comparison_tables
 from policycmp.schema import BudgetRow, dtypes
 
@@ -144,3 +147,61 @@ def test_checks_report_each_document(budgets):
     _, checks = budget_checks(budgets)
     verdicts = {c.doc_id: c.matches for c in checks}
     assert verdicts == {"linping-2024-policy": True, "qujiang-2023-policy": None, "zhenhai-2024-policy": None}
+
+
+# --- the parts of an allocation, in the forms the captures write them ---------------------------
+
+HEAD = """\
+杭州市临平区人民政府印发关于推动经济高质量发展的若干政策的通知
+杭州市临平区人民政府
+2024年3月27日
+关于推动经济高质量发展的若干政策
+一、扩大有效投资政策(由区发改局牵头实施)
+{preamble}
+1.加大财政支持力度。对新开工项目给予支持。
+二、科技创新政策(由区科技局牵头实施)
+1.支持科技企业。对新认定的高新技术企业给予奖励20万元。
+本政策自2024年1月1日起施行。
+"""
+
+
+def budgets_of(tmp_path, preamble: str) -> pd.DataFrame:
+    source = tmp_path / "page.txt"
+    source.write_text(HEAD.format(preamble=preamble), encoding="utf-8")
+    add([source], tmp_path / "raw", echo=lambda *a, **k: None)
+    clauses, _ = clause_table(read_corpus(tmp_path / "raw" / "sources.yaml"))
+    table = budget_table(clauses, quantities_table(clauses))
+    return table[["role", "domain", "value"]]
+
+
+@pytest.mark.parametrize(
+    ("preamble", "rows"),
+    [
+        # 其中 after a domain's allocation lists its items: the domain is counted once
+        (
+            "2024年,区财政预算安排39亿元。其中,道路交通10亿元,产业项目8亿元。",
+            [("allocation", "investment", 39 * YI), ("item", "investment", 10 * YI), ("item", "investment", 8 * YI)],
+        ),
+        (
+            "区财政预算安排资金5782万元,其中人才专项经费3900万元,科技创新领域资金1882万元。",
+            [
+                ("allocation", "investment", 57_820_000),
+                ("item", "investment", 39_000_000),
+                ("item", "investment", 18_820_000),
+            ],
+        ),  # fmt: skip
+        # after a document-wide total, 其中 lists the domains' allocations (Linping's form)
+        (
+            "区财政安排区级预算共计20亿元,其中:扩大有效投资政策安排12亿元,科技创新政策安排8亿元。",
+            [("total", None, 20 * YI), ("allocation", "investment", 12 * YI), ("allocation", "innovation", 8 * YI)],
+        ),
+        # two commitments of the same domain, with no 其中 between them, are two allocations
+        (
+            "2024年全区拟安排财政资金30亿元以上用于项目建设;每年安排2500万元财政资金用于基础设施。",
+            [("allocation", "investment", 30 * YI), ("allocation", "investment", 25_000_000)],
+        ),
+    ],
+)
+def test_parts_listed_after_qizhong(tmp_path, preamble, rows):
+    table = budgets_of(tmp_path, preamble)
+    assert [(r.role, None if pd.isna(r.domain) else r.domain, r.value) for r in table.itertuples()] == rows

@@ -168,6 +168,20 @@ def test_no_issue_date_is_an_error_not_a_guess():
             + " 一、强化科技创新",
             "东阳市关于推动经济高质量发展若干政策",
         ),
+        # a one-line capture whose title a space cut in two, confirmed by the notice citing it whole
+        (
+            "关于印发瑞安市推动经济高质量发展若干政策工作方案 | |\n"
+            "各单位: 《瑞安市推动经济高质量发展若干政策工作方案》已经市政府同意。"
+            + "现印发给你们。" * 30
+            + " 瑞安市推动经济高质量 发展若干政策工作方案 为全面承接落实,特制定如下工作方案。"
+            + " 一、推进教育科技人才一体发展",
+            "瑞安市推动经济高质量发展若干政策工作方案",
+        ),
+        # ... and a space before a title that no other line repeats is a break between blocks
+        (
+            "首页 政策文件 " + "浏览次数 " * 50 + "关于推动经济高质量发展的若干政策 为全面落实… 一、扩大有效投资",
+            "关于推动经济高质量发展的若干政策",
+        ),
         # no title but a numbered heading that is one
         (
             "一、2022年温州市国民经济和社会发展计划执行情况\n2022年,面对…",
@@ -201,10 +215,58 @@ def test_title_rules(text, title):
         ),  # 日期 in 截止日期 is not the label
         ("发表于 2023-2-10 23:45:45\n", "2023-02-10"),
         ("2024年3月27日\n", None),  # a date line under no issuing body
+        (
+            "发布日期:2025-07-15 16:38:09\n温州湾新区(高新区、经开区)党政办公室\n2025年3月4日\n",
+            "2025-03-04",
+        ),  # signed on 3月4日, posted on 7月15日: the signature wins over the site's date
+        (
+            "正文。" * 80 + " 瑞安市人民政府办公室 2025年4月16日 (此件公开发布) 瑞安市承接落实…工作方案",
+            "2025-04-16",
+        ),  # a signature inside a capture that lost its line breaks
+        ("各单位要抓好落实。" * 40 + " 由区发改局 2025年4月16日前完成 ", None),  # a deadline, not a signature
     ],
 )
 def test_issued_cues(text, issued):
     assert find_issued(text, load_rules()) == issued
+
+
+def test_a_policy_section_heading_is_never_its_title():
+    text = "成文日期:2024-03-01\n各镇人民政府:\n一、深化扩大有效投资政策措施(由市发改局牵头实施)\n1.加大财政支持力度。"
+    with pytest.raises(PolicyInputError) as error:
+        infer_entry(text, "untitled.txt", district="linhai")
+    assert error.value.one_line() == (
+        "untitled.txt: cannot find the document's title (no title line or cover notice); pass --title, "
+        "or --kind policy|outcome_report|city_work_report if the title would not say the kind either"
+    )
+    with pytest.raises(PolicyInputError, match=r"pass --title$"):
+        infer_entry(text, "untitled.txt", district="linhai", kind="policy")
+    entry = infer_entry(text, "untitled.txt", district="linhai", title="临海市深化扩大有效投资政策措施")
+    assert (entry["kind"], entry["title"], entry["issued"]) == (
+        "policy",
+        "临海市深化扩大有效投资政策措施",
+        "2024-03-01",
+    )
+
+
+# A capture in traditional characters is told like any other: place, kind, status and date labels.
+TRADITIONAL = """溫州市人民政府關於印發溫州市推動經濟高質量發展若干政策的通知
+發布日期:2025-02-08
+溫州市推動經濟高質量發展若干政策(征求意見稿)
+一、推進教育科技人才一體發展(由市科技局牽頭實施)
+1.加大財政支持力度。
+"""
+
+
+def test_a_traditional_capture():
+    entry = infer_entry(TRADITIONAL, "wenzhou.txt")
+    assert {k: entry[k] for k in ("id", "district", "city", "status", "issued", "title")} == {
+        "id": "wenzhou-2025-policy",
+        "district": "wenzhou",
+        "city": "wenzhou",
+        "status": "draft",
+        "issued": "2025-02-08",
+        "title": "温州市推动经济高质量发展若干政策",
+    }
 
 
 @pytest.mark.parametrize(

@@ -608,6 +608,9 @@ def test_any_text_gives_consistent_mentions(text):
         ("投资1,500万元", [("1,500万元", 15_000_000, "CNY", "exact")]),
         ("位居2023先进制造业百强城市第四", []),
         ("新增绿地258公顷", [("258公顷", 3_870, "mu", "exact")]),
+        ("考核得分排名前3的镇(街道)予以资金奖励", []),  # a rank, not three of something
+        ("前10名企业各奖励5万元", [("5万元", 50_000, "CNY", "exact")]),
+        ("前期投入100万元", [("100万元", 1_000_000, "CNY", "exact")]),  # 前期 is no rank
     ],
 )
 def test_other_written_forms(text, expected):
@@ -659,6 +662,19 @@ def test_real_typography(text, span, value, unit, kind, bound):
 def test_a_minus_after_an_amount_separates_a_range(text, value, value_high, unit):
     (m,) = extract_mentions(text)
     assert (m.value, m.value_high, m.unit) == (value, value_high, unit)
+
+
+@pytest.mark.parametrize(
+    "text, bounds",
+    [
+        ("分別給予最高50萬元、10萬元、10萬元和2萬元項目補助", ["max", "max", "max", "max"]),
+        ("分别给予最高30万元、50万元奖励", ["max", "max"]),
+        ("分别给予10万元、20万元、30万元以上奖励", ["min", "min", "min"]),
+        ("给予最高50万元奖励,对其他企业给予10万元", ["max", "exact"]),  # a comma ends the list
+    ],
+)
+def test_a_bound_written_once_governs_the_whole_list(text, bounds):
+    assert [m.bound for m in extract_mentions(text)] == bounds
 
 
 def test_a_year_written_with_a_space_is_not_a_quantity():

@@ -27,6 +27,7 @@ class _Found:
     row: BudgetRow
     seq: int
     start: int
+    end: int
 
 
 def _part_around(text: str, start: int, end: int, low: int, high: int) -> str:
@@ -70,8 +71,8 @@ def budget_frame(index: ClauseIndex, vocab: BudgetVocabulary) -> pd.DataFrame:
                     continue
                 if q.kind != "budget" and not search_any(vocab.cues, part):
                     continue
-                in_clause.append(_Found(_row(clause, sentence, q, part, vocab), clause.seq, q.start))
-        found.extend(_inherit_total_scope(in_clause))
+                in_clause.append(_Found(_row(clause, sentence, q, part, vocab), clause.seq, q.start, q.end))
+        found.extend(_inherit_total_scope(_parts_of_allocations(in_clause, text, vocab)))
     return _ordered(found)
 
 
@@ -107,6 +108,31 @@ def _row(clause: ClauseRow, sentence: Statement, q: QuantityRow, part: str, voca
         parts_sum=None,
         parts_match=None,
     )
+
+
+def _parts_of_allocations(found: list[_Found], text: str, vocab: BudgetVocabulary) -> list[_Found]:
+    """Money listed after 其中 that follows a domain's allocation is inside that allocation: items,
+    not more allocations, so the domain is not counted twice (区财政预算安排39亿元。其中,…10亿元).
+
+    After a document-wide total, 其中 lists the domains' allocations (Linping's 共计56亿元 and its
+    eight 某某政策安排), which stay allocations; so does an amount that names its own policy.
+    """
+    result: list[_Found] = []
+    parent: _Found | None = None
+    for f in found:
+        row = f.row
+        if (
+            parent is not None
+            and parent.row.role == "allocation"
+            and row.role == "allocation"
+            and row.policy_name is None
+            and search_any(vocab.part_cues, text[parent.end : f.start])
+        ):
+            f = replace(f, row=replace(row, role="item", domain=parent.row.domain))
+        elif row.role in ("total", "allocation"):
+            parent = f
+        result.append(f)
+    return result
 
 
 def _inherit_total_scope(found: list[_Found]) -> list[_Found]:

@@ -60,26 +60,27 @@ def _bound_of(r: Reading, norm: str, b: BoundGrammar) -> Bounded:
 
 
 def share_bounds(items: list[Bounded], norm: str, b: BoundGrammar) -> list[Bounded]:
-    """10亿元或1亿美元以上: a bound written once governs every conjoined amount."""
+    """10亿元或1亿美元以上: a bound written once governs every conjoined amount, however long the
+    list (分别给予最高50万元、10万元、10万元和2万元: all four are maxima)."""
     out = list(items)
     for i in range(len(out) - 2, -1, -1):
         x, y = out[i], out[i + 1]
         if (
             x.bound is None
             and y.bound
-            and y.side == "suffix"
+            and y.side in ("suffix", "shared_suffix")
             and x.reading.cls == y.reading.cls
             and b.conjunction.match(norm[x.span_end : y.span_start])
         ):
-            out[i] = Bounded(x.reading, x.span_start, x.span_end, y.bound, "shared")
+            out[i] = Bounded(x.reading, x.span_start, x.span_end, y.bound, "shared_suffix")
     for i in range(1, len(out)):
         x, y = out[i - 1], out[i]
         if (
             y.bound is None
             and x.bound
-            and x.side == "prefix"
+            and x.side in ("prefix", "shared_prefix")
             and x.reading.cls == y.reading.cls
             and b.conjunction.match(norm[x.span_end : y.span_start])
         ):
-            out[i] = Bounded(y.reading, y.span_start, y.span_end, x.bound, "shared")
+            out[i] = Bounded(y.reading, y.span_start, y.span_end, x.bound, "shared_prefix")
     return out

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..chinese import simplified
 from ..errors import PolicyInputError
 from ..model import DOCUMENT_KINDS as KINDS
 from ..vocabulary import load
@@ -55,6 +56,7 @@ class KindRule:
     slug: str
     title_words: tuple[str, ...]
     name_place_in_title: bool
+    title_from_heading: bool
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,11 @@ class Rules:
     @property
     def title_words(self) -> tuple[str, ...]:
         return tuple(word for rule in self.kinds for word in rule.title_words)
+
+    @property
+    def heading_title_words(self) -> tuple[str, ...]:
+        """Title words a numbered heading may stand for the title with (一、2022年…执行情况)."""
+        return tuple(word for rule in self.kinds if rule.title_from_heading for word in rule.title_words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,6 +187,7 @@ def _kind_rule(entry: Any, path: Path) -> KindRule:
         entry["slug"],
         tuple(entry["title_words"]),
         bool(entry.get("name_place_in_title")),
+        bool(entry.get("title_from_heading")),
     )
 
 
@@ -210,24 +218,30 @@ def infer_entry(
     district: str | None = None,
     year: int | None = None,
     issued: str | None = None,
+    title: str | None = None,
     rules: Rules | None = None,
     gazetteer: Gazetteer | None = None,
 ) -> dict[str, Any]:
     """The registry entry of one document: id, kind, place keys, year, status, title, issued.
 
-    `kind`, `district`, `year` and `issued` are the command-line overrides: when given they are
-    used as they are and not inferred (so a file whose kind cannot be told can still be added).
+    `kind`, `district`, `year`, `issued` and `title` are the command-line overrides: when given they
+    are used as they are and not inferred (so a file whose kind cannot be told can still be added).
     """
     rules = rules or load_rules()
     gaz = gazetteer or load_gazetteer()
+    # Places, title words, 征求意见稿 and date labels are all read in simplified characters, so a
+    # traditional capture (溫州市, 實施方案, 征求意見稿, 發布日期) is told like any other; its raw
+    # file keeps the characters as written, its registry title is the simplified reading.
+    text = simplified(text)
     head = head_of(text, rules)
-    title = find_title(head, rules)
-    kind_rule = _kind_rule_for(kind, title, rules, file_name)
+    title = title.strip() if title and title.strip() else find_title(head, rules)
     if title is None:
         raise PolicyInputError(
             file_name,
-            "cannot find the document's title (no title line or cover notice)",
+            "cannot find the document's title (no title line or cover notice); pass --title"
+            + ("" if kind else f", or --kind {'|'.join(KINDS)} if the title would not say the kind either"),
         )
+    kind_rule = _kind_rule_for(kind, title, rules, file_name)
     place = _place_for(text, title, district, file_name, rules, gaz)
     title = registry_title(title, kind_rule, place)
     issued_on = _given_date(issued, file_name) if issued else find_issued(text, rules)
@@ -351,9 +365,11 @@ def _is_title_line(line: str, rules: Rules) -> bool:
 
 def _own_title(lines: list[str], rules: Rules) -> str | None:
     """The first title line, joined to the lines a layout broke it from: the line before when the
-    title line is only its last words (…高质量发展 / 若干政策) or the line before is unfinished
-    (…高质量发展的 / 若干政策), and the line after when the title's last word was cut (…若干政策实施 /
-    方案)."""
+    title line is only its last words (…高质量发展 / 若干政策), when the line before is unfinished
+    (…高质量发展的 / 若干政策), or when the two joined are written again elsewhere in the head (the
+    cover notice cites the title whole: 《…推动经济高质量发展若干政策…》 … 推动经济高质量 / 发展若干政策…);
+    and the line after when the title's last word was cut (…若干政策实施 / 方案)."""
+    whole = "".join(lines)
     for i, line in enumerate(lines):
         if not _is_title_line(line, rules):
             continue
@@ -362,6 +378,8 @@ def _own_title(lines: list[str], rules: Rules) -> str | None:
         if _unfinished_title(previous, rules) and not any(p.search(line) for p in rules.continues_after):
             title = previous + line
         elif _title_tail(line, rules) and _plain_title_line(previous, rules):
+            title = previous + line
+        elif _plain_title_line(previous, rules) and whole.count(previous + line) > 1:
             title = previous + line
         following = lines[i + 1] if i + 1 < len(lines) else ""
         if not _ends_with_title_word(title, rules) and following and len(following) <= SHORT_TITLE_PART:
@@ -417,10 +435,11 @@ def _notice_title(lines: list[str], rules: Rules) -> str | None:
 
 
 def _heading_title(lines: list[str], rules: Rules) -> str | None:
-    """A numbered heading holding a title word, without its number (一、2022年…执行情况)."""
+    """A numbered heading holding a title word of a kind whose reports open that way, without its
+    number (一、2022年…执行情况); a policy's section heading (一、…政策措施(由…牵头)) never is."""
     for line in lines:
         stripped = re.sub(r"^[一二三四五六七八九十]+、\s*", "", line)
-        if stripped != line and any(word in stripped for word in rules.title_words):
+        if stripped != line and any(word in stripped for word in rules.heading_title_words):
             return stripped
     return None
 
@@ -487,8 +506,11 @@ def _labelled_date(text: str, labels: tuple[str, ...]) -> str | None:
 
 
 def _signature_date(text: str, rules: Rules) -> str | None:
-    """The date alone on the line right under the issuing body's name (…人民政府 / 2024年3月27日)."""
+    """The date alone on the line right under the issuing body's name (…人民政府 / 2024年3月27日),
+    or, in a capture that lost its line breaks, standing alone after it between spaces
+    (… 瑞安市人民政府办公室 2025年4月16日 (此件公开发布))."""
     previous = ""
+    inline = _inline_signature(rules)
     for line in (raw.strip() for raw in text.split("\n")):
         if not line:
             continue
@@ -497,8 +519,21 @@ def _signature_date(text: str, rules: Rules) -> str | None:
             found = _iso(*(_number(match.group(g)) for g in ("y", "m", "d")))
             if found:
                 return found
+        if len(line) > RUN_ON_LINE:
+            for match in inline.finditer(line):
+                found = _iso(*(_number(match.group(g)) for g in ("y", "m", "d")))
+                if found:
+                    return found
         previous = line
     return None
+
+
+def _inline_signature(rules: Rules) -> re.Pattern[str]:
+    """An issuing body's name between spaces, then a date, then a space, a parenthesis or the end:
+    a date that a sentence goes on from (…局 2025年4月16日前完成) is not a signature."""
+    organs = "|".join(re.escape(organ) for organ in rules.signature_organs)
+    date = DATE_LINE_RX.pattern.removeprefix("^\\s*").removesuffix("\\s*$")
+    return re.compile(rf"(?:^|\s)[\u4e00-\u9fff()()]{{2,40}}(?:{organs})\s+{date}(?=\s*$|\s*[((]|\s)")
 
 
 def _number(text: str) -> str:

@@ -25,8 +25,10 @@ from ..errors import PolicyInputError
 from ..model import DOCUMENT_KINDS
 from .decoding import canonical_text
 from .entry import infer_entry
+from .outcome_report import read_report
 from .readers import read_raw
 from .registry import load_registry
+from .segment import segment_policy
 
 ENTRY_KEYS = ("id", "file", "kind", "district", "district_zh", "city", "province", "year", "status", "title", "issued")
 
@@ -69,6 +71,7 @@ def prepare(
     kind: str | None = None,
     year: int | None = None,
     issued: str | None = None,
+    title: str | None = None,
 ) -> Addition:
     """The file read and its entry inferred; raises a one-line error naming the file when it cannot be."""
     try:
@@ -81,14 +84,25 @@ def prepare(
         raise PolicyInputError(path, f"--kind {kind!r} is not one of {', '.join(DOCUMENT_KINDS)}")
     text = canonical_text(read_raw(data, path))
     try:
-        entry = infer_entry(text, path.name, kind=kind, district=district, year=year, issued=issued)
+        entry = infer_entry(text, path.name, kind=kind, district=district, year=year, issued=issued, title=title)
     except PolicyInputError as exc:
         if exc.path != path.name:
             raise  # a vocabulary's own error names that vocabulary
         raise PolicyInputError(path, exc.message, exc.line) from None
+    _check_readable(text, entry["kind"], path)
     entry = {"id": entry["id"], "file": f"{entry['id']}{path.suffix.lower()}", **entry}
     entry["source_sha256"] = _sha256(data)
     return Addition(path, data, entry)
+
+
+def _check_readable(text: str, kind: str, path: Path) -> None:
+    """Refuse now what the build would refuse later (a policy capture that never reaches a section
+    heading, an outcome report with neither a table nor a review), so one bad file cannot stop the
+    build of the whole corpus. A work report without a targets section builds (it gives no targets)."""
+    if kind == "policy":
+        segment_policy(text, path)
+    elif kind == "outcome_report":
+        read_report(text, path)
 
 
 def entry_yaml(entry: dict[str, Any]) -> str:
@@ -118,6 +132,7 @@ def add(
     kind: str | None = None,
     year: int | None = None,
     issued: str | None = None,
+    title: str | None = None,
     dry_run: bool = False,
     echo: Callable[..., None] = print,
 ) -> list[dict[str, Any]]:
@@ -126,7 +141,7 @@ def add(
     ids, names, hashes = registered(sources)
     additions: list[Addition] = []
     for path in paths:
-        addition = prepare(Path(path), district=district, kind=kind, year=year, issued=issued)
+        addition = prepare(Path(path), district=district, kind=kind, year=year, issued=issued, title=title)
         digest = addition.entry["source_sha256"]
         if digest in hashes:
             raise PolicyInputError(path, "is already registered (a registered file has the same SHA-256)")

@@ -21,6 +21,7 @@ class BudgetVocabulary:
     exclude: tuple[re.Pattern[str], ...]
     total_cues: tuple[re.Pattern[str], ...]
     item_cues: tuple[re.Pattern[str], ...]
+    part_cues: tuple[re.Pattern[str], ...]
     allocation_name: re.Pattern[str]
     scope_labels: tuple[tuple[re.Pattern[str], str], ...]
     higher_level_funds: re.Pattern[str]
@@ -43,6 +44,7 @@ def _build(path: Path, data: Any) -> BudgetVocabulary:
         exclude=pattern_list(path, "exclude", data.get("exclude"), "exclude", required=False),
         total_cues=pattern_list(path, "total_cues", data.get("total_cues"), "total_cues", required=True),
         item_cues=pattern_list(path, "item_cues", data.get("item_cues"), "item_cues", required=False),
+        part_cues=pattern_list(path, "part_cues", data.get("part_cues"), "part_cues", required=False),
         allocation_name=compile_pattern(name, path, "allocation_name"),
         scope_labels=tuple(labels),
         higher_level_funds=compile_pattern(str(data.get("higher_level_funds") or "(?!)"), path, "higher_level_funds"),
