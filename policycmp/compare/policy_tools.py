@@ -22,12 +22,15 @@ def cue_filters(vocab: ToolVocabulary) -> tuple[re.Pattern[str] | None, ...]:
 
 
 def clause_tool_rows(
-    clause: ClauseRow, vocab: ToolVocabulary, filters: tuple[re.Pattern[str] | None, ...] | None = None
+    clause: ClauseRow,
+    vocab: ToolVocabulary,
+    filters: tuple[re.Pattern[str] | None, ...] | None = None,
+    found: list[Statement] | None = None,
 ) -> list[ClauseToolRow]:
+    """One row per tool whose cues occur in the clause (``found``: ``sentences(clause.text)``, if known)."""
     text = clause.text
     body = text[: body_end(text, clause.responsible_units)]
     rows = []
-    found: list[Statement] | None = None  # the clause's sentences, cut once when a first tool is found
     # one search tells most tools apart from the clause; only a tool whose cues occur is read in full
     for tool, any_cue in zip(vocab.tools, filters or cue_filters(vocab), strict=True):
         if any_cue is not None and not any_cue.search(body):
@@ -69,9 +72,14 @@ def clause_tool_table(clauses: pd.DataFrame, vocab: ToolVocabulary | None = None
 
 def clause_tool_frame(clauses: list[ClauseRow], vocab: ToolVocabulary) -> pd.DataFrame:
     """:func:`clause_tool_table` from clause rows already read."""
-    ordered = sorted(clauses, key=lambda c: (c.district, c.doc_id, c.seq))  # stable: ties keep table order
     filters = cue_filters(vocab)
-    return frame(ClauseToolRow, [row for clause in ordered for row in clause_tool_rows(clause, vocab, filters)])
+    return tool_frame(clauses, [clause_tool_rows(clause, vocab, filters) for clause in clauses])
+
+
+def tool_frame(clauses: list[ClauseRow], rows: list[list[ClauseToolRow]]) -> pd.DataFrame:
+    """The table from each clause's rows (``rows[i]`` of ``clauses[i]``), by district, document, then clause."""
+    order = sorted(range(len(clauses)), key=lambda i: (clauses[i].district, clauses[i].doc_id, clauses[i].seq))
+    return frame(ClauseToolRow, [row for i in order for row in rows[i]])  # stable: ties keep table order
 
 
 def tool_mix(clause_tools: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:

@@ -62,11 +62,16 @@ def sentences(text: str, end: int | None = None) -> list[Statement]:
     return out
 
 
-def statements(text: str, breaks: Iterable[str], end: int | None = None) -> list[Statement]:
-    """Sentences, cut again before a comma whose next words open a new measure (``breaks``)."""
+def statements(
+    text: str, breaks: Iterable[str], end: int | None = None, found: Sequence[Statement] | None = None
+) -> list[Statement]:
+    """Sentences, cut again before a comma whose next words open a new measure (``breaks``).
+
+    ``found``, when given, is ``sentences(text, end)`` already cut.
+    """
     breaks = tuple(breaks)
     out: list[Statement] = []
-    for sentence in sentences(text, end):
+    for sentence in sentences(text, end) if found is None else found:
         start = sentence.start
         position = text.find(COMMA, sentence.start, sentence.end)
         while position != -1:

@@ -16,13 +16,14 @@ from typing import Any
 import pandas as pd
 
 from .. import paths
-from ..compare.budgets import budget_checks, budget_frame
+from ..compare.budgets import budget_checks, budget_rows
 from ..compare.city_targets import city_target_rows
+from ..compare.findings import Readers, clause_findings
 from ..compare.indexed import index_tables
-from ..compare.instruments import comparison_frame
+from ..compare.instruments import comparison_rows
 from ..compare.outcomes import outcomes_table
-from ..compare.policy_tools import clause_tool_frame
-from ..compare.targets import indexed_target_rows, target_frame
+from ..compare.policy_tools import tool_frame
+from ..compare.targets import target_frame
 from ..extract import quantities_table, unnormalised_count
 from ..ingest.clauses import clause_table
 from ..ingest.corpus import read_corpus
@@ -84,18 +85,20 @@ def compare_stage(tables: dict[str, pd.DataFrame], corpus: Corpus) -> TableSet:
     clauses = tables["clauses"]
     # each table converted once into typed records, each clause's quantities grouped and sorted
     index = index_tables(clauses, tables["quantities"])
+    readers = Readers.of(instruments, budget_vocab, indicators, tools)
+    found = clause_findings(index.clauses, index.quantities, readers)
     result = TableSet()
-    result.tables["comparisons"] = comparison_frame(index, instruments)
+    result.tables["comparisons"] = comparison_rows(found.comparisons, index.clauses, instruments)
 
-    budgets, checks = budget_checks(budget_frame(index, budget_vocab))
+    budgets, checks = budget_checks(budget_rows(found.budgets))
     result.tables["budgets"] = budgets
     for check in checks:
         (result.warnings if check.matches is False else result.notes).append(check.message())
 
     city, city_warnings = city_target_rows(corpus, indicators)
     result.warnings.extend(city_warnings)
-    result.tables["targets"] = target_frame(indexed_target_rows(index, indicators) + city)
-    result.tables["clause_tools"] = clause_tool_frame(index.clauses, tools)
+    result.tables["targets"] = target_frame(found.targets + city)
+    result.tables["clause_tools"] = tool_frame(index.clauses, found.tools)
     # the outcome stage may link report rows to these targets, so it sees every table built so far
     result.tables["outcomes"] = outcomes_table(corpus, {**tables, **result.tables}, index)
     result.notes.extend(_summary(result.tables, clauses))
