@@ -3,39 +3,53 @@
 The stages run in order — ingest (clause table), extract (quantities), compare (comparisons,
 budgets, targets, policy tools, outcomes) — as pure functions from the corpus to DataFrames; then
 every table is checked against its schema, and only then are they published together.
+
+The per-document work of extract and compare runs in runs of documents (:mod:`.parallel`), in
+worker processes on a large corpus; the tables are the same bytes with any number of processes.
+A progress bar on stderr follows those runs when stderr is a terminal and the corpus is large.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from tqdm import tqdm
 
 from .. import paths
 from ..compare.budgets import budget_checks, budget_rows
 from ..compare.city_targets import city_target_rows
-from ..compare.findings import Readers, clause_findings
+from ..compare.findings import Findings, Readers, clause_findings
 from ..compare.indexed import index_tables
 from ..compare.instruments import comparison_rows
 from ..compare.outcomes import outcomes_table
 from ..compare.policy_tools import tool_frame
 from ..compare.targets import target_frame
-from ..extract import quantities_table, unnormalised_count
+from ..extract import unnormalised_count
+from ..extract.grammar import Grammar, grammar
+from ..extract.mentions import extract_mentions
+from ..extract.table import clause_inputs, quantity_frame
 from ..ingest.clauses import clause_table
 from ..ingest.corpus import read_corpus
-from ..model import Corpus, TableSet
-from ..schema import DocumentRow, frame
+from ..model import Corpus, QuantityMention, TableSet
+from ..schema import ClauseRow, DocumentRow, QuantityRow, frame
 from ..vocabulary import load_budget_vocabulary, load_indicators, load_instruments, load_policy_tools
 from .fingerprint import MANIFEST, input_fingerprint, is_stale
+from .log import LISTED, budget_summary, grouped, years_note
+from .parallel import PARALLEL_MIN_DOCUMENTS, default_jobs, map_runs, runs
 from .validate import check_tables
 from .write import publish_files
 
 Echo = Callable[..., None]
+Advance = Callable[[int], object]
 __all__ = ["build", "build_tables", "is_stale"]
+STAGES = ("read", "ingest", "extract", "compare", "validate", "publish")
 
 
 def documents_table(corpus: Corpus) -> pd.DataFrame:
@@ -61,23 +75,44 @@ def documents_table(corpus: Corpus) -> pd.DataFrame:
 def ingest_stage(corpus: Corpus) -> TableSet:
     clauses, anomalies = clause_table(corpus)
     result = TableSet({"documents": documents_table(corpus), "clauses": clauses, "anomalies": anomalies})
-    result.warnings.extend(f"{row.file}:{row.line}: {row.message}" for row in anomalies.itertuples())
+    for row in anomalies.itertuples():
+        result.warn(f"{row.file}:{row.line}: {row.message}", str(row.kind))
     return result
 
 
-def extract_stage(clauses: pd.DataFrame) -> TableSet:
-    quantities = quantities_table(clauses)
+def _extract_run(state: tuple[list[str], Grammar], start: int, stop: int) -> list[list[QuantityMention]]:
+    texts, g = state
+    return [extract_mentions(text, g) for text in texts[start:stop]]
+
+
+def extract_stage(clauses: pd.DataFrame, jobs: int = 1, advance: Advance = lambda documents: None) -> TableSet:
+    inputs = clause_inputs(clauses)
+    texts = [clause.text for clause in inputs]
+    parts = runs([clause.doc_id for clause in inputs])
+    mentions = [m for run in map_runs(_extract_run, (texts, grammar()), parts, jobs, advance) for m in run]
+    quantities = quantity_frame(inputs, mentions)
     unnormalised = unnormalised_count(quantities)
     result = TableSet({"quantities": quantities})
     result.notes.append(f"{len(quantities)} quantities ({unnormalised} could not be normalised)")
     if unnormalised:
-        result.warnings.append(
-            f"{unnormalised} quantities could not be normalised; kept with kind 'other' and the unit as written"
+        result.warn(
+            f"{unnormalised} quantities could not be normalised; kept with kind 'other' and the unit as written",
+            "unnormalised",
         )
     return result
 
 
-def compare_stage(tables: dict[str, pd.DataFrame], corpus: Corpus) -> TableSet:
+_CompareState = tuple[list[ClauseRow], dict[str, list[QuantityRow]], Readers]
+
+
+def _compare_run(state: _CompareState, start: int, stop: int) -> Findings:
+    clauses, quantities, readers = state
+    return clause_findings(clauses[start:stop], quantities, readers)
+
+
+def compare_stage(
+    tables: dict[str, pd.DataFrame], corpus: Corpus, jobs: int = 1, advance: Advance = lambda documents: None
+) -> TableSet:
     """The comparison tables. Every vocabulary is read and checked before any table is built, so a bad
     vocabulary stops the build before anything is computed."""
     instruments, indicators = load_instruments(), load_indicators()
@@ -86,17 +121,26 @@ def compare_stage(tables: dict[str, pd.DataFrame], corpus: Corpus) -> TableSet:
     # each table converted once into typed records, each clause's quantities grouped and sorted
     index = index_tables(clauses, tables["quantities"])
     readers = Readers.of(instruments, budget_vocab, indicators, tools)
-    found = clause_findings(index.clauses, index.quantities, readers)
+    parts = runs([clause.doc_id for clause in index.clauses])
+    found = Findings()
+    for run in map_runs(_compare_run, (index.clauses, index.quantities, readers), parts, jobs, advance):
+        found.extend(run)
     result = TableSet()
     result.tables["comparisons"] = comparison_rows(found.comparisons, index.clauses, instruments)
 
     budgets, checks = budget_checks(budget_rows(found.budgets))
     result.tables["budgets"] = budgets
     for check in checks:
-        (result.warnings if check.matches is False else result.notes).append(check.message())
+        if check.matches is False:
+            result.warn(check.message(), "budget_mismatch")
+        elif len(checks) <= LISTED:
+            result.notes.append(check.message())
+    if len(checks) > LISTED:
+        result.notes.append(budget_summary(checks))
 
     city, city_warnings = city_target_rows(corpus, indicators)
-    result.warnings.extend(city_warnings)
+    for warning in city_warnings:
+        result.warn(warning, "city_targets")
     result.tables["targets"] = target_frame(found.targets + city)
     result.tables["clause_tools"] = tool_frame(index.clauses, found.tools)
     # the outcome stage may link report rows to these targets, so it sees every table built so far
@@ -109,8 +153,6 @@ def _summary(tables: dict[str, pd.DataFrame], clauses: pd.DataFrame) -> list[str
     comparisons = tables["comparisons"]
     stated = comparisons[comparisons["stated"]]
     pairs = clauses[["district", "year"]].drop_duplicates().sort_values("district")
-    years = ", ".join(f"{d} {y}" for d, y in zip(pairs["district"], pairs["year"], strict=True))
-    same = pairs["year"].nunique() <= 1
     targets = tables["targets"]
     return [
         f"{len(stated)} instrument rows stated, {int((~comparisons['stated']).sum())} absent "
@@ -118,38 +160,88 @@ def _summary(tables: dict[str, pd.DataFrame], clauses: pd.DataFrame) -> list[str
         f"{len(targets)} targets ({int((targets['kind_of_source'] == 'city_work_report').sum())} from city "
         f"work reports), {int(targets['indicator'].notna().sum())} named by an indicator",
         f"{len(tables['clause_tools'])} clause × policy-tool rows",
-        ("policy years: " if same else "policy years differ: ") + years + " (every comparison row carries its year)",
+        years_note(list(zip(pairs["district"].tolist(), pairs["year"].tolist(), strict=True))),
     ]
 
 
-def build_tables(corpus: Corpus) -> TableSet:
-    """Every table from a corpus, checked against its schema (pure: no file is written)."""
-    result = ingest_stage(corpus)
-    result.merge(extract_stage(result.tables["clauses"]))
-    result.merge(compare_stage(result.tables, corpus))
-    check_tables(result.tables)
+@contextmanager
+def _timed(result: TableSet, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    result.timings[stage] = result.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+@contextmanager
+def _progress(stage: str, corpus: Corpus, show: bool) -> Iterator[Advance]:
+    """A bar on stderr counting the documents a per-document stage has read."""
+    with tqdm(
+        total=len(corpus.of_kind("policy")), desc=stage, unit="doc", file=sys.stderr, disable=not show, leave=False
+    ) as bar:
+        yield bar.update
+
+
+def build_tables(corpus: Corpus, *, jobs: int = 1, progress: bool = False) -> TableSet:
+    """Every table from a corpus, checked against its schema (pure: no file is written).
+
+    ``jobs`` processes read the documents (see :mod:`.parallel`); ``progress`` shows a bar on stderr.
+    """
+    result = TableSet()
+    with _timed(result, "ingest"):
+        result.merge(ingest_stage(corpus))
+    with _timed(result, "extract"), _progress("quantities", corpus, progress) as advance:
+        result.merge(extract_stage(result.tables["clauses"], jobs, advance))
+    with _timed(result, "compare"), _progress("comparisons", corpus, progress) as advance:
+        result.merge(compare_stage(result.tables, corpus, jobs, advance))
+    with _timed(result, "validate"):
+        check_tables(result.tables)
     return result
 
 
-def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None, *, echo: Echo = print) -> TableSet:
-    """Read ``raw_dir/sources.yaml``, build and check every table, and publish them into ``out_dir``."""
+def build(
+    raw_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    echo: Echo = print,
+    jobs: int | None = None,
+    progress: bool | None = None,
+) -> TableSet:
+    """Read ``raw_dir/sources.yaml``, build and check every table, and publish them into ``out_dir``.
+
+    ``jobs``: processes for the per-document stages (default: every available core on a corpus of
+    PARALLEL_MIN_DOCUMENTS policies or more, else one). ``progress``: a progress bar on stderr
+    (default: when stderr is a terminal and the corpus has that many policies).
+    """
     raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
     out_dir = Path(out_dir) if out_dir else paths.processed_dir()
     sources = raw_dir / "sources.yaml"
+    started = time.perf_counter()
     corpus = read_corpus(sources)
-    result = build_tables(corpus)
-    manifest: dict[str, Any] = {
-        "fingerprint": input_fingerprint(sources),
-        "documents": [d.id for d in corpus.documents],
-        "tables": {name: len(table) for name, table in sorted(result.tables.items())},
-    }
-    files: dict[str, object] = {f"{name}.parquet": table for name, table in sorted(result.tables.items())}
-    files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    publish_files(files, out_dir)
-    for warning in result.warnings:
+    read = time.perf_counter() - started
+    policies = len(corpus.of_kind("policy"))
+    if progress is None:
+        progress = policies >= PARALLEL_MIN_DOCUMENTS and sys.stderr.isatty()
+    result = build_tables(corpus, jobs=default_jobs(policies) if jobs is None else jobs, progress=progress)
+    result.timings["read"] = read
+    with _timed(result, "publish"):
+        manifest: dict[str, Any] = {
+            "fingerprint": input_fingerprint(sources),
+            "documents": [d.id for d in corpus.documents],
+            "tables": {name: len(table) for name, table in sorted(result.tables.items())},
+        }
+        files: dict[str, object] = {f"{name}.parquet": table for name, table in sorted(result.tables.items())}
+        files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        publish_files(files, out_dir)
+    for warning in grouped(result.warnings, result.kinds):
         echo(f"warning: {warning}", file=sys.stderr)
     counts = ", ".join(f"{n} {name}" for name, n in manifest["tables"].items())
     echo(f"built {len(corpus.documents)} documents into {out_dir}: {counts}")
     for note in result.notes:
         echo(f"  {note}")
     return result
+
+
+def timings_line(result: TableSet) -> str:
+    """``timings: read 0.12 s, ingest …`` in stage order, with their total."""
+    shown = [stage for stage in STAGES if stage in result.timings]
+    parts = ", ".join(f"{stage} {result.timings[stage]:.2f} s" for stage in shown)
+    return f"timings: {parts}; total {sum(result.timings[stage] for stage in shown):.2f} s"
