@@ -47,8 +47,12 @@ def quantity_records(quantities: pd.DataFrame) -> list[QuantityRow]:
 
 def quantities_by_clause(quantities: pd.DataFrame) -> dict[str, list[QuantityRow]]:
     """The quantity rows of each clause, in text order (by start, then end; ties keep table order)."""
+    return _by_clause(quantity_records(quantities))
+
+
+def _by_clause(quantities: list[QuantityRow]) -> dict[str, list[QuantityRow]]:
     grouped: dict[str, list[QuantityRow]] = {}
-    for row in quantity_records(quantities):
+    for row in quantities:
         grouped.setdefault(row.clause_id, []).append(row)
     for rows in grouped.values():
         rows.sort(key=lambda q: (q.start, q.end))
@@ -57,8 +61,16 @@ def quantities_by_clause(quantities: pd.DataFrame) -> dict[str, list[QuantityRow
 
 def index_tables(clauses: pd.DataFrame, quantities: pd.DataFrame) -> ClauseIndex:
     """Both tables converted and grouped once; every comparison stage reads this."""
-    rows = records(ClauseRow, clauses)
+    return index_records(records(ClauseRow, clauses), quantity_records(quantities))
+
+
+def index_records(clauses: list[ClauseRow], quantities: list[QuantityRow]) -> ClauseIndex:
+    """:func:`index_tables` from the rows the tables were made of (a build keeps them between stages).
+
+    A row's missing ``value_high`` is None here where the table's is NaN; the comparison stages read
+    both as "no upper end".
+    """
     by_doc: dict[str, list[ClauseRow]] = {}
-    for row in rows:
+    for row in clauses:
         by_doc.setdefault(row.doc_id, []).append(row)
-    return ClauseIndex(rows, quantities_by_clause(quantities), by_doc)
+    return ClauseIndex(clauses, _by_clause(quantities), by_doc)

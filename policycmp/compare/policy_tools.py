@@ -35,15 +35,16 @@ def clause_tool_rows(
     for tool, any_cue in zip(vocab.tools, filters or cue_filters(vocab), strict=True):
         if any_cue is not None and not any_cue.search(body):
             continue
+        # every non-empty match of every cue, by position, longer first: (start, -length, word) sorts so,
+        # and two matches tied on both are the same word, so their order does not matter
         matches = sorted(
-            (m for rx in tool.cues for m in rx.finditer(body) if m.group(0)),
-            key=lambda m: (m.start(), -len(m.group(0))),
+            (m.start(), -len(word), word) for rx in tool.cues for m in rx.finditer(body) if (word := m.group(0))
         )
         if not matches:
             continue
-        words = list(dict.fromkeys(m.group(0) for m in matches))
+        words = list(dict.fromkeys(word for _, _, word in matches))
         found = sentences(text) if found is None else found
-        sentence = sentence_at(text, matches[0].start(), found)
+        sentence = sentence_at(text, matches[0][0], found)
         rows.append(
             ClauseToolRow(
                 clause_id=clause.clause_id,

@@ -39,11 +39,13 @@ P = TypeVar("P", bound=Positioned)
 
 
 def _trimmed(text: str, start: int, end: int) -> Statement | None:
-    while start < end and text[start] in TRIM:
-        start += 1
-    while end > start and text[end - 1] in TRIM:
-        end -= 1
-    return Statement(start, end, text[start:end]) if end > start else None
+    """``text[start:end]`` without the TRIM characters at either end (None when nothing is left)."""
+    piece = text[start:end]
+    kept = piece.strip(TRIM)
+    if not kept:
+        return None
+    left = len(piece) - len(piece.lstrip(TRIM))
+    return Statement(start + left, start + left + len(kept), kept)
 
 
 def sentences(text: str, end: int | None = None) -> list[Statement]:

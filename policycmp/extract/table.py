@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ..errors import PolicyInputError
 from ..model import QuantityMention
-from ..schema import QuantityRow, frame
+from ..schema import ClauseRow, QuantityRow, frame
 from .grammar import grammar
 from .mentions import extract_mentions, is_normalised_unit
 
@@ -52,9 +53,16 @@ def quantities_table(clauses: pd.DataFrame) -> pd.DataFrame:
     return quantity_frame(inputs, [extract_mentions(clause.text, g) for clause in inputs])
 
 
-def quantity_frame(inputs: list[ClauseInput], mentions: list[list[QuantityMention]]) -> pd.DataFrame:
+def quantity_frame(inputs: Sequence[ClauseInput | ClauseRow], mentions: list[list[QuantityMention]]) -> pd.DataFrame:
     """The table from each clause's mentions (``mentions[i]`` of ``inputs[i]``)."""
-    rows = [
+    return frame(QuantityRow, quantity_rows(inputs, mentions))
+
+
+def quantity_rows(
+    inputs: Sequence[ClauseInput | ClauseRow], mentions: list[list[QuantityMention]]
+) -> list[QuantityRow]:
+    """The rows of :func:`quantity_frame`."""
+    return [
         QuantityRow(
             clause_id=clause.clause_id,
             doc_id=clause.doc_id,
@@ -74,7 +82,6 @@ def quantity_frame(inputs: list[ClauseInput], mentions: list[list[QuantityMentio
         for clause, found in zip(inputs, mentions, strict=True)
         for m in found
     ]
-    return frame(QuantityRow, rows)
 
 
 def unnormalised_count(quantities: pd.DataFrame) -> int:

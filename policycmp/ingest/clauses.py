@@ -113,6 +113,12 @@ def _row(
 
 def clause_table(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The clause table of every policy in the corpus, and the numbering anomalies met segmenting it."""
+    rows, anomalies = clause_records(corpus)
+    return frame(ClauseRow, rows), frame(AnomalyRow, anomalies)
+
+
+def clause_records(corpus: Corpus) -> tuple[list[ClauseRow], list[AnomalyRow]]:
+    """The rows of :func:`clause_table` (and of its anomalies), as typed records."""
     domains, layout = load_domains(), load_layout()
     rows: list[ClauseRow] = []
     anomalies: list[AnomalyRow] = []
@@ -121,4 +127,4 @@ def clause_table(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
         seg = segment_policy(text, doc.path, layout)
         rows.extend(clause_rows(doc, text, seg, domains=domains, layout=layout))
         anomalies.extend(AnomalyRow(doc.id, doc.path.name, a.line, a.kind, a.message) for a in seg.anomalies)
-    return frame(ClauseRow, rows), frame(AnomalyRow, anomalies)
+    return rows, anomalies

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from .. import paths
 from ..compare.budgets import budget_checks, budget_rows
 from ..compare.city_targets import city_target_rows
 from ..compare.findings import Findings, Readers, clause_findings
-from ..compare.indexed import index_tables
+from ..compare.indexed import index_records, index_tables
 from ..compare.instruments import comparison_rows
 from ..compare.outcomes import outcomes_table
 from ..compare.policy_tools import tool_frame
@@ -34,11 +34,11 @@ from ..compare.targets import target_frame
 from ..extract import unnormalised_count
 from ..extract.grammar import Grammar, grammar
 from ..extract.mentions import extract_mentions
-from ..extract.table import clause_inputs, quantity_frame
-from ..ingest.clauses import clause_table
+from ..extract.table import ClauseInput, clause_inputs, quantity_rows
+from ..ingest.clauses import clause_records
 from ..ingest.corpus import read_corpus
 from ..model import Corpus, QuantityMention, TableSet
-from ..schema import ClauseRow, DocumentRow, QuantityRow, frame
+from ..schema import AnomalyRow, ClauseRow, DocumentRow, QuantityRow, frame
 from ..vocabulary import load_budget_vocabulary, load_indicators, load_instruments, load_policy_tools
 from .fingerprint import MANIFEST, input_fingerprint, is_stale
 from .log import LISTED, budget_summary, grouped, years_note
@@ -73,11 +73,22 @@ def documents_table(corpus: Corpus) -> pd.DataFrame:
 
 
 def ingest_stage(corpus: Corpus) -> TableSet:
-    clauses, anomalies = clause_table(corpus)
-    result = TableSet({"documents": documents_table(corpus), "clauses": clauses, "anomalies": anomalies})
-    for row in anomalies.itertuples():
-        result.warn(f"{row.file}:{row.line}: {row.message}", str(row.kind))
-    return result
+    return _ingest(corpus)[0]
+
+
+def _ingest(corpus: Corpus) -> tuple[TableSet, list[ClauseRow]]:
+    """The ingest tables, and the clause rows they were made of (the later stages read those)."""
+    rows, anomalies = clause_records(corpus)
+    result = TableSet(
+        {
+            "documents": documents_table(corpus),
+            "clauses": frame(ClauseRow, rows),
+            "anomalies": frame(AnomalyRow, anomalies),
+        }
+    )
+    for anomaly in anomalies:
+        result.warn(f"{anomaly.file}:{anomaly.line}: {anomaly.message}", anomaly.kind)
+    return result, rows
 
 
 def _extract_run(state: tuple[list[str], Grammar], start: int, stop: int) -> list[list[QuantityMention]]:
@@ -86,11 +97,18 @@ def _extract_run(state: tuple[list[str], Grammar], start: int, stop: int) -> lis
 
 
 def extract_stage(clauses: pd.DataFrame, jobs: int = 1, advance: Advance = lambda documents: None) -> TableSet:
-    inputs = clause_inputs(clauses)
-    texts = [clause.text for clause in inputs]
-    parts = runs([clause.doc_id for clause in inputs])
+    return _extract(clause_inputs(clauses), jobs, advance)[0]
+
+
+def _extract(
+    clauses: Sequence[ClauseInput | ClauseRow], jobs: int, advance: Advance
+) -> tuple[TableSet, list[QuantityRow]]:
+    """The quantities table, and its rows (the compare stage reads those)."""
+    texts = [clause.text for clause in clauses]
+    parts = runs([clause.doc_id for clause in clauses])
     mentions = [m for run in map_runs(_extract_run, (texts, grammar()), parts, jobs, advance) for m in run]
-    quantities = quantity_frame(inputs, mentions)
+    rows = quantity_rows(clauses, mentions)
+    quantities = frame(QuantityRow, rows)
     unnormalised = unnormalised_count(quantities)
     result = TableSet({"quantities": quantities})
     result.notes.append(f"{len(quantities)} quantities ({unnormalised} could not be normalised)")
@@ -99,7 +117,7 @@ def extract_stage(clauses: pd.DataFrame, jobs: int = 1, advance: Advance = lambd
             f"{unnormalised} quantities could not be normalised; kept with kind 'other' and the unit as written",
             "unnormalised",
         )
-    return result
+    return result, rows
 
 
 _CompareState = tuple[list[ClauseRow], dict[str, list[QuantityRow]], Readers]
@@ -115,20 +133,34 @@ def compare_stage(
 ) -> TableSet:
     """The comparison tables. Every vocabulary is read and checked before any table is built, so a bad
     vocabulary stops the build before anything is computed."""
+    return _compare(tables, corpus, None, jobs, advance)
+
+
+def _compare(
+    tables: dict[str, pd.DataFrame],
+    corpus: Corpus,
+    rows: tuple[list[ClauseRow], list[QuantityRow]] | None,
+    jobs: int,
+    advance: Advance,
+) -> TableSet:
+    """:func:`compare_stage`, reading ``rows`` (the clause and quantity rows of the tables) when given."""
     instruments, indicators = load_instruments(), load_indicators()
     tools, budget_vocab = load_policy_tools(), load_budget_vocabulary()
     clauses = tables["clauses"]
-    # each table converted once into typed records, each clause's quantities grouped and sorted
-    index = index_tables(clauses, tables["quantities"])
+    # each clause's quantities grouped and sorted once; the tables converted to records if need be
+    index = index_records(*rows) if rows else index_tables(clauses, tables["quantities"])
     readers = Readers.of(instruments, budget_vocab, indicators, tools)
     parts = runs([clause.doc_id for clause in index.clauses])
     found = Findings()
     for run in map_runs(_compare_run, (index.clauses, index.quantities, readers), parts, jobs, advance):
         found.extend(run)
+    # each table is made as soon as its rows are all found, and those rows let go of (peak memory)
     result = TableSet()
     result.tables["comparisons"] = comparison_rows(found.comparisons, index.clauses, instruments)
+    found.comparisons.clear()
 
     budgets, checks = budget_checks(budget_rows(found.budgets))
+    found.budgets.clear()
     result.tables["budgets"] = budgets
     for check in checks:
         if check.matches is False:
@@ -142,7 +174,9 @@ def compare_stage(
     for warning in city_warnings:
         result.warn(warning, "city_targets")
     result.tables["targets"] = target_frame(found.targets + city)
+    found.targets.clear()
     result.tables["clause_tools"] = tool_frame(index.clauses, found.tools)
+    found.tools.clear()
     # the outcome stage may link report rows to these targets, so it sees every table built so far
     result.tables["outcomes"] = outcomes_table(corpus, {**tables, **result.tables}, index)
     result.notes.extend(_summary(result.tables, clauses))
@@ -186,12 +220,16 @@ def build_tables(corpus: Corpus, *, jobs: int = 1, progress: bool = False) -> Ta
     ``jobs`` processes read the documents (see :mod:`.parallel`); ``progress`` shows a bar on stderr.
     """
     result = TableSet()
+    # the typed rows behind the clause and quantity tables are kept from stage to stage, not remade
     with _timed(result, "ingest"):
-        result.merge(ingest_stage(corpus))
+        ingested, clause_rows = _ingest(corpus)
+        result.merge(ingested)
     with _timed(result, "extract"), _progress("quantities", corpus, progress) as advance:
-        result.merge(extract_stage(result.tables["clauses"], jobs, advance))
+        extracted, quantity_rows = _extract(clause_rows, jobs, advance)
+        result.merge(extracted)
     with _timed(result, "compare"), _progress("comparisons", corpus, progress) as advance:
-        result.merge(compare_stage(result.tables, corpus, jobs, advance))
+        result.merge(_compare(result.tables, corpus, (clause_rows, quantity_rows), jobs, advance))
+    del clause_rows, quantity_rows
     with _timed(result, "validate"):
         check_tables(result.tables)
     return result
