@@ -262,7 +262,7 @@ def build(
     result.timings["read"] = read
     with _timed(result, "publish"):
         manifest: dict[str, Any] = {
-            "fingerprint": input_fingerprint(sources),
+            "fingerprint": input_fingerprint(sources, [d.path for d in corpus.documents]),
             "documents": [d.id for d in corpus.documents],
             "tables": {name: len(table) for name, table in sorted(result.tables.items())},
         }
