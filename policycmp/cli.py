@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         "--jobs",
         type=int,
         default=None,
-        help="processes for the per-document stages (default: every core on 50 or more policies, else 1)",
+        help="processes that extract the quantities (default: every core on 50 or more policies, else 1)",
     )
     build_cmd.add_argument(
         "--timings", action="store_true", help="print the seconds each stage took to stderr (benchmarks read it)"
