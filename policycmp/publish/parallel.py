@@ -6,8 +6,10 @@ gives the same bytes with one process or several (``tests/test_build_scale.py`` 
 Workers are forked from the build: they inherit what the build has prepared (the clause texts and
 the compiled grammar) without it being pickled, and send back only their results. Only work whose
 results are small pays for this: the quantity mentions do; the comparison stage's rows (300,000 at
-1,000 documents) cost more to send back than a second core saves, so that stage stays in one process. Before forking, the build's objects are moved out of the collector's reach (``gc.freeze``):
-a worker's garbage collections would otherwise write to, and so copy, every page of the parent's
+1,000 documents) cost more to send back than a second core saves, so that stage stays in one process.
+
+Before forking, the build's objects are moved out of the collector's reach (``gc.freeze``): a
+worker's garbage collections would otherwise write to, and so copy, every page of the parent's
 memory it inherited.
 """
 
