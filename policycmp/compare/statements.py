@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 # After NFKC (see ingest.decoding.canonical_text) ;!? are ASCII; 。 has no compatibility form.
 SENTENCE_END = re.compile(r"[。;!?\n]")
@@ -18,8 +17,9 @@ COMMA = ","
 TRIM = " \t\u3000,、:"
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
+    """A stretch of a clause's text and where it lies (a tuple: 700,000 are cut at 1,000 documents)."""
+
     start: int
     end: int
     text: str
