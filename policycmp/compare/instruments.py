@@ -22,6 +22,9 @@ from .statements import Statement, body_end, statements, within
 # Money and shares are what one district's grant can be set beside another's; counts, areas and
 # thresholds are not amounts granted.
 GRANT_UNIT = re.compile(r"^(?:CNY|USD|%)(?:/.+)?$")
+# Instruments tried as a group before one by one: a statement states one or two of the 41, so about
+# six group searches and one group's members replace 41 searches.
+GROUP = 7
 
 
 @dataclass(frozen=True)
@@ -215,18 +218,28 @@ class Recogniser:
     """The instrument vocabulary made ready for many statements.
 
     Most statements state no instrument: one alternation of every instrument's patterns passes them
-    over with one search, and one alternation per instrument rules out the others before its
-    requires and excludes are read (see :func:`~policycmp.vocabulary.checks.joined`).
+    over with one search; then one alternation per group of instruments, and one per instrument,
+    rule out the others before an instrument's requires and excludes are read (see
+    :func:`~policycmp.vocabulary.checks.joined`).
     """
 
     vocab: InstrumentVocabulary
     any_pattern: re.Pattern[str] | None
-    patterns: tuple[re.Pattern[str] | None, ...]  # per instrument
+    # the instruments in runs of GROUP, each run with one alternation of its instruments' patterns
+    groups: tuple[tuple[re.Pattern[str] | None, tuple[tuple[Instrument, re.Pattern[str] | None], ...]], ...]
 
     @classmethod
     def of(cls, vocab: InstrumentVocabulary) -> Recogniser:
         every = joined(tuple(rx for instrument in vocab.instruments for rx in instrument.patterns))
-        return cls(vocab, every, tuple(joined(instrument.patterns) for instrument in vocab.instruments))
+        instruments = vocab.instruments
+        groups = tuple(
+            (
+                joined(tuple(rx for instrument in run for rx in instrument.patterns)),
+                tuple((instrument, joined(instrument.patterns)) for instrument in run),
+            )
+            for run in (instruments[i : i + GROUP] for i in range(0, len(instruments), GROUP))
+        )
+        return cls(vocab, every, groups)
 
     def recognised(self, text: str, domain: str | None) -> list[Instrument]:
         """The instruments ``text`` states, in vocabulary order (as ``Instrument.recognises`` reads them)."""
@@ -234,7 +247,9 @@ class Recogniser:
             return []
         return [
             instrument
-            for instrument, rx in zip(self.vocab.instruments, self.patterns, strict=True)
+            for group, members in self.groups
+            if group is None or group.search(text)
+            for instrument, rx in members
             if (rx is None or rx.search(text)) and instrument.recognises(text, domain)
         ]
 

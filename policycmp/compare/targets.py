@@ -183,6 +183,8 @@ def _counted(text: str, q: Quantity, mentions: Sequence[Quantity], limit: int) -
 
 
 def _goal(q: Quantity, lead: str, phrase: str, reading: _Reading, vocab: IndicatorVocabulary) -> dict[str, Any] | None:
+    if q.kind in NOT_GOALS:
+        return None  # decided by the kind alone: what follows reads the phrase, and changes nothing first
     unit = q.unit
     indicator, variant = vocab.find(phrase, unit)
     cue = vocab.cue(lead) or vocab.cue(phrase)
@@ -195,8 +197,7 @@ def _goal(q: Quantity, lead: str, phrase: str, reading: _Reading, vocab: Indicat
         stretch = True
     elif indicator is not None and cue and indicator.key in reading.indicators:
         stretch = True
-    kind = q.kind
-    if kind in NOT_GOALS or (indicator is None and kind != "target"):
+    if indicator is None and q.kind != "target":
         return None
     if indicator is not None:
         reading.last = (indicator, variant, name, unit)
