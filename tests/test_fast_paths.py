@@ -325,15 +325,22 @@ def _square(state: list[int], start: int, stop: int) -> list[int]:
 def test_worker_results_come_back_in_run_order():
     state = list(range(40))
     parts = [Run(i, i + 4, 1) for i in range(0, 40, 4)]
+    read: list[int] = []
     seen: list[int] = []
-    assert map_runs(_square, state, parts, 2, seen.append) == [_square(state, p.start, p.stop) for p in parts]
-    assert seen == [1] * len(parts)
+
+    def then(n: int, result: list[int]) -> list[int]:
+        read.append(n)  # in the order runs finish
+        return [-x for x in result]
+
+    expected = [[-x for x in _square(state, p.start, p.stop)] for p in parts]
+    assert map_runs(_square, state, parts, 2, then, seen.append) == expected
+    assert sorted(read) == list(range(len(parts))) and seen == [1] * len(parts)
 
 
 def test_an_error_in_a_worker_reaches_the_build_whole():
     state = [1, 2, -3, 4]
     with pytest.raises(PolicyInputError) as raised:
-        map_runs(_square, state, [Run(0, 2, 1), Run(2, 4, 1)], 2)
+        map_runs(_square, state, [Run(0, 2, 1), Run(2, 4, 1)], 2, lambda n, result: result)
     assert raised.value.one_line() == "x.txt:3: a negative number"
     error = PolicyInputError("y.txt", "bad", line=2)
     assert pickle.loads(pickle.dumps(error)).one_line() == error.one_line()

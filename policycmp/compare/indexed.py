@@ -27,6 +27,14 @@ class ClauseIndex:
     def quantities_of(self, clause_id: str) -> list[QuantityRow]:
         return self.quantities.get(clause_id, [])
 
+    @classmethod
+    def of(cls, clauses: list[ClauseRow], quantities: dict[str, list[QuantityRow]]) -> ClauseIndex:
+        """The index of ``clauses`` whose quantities are already grouped (see :func:`group_by_clause`)."""
+        by_doc: dict[str, list[ClauseRow]] = {}
+        for row in clauses:
+            by_doc.setdefault(row.doc_id, []).append(row)
+        return cls(clauses, quantities, by_doc)
+
 
 def quantity_records(quantities: pd.DataFrame) -> list[QuantityRow]:
     """The quantity table's rows as typed records, values as the stages read them from pandas rows.
@@ -47,10 +55,11 @@ def quantity_records(quantities: pd.DataFrame) -> list[QuantityRow]:
 
 def quantities_by_clause(quantities: pd.DataFrame) -> dict[str, list[QuantityRow]]:
     """The quantity rows of each clause, in text order (by start, then end; ties keep table order)."""
-    return _by_clause(quantity_records(quantities))
+    return group_by_clause(quantity_records(quantities))
 
 
-def _by_clause(quantities: list[QuantityRow]) -> dict[str, list[QuantityRow]]:
+def group_by_clause(quantities: list[QuantityRow]) -> dict[str, list[QuantityRow]]:
+    """:func:`quantities_by_clause` of rows already read."""
     grouped: dict[str, list[QuantityRow]] = {}
     for row in quantities:
         grouped.setdefault(row.clause_id, []).append(row)
@@ -70,7 +79,4 @@ def index_records(clauses: list[ClauseRow], quantities: list[QuantityRow]) -> Cl
     A row's missing ``value_high`` is None here where the table's is NaN; the comparison stages read
     both as "no upper end".
     """
-    by_doc: dict[str, list[ClauseRow]] = {}
-    for row in clauses:
-        by_doc.setdefault(row.doc_id, []).append(row)
-    return ClauseIndex(clauses, _by_clause(quantities), by_doc)
+    return ClauseIndex.of(clauses, group_by_clause(quantities))

@@ -16,8 +16,9 @@ import gc
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from .. import paths
 from ..compare.budgets import budget_checks, budget_rows
 from ..compare.city_targets import city_target_rows
 from ..compare.findings import Findings, Readers, clause_findings
-from ..compare.indexed import index_records, index_tables
+from ..compare.indexed import ClauseIndex, group_by_clause, index_tables
 from ..compare.instruments import comparison_rows
 from ..compare.outcomes import outcomes_table
 from ..compare.policy_tools import tool_frame
@@ -36,12 +37,21 @@ from ..compare.targets import target_frame
 from ..extract import unnormalised_count
 from ..extract.grammar import Grammar, grammar
 from ..extract.mentions import extract_mentions
-from ..extract.table import ClauseInput, clause_inputs, quantity_rows
+from ..extract.table import clause_inputs, quantity_rows
 from ..ingest.clauses import clause_records
 from ..ingest.corpus import read_corpus
 from ..model import Corpus, QuantityMention, TableSet
 from ..schema import AnomalyRow, ClauseRow, DocumentRow, QuantityRow, frame
-from ..vocabulary import load_budget_vocabulary, load_indicators, load_instruments, load_policy_tools
+from ..vocabulary import (
+    BudgetVocabulary,
+    IndicatorVocabulary,
+    InstrumentVocabulary,
+    ToolVocabulary,
+    load_budget_vocabulary,
+    load_indicators,
+    load_instruments,
+    load_policy_tools,
+)
 from .fingerprint import MANIFEST, input_fingerprint, is_stale
 from .log import LISTED, budget_summary, grouped, years_note
 from .parallel import PARALLEL_MIN_DOCUMENTS, default_jobs, map_runs, runs
@@ -99,17 +109,14 @@ def _extract_run(state: tuple[list[str], Grammar], start: int, stop: int) -> lis
 
 
 def extract_stage(clauses: pd.DataFrame, jobs: int = 1, advance: Advance = lambda documents: None) -> TableSet:
-    return _extract(clause_inputs(clauses), jobs, advance)[0]
+    inputs = clause_inputs(clauses)
+    texts = [clause.text for clause in inputs]
+    parts = runs([clause.doc_id for clause in inputs])
+    mentions = map_runs(_extract_run, (texts, grammar()), parts, jobs, lambda n, run: run, advance)
+    return _quantities_table(quantity_rows(inputs, [m for run in mentions for m in run]))
 
 
-def _extract(
-    clauses: Sequence[ClauseInput | ClauseRow], jobs: int, advance: Advance
-) -> tuple[TableSet, list[QuantityRow]]:
-    """The quantities table, and its rows (the compare stage reads those)."""
-    texts = [clause.text for clause in clauses]
-    parts = runs([clause.doc_id for clause in clauses])
-    mentions = [m for run in map_runs(_extract_run, (texts, grammar()), parts, jobs, advance) for m in run]
-    rows = quantity_rows(clauses, mentions)
+def _quantities_table(rows: list[QuantityRow]) -> TableSet:
     quantities = frame(QuantityRow, rows)
     unnormalised = unnormalised_count(quantities)
     result = TableSet({"quantities": quantities})
@@ -119,13 +126,63 @@ def _extract(
             f"{unnormalised} quantities could not be normalised; kept with kind 'other' and the unit as written",
             "unnormalised",
         )
-    return result, rows
+    return result
 
 
-_CompareState = tuple[list[ClauseRow], dict[str, list[QuantityRow]], Readers]
+@dataclass(frozen=True)
+class Vocabularies:
+    """The comparison stage's vocabularies, read and checked before anything is computed."""
+
+    instruments: InstrumentVocabulary
+    indicators: IndicatorVocabulary
+    tools: ToolVocabulary
+    budgets: BudgetVocabulary
+
+    @classmethod
+    def load(cls) -> Vocabularies:
+        return cls(load_instruments(), load_indicators(), load_policy_tools(), load_budget_vocabulary())
+
+    def readers(self) -> Readers:
+        return Readers.of(self.instruments, self.budgets, self.indicators, self.tools)
 
 
-def _compare_run(state: _CompareState, start: int, stop: int) -> Findings:
+@dataclass(frozen=True)
+class _Read:
+    """One run's quantity rows, grouped by clause, and what the comparison stage found in its clauses."""
+
+    quantities: list[QuantityRow]
+    by_clause: dict[str, list[QuantityRow]]
+    found: Findings
+
+
+def _extract_and_read(
+    clauses: list[ClauseRow], readers: Readers, jobs: int, advance: Advance
+) -> tuple[list[QuantityRow], dict[str, list[QuantityRow]], Findings]:
+    """Every clause's quantities (extracted in ``jobs`` processes) and the comparison stage's findings,
+    each run read by this process as soon as its quantities arrive, while the workers go on."""
+    parts = runs([clause.doc_id for clause in clauses])
+
+    def read(n: int, mentions: list[list[QuantityMention]]) -> _Read:
+        run = clauses[parts[n].start : parts[n].stop]
+        rows = quantity_rows(run, mentions)
+        by_clause = group_by_clause(rows)
+        return _Read(rows, by_clause, clause_findings(run, by_clause, readers))
+
+    texts = [clause.text for clause in clauses]
+    done = map_runs(_extract_run, (texts, grammar()), parts, jobs, read, advance)
+    found = Findings()
+    for part in done:
+        found.extend(part.found)
+    return (
+        [q for part in done for q in part.quantities],
+        {k: v for part in done for k, v in part.by_clause.items()},
+        found,
+    )
+
+
+def _compare_run(
+    state: tuple[list[ClauseRow], dict[str, list[QuantityRow]], Readers], start: int, stop: int
+) -> Findings:
     clauses, quantities, readers = state
     return clause_findings(clauses[start:stop], quantities, readers)
 
@@ -135,31 +192,24 @@ def compare_stage(
 ) -> TableSet:
     """The comparison tables. Every vocabulary is read and checked before any table is built, so a bad
     vocabulary stops the build before anything is computed."""
-    return _compare(tables, corpus, None, advance)
-
-
-def _compare(
-    tables: dict[str, pd.DataFrame],
-    corpus: Corpus,
-    rows: tuple[list[ClauseRow], list[QuantityRow]] | None,
-    advance: Advance,
-) -> TableSet:
-    """:func:`compare_stage`, reading ``rows`` (the clause and quantity rows of the tables) when given."""
-    instruments, indicators = load_instruments(), load_indicators()
-    tools, budget_vocab = load_policy_tools(), load_budget_vocabulary()
-    clauses = tables["clauses"]
-    # each clause's quantities grouped and sorted once; the tables converted to records if need be
-    index = index_records(*rows) if rows else index_tables(clauses, tables["quantities"])
-    readers = Readers.of(instruments, budget_vocab, indicators, tools)
+    vocabularies = Vocabularies.load()
+    # each clause's quantities grouped and sorted once, the tables converted to records
+    index = index_tables(tables["clauses"], tables["quantities"])
     parts = runs([clause.doc_id for clause in index.clauses])
+    state = (index.clauses, index.quantities, vocabularies.readers())
     found = Findings()
-    # One process: sending 300,000 found rows back from workers cost more (pickling, and copies of the
-    # strings they share with the clause rows) than a second core saved at 1,000 documents.
-    for run in map_runs(_compare_run, (index.clauses, index.quantities, readers), parts, 1, advance):
+    for run in map_runs(_compare_run, state, parts, 1, lambda n, run: run, advance):
         found.extend(run)
+    return _comparison_tables(tables, corpus, index, found, vocabularies)
+
+
+def _comparison_tables(
+    tables: dict[str, pd.DataFrame], corpus: Corpus, index: ClauseIndex, found: Findings, vocabularies: Vocabularies
+) -> TableSet:
+    """The comparison tables from every clause's findings (in clause order)."""
     # each table is made as soon as its rows are all found, and those rows let go of (peak memory)
     result = TableSet()
-    result.tables["comparisons"] = comparison_rows(found.comparisons, index.clauses, instruments)
+    result.tables["comparisons"] = comparison_rows(found.comparisons, index.clauses, vocabularies.instruments)
     found.comparisons.clear()
 
     budgets, checks = budget_checks(budget_rows(found.budgets))
@@ -173,7 +223,7 @@ def _compare(
     if len(checks) > LISTED:
         result.notes.append(budget_summary(checks))
 
-    city, city_warnings = city_target_rows(corpus, indicators)
+    city, city_warnings = city_target_rows(corpus, vocabularies.indicators)
     for warning in city_warnings:
         result.warn(warning, "city_targets")
     result.tables["targets"] = target_frame(found.targets + city)
@@ -182,7 +232,7 @@ def _compare(
     found.tools.clear()
     # the outcome stage may link report rows to these targets, so it sees every table built so far
     result.tables["outcomes"] = outcomes_table(corpus, {**tables, **result.tables}, index)
-    result.notes.extend(_summary(result.tables, clauses))
+    result.notes.extend(_summary(result.tables, tables["clauses"]))
     return result
 
 
@@ -220,8 +270,10 @@ def _progress(stage: str, corpus: Corpus, show: bool) -> Iterator[Advance]:
 def build_tables(corpus: Corpus, *, jobs: int = 1, progress: bool = False) -> TableSet:
     """Every table from a corpus, checked against its schema (pure: no file is written).
 
-    ``jobs`` processes extract the quantities (see :mod:`.parallel`); ``progress`` shows a bar on stderr.
+    ``jobs`` processes extract the quantities while this one reads each finished run of documents for
+    the comparison tables (see :mod:`.parallel`); ``progress`` shows a bar on stderr.
     """
+    vocabularies = Vocabularies.load()
     result = TableSet()
     # the typed rows behind the clause and quantity tables are kept from stage to stage, not remade
     with _long_lived() as settle:
@@ -229,13 +281,14 @@ def build_tables(corpus: Corpus, *, jobs: int = 1, progress: bool = False) -> Ta
             ingested, clause_rows = _ingest(corpus)
             result.merge(ingested)
         settle()
-        with _timed(result, "extract"), _progress("quantities", corpus, progress) as advance:
-            extracted, quantity_rows = _extract(clause_rows, jobs, advance)
-            result.merge(extracted)
+        with _timed(result, "extract"), _progress("documents", corpus, progress) as advance:
+            quantity_rows, by_clause, found = _extract_and_read(clause_rows, vocabularies.readers(), jobs, advance)
+            result.merge(_quantities_table(quantity_rows))
         settle()
-        with _timed(result, "compare"), _progress("comparisons", corpus, progress) as advance:
-            result.merge(_compare(result.tables, corpus, (clause_rows, quantity_rows), advance))
-        del clause_rows, quantity_rows
+        with _timed(result, "compare"):
+            index = ClauseIndex.of(clause_rows, by_clause)
+            result.merge(_comparison_tables(result.tables, corpus, index, found, vocabularies))
+        del clause_rows, quantity_rows, by_clause, found, index
         settle()
         with _timed(result, "validate"):
             check_tables(result.tables)

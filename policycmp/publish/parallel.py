@@ -25,6 +25,7 @@ from typing import Any, Generic, TypeVar
 
 S = TypeVar("S")
 R = TypeVar("R")
+T = TypeVar("T")
 
 # Below this many documents a build stays in one process: forking and sending results back cost
 # more than a second core saves (about 0.2 s against 30 ms a document).
@@ -96,17 +97,20 @@ def map_runs(
     state: S,
     parts: Sequence[Run],
     jobs: int,
+    then: Callable[[int, R], T],
     advance: Callable[[int], object] = lambda documents: None,
-) -> list[R]:
-    """``[work(state, run.start, run.stop) for run in parts]``, in ``jobs`` processes.
+) -> list[T]:
+    """``[then(n, work(state, run.start, run.stop)) for n, run in enumerate(parts)]``, ``work`` in ``jobs``
+    processes, ``then`` in this one.
 
-    ``advance(documents)`` is called as each run finishes (for a progress bar); the results come back
-    in run order whatever order the runs finish in.
+    ``then`` reads each run's result as it arrives, while the workers go on with the runs after it;
+    ``advance(documents)`` follows (for a progress bar). The results come back in run order whatever
+    order the runs finish in.
     """
     if jobs <= 1 or len(parts) <= 1:
         results = []
-        for part in parts:
-            results.append(work(state, part.start, part.stop))
+        for n, part in enumerate(parts):
+            results.append(then(n, work(state, part.start, part.stop)))
             advance(part.documents)
         return results
     unfreeze = gc.get_freeze_count() == 0  # a caller that froze its objects keeps them frozen
@@ -119,15 +123,15 @@ def map_runs(
             initargs=(_Task(work, state),),
         ) as pool:
             futures = {pool.submit(_run, part.start, part.stop): n for n, part in enumerate(parts)}
-            done: dict[int, R] = {}
-            # Unpickling the results makes objects by the hundred thousand, none in a reference cycle:
-            # collections while they arrive would only walk them again and again (2 s of 3 at 1,000 documents).
+            done: dict[int, T] = {}
+            # Unpickling the results, and reading them, makes objects by the hundred thousand and no
+            # reference cycles: collections meanwhile would only walk them again and again.
             collecting = gc.isenabled()
             gc.disable()
             try:
                 for future in as_completed(futures):
                     n = futures[future]
-                    done[n] = future.result()
+                    done[n] = then(n, future.result())
                     advance(parts[n].documents)
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)  # the first error stops the build; drop the rest
