@@ -25,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
         "--jobs",
         type=int,
         default=None,
-        help="processes that extract the quantities (default: every core on 50 or more policies, else 1)",
+        help="processes sharing the per-document work, this one included (default: every core on 50 or more "
+        "policies, else 1)",
     )
     build_cmd.add_argument(
         "--timings", action="store_true", help="print the seconds each stage took to stderr (benchmarks read it)"

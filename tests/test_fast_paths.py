@@ -333,7 +333,7 @@ def test_worker_results_come_back_in_run_order():
         return [-x for x in result]
 
     expected = [[-x for x in _square(state, p.start, p.stop)] for p in parts]
-    assert map_runs(_square, state, parts, 2, then, seen.append) == expected
+    assert map_runs(_square, state, parts, 2, then, seen.append) == expected  # two workers
     assert sorted(read) == list(range(len(parts))) and seen == [1] * len(parts)
 
 

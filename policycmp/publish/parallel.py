@@ -42,7 +42,7 @@ def available_cores() -> int:
 
 
 def default_jobs(documents: int) -> int:
-    """How many processes a build of ``documents`` documents uses when not told."""
+    """How many processes (this one included) a build of ``documents`` documents uses when not told."""
     if documents < PARALLEL_MIN_DOCUMENTS or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return available_cores()
@@ -96,18 +96,18 @@ def map_runs(
     work: Callable[[S, int, int], R],
     state: S,
     parts: Sequence[Run],
-    jobs: int,
+    workers: int,
     then: Callable[[int, R], T],
     advance: Callable[[int], object] = lambda documents: None,
 ) -> list[T]:
-    """``[then(n, work(state, run.start, run.stop)) for n, run in enumerate(parts)]``, ``work`` in ``jobs``
-    processes, ``then`` in this one.
+    """``[then(n, work(state, run.start, run.stop)) for n, run in enumerate(parts)]``: ``work`` in
+    ``workers`` forked processes (in this one when 0), ``then`` in this one.
 
     ``then`` reads each run's result as it arrives, while the workers go on with the runs after it;
     ``advance(documents)`` follows (for a progress bar). The results come back in run order whatever
     order the runs finish in.
     """
-    if jobs <= 1 or len(parts) <= 1:
+    if workers < 1 or len(parts) <= 1:
         results = []
         for n, part in enumerate(parts):
             results.append(then(n, work(state, part.start, part.stop)))
@@ -117,7 +117,7 @@ def map_runs(
     gc.freeze()
     try:
         with ProcessPoolExecutor(
-            max_workers=min(jobs, len(parts)),
+            max_workers=min(workers, len(parts)),
             mp_context=multiprocessing.get_context("fork"),
             initializer=_install,
             initargs=(_Task(work, state),),
