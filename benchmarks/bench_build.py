@@ -10,10 +10,13 @@ choice), timing the command's wall clock. The same run measures
 
 - each stage's seconds, as the build prints them with ``--timings`` (read, ingest, extract,
   compare, validate, publish); what is left of the wall time is interpreter start-up, imports and
-  exit;
+  exit. The build reads each run of documents for the comparison tables while worker processes
+  extract the next runs' quantities, so "extract" holds that reading too (shown as "reading"), and
+  "compare" is making the comparison tables from what was read;
 - peak memory: the largest resident set of any one process of the build (``wait4``), and the peak
   of the summed proportional set size (PSS) of the build and its worker processes, sampled every
-  20 ms from /proc, which counts pages the workers share with the build once;
+  100 ms from /proc in one more build of each setting (sampling slows a build, so those builds are
+  not timed); PSS counts the pages the workers share with the build once;
 - two floors: ``policycmp --help`` (start-up and imports, paid by every build), and reading and
   decoding the corpus alone in a fresh interpreter.
 
@@ -41,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 POLICYCMP = ROOT / ".venv" / "bin" / "policycmp"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 STAGES = ("read", "ingest", "extract", "compare", "validate", "publish")
-TIMINGS = re.compile(r"^timings: (?P<stages>.*); total", re.MULTILINE)
+TIMINGS = re.compile(r"^timings: (?P<stages>.*); total [\d.]+ s(?:; reading (?P<reading>[\d.]+) s)?", re.MULTILINE)
 COUNTS = re.compile(r"^built \d+ documents into .*?: (?P<counts>.*)$", re.MULTILINE)
 READ_ONLY = "import sys; from policycmp.ingest.corpus import read_corpus; read_corpus(sys.argv[1])"
 
@@ -70,9 +73,14 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
-def run_measured(command: list[str]) -> dict:
+def run_measured(command: list[str], sample_pss: bool = False) -> dict:
     """Run ``command``: wall seconds, its output, the largest RSS of any one of its processes (from
-    ``wait4``, which covers the workers it waited for) and the peak of their summed PSS, in MiB."""
+    ``wait4``, which covers the workers it waited for) and, when ``sample_pss``, the peak of their
+    summed PSS, in MiB.
+
+    Reading a process's PSS walks its page tables under its memory lock: sampled every 20 ms it
+    slowed a 1,000-document build by a quarter. So a run samples PSS or is timed, never both.
+    """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
@@ -81,9 +89,9 @@ def run_measured(command: list[str]) -> dict:
 
         def sample() -> None:
             nonlocal peak_pss
-            while not stop.is_set():
+            while sample_pss and not stop.is_set():
                 peak_pss = max(peak_pss, sum(_pss_kib(pid) for pid in _descendants(process.pid)))
-                stop.wait(0.02)
+                stop.wait(0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -106,11 +114,11 @@ def run_measured(command: list[str]) -> dict:
     }
 
 
-def run_build(raw: Path, out: Path, jobs: str) -> dict:
+def run_build(raw: Path, out: Path, jobs: str, sample_pss: bool = False) -> dict:
     command = [str(POLICYCMP), "build", "--raw", str(raw), "--out", str(out), "--timings"]
     if jobs != "auto":
         command += ["--jobs", jobs]
-    result = run_measured(command)
+    result = run_measured(command, sample_pss)
     timings = TIMINGS.search(result["stderr"])
     counts = COUNTS.search(result["stdout"])
     if timings is None or counts is None:
@@ -118,6 +126,7 @@ def run_build(raw: Path, out: Path, jobs: str) -> dict:
     result["stages"] = {
         name: float(seconds) for name, seconds, _ in (part.split(" ") for part in timings.group("stages").split(", "))
     }
+    result["reading"] = float(timings.group("reading") or 0)
     result["counts"] = {name: int(n) for n, name in (c.split(" ", 1) for c in counts.group("counts").split(", "))}
     return result
 
@@ -137,6 +146,7 @@ def measure(size: int, jobs_settings: list[str], repeat: int) -> list[dict]:
         )
         for jobs in jobs_settings:
             runs = [run_build(raw, Path(tmp) / f"out-{jobs}-{n}", jobs) for n in range(repeat)]
+            memory = run_build(raw, Path(tmp) / f"out-{jobs}-memory", jobs, sample_pss=True)
             chosen = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
             rows.append(
                 {
@@ -145,9 +155,10 @@ def measure(size: int, jobs_settings: list[str], repeat: int) -> list[dict]:
                     "wall": chosen["wall"],
                     "walls": [r["wall"] for r in runs],
                     "stages": chosen["stages"],
+                    "reading": chosen["reading"],
                     "counts": chosen["counts"],
-                    "maxrss_mib": max(r["maxrss_mib"] for r in runs),
-                    "peak_pss_mib": max(r["peak_pss_mib"] for r in runs),
+                    "maxrss_mib": max(r["maxrss_mib"] for r in [*runs, memory]),
+                    "peak_pss_mib": memory["peak_pss_mib"],
                     "help_wall": help_wall,
                     "read_only_wall": read_wall - import_wall,
                     "load": os.getloadavg()[0],
@@ -167,7 +178,10 @@ def table(rows: list[dict]) -> str:
     for r in rows:
         stages = r["stages"]
         rest = r["wall"] - sum(stages.values())
-        shares = " | ".join(f"{stages.get(s, 0):.2f} s ({stages.get(s, 0) / r['wall']:.0%})" for s in STAGES)
+        cells = [f"{stages.get(s, 0):.2f} s ({stages.get(s, 0) / r['wall']:.0%})" for s in STAGES]
+        # extract's seconds include the build reading finished runs for the comparisons meanwhile
+        cells[STAGES.index("extract")] += f", reading {r['reading']:.2f} s"
+        shares = " | ".join(cells)
         lines.append(
             f"| {r['documents']:,} | {r['jobs']} | {r['counts']['clauses']:,} | {r['counts']['quantities']:,} "
             f"| {r['wall']:.1f} s | {1000 * r['wall'] / r['documents']:.1f} | {rest:.2f} s ({rest / r['wall']:.0%}) "
@@ -184,7 +198,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000], help="corpus sizes (default 100 1000)")
     parser.add_argument("--jobs", nargs="+", default=["auto", "1"], help="--jobs settings to run (default auto 1)")
-    parser.add_argument("--repeat", type=int, default=1, help="builds per setting; the median is shown (default 1)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="timed builds per setting; the median is shown (default 1)"
+    )
     args = parser.parse_args()
     rows = []
     for size in args.sizes:
