@@ -10,15 +10,12 @@ from pathlib import Path
 from . import paths
 from .errors import PolicyInputError
 from .ingest.register import add
-from .publish.build import build
+from .publish.build import build, timings_line
 from .publish.fingerprint import is_stale
 
-
-def report(force: bool, out_dir: str | None) -> int:
-    # papermill and nbconvert take seconds to import (nbformat validates with jsonschema); `build` and
-    # `add` should not pay for them, so the report stage is loaded when its command runs.
-    run = importlib.import_module("policycmp.report.run")
-    return int(run.report(force=force, out_dir=out_dir))
+# Loaded only when ``policycmp report`` runs: its stack (papermill, nbformat, matplotlib) takes
+# seconds to import, which ``policycmp build`` and ``policycmp add`` would otherwise pay on every run.
+REPORT_MODULE = "policycmp.report.run"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +28,16 @@ def main(argv: list[str] | None = None) -> int:
         "--strict",
         action="store_true",
         help="refuse a section heading that matches no domain pattern instead of inferring its domain",
+    )
+    build_cmd.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="processes sharing the per-document work, this one included (default: every core on 50 or more "
+        "policies, else 1)",
+    )
+    build_cmd.add_argument(
+        "--timings", action="store_true", help="print the seconds each stage took to stderr (benchmarks read it)"
     )
     add_cmd = commands.add_parser("add", help="copy documents into data/raw and register them in sources.yaml")
     add_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="web page, PDF, Word or text file")
@@ -59,12 +66,15 @@ def main(argv: list[str] | None = None) -> int:
                 dry_run=args.dry_run,
             )
         elif args.command == "build":
-            build(args.raw, args.out, strict=args.strict)
+            result = build(args.raw, args.out, strict=args.strict, jobs=args.jobs)
+            if args.timings:
+                print(timings_line(result), file=sys.stderr)
         else:
             if is_stale():
                 print("policycmp report: the raw data or the code changed since the last build; building first")
-                build(echo=lambda *a, **k: None)
-            return report(force=args.force, out_dir=args.out)
+                build(echo=lambda *a, **k: None, progress=False)
+            report = importlib.import_module(REPORT_MODULE).report
+            return int(report(force=args.force, out_dir=args.out))
     except PolicyInputError as exc:
         print(f"policycmp {args.command}: error: {exc.one_line()}", file=sys.stderr)
         return 2

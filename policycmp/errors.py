@@ -14,6 +14,10 @@ class PolicyInputError(Exception):
         self.message = message
         super().__init__(self.one_line())
 
+    def __reduce__(self) -> tuple[type[PolicyInputError], tuple[str | None, str, int | None]]:
+        # rebuilt from its own fields, so an error raised in a worker process reaches the CLI unchanged
+        return (type(self), (self.path, self.message, self.line))
+
     def one_line(self) -> str:
         where = self.path or "<input>"
         if self.line is not None:

@@ -92,13 +92,27 @@ class QuantityMention:
 
 @dataclass
 class TableSet:
-    """Tables built so far, with what the build should tell the user about them."""
+    """Tables built so far, with what the build should tell the user about them.
+
+    ``kinds`` names the kind of a warning (a numbering anomaly's kind, ``budget_mismatch``…), so a
+    log of many documents can show a few of each kind and count the rest; ``timings`` holds the
+    seconds each stage took (never written into a table or the manifest, which must not change
+    from one build to the next).
+    """
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def warn(self, message: str, kind: str) -> None:
+        self.warnings.append(message)
+        self.kinds[message] = kind
 
     def merge(self, other: TableSet) -> None:
         self.tables.update(other.tables)
         self.warnings.extend(other.warnings)
         self.notes.extend(other.notes)
+        self.kinds.update(other.kinds)
+        self.timings.update(other.timings)

@@ -23,7 +23,7 @@ PART_END = re.compile(r"[,:]")
 
 
 @dataclass(frozen=True)
-class _Found:
+class FoundBudget:
     row: BudgetRow
     seq: int
     start: int
@@ -57,22 +57,31 @@ def budget_table(
 
 def budget_frame(index: ClauseIndex, vocab: BudgetVocabulary) -> pd.DataFrame:
     """:func:`budget_table` from tables already indexed."""
-    found: list[_Found] = []
-    for clause in index.clauses:
-        money = [q for q in index.quantities_of(clause.clause_id) if q.unit == "CNY"]
-        if not money:
-            continue
-        text = clause.text
-        in_clause: list[_Found] = []
-        for sentence in sentences(text, body_end(text, clause.responsible_units)):
-            for q in within(money, sentence):
-                part = _part_around(text, q.start, q.end, sentence.start, sentence.end)
-                if search_any(vocab.exclude, part):
-                    continue
-                if q.kind != "budget" and not search_any(vocab.cues, part):
-                    continue
-                in_clause.append(_Found(_row(clause, sentence, q, part, vocab), clause.seq, q.start, q.end))
-        found.extend(_inherit_total_scope(_parts_of_allocations(in_clause, text, vocab)))
+    return budget_rows([f for c in index.clauses for f in clause_budgets(c, index.quantities_of(c.clause_id), vocab)])
+
+
+def clause_budgets(
+    clause: ClauseRow, quantities: list[QuantityRow], vocab: BudgetVocabulary, found: list[Statement] | None = None
+) -> list[FoundBudget]:
+    """The budget rows one clause states (``found``: its sentences up to :func:`.body_end`, if known)."""
+    money = [q for q in quantities if q.unit == "CNY"]
+    if not money:
+        return []
+    text = clause.text
+    in_clause: list[FoundBudget] = []
+    for sentence in sentences(text, body_end(text, clause.responsible_units)) if found is None else found:
+        for q in within(money, sentence):
+            part = _part_around(text, q.start, q.end, sentence.start, sentence.end)
+            if search_any(vocab.exclude, part):
+                continue
+            if q.kind != "budget" and not search_any(vocab.cues, part):
+                continue
+            in_clause.append(FoundBudget(_row(clause, sentence, q, part, vocab), clause.seq, q.start, q.end))
+    return _inherit_total_scope(_parts_of_allocations(in_clause, text, vocab))
+
+
+def budget_rows(found: list[FoundBudget]) -> pd.DataFrame:
+    """The table (before its checks) from every clause's rows."""
     return _ordered(found)
 
 
@@ -110,15 +119,15 @@ def _row(clause: ClauseRow, sentence: Statement, q: QuantityRow, part: str, voca
     )
 
 
-def _parts_of_allocations(found: list[_Found], text: str, vocab: BudgetVocabulary) -> list[_Found]:
+def _parts_of_allocations(found: list[FoundBudget], text: str, vocab: BudgetVocabulary) -> list[FoundBudget]:
     """Money listed after 其中 that follows a domain's allocation is inside that allocation: items,
     not more allocations, so the domain is not counted twice (区财政预算安排39亿元。其中,…10亿元).
 
     After a document-wide total, 其中 lists the domains' allocations (Linping's 共计56亿元 and its
     eight 某某政策安排), which stay allocations; so does an amount that names its own policy.
     """
-    result: list[_Found] = []
-    parent: _Found | None = None
+    result: list[FoundBudget] = []
+    parent: FoundBudget | None = None
     for f in found:
         row = f.row
         if (
@@ -135,7 +144,7 @@ def _parts_of_allocations(found: list[_Found], text: str, vocab: BudgetVocabular
     return result
 
 
-def _inherit_total_scope(found: list[_Found]) -> list[_Found]:
+def _inherit_total_scope(found: list[FoundBudget]) -> list[FoundBudget]:
     """Allocations listed after a total in the same clause share what the total says it covers.
 
     Linping writes 区财政安排区级预算共计56亿元 once, then eight 某某政策安排x亿元: each of the
@@ -153,10 +162,10 @@ def _inherit_total_scope(found: list[_Found]) -> list[_Found]:
     ]
 
 
-def _ordered(found: list[_Found]) -> pd.DataFrame:
+def _ordered(found: list[FoundBudget]) -> pd.DataFrame:
     order = {d: i for i, d in enumerate(domain_keys())}
 
-    def key(f: _Found) -> tuple[str, int, float, int, int]:
+    def key(f: FoundBudget) -> tuple[str, int, float, int, int]:
         rank = order.get(f.row.domain, -1) if f.row.domain is not None else -1
         return (f.row.district, ROLE_ORDER[f.row.role], rank, f.seq, f.start)
 

@@ -27,6 +27,14 @@ class ClauseIndex:
     def quantities_of(self, clause_id: str) -> list[QuantityRow]:
         return self.quantities.get(clause_id, [])
 
+    @classmethod
+    def of(cls, clauses: list[ClauseRow], quantities: dict[str, list[QuantityRow]]) -> ClauseIndex:
+        """The index of ``clauses`` whose quantities are already grouped (see :func:`group_by_clause`)."""
+        by_doc: dict[str, list[ClauseRow]] = {}
+        for row in clauses:
+            by_doc.setdefault(row.doc_id, []).append(row)
+        return cls(clauses, quantities, by_doc)
+
 
 def quantity_records(quantities: pd.DataFrame) -> list[QuantityRow]:
     """The quantity table's rows as typed records, values as the stages read them from pandas rows.
@@ -47,8 +55,13 @@ def quantity_records(quantities: pd.DataFrame) -> list[QuantityRow]:
 
 def quantities_by_clause(quantities: pd.DataFrame) -> dict[str, list[QuantityRow]]:
     """The quantity rows of each clause, in text order (by start, then end; ties keep table order)."""
+    return group_by_clause(quantity_records(quantities))
+
+
+def group_by_clause(quantities: list[QuantityRow]) -> dict[str, list[QuantityRow]]:
+    """:func:`quantities_by_clause` of rows already read."""
     grouped: dict[str, list[QuantityRow]] = {}
-    for row in quantity_records(quantities):
+    for row in quantities:
         grouped.setdefault(row.clause_id, []).append(row)
     for rows in grouped.values():
         rows.sort(key=lambda q: (q.start, q.end))
@@ -57,8 +70,13 @@ def quantities_by_clause(quantities: pd.DataFrame) -> dict[str, list[QuantityRow
 
 def index_tables(clauses: pd.DataFrame, quantities: pd.DataFrame) -> ClauseIndex:
     """Both tables converted and grouped once; every comparison stage reads this."""
-    rows = records(ClauseRow, clauses)
-    by_doc: dict[str, list[ClauseRow]] = {}
-    for row in rows:
-        by_doc.setdefault(row.doc_id, []).append(row)
-    return ClauseIndex(rows, quantities_by_clause(quantities), by_doc)
+    return index_records(records(ClauseRow, clauses), quantity_records(quantities))
+
+
+def index_records(clauses: list[ClauseRow], quantities: list[QuantityRow]) -> ClauseIndex:
+    """:func:`index_tables` from the rows the tables were made of (a build keeps them between stages).
+
+    A row's missing ``value_high`` is None here where the table's is NaN; the comparison stages read
+    both as "no upper end".
+    """
+    return ClauseIndex.of(clauses, group_by_clause(quantities))

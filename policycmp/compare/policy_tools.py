@@ -22,25 +22,29 @@ def cue_filters(vocab: ToolVocabulary) -> tuple[re.Pattern[str] | None, ...]:
 
 
 def clause_tool_rows(
-    clause: ClauseRow, vocab: ToolVocabulary, filters: tuple[re.Pattern[str] | None, ...] | None = None
+    clause: ClauseRow,
+    vocab: ToolVocabulary,
+    filters: tuple[re.Pattern[str] | None, ...] | None = None,
+    found: list[Statement] | None = None,
 ) -> list[ClauseToolRow]:
+    """One row per tool whose cues occur in the clause (``found``: ``sentences(clause.text)``, if known)."""
     text = clause.text
     body = text[: body_end(text, clause.responsible_units)]
     rows = []
-    found: list[Statement] | None = None  # the clause's sentences, cut once when a first tool is found
     # one search tells most tools apart from the clause; only a tool whose cues occur is read in full
     for tool, any_cue in zip(vocab.tools, filters or cue_filters(vocab), strict=True):
         if any_cue is not None and not any_cue.search(body):
             continue
+        # every non-empty match of every cue, by position, longer first: (start, -length, word) sorts so,
+        # and two matches tied on both are the same word, so their order does not matter
         matches = sorted(
-            (m for rx in tool.cues for m in rx.finditer(body) if m.group(0)),
-            key=lambda m: (m.start(), -len(m.group(0))),
+            (m.start(), -len(word), word) for rx in tool.cues for m in rx.finditer(body) if (word := m.group(0))
         )
         if not matches:
             continue
-        words = list(dict.fromkeys(m.group(0) for m in matches))
+        words = list(dict.fromkeys(word for _, _, word in matches))
         found = sentences(text) if found is None else found
-        sentence = sentence_at(text, matches[0].start(), found)
+        sentence = sentence_at(text, matches[0][0], found)
         rows.append(
             ClauseToolRow(
                 clause_id=clause.clause_id,
@@ -69,9 +73,14 @@ def clause_tool_table(clauses: pd.DataFrame, vocab: ToolVocabulary | None = None
 
 def clause_tool_frame(clauses: list[ClauseRow], vocab: ToolVocabulary) -> pd.DataFrame:
     """:func:`clause_tool_table` from clause rows already read."""
-    ordered = sorted(clauses, key=lambda c: (c.district, c.doc_id, c.seq))  # stable: ties keep table order
     filters = cue_filters(vocab)
-    return frame(ClauseToolRow, [row for clause in ordered for row in clause_tool_rows(clause, vocab, filters)])
+    return tool_frame(clauses, [clause_tool_rows(clause, vocab, filters) for clause in clauses])
+
+
+def tool_frame(clauses: list[ClauseRow], rows: list[list[ClauseToolRow]]) -> pd.DataFrame:
+    """The table from each clause's rows (``rows[i]`` of ``clauses[i]``), by district, document, then clause."""
+    order = sorted(range(len(clauses)), key=lambda i: (clauses[i].district, clauses[i].doc_id, clauses[i].seq))
+    return frame(ClauseToolRow, [row for i in order for row in rows[i]])  # stable: ties keep table order
 
 
 def tool_mix(clause_tools: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 # After NFKC (see ingest.decoding.canonical_text) ;!? are ASCII; 。 has no compatibility form.
 SENTENCE_END = re.compile(r"[。;!?\n]")
@@ -18,8 +17,9 @@ COMMA = ","
 TRIM = " \t\u3000,、:"
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
+    """A stretch of a clause's text and where it lies (a tuple: 700,000 are cut at 1,000 documents)."""
+
     start: int
     end: int
     text: str
@@ -39,11 +39,13 @@ P = TypeVar("P", bound=Positioned)
 
 
 def _trimmed(text: str, start: int, end: int) -> Statement | None:
-    while start < end and text[start] in TRIM:
-        start += 1
-    while end > start and text[end - 1] in TRIM:
-        end -= 1
-    return Statement(start, end, text[start:end]) if end > start else None
+    """``text[start:end]`` without the TRIM characters at either end (None when nothing is left)."""
+    piece = text[start:end]
+    kept = piece.strip(TRIM)
+    if not kept:
+        return None
+    left = len(piece) - len(piece.lstrip(TRIM))
+    return Statement(start + left, start + left + len(kept), kept)
 
 
 def sentences(text: str, end: int | None = None) -> list[Statement]:
@@ -62,11 +64,16 @@ def sentences(text: str, end: int | None = None) -> list[Statement]:
     return out
 
 
-def statements(text: str, breaks: Iterable[str], end: int | None = None) -> list[Statement]:
-    """Sentences, cut again before a comma whose next words open a new measure (``breaks``)."""
+def statements(
+    text: str, breaks: Iterable[str], end: int | None = None, found: Sequence[Statement] | None = None
+) -> list[Statement]:
+    """Sentences, cut again before a comma whose next words open a new measure (``breaks``).
+
+    ``found``, when given, is ``sentences(text, end)`` already cut.
+    """
     breaks = tuple(breaks)
     out: list[Statement] = []
-    for sentence in sentences(text, end):
+    for sentence in sentences(text, end) if found is None else found:
         start = sentence.start
         position = text.find(COMMA, sentence.start, sentence.end)
         while position != -1:

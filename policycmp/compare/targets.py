@@ -17,10 +17,10 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from ..schema import TargetRow, frame
+from ..schema import ClauseRow, QuantityRow, TargetRow, frame
 from ..vocabulary import Indicator, IndicatorVocabulary, load_indicators
 from .indexed import ClauseIndex, index_tables
-from .statements import body_end, sentences, within
+from .statements import Statement, body_end, sentences, within
 
 # Grants, budgets and eligibility thresholds are not goals, whatever their phrase names.
 NOT_GOALS = ("subsidy", "budget", "threshold")
@@ -114,18 +114,22 @@ def _phrase(lead: str, reading: _Reading, vocab: IndicatorVocabulary) -> str:
 
 
 def text_targets(
-    text: str, mentions: Sequence[Quantity], vocab: IndicatorVocabulary, end: int | None = None
+    text: str,
+    mentions: Sequence[Quantity],
+    vocab: IndicatorVocabulary,
+    end: int | None = None,
+    found: Sequence[Statement] | None = None,
 ) -> list[Goal]:
     """The goals stated in one text (a clause or a report line), from its quantity mentions.
 
     ``mentions`` are quantity rows or mentions (start, end, span, value, value_high, unit, kind,
-    bound) with offsets into ``text``.
+    bound) with offsets into ``text``; ``found``, when given, is ``sentences(text, end)`` already cut.
     """
     goals: list[Goal] = []
     if not mentions:
         return goals
     mentions = sorted(mentions, key=lambda q: (q.start, q.end))
-    for sentence in sentences(text, end):
+    for sentence in sentences(text, end) if found is None else found:
         reading = _Reading()
         previous_end = sentence.start
         for q in within(mentions, sentence):
@@ -179,6 +183,8 @@ def _counted(text: str, q: Quantity, mentions: Sequence[Quantity], limit: int) -
 
 
 def _goal(q: Quantity, lead: str, phrase: str, reading: _Reading, vocab: IndicatorVocabulary) -> dict[str, Any] | None:
+    if q.kind in NOT_GOALS:
+        return None  # decided by the kind alone: what follows reads the phrase, and changes nothing first
     unit = q.unit
     indicator, variant = vocab.find(phrase, unit)
     cue = vocab.cue(lead) or vocab.cue(phrase)
@@ -191,8 +197,7 @@ def _goal(q: Quantity, lead: str, phrase: str, reading: _Reading, vocab: Indicat
         stretch = True
     elif indicator is not None and cue and indicator.key in reading.indicators:
         stretch = True
-    kind = q.kind
-    if kind in NOT_GOALS or (indicator is None and kind != "target"):
+    if indicator is None and q.kind != "target":
         return None
     if indicator is not None:
         reading.last = (indicator, variant, name, unit)
@@ -272,24 +277,27 @@ def policy_target_rows(
 
 def indexed_target_rows(index: ClauseIndex, vocab: IndicatorVocabulary) -> list[FoundTarget]:
     """:func:`policy_target_rows` from tables already indexed."""
-    found: list[FoundTarget] = []
-    for clause in index.clauses:
-        mentions = index.quantities_of(clause.clause_id)
-        if not mentions:
-            continue
-        source = Source(
-            district=clause.district,
-            year=clause.year,
-            clause_id=clause.clause_id,
-            doc_id=clause.doc_id,
-            kind_of_source="policy",
-            city=clause.city,
-            domain=clause.domain,
-            seq=clause.seq,
-        )
-        body = body_end(clause.text, clause.responsible_units)
-        found.extend(target_row(goal, source) for goal in text_targets(clause.text, mentions, vocab, body))
-    return found
+    return [f for c in index.clauses for f in clause_targets(c, index.quantities_of(c.clause_id), vocab)]
+
+
+def clause_targets(
+    clause: ClauseRow, mentions: list[QuantityRow], vocab: IndicatorVocabulary, found: list[Statement] | None = None
+) -> list[FoundTarget]:
+    """The goals one policy clause row sets (``found``: its sentences up to :func:`.body_end`, if known)."""
+    if not mentions:
+        return []
+    source = Source(
+        district=clause.district,
+        year=clause.year,
+        clause_id=clause.clause_id,
+        doc_id=clause.doc_id,
+        kind_of_source="policy",
+        city=clause.city,
+        domain=clause.domain,
+        seq=clause.seq,
+    )
+    body = body_end(clause.text, clause.responsible_units)
+    return [target_row(goal, source) for goal in text_targets(clause.text, mentions, vocab, body, found)]
 
 
 def target_frame(found: list[FoundTarget]) -> pd.DataFrame:

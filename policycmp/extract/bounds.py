@@ -31,7 +31,9 @@ def read_bounds(readings: list[Reading], norm: str, b: BoundGrammar) -> list[Bou
             starts[i] = min(max(starts[i], ends[i - 1]), found[i].reading.start)
             ends[i - 1] = max(min(ends[i - 1], starts[i]), found[i - 1].reading.end)
     return [
-        Bounded(item.reading, start, end, item.bound, item.side)
+        item
+        if (start, end) == (item.span_start, item.span_end)
+        else Bounded(item.reading, start, end, item.bound, item.side)
         for item, start, end in zip(found, starts, ends, strict=True)
     ]
 

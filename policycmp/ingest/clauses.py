@@ -150,6 +150,12 @@ def _row(
 def clause_table(corpus: Corpus, *, strict: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The clause table of every policy in the corpus, and the anomalies met reading it (numbering,
     truncation, inferred domains). With ``strict``, a heading of no known domain is an error."""
+    rows, anomalies = clause_records(corpus, strict=strict)
+    return frame(ClauseRow, rows), frame(AnomalyRow, anomalies)
+
+
+def clause_records(corpus: Corpus, *, strict: bool = False) -> tuple[list[ClauseRow], list[AnomalyRow]]:
+    """The rows of :func:`clause_table` (and of its anomalies), as typed records."""
     domains, keywords, layout = load_domains(), load_domain_keywords(), load_layout()
     rows: list[ClauseRow] = []
     anomalies: list[AnomalyRow] = []
@@ -160,4 +166,4 @@ def clause_table(corpus: Corpus, *, strict: bool = False) -> tuple[pd.DataFrame,
         rows.extend(found)
         for a in sorted([*seg.anomalies, *inferred], key=lambda a: a.line):
             anomalies.append(AnomalyRow(doc.id, doc.path.name, a.line, a.kind, a.message))
-    return frame(ClauseRow, rows), frame(AnomalyRow, anomalies)
+    return rows, anomalies

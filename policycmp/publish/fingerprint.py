@@ -27,11 +27,12 @@ def _registered_files(sources: Path) -> list[Path]:
         return []
 
 
-def input_fingerprint(sources: str | Path) -> str:
-    """A hash of everything a build reads."""
+def input_fingerprint(sources: str | Path, registered: list[Path] | None = None) -> str:
+    """A hash of everything a build reads (``registered``: the files sources.yaml names, when the
+    caller has already read it, in its order)."""
     sources = Path(sources)
     digest = hashlib.sha256()
-    files = [sources, *_registered_files(sources)]
+    files = [sources, *(_registered_files(sources) if registered is None else registered)]
     files += sorted(p for p in paths.package_dir().rglob("*") if p.suffix in CODE_SUFFIXES)
     vocabularies = data_dir()
     if vocabularies != paths.package_dir() / "data":

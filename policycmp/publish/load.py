@@ -22,7 +22,7 @@ def load_table(
     """
     out = Path(out_dir) if out_dir else paths.processed_dir()
     if rebuild and is_stale(raw_dir, out):
-        build(raw_dir, out, echo=lambda *a, **k: None)
+        build(raw_dir, out, echo=lambda *a, **k: None, progress=False)
     path = out / f"{name}.parquet"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such table (run `policycmp build`)")

@@ -7,12 +7,12 @@ a target and its follow-up are named by the same key.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import PolicyInputError
-from .checks import domain_field, entry_key, entry_list, text_field, word_list
+from .checks import domain_field, entry_key, entry_list, joined, text_field, word_list
 from .loader import compile_pattern, load
 
 FILE = "indicators.yaml"
@@ -46,9 +46,23 @@ class IndicatorVocabulary:
     trim_tail: re.Pattern[str]
     section_start: re.Pattern[str]
     section_end: re.Pattern[str]
+    # per unit, one alternation of the patterns of its indicators (None when they cannot be joined)
+    by_unit: dict[str, re.Pattern[str] | None] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        patterns: dict[str, list[re.Pattern[str]]] = {}
+        for indicator in self.indicators:
+            patterns.setdefault(indicator.unit, []).extend(rx for rx, _ in indicator.patterns)
+        object.__setattr__(self, "by_unit", {unit: joined(tuple(rxs)) for unit, rxs in patterns.items()})
 
     def find(self, phrase: str, unit: str) -> tuple[Indicator | None, str | None]:
         """The first indicator (in vocabulary order) whose unit and a pattern fit the phrase."""
+        # most phrases name no indicator of their unit: one search (or none) says so
+        if unit not in self.by_unit:
+            return None, None
+        any_pattern = self.by_unit[unit]
+        if any_pattern is not None and not any_pattern.search(phrase):
+            return None, None
         for indicator in self.indicators:
             found, variant = indicator.match(phrase, unit)
             if found:

@@ -50,17 +50,30 @@ def read_bytes(path: Path) -> bytes:
 
 def parse_yaml(raw: bytes, path: Path) -> Any:
     """Parse YAML bytes, turning any failure into a one-line error naming file and line."""
+    return parse_yaml_node(raw, path)[0]
+
+
+def parse_yaml_node(raw: bytes, path: Path) -> tuple[Any, yaml.Node | None]:
+    """:func:`parse_yaml`, with the node tree it was built from (its marks give each entry's line).
+
+    The same as ``yaml.safe_load``, which composes the tree and constructs the data from it; a
+    caller that needs both parses once.
+    """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PolicyInputError(path, f"not valid UTF-8 ({exc.reason})") from None
+    loader = yaml.SafeLoader(text)
     try:
-        return yaml.safe_load(text)
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise PolicyInputError(path, f"malformed YAML: {problem}", line=line) from None
+    finally:
+        loader.dispose()
 
 
 def read_yaml(path: str | Path) -> Any:

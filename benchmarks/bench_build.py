@@ -1,0 +1,240 @@
+"""What a user waits for: the whole ``policycmp build`` command on synthetic corpora of 100 and 1,000 policies.
+
+    .venv/bin/python benchmarks/bench_build.py                 # 100 and 1,000 documents
+    .venv/bin/python benchmarks/bench_build.py 100 300 --jobs 1 2 --repeat 3
+
+For each size, a fresh process writes a synthetic corpus (policycmp.evaluation.synthetic: the real
+policies' sections recombined, figures scaled per document) and runs ``.venv/bin/policycmp build
+--raw … --out … --timings`` as a subprocess, once per ``--jobs`` setting ("auto" is the build's own
+choice), timing the command's wall clock. The same run measures
+
+- each stage's seconds, as the build prints them with ``--timings`` (read, ingest, extract,
+  compare, validate, publish); what is left of the wall time is interpreter start-up, imports and
+  exit. The build reads each run of documents for the comparison tables while worker processes
+  extract the next runs' quantities, so "extract" holds that reading too (shown as "reading"), and
+  "compare" is making the comparison tables from what was read;
+- peak memory: the largest resident set of any one process of the build (``wait4``), and the peak
+  of the summed proportional set size (PSS) of the build and its worker processes, sampled every
+  100 ms from /proc in one more build of each setting (sampling slows a build, so those builds are
+  not timed); PSS counts the pages the workers share with the build once;
+- two floors: ``policycmp --help`` (start-up and imports, paid by every build), and reading and
+  decoding the corpus alone in a fresh interpreter.
+
+It prints one Markdown table, then the cost per document at each size and the ratio of the largest
+size's to the smallest's (1.00 = linear; below 1, fixed costs spread thinner).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from policycmp.evaluation.synthetic import write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+POLICYCMP = ROOT / ".venv" / "bin" / "policycmp"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+STAGES = ("read", "ingest", "extract", "compare", "validate", "publish")
+TIMINGS = re.compile(r"^timings: (?P<stages>.*); total [\d.]+ s(?:; reading (?P<reading>[\d.]+) s)?", re.MULTILINE)
+COUNTS = re.compile(r"^built \d+ documents into .*?: (?P<counts>.*)$", re.MULTILINE)
+READ_ONLY = "import sys; from policycmp.ingest.corpus import read_corpus; read_corpus(sys.argv[1])"
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (from /proc/<pid>/task/*/children)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                queue.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                continue
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run_measured(command: list[str], sample_pss: bool = False) -> dict:
+    """Run ``command``: wall seconds, its output, the largest RSS of any one of its processes (from
+    ``wait4``, which covers the workers it waited for) and, when ``sample_pss``, the peak of their
+    summed PSS, in MiB.
+
+    Reading a process's PSS walks its page tables under its memory lock: sampled every 20 ms it
+    slowed a 1,000-document build by a quarter. So a run samples PSS or is timed, never both.
+    """
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        peak_pss = 0
+        stop = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak_pss
+            while sample_pss and not stop.is_set():
+                peak_pss = max(peak_pss, sum(_pss_kib(pid) for pid in _descendants(process.pid)))
+                stop.wait(0.1)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        stop.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{stderr[-2000:]}")
+    return {
+        "wall": wall,
+        "stdout": stdout,
+        "stderr": stderr,
+        "peak_pss_mib": peak_pss / 1024,
+        "maxrss_mib": usage.ru_maxrss / 1024,
+    }
+
+
+def run_build(raw: Path, out: Path, jobs: str, sample_pss: bool = False) -> dict:
+    command = [str(POLICYCMP), "build", "--raw", str(raw), "--out", str(out), "--timings"]
+    if jobs != "auto":
+        command += ["--jobs", jobs]
+    result = run_measured(command, sample_pss)
+    timings = TIMINGS.search(result["stderr"])
+    counts = COUNTS.search(result["stdout"])
+    if timings is None or counts is None:
+        raise SystemExit(f"unexpected build output:\n{result['stdout'][-1000:]}\n{result['stderr'][-1000:]}")
+    result["stages"] = {
+        name: float(seconds) for name, seconds, _ in (part.split(" ") for part in timings.group("stages").split(", "))
+    }
+    result["reading"] = float(timings.group("reading") or 0)
+    result["counts"] = {name: int(n) for n, name in (c.split(" ", 1) for c in counts.group("counts").split(", "))}
+    return result
+
+
+def measure(size: int, jobs_settings: list[str], repeat: int) -> list[dict]:
+    """In this (fresh) process: write a corpus of ``size`` policies, then build it as a user would."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw"
+        write_corpus(raw, size, raw_dir=ROOT / "data" / "raw")
+        help_wall = statistics.median(run_measured([str(POLICYCMP), "--help"])["wall"] for _ in range(repeat))
+        read_wall = statistics.median(
+            run_measured([str(PYTHON), "-c", READ_ONLY, str(raw / "sources.yaml")])["wall"] for _ in range(repeat)
+        )
+        import_wall = statistics.median(
+            run_measured([str(PYTHON), "-c", "import policycmp.ingest.corpus"])["wall"] for _ in range(repeat)
+        )
+        for jobs in jobs_settings:
+            runs = [run_build(raw, Path(tmp) / f"out-{jobs}-{n}", jobs) for n in range(repeat)]
+            memory = run_build(raw, Path(tmp) / f"out-{jobs}-memory", jobs, sample_pss=True)
+            chosen = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+            rows.append(
+                {
+                    "documents": size,
+                    "jobs": jobs,
+                    "wall": chosen["wall"],
+                    "walls": [r["wall"] for r in runs],
+                    "stages": chosen["stages"],
+                    "reading": chosen["reading"],
+                    "counts": chosen["counts"],
+                    "maxrss_mib": max(r["maxrss_mib"] for r in [*runs, memory]),
+                    "peak_pss_mib": memory["peak_pss_mib"],
+                    "help_wall": help_wall,
+                    "read_only_wall": read_wall - import_wall,
+                    "load": os.getloadavg()[0],
+                }
+            )
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| documents | jobs | clause rows | quantities | whole command | ms / document | start-up, imports, exit "
+        + "| "
+        + " | ".join(STAGES)
+        + " | peak RSS, largest process | peak PSS, all processes |",
+        "|---:|---|---:|---:|---:|---:|---:|" + "---:|" * len(STAGES) + "---:|---:|",
+    ]
+    for r in rows:
+        stages = r["stages"]
+        rest = r["wall"] - sum(stages.values())
+        cells = [f"{stages.get(s, 0):.2f} s ({stages.get(s, 0) / r['wall']:.0%})" for s in STAGES]
+        # extract's seconds include the build reading finished runs for the comparisons meanwhile
+        cells[STAGES.index("extract")] += f", reading {r['reading']:.2f} s"
+        shares = " | ".join(cells)
+        lines.append(
+            f"| {r['documents']:,} | {r['jobs']} | {r['counts']['clauses']:,} | {r['counts']['quantities']:,} "
+            f"| {r['wall']:.1f} s | {1000 * r['wall'] / r['documents']:.1f} | {rest:.2f} s ({rest / r['wall']:.0%}) "
+            f"| {shares} | {r['maxrss_mib']:.0f} MiB | {r['peak_pss_mib']:.0f} MiB |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        size, repeat, *jobs = sys.argv[2:]
+        print(json.dumps(measure(int(size), jobs, int(repeat))))
+        return
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000], help="corpus sizes (default 100 1000)")
+    parser.add_argument("--jobs", nargs="+", default=["auto", "1"], help="--jobs settings to run (default auto 1)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="timed builds per setting; the median is shown (default 1)"
+    )
+    args = parser.parse_args()
+    rows = []
+    for size in args.sizes:
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", str(size), str(args.repeat), *args.jobs],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        rows.extend(json.loads(child.stdout.strip().splitlines()[-1]))
+    print(table(rows))
+    first = rows[0]
+    print(
+        f"\nFloors, measured in the same run: `policycmp --help` (start-up and imports) {first['help_wall']:.2f} s; "
+        + "; ".join(
+            f"reading and decoding {r['documents']:,} documents alone {r['read_only_wall']:.2f} s"
+            for r in rows[:: len(args.jobs)]
+        )
+        + "."
+    )
+    for jobs in args.jobs:
+        mine = [r for r in rows if r["jobs"] == jobs]
+        if len(mine) >= 2:
+            small, large = mine[0], mine[-1]
+            per_doc = [r["wall"] / r["documents"] for r in (small, large)]
+            marginal = (large["wall"] - small["wall"]) / (large["documents"] - small["documents"])
+            print(
+                f"jobs {jobs}: {1000 * per_doc[0]:.1f} ms per document at {small['documents']:,}, "
+                f"{1000 * per_doc[1]:.1f} ms at {large['documents']:,}: ratio {per_doc[1] / per_doc[0]:.2f} "
+                f"(1.00 = linear); each further document costs {1000 * marginal:.1f} ms"
+            )
+    loads = ", ".join(f"{r['load']:.1f}" for r in rows)
+    print(f"Load average (1 min) when each row finished: {loads}; {os.cpu_count()} cores.")
+
+
+if __name__ == "__main__":
+    main()
