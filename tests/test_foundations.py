@@ -68,7 +68,7 @@ def test_a_stage_that_fails_stops_the_build_and_writes_nothing(tmp_path, monkeyp
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in a comparison stage")
 
-    monkeypatch.setattr(build_module, "clause_tool_frame", broken)
+    monkeypatch.setattr(build_module, "tool_frame", broken)
     with pytest.raises(RuntimeError, match="a bug in a comparison stage"):
         main(["build", "--raw", str(RAW), "--out", str(out)])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -163,14 +163,14 @@ def test_a_table_that_breaks_its_schema_is_not_published(tmp_path, monkeypatch, 
     out = tmp_path / "out"
     assert main(["build", "--raw", str(RAW), "--out", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real = build_module.quantities_table
+    real = build_module._quantities_table
 
-    def empty_span(clauses: pd.DataFrame) -> pd.DataFrame:
-        frame = real(clauses)
-        frame.loc[0, "span"] = ""
-        return frame
+    def empty_span(rows):
+        result = real(rows)
+        result.tables["quantities"].loc[0, "span"] = ""
+        return result
 
-    monkeypatch.setattr(build_module, "quantities_table", empty_span)
+    monkeypatch.setattr(build_module, "_quantities_table", empty_span)
     capsys.readouterr()
     assert main(["build", "--raw", str(RAW), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()
