@@ -12,9 +12,9 @@ here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from ..schema import DocumentRow, records
 from ..vocabulary import domain_keys
 from . import tables
 
@@ -34,47 +34,15 @@ class ParameterError(ValueError):
         return [f"ParameterError: {self}"]
 
 
-@dataclass(frozen=True)
-class RegisteredDocument:
-    """A row of the published ``documents`` table."""
-
-    id: str
-    file: str
-    kind: str
-    district: str
-    district_zh: str
-    city: str
-    province: str
-    year: int
-    status: str
-    title: str
-    issued: str
+_cache: tuple[tuple[int, int], tuple[DocumentRow, ...]] | None = None
 
 
-_cache: tuple[tuple[int, int], tuple[RegisteredDocument, ...]] | None = None
-
-
-def documents() -> tuple[RegisteredDocument, ...]:
+def documents() -> tuple[DocumentRow, ...]:
     """The registered documents, in registry order, as the last build published them."""
     global _cache
     key = tables.stamp("documents")
     if _cache is None or _cache[0] != key:
-        docs = tuple(
-            RegisteredDocument(
-                id=str(r["doc_id"]),
-                file=str(r["file"]),
-                kind=str(r["kind"]),
-                district=str(r["district"]),
-                district_zh=str(r["district_zh"]),
-                city=str(r["city"]),
-                province=str(r["province"]),
-                year=int(r["year"]),
-                status=str(r["status"]),
-                title=str(r["title"]),
-                issued=str(r["issued"]),
-            )
-            for r in tables.shared("documents").to_dict("records")
-        )
+        docs = tuple(records(DocumentRow, tables.shared("documents")))
         _cache = (key, docs)
     return _cache[1]
 

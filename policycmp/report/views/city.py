@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...schema import DocumentRow
 from .. import params as params_mod
 from ..markup.components import Facts, Part, block
 from ..markup.format import Cell
@@ -14,7 +15,7 @@ from .labels import city_name, district_name
 from .targets import _names, _targets, target_columns
 
 
-def _work_report(city: str) -> params_mod.RegisteredDocument:
+def _work_report(city: str) -> DocumentRow:
     return next(d for d in params_mod.documents() if d.kind == "city_work_report" and d.district == city)
 
 
@@ -41,7 +42,7 @@ def city_facts(report: Report) -> Part:
     return block(
         Facts(
             [
-                ("Work report", f"{doc.title} ({doc.id})"),
+                ("Work report", f"{doc.title} ({doc.doc_id})"),
                 ("Year", str(doc.year)),
                 ("Issued", doc.issued),
                 ("Districts in the corpus (their profiles)", links or "none"),

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...schema import DocumentRow
 from .. import params as params_mod
 from ..markup.components import Facts, Figure, Heading, Paragraph, Part, Raw, Table, block
 from ..markup.format import Cell, amount_cell, counted, esc, exact_amount, format_amount, is_missing, short_figure
@@ -48,7 +49,7 @@ def _own(name: str, district: str) -> pd.DataFrame:
     return rows(name, "district", district)
 
 
-def _policy(district: str) -> params_mod.RegisteredDocument:
+def _policy(district: str) -> DocumentRow:
     return next(d for d in params_mod.documents() if d.kind == "policy" and d.district == district)
 
 
@@ -82,9 +83,9 @@ def profile_facts(report: Report) -> Part:
     city_cell: object = (
         Cell(city_name(city), href=page_file("city_context", policy.city)) if has_context else city_name(city)
     )
-    anomalies = rows("anomalies", "doc_id", *[d.id for d in docs])
+    anomalies = rows("anomalies", "doc_id", *[d.doc_id for d in docs])
     items: list[tuple[str, object]] = [
-        ("Document", f"{policy.title} ({policy.id})"),
+        ("Document", f"{policy.title} ({policy.doc_id})"),
         ("Status", policy.status),
         ("Issued", policy.issued),
         ("Measures apply to", str(policy.year)),

@@ -51,7 +51,7 @@ def documents(report: Report) -> Part:
     quantities = shared("quantities")["doc_id"].value_counts()
     rows = [
         {
-            "Document": doc.id,
+            "Document": doc.doc_id,
             "Kind": doc.kind.replace("_", " "),
             "District": district_name(doc.district),
             "中文": doc.district_zh,
@@ -60,8 +60,8 @@ def documents(report: Report) -> Part:
             "Status": doc.status,
             "Issued": doc.issued,
             "Title": doc.title,
-            "Body rows": int(body_rows.get(doc.id, 0)) if doc.kind == "policy" else None,
-            "Quantities": int(quantities.get(doc.id, 0)) if doc.kind == "policy" else None,
+            "Body rows": int(body_rows.get(doc.doc_id, 0)) if doc.kind == "policy" else None,
+            "Quantities": int(quantities.get(doc.doc_id, 0)) if doc.kind == "policy" else None,
             "File": doc.file,
         }
         for doc in params_mod.documents()
@@ -209,7 +209,7 @@ def anomalies(report: Report, district: str | None = None) -> Part:
     """What the build found odd in the documents (duplicate or skipped clause numbers, …)."""
     table = load("anomalies")
     if district is not None:
-        ids = {d.id for d in params_mod.documents() if d.district == district}
+        ids = {d.doc_id for d in params_mod.documents() if d.district == district}
         table = table[table["doc_id"].isin(ids)]
     table = table.sort_values(["doc_id", "line", "kind"], kind="stable")
     shown = pd.DataFrame(
