@@ -15,6 +15,7 @@ Because every row is labelled, every prediction in those rows counts for precisi
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,22 +55,25 @@ def load_labels(texts: dict[str, str], path: Path = QUANTITY_LABELS) -> list[Lab
         if start < 0:
             raise ValueError(f"{path.name}: label {row['span']!r} not found in order in {clause_id}")
         cursor[clause_id] = start + len(row["span"])
-        labels.append(
-            Label(
-                clause_id,
-                row["span"],
-                start,
-                start + len(row["span"]),
-                float(row["value"]),
-                float(row["value_high"]) if row["value_high"] else None,
-                row["unit"],
-                row["kind"],
-                row["bound"],
-                row["level"] or None,
-                row["note"],
-            )
-        )
+        labels.append(label_of(row, clause_id, start, start + len(row["span"])))
     return labels
+
+
+def label_of(row: Mapping[Hashable, Any], clause_id: str, start: int, end: int) -> Label:
+    """A label from its CSV row (every cell text), placed at ``start:end`` of its clause row."""
+    return Label(
+        clause_id,
+        row["span"],
+        start,
+        end,
+        float(row["value"]),
+        float(row["value_high"]) if row["value_high"] else None,
+        row["unit"],
+        row["kind"],
+        row["bound"],
+        row["level"] or None,
+        row["note"],
+    )
 
 
 def close(a: float | None, b: float | None) -> bool:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import paths
 from ..vocabulary.gazetteer import load_gazetteer
-from .quantities import Label, Score, score
+from .quantities import Label, Score, label_of, score
 
 CAPTURES = paths.package_dir().parent.parent / "shared" / "realworld"
 LABELS = paths.package_dir().parent / "tests" / "data"
@@ -120,21 +120,7 @@ def quantity_labels(clauses: pd.DataFrame, labels_path: Path = LABELS / "realwor
         if start < 0:
             start = -1  # the row was not built as labelled: the label counts as missed
         cursor[clause_id] = max(start, 0) + len(row["span"])
-        labels.append(
-            Label(
-                clause_id,
-                row["span"],
-                start,
-                start + len(row["span"]) if start >= 0 else -1,
-                float(row["value"]),
-                float(row["value_high"]) if row["value_high"] else None,
-                row["unit"],
-                row["kind"],
-                row["bound"],
-                row["level"] or None,
-                row["note"],
-            )
-        )
+        labels.append(label_of(row, clause_id, start, start + len(row["span"]) if start >= 0 else -1))
     return labels
 
 
