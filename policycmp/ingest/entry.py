@@ -44,10 +44,12 @@ CHINESE_DIGITS = {
     "九": 9,
 }
 DATE_RX = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
-DATE_LINE_RX = re.compile(
-    r"^\s*(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
-    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$"
+# A date as a signature prints it, in digits or Chinese numerals: 2024年3月27日, 二〇二四年三月二十七日.
+SIGNED_DATE = (
+    r"(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
 )
+DATE_LINE_RX = re.compile(rf"^\s*{SIGNED_DATE}\s*$")
 
 
 @dataclass(frozen=True)
@@ -532,8 +534,7 @@ def _inline_signature(rules: Rules) -> re.Pattern[str]:
     """An issuing body's name between spaces, then a date, then a space, a parenthesis or the end:
     a date that a sentence goes on from (…局 2025年4月16日前完成) is not a signature."""
     organs = "|".join(re.escape(organ) for organ in rules.signature_organs)
-    date = DATE_LINE_RX.pattern.removeprefix("^\\s*").removesuffix("\\s*$")
-    return re.compile(rf"(?:^|\s)[\u4e00-\u9fff()()]{{2,40}}(?:{organs})\s+{date}(?=\s*$|\s*[((]|\s)")
+    return re.compile(rf"(?:^|\s)[\u4e00-\u9fff()()]{{2,40}}(?:{organs})\s+{SIGNED_DATE}(?=\s*$|\s*[((]|\s)")
 
 
 def _number(text: str) -> str:
