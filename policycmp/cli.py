@@ -9,9 +9,9 @@ from pathlib import Path
 
 from . import paths
 from .errors import PolicyInputError
-from .ingest.register import add
 from .publish.build import build, timings_line
 from .publish.fingerprint import is_stale
+from .publish.register import add
 
 # Loaded only when ``policycmp report`` runs: its stack (papermill, nbformat, matplotlib) takes
 # seconds to import, which ``policycmp build`` and ``policycmp add`` would otherwise pay on every run.

@@ -11,8 +11,8 @@ from policycmp.compare.budgets import budget_checks, budget_table
 from policycmp.extract import quantities_table
 from policycmp.ingest.clauses import clause_table
 from policycmp.ingest.corpus import read_corpus
-from policycmp.ingest.register import add
 from policycmp.publish.build import compare_stage as comparison_tables
+from policycmp.publish.register import add
 from policycmp.schema import BudgetRow, dtypes
 
 BUDGET_DTYPES = dtypes(BudgetRow)

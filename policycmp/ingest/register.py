@@ -4,17 +4,14 @@ For each file: read it with the reader for its format (a refusal is a one-line e
 registry entry from the text (:func:`.entry.infer_entry`; command-line values override), refuse what
 cannot be registered — a file already registered (same SHA-256), an id already taken, a place not in
 the gazetteer, a kind it cannot tell — then copy the file byte for byte under ``<id><suffix>`` and
-append the entry to ``sources.yaml``. Every file is checked before anything is written, and each
-write is atomic (a temporary file renamed into place), so a refused call leaves the folder as it was.
+append the entry to ``sources.yaml``. This module reads and checks; :mod:`policycmp.publish.register`
+writes, through the one atomic publish of the build and the report, once every file has passed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,33 +110,21 @@ def entry_yaml(entry: dict[str, Any]) -> str:
     return "".join(f"  {line}\n" for line in text.splitlines())
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def add(
+def additions(
     paths: list[Path],
-    raw_dir: Path,
+    sources: Path,
     *,
     district: str | None = None,
     kind: str | None = None,
     year: int | None = None,
     issued: str | None = None,
     title: str | None = None,
-    dry_run: bool = False,
-    echo: Callable[..., None] = print,
-) -> list[dict[str, Any]]:
-    """Register ``paths`` in ``raw_dir/sources.yaml`` (see the module); returns their entries."""
-    sources = raw_dir / "sources.yaml"
+) -> list[Addition]:
+    """Every file of ``paths`` read and its entry inferred and checked against ``sources`` (and
+    against the files before it): the first that cannot be registered is a one-line error."""
+    raw_dir = sources.parent
     ids, names, hashes = registered(sources)
-    additions: list[Addition] = []
+    found: list[Addition] = []
     for path in paths:
         addition = prepare(Path(path), district=district, kind=kind, year=year, issued=issued, title=title)
         digest = addition.entry["source_sha256"]
@@ -156,27 +141,13 @@ def add(
         hashes.add(digest)
         ids.add(addition.entry["id"])
         names.add(addition.file_name)
-        additions.append(addition)
-    for addition in additions:
-        echo(f"# {addition.source} →")
-        echo(entry_yaml(addition.entry), end="")
-    if dry_run:
-        return [a.entry for a in additions]
-    raw_dir.mkdir(parents=True, exist_ok=True)
-    copied: list[Path] = []
-    try:
-        for addition in additions:
-            target = raw_dir / addition.file_name
-            _atomic_write(target, addition.data)
-            copied.append(target)
-        registry = sources.read_text(encoding="utf-8") if sources.is_file() else "documents:\n"
-        if not registry.endswith("\n"):
-            registry += "\n"
-        registry += "".join(entry_yaml(a.entry) for a in additions)
-        _atomic_write(sources, registry.encode("utf-8"))
-    except BaseException:
-        for target in copied:
-            target.unlink(missing_ok=True)
-        raise
-    echo(f"added {len(additions)} document(s) to {sources}")
-    return [a.entry for a in additions]
+        found.append(addition)
+    return found
+
+
+def registry_with(sources: Path, found: list[Addition]) -> str:
+    """The text of ``sources`` with the entries of ``found`` appended (a new registry when missing)."""
+    registry = sources.read_text(encoding="utf-8") if sources.is_file() else "documents:\n"
+    if not registry.endswith("\n"):
+        registry += "\n"
+    return registry + "".join(entry_yaml(a.entry) for a in found)
