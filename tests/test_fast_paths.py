@@ -25,7 +25,7 @@ from policycmp.errors import PolicyInputError
 from policycmp.extract import quantities_table
 from policycmp.extract.grammar import grammar
 from policycmp.extract.numbers import _fold_char, fold
-from policycmp.extract.scanning import skipping, skipping_form
+from policycmp.extract.scanning import needed_characters, skipping
 from policycmp.extract.windows import FRAGMENT_END, SENTENCE_END, fragment_bounds, sentence_bounds
 from policycmp.publish.build import build_tables
 from policycmp.publish.parallel import Run, map_runs, runs
@@ -175,47 +175,89 @@ def test_patterns_that_cannot_be_joined_are_read_one_by_one(patterns):
 
 
 # ------------------------------------------------------------------------------------------------
-# Skipping forms of digit-led patterns
+# Scanning: a lookahead for a pattern's first characters, and the scanner of the not-a-quantity patterns
 
 
 @pytest.mark.parametrize(
     ("pattern", "form"),
     [
-        (r"\d{4}\s*年", r"\d\d{3}\s*年"),
-        (r"\d{1,2}\s*月", r"\d\d{0,1}\s*月"),
-        (r"\d+\s*县", r"\d\d*\s*县"),
-        (r"\d{2,}x", r"\d\d{1,}x"),
-        (r"[A-Za-z]+\d+", r"[A-Za-z][A-Za-z]*\d+"),
-        (r"[\]a]+b", r"[\]a][\]a]*b"),
-        (r"\d+?x", r"\d+?x"),  # lazy: left alone
-        (r"\d++x", r"\d++x"),  # possessive: left alone
-        (r"\d{0,2}x", r"\d{0,2}x"),  # may be empty: left alone
-        (r"\d*x", r"\d*x"),
-        (r"“[^“”]{0,40}”", r"“[^“”]{0,40}”"),  # already opens with a literal
-        (r"(?:^|(?<=\s))\d{1,2}[、.]", r"(?:^|(?<=\s))\d{1,2}[、.]"),
+        (r"\d{4}\s*年", r"(?=[\d])(?:\d{4}\s*年)"),
+        (r"(?<![\d.])\d+", r"(?=[\d])(?:(?<![\d.])\d+)"),  # a lookbehind consumes nothing
+        (r"(?:^|(?<=\s))\d{1,2}[、.]", r"(?=[\d])(?:(?:^|(?<=\s))\d{1,2}[、.])"),
+        (r"\d*x", r"(?=[\dx])(?:\d*x)"),  # the repeat may be empty: x may open the match
+        (r"(?:a|\d)+c", r"(?=[\da])(?:(?:a|\d)+c)"),
+        (r"(?P<n>[一二]+)分之", r"(?=[一二])(?:(?P<n>[一二]+)分之)"),
+        (r"(?:(?P<x>a)|(?P<y>b))c", r"(?=[ab])(?:(?:(?P<x>a)|(?P<y>b))c)"),
+        # left alone: re skips through these by itself, or nothing is known of the first character
+        (r"“[^“”]{0,40}”", r"“[^“”]{0,40}”"),
+        (r"[^a]+b", r"[^a]+b"),
+        (r"(?:最高|不超过)", r"(?:最高|不超过)"),
+        (r"x?", r"x?"),  # may be empty
+        (r".b", r".b"),
+        (r"[^a]?b", r"[^a]?b"),  # a negated class cannot join b in one class
+        (r"(?i)\d+a", r"(?i)\d+a"),  # flags must open the pattern; and case changes what matches
+        (r"(?x) \d+ a", r"(?x) \d+ a"),
+        (r"(\d)\1?", r"(\d)\1?"),  # a group around a class: re skips by itself
+        (r"(a)?\1b", r"(a)?\1b"),  # a back-reference may come first: unknown
     ],
 )
 def test_skipping_forms(pattern, form):
-    assert skipping_form(pattern) == form
+    assert skipping(re.compile(pattern)).pattern == form
 
 
-DIGITY = "0123456789年月县 号.,-:、xAbz中" + "\u3000\n"
+@pytest.mark.parametrize(
+    ("pattern", "needs"),
+    [
+        (r"\d{4}\s*年", ["年"]),
+        (r"\d+(?:\.\d+)?\s*(?:个)?(?:年|月|小时)", ["小年月"]),  # 个 is optional
+        (r"(?:电话|热线)[:\s]*\d{5,}", ["电热"]),
+        (r"[〔\[]\d{4}[〕\]]\s*\d+\s*号", ["[〔", "]〕", "号"]),
+        (r"[a-c]x", ["abc", "x"]),
+        (r"a?b", ["b"]),
+        (r"(?:^|(?<=[。;]))\d{1,2}[、.]", ["、."]),  # what a lookbehind looks at is not in the match
+        (r"“[^“”]{0,40}”", ["“", "”"]),
+        (r"\d+", []),
+        (r"[\u4e00-\u9fff]年", ["年"]),  # a wide range is no filter
+        (r"(?i)ab", []),
+        (r"(?:a|\d)b", ["b"]),  # one branch needs nothing known
+        (r"[", []),  # not a pattern: nothing known (the vocabulary loader reports it)
+    ],
+)
+def test_needed_characters(pattern, needs):
+    assert needed_characters(pattern) == tuple(frozenset(chars) for chars in needs)
+
+
+DIGITY = "0123456789年月县 号.,-:、xAbz中一十万元“”()第前级" + "\u3000\n"
+NUMBERY = "0123456789.,-−:%/ 一二三十百千万亿两零分之倍折元万元亿元亩公顷吨台个余多以上最高"
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=DIGITY, max_size=40))
-def test_skipping_forms_find_the_same_matches(text):
-    for rx in [
-        re.compile(p) for p in (r"\d{4}\s*年", r"\d{1,2}\s*月", r"\d+(?:\s*[、,和]\s*\d+)*\s*号", r"[A-Za-z]+\d+")
-    ]:
-        assert [m.span() for m in skipping(rx).finditer(text)] == [m.span() for m in rx.finditer(text)]
+def test_the_scanner_finds_what_re_finds_pattern_by_pattern(text):
+    scanner = grammar().numbers.blocked
+    plain = [re.compile(pattern) for pattern in _originals()]
+    expected = [(m.start(), m.end()) for rx in plain for m in rx.finditer(text) if m.end() > m.start()]
+    assert scanner.spans(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=NUMBERY, max_size=30))
+def test_the_number_grammars_in_skipping_form_find_what_they_find_plain(text):
+    numbers = grammar().numbers
+    for fast in (numbers.arabic, numbers.special):
+        assert fast.pattern.startswith("(?=[")  # else this test compares a pattern with itself
+        plain = re.compile(fast.pattern.split("])(?:", 1)[1][:-1])
+        assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == [
+            (m.span(), m.groupdict()) for m in plain.finditer(text)
+        ]
 
 
 def test_grammar_blocked_patterns_find_the_same_matches_in_every_clause(clauses):
     plain = [re.compile(pattern) for pattern in _originals()]
+    scanner = grammar().numbers.blocked
     for text in clauses["text"]:
-        for fast, slow in zip(grammar().numbers.blocked, plain, strict=True):
-            assert [m.span() for m in fast.finditer(text)] == [m.span() for m in slow.finditer(text)]
+        expected = [(m.start(), m.end()) for rx in plain for m in rx.finditer(text) if m.end() > m.start()]
+        assert scanner.spans(text) == expected
 
 
 def _originals() -> list[str]:

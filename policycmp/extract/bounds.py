@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .candidates import Reading
 from .grammar import BoundGrammar
 
 
-@dataclass(frozen=True, slots=True)
-class Bounded:
+class Bounded(NamedTuple):
     """A reading with the bound written around it and the span of text that says both."""
 
     reading: Reading

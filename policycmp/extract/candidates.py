@@ -7,8 +7,8 @@ words around it add (ranges, shared units, bounds, kind, tier) is read by the la
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .grammar import NumberGrammar, UnitWord
 from .numbers import chinese_number, parse_number
@@ -16,9 +16,11 @@ from .numbers import chinese_number, parse_number
 HUNDRED = Decimal(100)
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """A number and its unit as written, with its value in the base unit."""
+class Reading(NamedTuple):
+    """A number and its unit as written, with its value in the base unit.
+
+    A named tuple, not a frozen dataclass: as immutable, and built four times faster, which counts
+    at two readings a clause."""
 
     start: int  # the number and unit as written
     end: int
@@ -36,41 +38,45 @@ class Reading:
     written_end: int = -1  # end of an unknown unit as written (kept in the span)
 
 
-def blocked_intervals(norm: str, g: NumberGrammar) -> list[tuple[int, int]]:
-    """Spans of text whose digits are not quantities: quotes, dates, codes, the clause number."""
-    spans = [(m.start(), m.end()) for rx in g.blocked for m in rx.finditer(norm) if m.end() > m.start()]
+def blocked_positions(norm: str, g: NumberGrammar) -> bytearray:
+    """Which characters of the text are in a span whose digits are not quantities (quotes, dates,
+    codes, the clause number): a 1 at each such position."""
+    blocked = bytearray(len(norm))
+    spans = g.blocked.spans(norm)
     lead = g.clause_number.match(norm)
     if lead:
         spans.append((lead.start(), lead.end()))
-    return spans
+    for start, end in spans:
+        blocked[start:end] = b"\x01" * (end - start)
+    return blocked
 
 
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= pos < e for s, e in spans)
+ARABIC_GROUPS = ("sign", "num", "mag", "more", "more2", "more3", "unit", "dunit", "magonly")
+ONE = Decimal(1)
 
 
 def arabic_reading(m: re.Match[str], norm: str, g: NumberGrammar) -> Reading:
-    num = parse_number(m.group("num"), g)
-    negative = bool(m.group("sign")) and not g.amount_end.search(norm, max(0, m.start() - 8), m.start())
+    sign, raw, mag_word, more1, more2, more3, unit_word, dunit, magonly = m.group(*ARABIC_GROUPS)
+    num = parse_number(raw, g)
+    negative = bool(sign) and not g.amount_end.search(norm, max(0, m.start() - 8), m.start())
     if negative and num is not None:
         num = -num
     start, end = (m.start() if negative else m.start("num")), m.end()
-    more = bool(m.group("more") or m.group("more2") or m.group("more3"))
-    if m.group("unit"):
-        uw = g.units[m.group("unit")]
-        mag = g.magnitudes.get(m.group("mag") or "", Decimal(1))
+    more = bool(more1 or more2 or more3)
+    if unit_word:
+        uw = g.units[unit_word]
+        mag = g.magnitudes[mag_word] if mag_word else ONE
         if num is None:  # 12.5.3万元: keep it, unreadable, with the unit as written
-            written = (m.group("mag") or "") + m.group("unit")
-            return Reading(start, end, None, written, "unknown", normalised=False, more=more)
+            return Reading(start, end, None, (mag_word or "") + unit_word, "unknown", normalised=False, more=more)
         value = num * mag * uw.factor
-        if m.group("dunit"):
+        if dunit:
             return rate_reading(m, value, uw, g, more)
         return Reading(start, end, value, uw.unit, uw.cls, multiplier=mag, more=more)
     # No unit from units.yaml: what follows is kept as the written unit (50万英镑 → 英镑).
     unit = None if g.cue_word.match(norm, end) else g.written_unit.match(norm, end)
     written = unit.group() if unit else ""
-    if m.group("magonly"):
-        mag = g.magnitudes[m.group("magonly")]
+    if magonly:
+        mag = g.magnitudes[magonly]
         return Reading(
             start,
             end,
@@ -154,19 +160,22 @@ def special_reading(m: re.Match[str], norm: str, g: NumberGrammar) -> Reading | 
 
 def find_readings(norm: str, g: NumberGrammar) -> list[Reading]:
     """Every number of the (folded) text that is a quantity, read on its own, in order of start."""
-    blocked = blocked_intervals(norm, g)
-    taken: list[tuple[int, int]] = []
+    specials = list(g.special.finditer(norm))
+    arabics = list(g.arabic.finditer(norm))
+    if not specials and not arabics:
+        return []  # a third of all clauses: no need to find what is not a quantity
+    blocked = blocked_positions(norm, g)
     found: list[Reading] = []
-    for m in g.special.finditer(norm):
-        if _inside(m.start(), blocked) or (m.group("cnnum") and _inside(m.end() - 1, blocked)):
+    for m in specials:
+        if blocked[m.start()] or (m.group("cnnum") and blocked[m.end() - 1]):
             continue
         reading = special_reading(m, norm, g)
         if reading is not None:
             found.append(reading)
-            taken.append((m.start(), m.end()))
+            blocked[m.start() : m.end()] = b"\x01" * (m.end() - m.start())  # taken: its digits are read
     arabic: list[Reading] = []
-    for m in g.arabic.finditer(norm):
-        if _inside(m.start("num"), blocked) or _inside(m.start("num"), taken):
+    for m in arabics:
+        if blocked[m.start("num")]:
             continue
         reading = arabic_reading(m, norm, g)
         if not reading.normalised and not m.group("magonly") and g.bare_year.fullmatch(m.group("num")):

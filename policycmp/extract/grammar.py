@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import PolicyInputError
 from ..vocabulary import TierVocabulary, compile_pattern, load, load_tiers
 from ..vocabulary.loader import require
-from .scanning import skipping
+from .scanning import Scanner, skipping
 
 CJK = "\u4e00-\u9fff"
 UNIT_CLASSES = ("money", "share", "physical", "count")
@@ -42,7 +42,7 @@ class NumberGrammar:
     base_units: frozenset[str]
     arabic: re.Pattern[str]
     special: re.Pattern[str]
-    blocked: tuple[re.Pattern[str], ...]
+    blocked: Scanner
     clause_number: re.Pattern[str]
     bare_year: re.Pattern[str]
     per_unit: re.Pattern[str]
@@ -104,6 +104,11 @@ class Grammar:
 # --- reading the files -----------------------------------------------------------------------------
 
 
+def _pattern(pattern: object, path: Path, entry: str) -> re.Pattern[str]:
+    """A vocabulary pattern, compiled in its skipping form (see scanning.py)."""
+    return skipping(compile_pattern(pattern, path, entry))
+
+
 def _alternation(words: Any, path: Path, entry: str, literal: bool = True) -> re.Pattern[str]:
     """One regex matching any of ``words``, longest first so 不低于 beats 低于."""
     if not isinstance(words, list) or not words:
@@ -159,7 +164,7 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
     number = r"\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)+|\d+"
     signs = "".join(re.escape(str(s)) for s in require(uspec, "minus_signs", upath))
     # number ( [magnitude] [余] unit [/ [number] [magnitude] unit-or-measure-word] | magnitude [余] | 余 )
-    arabic = compile_pattern(
+    arabic = _pattern(
         rf"(?:(?<![\d.])(?P<sign>[{signs}]))?(?<![\d.])(?P<num>{number})"
         # PDF text may put one space between the number and what follows it (795 亿元, 30 万和15 万元).
         rf"(?:\s?(?:(?P<mag>{mag_rx})?(?P<more>{more})?(?P<unit>{unit_rx})"
@@ -176,7 +181,7 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
     cn_unit_rx = _unit_alternation(units, lambda u: u.cls != "count" and u.word not in excluded)
     mult = "|".join(map(re.escape, require(uspec, "multiple_words", upath)))
     disc = "|".join(map(re.escape, require(uspec, "discount_words", upath)))
-    special = compile_pattern(
+    special = _pattern(
         "|".join(
             [
                 rf"(?P<fden>[{cnall}]+)分之(?P<fnum>[{cnall}]+|\d+(?:\.\d+)?)",
@@ -202,15 +207,12 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
         cn_digits=cn_digits,
         cn_multipliers=cn_multipliers,
         base_units=frozenset(u.unit for u in units.values()) | {"ratio"},
+        # Scanned over every text: in the forms that skip to where a match can start (scanning.py).
         arabic=arabic,
         special=special,
-        # in their skipping forms: the same matches, scanned faster (see scanning.py)
-        blocked=tuple(
-            map(
-                skipping,
-                tuple(compile_pattern(p, cpath, "quoted_spans") for p in require(cspec, "quoted_spans", cpath))
-                + tuple(compile_pattern(p, cpath, "not_quantity") for p in require(cspec, "not_quantity", cpath)),
-            )
+        blocked=Scanner(
+            [compile_pattern(p, cpath, "quoted_spans") for p in require(cspec, "quoted_spans", cpath)]
+            + [compile_pattern(p, cpath, "not_quantity") for p in require(cspec, "not_quantity", cpath)]
         ),
         clause_number=compile_pattern(require(cspec, "clause_number", cpath), cpath, "clause_number"),
         bare_year=compile_pattern(require(cspec, "bare_year", cpath), cpath, "bare_year"),
@@ -254,12 +256,12 @@ def _bounds(cspec: Any, path: Path) -> BoundGrammar:
     conj = _alternation(require(cspec, "conjunctions", path), path, "conjunctions").pattern
     seps = _alternation(require(cspec, "range_separators", path), path, "range_separators").pattern
     return BoundGrammar(
-        prefix=compile_pattern(rf"(?:{'|'.join(prefix)})(?:{fillers})?\s?$", path, "bounds prefix"),
+        prefix=_pattern(rf"(?:{'|'.join(prefix)})(?:{fillers})?\s?$", path, "bounds prefix"),
         suffix=compile_pattern(rf"^\s?(?:{'|'.join(suffix)})", path, "bounds suffix"),
-        reach=compile_pattern(rf"(?:{'|'.join(prefix)})[^\d。;!?,:()]{{0,{reach}}}的$", path, "bounds prefix reach"),
+        reach=_pattern(rf"(?:{'|'.join(prefix)})[^\d。;!?,:()]{{0,{reach}}}的$", path, "bounds prefix reach"),
         conjunction=compile_pattern(rf"^\s*{conj}\s*$", path, "conjunctions"),
         range_sep=compile_pattern(rf"^\s*{seps}\s*$", path, "range_separators"),
-        grant_reach=compile_pattern(
+        grant_reach=_pattern(
             rf"(?:{'|'.join(prefix)})"
             rf"{_alternation(require(cspec, 'grant_reach_words', path), path, 'grant_reach_words').pattern}\s?$",
             path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from .bounds import Bounded
 from .grammar import KindCues
@@ -11,6 +12,7 @@ from .windows import fragment_bounds, sentence_bounds
 ASIDE = re.compile(r"\([^()]{0,40}\)")
 ENUMERATION = re.compile("[、和及与或]")
 GRANT_LEAD = re.compile(r"^(?:的|一次性|的一次性)")
+LEADING_DIGIT = re.compile(r"\s*\d")
 MONEY_CLASSES = ("money", "share", "rate")
 
 
@@ -51,7 +53,7 @@ def _nearer_cue(k: KindCues, text: str, start: int, end: int, money: bool) -> st
     return None
 
 
-def classify_kind(c: Bounded, norm: str, k: KindCues, earlier: list[tuple[Bounded, str]]) -> str:
+def classify_kind(c: Bounded, norm: str, k: KindCues, earlier: Iterable[tuple[Bounded, str]]) -> str:
     """subsidy / budget / target / threshold / other, from the words around the amount.
 
     The fragment (between commas) speaks first, then the sentence. Precedence, and why:
@@ -117,7 +119,7 @@ def is_threshold(c: Bounded, k: KindCues, before: str, after: str) -> bool:
         head = k.threshold_reach.match(after)  # 2亿元以上政府投资项目: the noun phrase it qualifies
         if head and not k.threshold_reach_stops.search(head.group()):
             return True
-    if c.side == "suffix" and c.reading.cls != "count" and re.match(r"\s*\d", after):
+    if c.side == "suffix" and c.reading.cls != "count" and LEADING_DIGIT.match(after):
         return True  # 50亩以上200元/亩: the first amount says who gets the second
     return bool(k.condition_open.search(before) and closes)
 
@@ -128,7 +130,7 @@ def classify_kinds(items: list[Bounded], norm: str, k: KindCues, b_conjunction: 
     context = without_asides(norm, items)
     kinds: list[str] = []
     for i, item in enumerate(items):
-        kinds.append(classify_kind(item, context, k, list(zip(items[:i], kinds, strict=True))))
+        kinds.append(classify_kind(item, context, k, zip(items[:i], kinds)))
     for i in range(len(items)):
         if kinds[i] in ("target", "subsidy", "other") and _part_of_budget(i, items, kinds, norm, k):
             kinds[i] = "budget"

@@ -43,6 +43,8 @@ def extract_mentions(text: str, g: Grammar | None = None) -> list[QuantityMentio
         if len(simple) == len(norm):  # offsets must keep indexing the text as given
             norm = simple
     readings = find_readings(norm, g.numbers)
+    if not readings:
+        return []  # a third of all clause rows state no quantity
     readings = merge_ranges(readings, norm, g.numbers, g.bounds)
     readings = per_unit_prefix(readings, norm, g.numbers)
     readings = share_units(readings, norm, g.numbers, g.bounds)
@@ -59,16 +61,16 @@ def _float(value: Decimal | None) -> float:
 
 def _mention(item: Bounded, kind: str, level: str | None, text: str) -> QuantityMention:
     r = item.reading
-    return QuantityMention(
-        span=text[item.span_start : item.span_end],
-        start=item.span_start,
-        end=item.span_end,
-        value=_float(r.value),
-        value_high=_float(r.value_high) if r.value_high is not None else None,
-        unit=r.unit,
-        kind=kind,
-        bound=item.bound or "exact",
-        level=level,
+    return QuantityMention(  # positional: a tenth of the extractor's time is spent building these
+        text[item.span_start : item.span_end],
+        item.span_start,
+        item.span_end,
+        _float(r.value),
+        _float(r.value_high) if r.value_high is not None else None,
+        r.unit,
+        kind,
+        item.bound or "exact",
+        level,
     )
 
 

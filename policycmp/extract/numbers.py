@@ -95,8 +95,10 @@ def chinese_number(numeral: str, g: NumberGrammar) -> Decimal | None:
 
 def parse_number(raw: str, g: NumberGrammar) -> Decimal | None:
     """Arabic (with thousands separators) or Chinese numerals; None if malformed (12.5.3)."""
+    if raw.isdigit() and raw.isascii():
+        return Decimal(raw)  # the common case, 150 in 150万元
     raw = raw.strip()
-    if THOUSANDS.fullmatch(raw):
+    if "," in raw and THOUSANDS.fullmatch(raw):
         raw = raw.replace(",", "")
     if DECIMAL.fullmatch(raw):
         try:

@@ -5,7 +5,6 @@ Each step takes the readings in text order and returns new ones; none changes a 
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
 from .candidates import Reading
@@ -55,7 +54,7 @@ def per_unit_prefix(readings: list[Reading], norm: str, g: NumberGrammar) -> lis
             if m and m.end() == r.start:
                 den = g.units[m.group("per")]
                 if den.cls == "physical":
-                    r = dataclasses.replace(r, value=r.value / den.factor, unit=f"{r.unit}/{den.unit}", cls="rate")
+                    r = r._replace(value=r.value / den.factor, unit=f"{r.unit}/{den.unit}", cls="rate")
         out.append(r)
     return out
 
@@ -76,8 +75,7 @@ def share_units(readings: list[Reading], norm: str, g: NumberGrammar, b: BoundGr
                 lo, hi = (r, other) if r.start <= other.start else (other, r)
                 if b.conjunction.match(norm[lo.end : hi.start]):
                     assert r.value is not None
-                    out[i] = dataclasses.replace(
-                        r,
+                    out[i] = r._replace(
                         value=r.value * unit_factor(norm, other, g),  # the magnitude is already in
                         unit=other.unit,
                         cls=other.cls,
@@ -105,8 +103,8 @@ def implied_units(readings: list[Reading], norm: str, g: NumberGrammar) -> list[
         if r.magnitude_only or r.bare:
             s0, s1 = sentence_bounds(norm, r.start, r.end)
             if r.magnitude_only and g.money_context.search(norm[s0:s1]):
-                r = dataclasses.replace(r, unit="CNY", cls="money", normalised=True, magnitude_only=False)
+                r = r._replace(unit="CNY", cls="money", normalised=True, magnitude_only=False)
             elif r.bare and g.ratio_nouns.search(norm[s0 : r.start]):
-                r = dataclasses.replace(r, unit="ratio", cls="ratio", normalised=True, bare=False)
+                r = r._replace(unit="ratio", cls="ratio", normalised=True, bare=False)
         out.append(r)
     return out

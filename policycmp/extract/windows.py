@@ -31,6 +31,6 @@ def _bounds(norm: str, start: int, end: int, rx: re.Pattern[str]) -> tuple[int, 
 
 
 @functools.lru_cache(maxsize=8)
-def _marks(norm: str, rx: re.Pattern[str]) -> tuple[int, ...]:
+def _marks(norm: str, rx: re.Pattern[str]) -> list[int]:
     """Where ``rx`` (one character) matches in ``norm``; cached because every amount of a text asks again."""
-    return tuple(m.start() for m in rx.finditer(norm))
+    return [m.start() for m in rx.finditer(norm)]
