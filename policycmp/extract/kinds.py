@@ -25,7 +25,7 @@ def without_asides(norm: str, items: list[Bounded]) -> str:
             return m.group()
         return " " * len(m.group())
 
-    return ASIDE.sub(blank, norm)
+    return ASIDE.sub(blank, norm) if "(" in norm else norm
 
 
 def _nearest(rx: re.Pattern[str], text: str, anchor_left: int, anchor_right: int) -> int | None:
@@ -79,7 +79,7 @@ def classify_kind(c: Bounded, norm: str, k: KindCues, earlier: Iterable[tuple[Bo
     if r.cls == "count" and k.category_nouns.search(ENUMERATION.split(after[:6])[0]):
         return "other"
     if money:
-        tail = GRANT_LEAD.sub("", after)
+        tail = GRANT_LEAD.sub("", after) if after[:1] in ("的", "一") else after
         if k.grant_verbs.search(before) or k.grant_verbs.match(after) or k.subsidy_nouns.match(tail):
             return "subsidy"
     if is_threshold(c, k, before, after):
@@ -107,9 +107,11 @@ def is_threshold(c: Bounded, k: KindCues, before: str, after: str) -> bool:
     """
     if "按" in before:
         return False
-    grant = k.grant_verbs.search(after) or k.subsidy_nouns.search(after)
     de = after.find("的")
-    closes = de >= 0 and (grant is None or de < grant.start())
+    closes = False
+    if de >= 0:
+        grant = k.grant_verbs.search(after) or k.subsidy_nouns.search(after)
+        closes = grant is None or de < grant.start()
     if after.startswith("的") and closes:
         return True
     if c.bound and c.reading.cls != "count":
