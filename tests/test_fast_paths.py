@@ -22,10 +22,10 @@ from policycmp.compare.budgets import BudgetCheck, budget_checks
 from policycmp.compare.indexed import index_tables, quantities_by_clause, quantity_records
 from policycmp.compare.statements import Statement, _trimmed, sentence_at, sentences, within
 from policycmp.errors import PolicyInputError
-from policycmp.extract import quantities_table
+from policycmp.extract import extract_many, extract_mentions, quantities_table
 from policycmp.extract.grammar import grammar
 from policycmp.extract.numbers import _fold_char, fold
-from policycmp.extract.scanning import needed_characters, skipping
+from policycmp.extract.scanning import needed_characters, number_ends, skipping
 from policycmp.extract.windows import FRAGMENT_END, SENTENCE_END, fragment_bounds, sentence_bounds
 from policycmp.publish.build import build_tables
 from policycmp.publish.parallel import Run, map_runs, runs
@@ -227,7 +227,7 @@ def test_needed_characters(pattern, needs):
     assert needed_characters(pattern) == tuple(frozenset(chars) for chars in needs)
 
 
-DIGITY = "0123456789年月县 号.,-:、xAbz中一十万元“”()第前级" + "\u3000\n"
+DIGITY = "0123456789年月县 号.,-:、xAbz中一十万元“”()第前级强后期时点个天度" + "\u3000\n"
 NUMBERY = "0123456789.,-−:%/ 一二三十百千万亿两零分之倍折元万元亿元亩公顷吨台个余多以上最高"
 
 
@@ -250,6 +250,39 @@ def test_the_number_grammars_in_skipping_form_find_what_they_find_plain(text):
         assert [(m.span(), m.groupdict()) for m in fast.finditer(text)] == [
             (m.span(), m.groupdict()) for m in plain.finditer(text)
         ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "ends"),
+    [
+        (r"\d{4}\s*年(?:度)?", "年"),
+        (r"\d+(?:\.\d+)?\s*(?:个)?(?:年|月|小时)", "个年月小"),  # 个 may stand first, or not at all
+        (r"\d{4}\s*[-~至]\s*\d{4}\s*年", "-~至"),
+        (r"\d+(?:\s*[、,和]\s*\d+)*\s*号", "、,和号"),
+        (r"\d+(?:\.\d+)?\s*[A-C]?\s*级", "ABC级"),
+        (r"(?<![\d.])\d+倍", "倍"),  # a lookbehind consumes nothing
+        (r"(?:^|(?<=[。;]))\d{1,2}[、.]", None),  # 3. is a number's characters only
+        (r"\d+\s*", None),  # may hold nothing else
+        (r"前\s*\d+", None),  # does not open with a digit
+        (r"“[^“”]{0,40}”", None),
+        (r"\d+[^a]", None),  # a negated class: anything may end the number
+        (r"\d+\w", None),
+    ],
+)
+def test_number_ends(pattern, ends):
+    assert number_ends(pattern) == (None if ends is None else frozenset(ends))
+
+
+def test_batch_extraction_gives_each_texts_own_mentions(clauses):
+    texts = [*clauses["text"], "", "2024年", "给予最高50万元奖励", None]
+    assert extract_many(texts) == [extract_mentions(text) for text in texts]  # type: ignore[arg-type]
+    assert [len(found) for found in extract_many(texts[-4:])] == [0, 0, 1, 0]  # type: ignore[arg-type]
+
+
+def test_the_scanner_reads_a_batch_as_it_reads_each_text(clauses):
+    scanner = grammar().numbers.blocked
+    texts = list(clauses["text"])
+    assert scanner.spans_of(texts) == [scanner.spans(text) for text in texts]
 
 
 def test_grammar_blocked_patterns_find_the_same_matches_in_every_clause(clauses):

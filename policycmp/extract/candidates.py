@@ -7,6 +7,7 @@ words around it add (ranges, shared units, bounds, kind, tier) is read by the la
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -38,14 +39,13 @@ class Reading(NamedTuple):
     written_end: int = -1  # end of an unknown unit as written (kept in the span)
 
 
-def blocked_positions(norm: str, g: NumberGrammar) -> bytearray:
-    """Which characters of the text are in a span whose digits are not quantities (quotes, dates,
-    codes, the clause number): a 1 at each such position."""
+def blocked_positions(norm: str, spans: list[tuple[int, int]], g: NumberGrammar) -> bytearray:
+    """Which characters of the text are in a span whose digits are not quantities (``spans``, the
+    matches of the not-a-quantity patterns, and the clause number): a 1 at each such position."""
     blocked = bytearray(len(norm))
-    spans = g.blocked.spans(norm)
     lead = g.clause_number.match(norm)
     if lead:
-        spans.append((lead.start(), lead.end()))
+        spans = [*spans, (lead.start(), lead.end())]
     for start, end in spans:
         blocked[start:end] = b"\x01" * (end - start)
     return blocked
@@ -158,13 +158,29 @@ def special_reading(m: re.Match[str], norm: str, g: NumberGrammar) -> Reading | 
     return None
 
 
-def find_readings(norm: str, g: NumberGrammar) -> list[Reading]:
-    """Every number of the (folded) text that is a quantity, read on its own, in order of start."""
-    specials = list(g.special.finditer(norm))
-    arabics = list(g.arabic.finditer(norm))
-    if not specials and not arabics:
-        return []  # a third of all clauses: no need to find what is not a quantity
-    blocked = blocked_positions(norm, g)
+def find_readings(norms: Sequence[str], g: NumberGrammar) -> list[list[Reading]]:
+    """Every number of each (folded) text that is a quantity, read on its own, in order of start.
+
+    Each pattern is run over all the texts before the next one is (see :func:`.mentions.extract_many`).
+    """
+    specials = [list(g.special.finditer(norm)) for norm in norms]
+    arabics = [list(g.arabic.finditer(norm)) for norm in norms]
+    # A third of all clause rows hold no number: what is not a quantity need not be looked for there.
+    numbered = [i for i in range(len(norms)) if specials[i] or arabics[i]]
+    spans = g.blocked.spans_of([norms[i] for i in numbered])
+    found: list[list[Reading]] = [[] for _ in norms]
+    for i, not_quantities in zip(numbered, spans, strict=True):
+        found[i] = _readings(norms[i], specials[i], arabics[i], blocked_positions(norms[i], not_quantities, g), g)
+    return found
+
+
+def _readings(
+    norm: str,
+    specials: list[re.Match[str]],
+    arabics: list[re.Match[str]],
+    blocked: bytearray,
+    g: NumberGrammar,
+) -> list[Reading]:
     found: list[Reading] = []
     for m in specials:
         if blocked[m.start()] or (m.group("cnnum") and blocked[m.end() - 1]):

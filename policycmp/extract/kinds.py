@@ -152,8 +152,8 @@ def _part_of_budget(i: int, items: list[Bounded], kinds: list[str], norm: str, k
     """A money amount after 其中 that opens a part of this or the previous sentence, where a budget
     amount stands before the 其中: 预算安排12.90亿元。其中,…领域资金3.1亿元 lists the budget's shares."""
     item = items[i]
-    if item.reading.cls != "money" or not item.reading.normalised:
-        return False
+    if item.reading.cls != "money" or not item.reading.normalised or "budget" not in kinds[:i]:
+        return False  # only money after a budget amount can be one of its parts
     s0, _ = sentence_bounds(norm, item.span_start, item.span_end)
     parts = [m for m in k.part_words.finditer(norm, s0, item.span_start) if _opens_fragment(norm, m.start(), s0)]
     if not parts:

@@ -1,28 +1,31 @@
-"""Scanning a text with the grammar's patterns: the matches Python's ``re`` finds, found faster.
+"""Scanning texts with the grammar's patterns: the matches Python's ``re`` finds, found faster.
 
-Three things make a scan fast, and none changes a match:
+None of these changes a match (``tests/test_fast_paths.py`` sets each beside plain ``re``):
 
-- A pattern scanned on its own gets a lookahead naming the characters a match can start with
+- :func:`skipping`: a pattern gets a lookahead naming the characters a match can start with
   (``(?=[\\d\\-−])`` before the number grammar), read from the pattern's parse. CPython's ``re``
   then jumps from one such character to the next; before a pattern opening with a repeat, a
-  lookbehind or an alternation it otherwise starts a full attempt at every character. That is
-  5.5× on the Chinese-number grammar and 3.4× on the arabic one.
-- A :class:`Scanner` runs a list of patterns (the 31 not-a-quantity ones) with ``regex``
-  (mrab-regex, in its ``re``-compatible VERSION0), which finds a required word (年, 国道) by a fast
-  string search instead of trying every digit: two to five times faster on most of them.
-- The scanner also knows, for each pattern, characters every match must contain (``\\d{4}\\s*年``
-  needs 年), read from the same parse, and skips a pattern on a text that lacks them: a clause
-  needs about 8 of the 31.
+  lookbehind or an alternation it otherwise starts a full attempt at every character (5.5× on the
+  Chinese-number grammar, 3.4× on the arabic one, each timed on its own).
+- :class:`Scanner` runs a list of patterns (the 31 not-a-quantity ones) with ``regex``
+  (mrab-regex, in its ``re``-compatible VERSION0), which finds a required word (年, 国道) by string
+  search instead of trying every digit.
+- It knows, for each pattern, characters every match must contain (``\\d{4}\\s*年`` needs 年) and,
+  for a pattern whose matches open with a digit, which characters can end the number it opens
+  with (年 again): a pattern is run on a text only when the text holds the first and has one of
+  the second right after a number (加强 does not wake ``\\d+\\s*(?:强|后)``). A clause needs about
+  3 of the 31.
+- :meth:`Scanner.spans_of` runs each pattern over every text of a batch before the next
+  pattern, so the pattern in use stays in the processor's caches.
 
-The patterns are still written, validated and documented as Python ``re`` syntax (the vocabulary
-files are compiled by ``re`` first, so an error names the file and entry as before);
-``tests/test_fast_paths.py`` checks that every scan finds what ``re`` finds, pattern by pattern.
+The patterns are still written, validated and documented as Python ``re`` syntax: the vocabulary
+files are compiled by ``re`` first, so an error names the file and entry as before.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from re import _constants as sre  # type: ignore[attr-defined]  # the parser's opcodes; no public API
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -33,6 +36,22 @@ import regex
 LARGEST_CLASS = 64
 # Distinct combinations of filter characters whose active patterns are remembered.
 REMEMBERED = 4096
+# Categories of the parser, written as pattern text.
+CATEGORIES = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+
+# A number as the text writes it: digits, spaces and points. NUMBER_END finds the character that ends
+# each one that opens with a digit; number_ends() reads which of those a pattern's match can hold.
+IN_NUMBER = re.compile(r"[\d\s.]")
+NUMBER_END = re.compile(r"\d[\d\s.]*([^\d\s.])")
+
+Opening = tuple[set[str], bool]  # characters a match can open with, and whether it may consume none
 
 
 def skipping(rx: re.Pattern[str]) -> re.Pattern[str]:
@@ -45,94 +64,6 @@ def skipping(rx: re.Pattern[str]) -> re.Pattern[str]:
     if first is None or first[1] or not first[0]:
         return rx  # a match may be empty, or start with any character
     return re.compile(f"(?=[{''.join(sorted(first[0]))}])(?:{rx.pattern})", rx.flags)
-
-
-def _skips_already(items: list[tuple[Any, Any]]) -> bool:
-    """Whether ``re`` skips through a text for this pattern by itself: it does when the pattern
-    opens (inside groups) with a literal, a class, or a choice of branches each opening with a literal."""
-    while items and items[0][0] is sre.SUBPATTERN:
-        items = list(items[0][1][3])
-    if not items:
-        return False
-    op, av = items[0]
-    if op is sre.BRANCH:
-        return all(branch and list(branch)[0][0] is sre.LITERAL for branch in av[1])
-    return op in (sre.LITERAL, sre.IN)
-
-
-def _parse(pattern: str) -> Any:
-    try:
-        parsed = sre_parse.parse(pattern)
-    except re.error:
-        return None
-    return None if parsed.state.flags & re.IGNORECASE else parsed
-
-
-def _global_flags(pattern: str) -> bool:
-    """``(?x)`` and its kin must open a pattern: nothing may be put before them."""
-    return bool(re.match(r"\(\?[aiLmsux]+\)", pattern))
-
-
-CATEGORIES = {
-    "CATEGORY_DIGIT": r"\d",
-    "CATEGORY_NOT_DIGIT": r"\D",
-    "CATEGORY_SPACE": r"\s",
-    "CATEGORY_NOT_SPACE": r"\S",
-    "CATEGORY_WORD": r"\w",
-    "CATEGORY_NOT_WORD": r"\W",
-}
-
-
-def _first(items: list[tuple[Any, Any]]) -> tuple[set[str], bool] | None:
-    """The class items (as pattern text) a match of ``items`` can start with, and whether it can be
-    empty; None when that is not known."""
-    found: set[str] = set()
-    for op, av in items:
-        item = _first_of(op, av)
-        if item is None:
-            return None
-        found |= item[0]
-        if not item[1]:
-            return found, False
-    return found, True
-
-
-def _first_of(op: Any, av: Any) -> tuple[set[str], bool] | None:
-    if op is sre.LITERAL:
-        return {re.escape(chr(av))}, False
-    if op is sre.IN:
-        atoms: set[str] = set()
-        for kind, value in av:
-            if kind is sre.LITERAL:
-                atoms.add(re.escape(chr(value)))
-            elif kind is sre.RANGE:
-                atoms.add(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
-            elif kind is sre.CATEGORY and str(value) in CATEGORIES:
-                atoms.add(CATEGORIES[str(value)])
-            else:  # a negated class cannot join others in one class
-                return None
-        return atoms, False
-    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-        low, _, body = av
-        inner = _first(list(body))
-        return None if inner is None else (inner[0], inner[1] or low == 0)
-    if op is sre.SUBPATTERN:
-        _, add_flags, _, body = av
-        return None if add_flags & re.IGNORECASE else _first(list(body))
-    if op is sre.ATOMIC_GROUP:
-        return _first(list(av))
-    if op is sre.BRANCH:
-        atoms, empty = set(), False
-        for branch in av[1]:
-            inner = _first(list(branch))
-            if inner is None:
-                return None
-            atoms |= inner[0]
-            empty = empty or inner[1]
-        return atoms, empty
-    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-        return set(), True  # consumes nothing: the match starts with what follows
-    return None
 
 
 def compiled(rx: re.Pattern[str]) -> regex.Pattern[str]:
@@ -149,6 +80,205 @@ def needed_characters(pattern: str) -> tuple[frozenset[str], ...]:
     """
     parsed = _parse(pattern)
     return () if parsed is None else _sequence(list(parsed))
+
+
+def number_ends(pattern: str) -> frozenset[str] | None:
+    """For a pattern whose every match opens with a digit: the characters that can end the digits,
+    spaces and points it opens with (``\\d+(?:\\.\\d+)?\\s*(?:个)?年`` → 个年), one of which must then
+    follow a number in any text it matches. None when the pattern opens otherwise, when a match may
+    be digits, spaces and points only, or when the characters are not known."""
+    parsed = _parse(pattern)
+    if parsed is None:
+        return None
+    first = _first(list(parsed))
+    if first is None or first != ({CATEGORIES["CATEGORY_DIGIT"]}, False):
+        return None
+    ends = _ends(list(parsed))
+    return None if ends is None or ends[1] else frozenset(ends[0])
+
+
+class Scanner:
+    """A list of patterns, each scanned over a text only when the text holds what its matches need."""
+
+    __slots__ = ("_filter", "_patterns")
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self._patterns = tuple(compiled(rx) for rx in patterns)
+        self._filter = _Filter(patterns)
+
+    @property
+    def patterns(self) -> tuple[regex.Pattern[str], ...]:
+        return self._patterns
+
+    def active(self, text: str) -> tuple[regex.Pattern[str], ...]:
+        """The patterns that can match somewhere in ``text``, in order."""
+        return tuple(self._patterns[i] for i in self._filter.active(text))
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Every non-empty match of every pattern, pattern by pattern, each found as ``finditer`` does."""
+        return self.spans_of([text])[0]
+
+    def spans_of(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        """:meth:`spans` of each text. Each pattern is run over every text (that can hold a match)
+        before the next pattern is: one pattern at a time stays in the processor's caches."""
+        readers: list[list[tuple[str, list[tuple[int, int]]]]] = [[] for _ in self._patterns]
+        found: list[list[tuple[int, int]]] = [[] for _ in texts]
+        for text, spans in zip(texts, found, strict=True):
+            for i in self._filter.active(text):
+                readers[i].append((text, spans))
+        for rx, reading in zip(self._patterns, readers, strict=True):
+            for text, spans in reading:
+                spans.extend((m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start())
+        return found
+
+
+class _Filter:
+    """Which of some patterns can match somewhere in a text, from the characters the text holds."""
+
+    __slots__ = ("_cache", "_needs", "_number_ends", "_sieve")
+
+    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
+        self._needs = tuple(needed_characters(rx.pattern) for rx in patterns)
+        self._number_ends = tuple(number_ends(rx.pattern) for rx in patterns)
+        sieve = sorted(set().union(*(chars for needs in self._needs for chars in needs)))
+        self._sieve = re.compile("[" + "".join(map(re.escape, sieve)) + "]") if sieve else None
+        self._cache: dict[tuple[frozenset[str], frozenset[str]], tuple[int, ...]] = {}
+
+    def active(self, text: str) -> tuple[int, ...]:
+        """The indices of the patterns that can match somewhere in ``text``, in order."""
+        present = frozenset(self._sieve.findall(text)) if self._sieve else frozenset()
+        after_numbers = frozenset(NUMBER_END.findall(text))
+        key = (present, after_numbers)
+        active = self._cache.get(key)
+        if active is None:
+            active = tuple(
+                i
+                for i, (needs, ends) in enumerate(zip(self._needs, self._number_ends, strict=True))
+                if all(not chars.isdisjoint(present) for chars in needs)
+                and (ends is None or not ends.isdisjoint(after_numbers))
+            )
+            if len(self._cache) >= REMEMBERED:
+                self._cache.clear()
+            self._cache[key] = active
+        return active
+
+
+def _parse(pattern: str) -> Any:
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    return None if parsed.state.flags & re.IGNORECASE else parsed
+
+
+def _skips_already(items: list[tuple[Any, Any]]) -> bool:
+    """Whether ``re`` skips through a text for this pattern by itself: it does when the pattern
+    opens (inside groups) with a literal, a class, or a choice of branches each opening with a literal."""
+    while items and items[0][0] is sre.SUBPATTERN:
+        items = list(items[0][1][3])
+    if not items:
+        return False
+    op, av = items[0]
+    if op is sre.BRANCH:
+        return all(branch and list(branch)[0][0] is sre.LITERAL for branch in av[1])
+    return op in (sre.LITERAL, sre.IN)
+
+
+def _global_flags(pattern: str) -> bool:
+    """``(?x)`` and its kin must open a pattern: nothing may be put before them."""
+    return bool(re.match(r"\(\?[aiLmsux]+\)", pattern))
+
+
+def _first(items: list[tuple[Any, Any]]) -> Opening | None:
+    """The class items (as pattern text) a match of ``items`` can start with, and whether it can be
+    empty; None when that is not known."""
+    return _opening(items, _first_atoms)
+
+
+def _ends(items: list[tuple[Any, Any]]) -> Opening | None:
+    """The characters outside numbers that can come first in a match of ``items``, and whether a
+    match may hold none (so what follows in the pattern may come first)."""
+    return _opening(items, _outside_numbers)
+
+
+def _first_atoms(op: Any, av: Any) -> Opening | None:
+    if op is sre.LITERAL:
+        return {re.escape(chr(av))}, False
+    atoms: set[str] = set()
+    for kind, value in av:
+        if kind is sre.LITERAL:
+            atoms.add(re.escape(chr(value)))
+        elif kind is sre.RANGE:
+            atoms.add(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+        elif kind is sre.CATEGORY and str(value) in CATEGORIES:
+            atoms.add(CATEGORIES[str(value)])
+        else:  # a negated class cannot join others in one class
+            return None
+    return atoms, False
+
+
+def _outside_numbers(op: Any, av: Any) -> Opening | None:
+    """A character outside a number, or (passing it) one inside."""
+    if op is sre.LITERAL:
+        return (set(), True) if IN_NUMBER.fullmatch(chr(av)) else ({chr(av)}, False)
+    outside: set[str] = set()
+    inside = False
+    for kind, value in av:
+        if kind is sre.LITERAL:
+            chars = [chr(value)]
+        elif kind is sre.RANGE and value[1] - value[0] < LARGEST_CLASS:
+            chars = [chr(code) for code in range(value[0], value[1] + 1)]
+        elif kind is sre.CATEGORY and str(value) in ("CATEGORY_DIGIT", "CATEGORY_SPACE"):
+            inside = True
+            continue
+        else:  # a negated class, another category, a wide range
+            return None
+        for ch in chars:
+            if IN_NUMBER.fullmatch(ch):
+                inside = True
+            else:
+                outside.add(ch)
+    return outside, inside
+
+
+def _opening(items: list[tuple[Any, Any]], leaf: Callable[[Any, Any], Opening | None]) -> Opening | None:
+    """What ``leaf`` says of the characters (literals and classes) a match of ``items`` opens with:
+    gathered through the items up to the first that must consume one."""
+    found: set[str] = set()
+    for op, av in items:
+        item = _opening_of(op, av, leaf)
+        if item is None:
+            return None
+        found |= item[0]
+        if not item[1]:
+            return found, False
+    return found, True
+
+
+def _opening_of(op: Any, av: Any, leaf: Callable[[Any, Any], Opening | None]) -> Opening | None:
+    if op is sre.LITERAL or op is sre.IN:
+        return leaf(op, av)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, _, body = av
+        inner = _opening(list(body), leaf)
+        return None if inner is None else (inner[0], inner[1] or low == 0)
+    if op is sre.SUBPATTERN:
+        _, add_flags, _, body = av
+        return None if add_flags & re.IGNORECASE else _opening(list(body), leaf)
+    if op is sre.ATOMIC_GROUP:
+        return _opening(list(av), leaf)
+    if op is sre.BRANCH:
+        found, passes = set(), False
+        for branch in av[1]:
+            inner = _opening(list(branch), leaf)
+            if inner is None:
+                return None
+            found |= inner[0]
+            passes = passes or inner[1]
+        return found, passes
+    if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+        return set(), True  # consumes nothing: the match opens with what follows
+    return None
 
 
 def _sequence(items: list[tuple[Any, Any]]) -> tuple[frozenset[str], ...]:
@@ -190,39 +320,3 @@ def _item(op: Any, av: Any) -> tuple[frozenset[str], ...]:
             union |= needs[0]
         return (frozenset(union),)
     return ()  # anchors, lookarounds, back-references: they consume nothing certain
-
-
-class Scanner:
-    """A list of patterns, each scanned over a text only when the text holds what its matches need."""
-
-    __slots__ = ("_active", "_needs", "_patterns", "_sieve")
-
-    def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        self._patterns = tuple(compiled(rx) for rx in patterns)
-        self._needs = tuple(needed_characters(rx.pattern) for rx in patterns)
-        sieve = sorted(set().union(*(chars for needs in self._needs for chars in needs)))
-        self._sieve = re.compile("[" + "".join(map(re.escape, sieve)) + "]") if sieve else None
-        self._active: dict[frozenset[str], tuple[regex.Pattern[str], ...]] = {}
-
-    @property
-    def patterns(self) -> tuple[regex.Pattern[str], ...]:
-        return self._patterns
-
-    def active(self, text: str) -> tuple[regex.Pattern[str], ...]:
-        """The patterns that can match somewhere in ``text``, in their order."""
-        present = frozenset(self._sieve.findall(text)) if self._sieve else frozenset()
-        active = self._active.get(present)
-        if active is None:
-            active = tuple(
-                rx
-                for rx, needs in zip(self._patterns, self._needs, strict=True)
-                if all(not chars.isdisjoint(present) for chars in needs)
-            )
-            if len(self._active) >= REMEMBERED:
-                self._active.clear()
-            self._active[present] = active
-        return active
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Every non-empty match of every pattern, pattern by pattern, each found as ``finditer`` does."""
-        return [(m.start(), m.end()) for rx in self.active(text) for m in rx.finditer(text) if m.end() > m.start()]

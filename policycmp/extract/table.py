@@ -11,7 +11,7 @@ from ..errors import PolicyInputError
 from ..model import QuantityMention
 from ..schema import ClauseRow, QuantityRow, frame
 from .grammar import grammar
-from .mentions import extract_mentions, is_normalised_unit
+from .mentions import extract_many, is_normalised_unit
 
 CLAUSE_INPUT_COLUMNS = ("clause_id", "doc_id", "district", "domain", "year", "text")
 
@@ -50,7 +50,7 @@ def quantities_table(clauses: pd.DataFrame) -> pd.DataFrame:
     """One row per quantity of every clause row, in clause order then start."""
     inputs = clause_inputs(clauses)
     g = grammar()
-    return quantity_frame(inputs, [extract_mentions(clause.text, g) for clause in inputs])
+    return quantity_frame(inputs, extract_many([clause.text for clause in inputs], g))
 
 
 def quantity_frame(inputs: Sequence[ClauseInput | ClauseRow], mentions: list[list[QuantityMention]]) -> pd.DataFrame:

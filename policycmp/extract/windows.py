@@ -30,7 +30,8 @@ def _bounds(norm: str, start: int, end: int, rx: re.Pattern[str]) -> tuple[int, 
     return (marks[before] + 1 if before >= 0 else 0), (marks[after] if after < len(marks) else len(norm))
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4096)
 def _marks(norm: str, rx: re.Pattern[str]) -> list[int]:
-    """Where ``rx`` (one character) matches in ``norm``; cached because every amount of a text asks again."""
+    """Where ``rx`` (one character) matches in ``norm``; cached because every amount of a text asks
+    again, in several steps, and a batch reads a run's texts through one step before the next."""
     return [m.start() for m in rx.finditer(norm)]

@@ -36,7 +36,7 @@ from ..compare.policy_tools import tool_frame
 from ..compare.targets import target_frame
 from ..extract import unnormalised_count
 from ..extract.grammar import Grammar, grammar
-from ..extract.mentions import extract_mentions
+from ..extract.mentions import extract_many
 from ..extract.table import clause_inputs, quantity_rows
 from ..ingest.clauses import clause_records
 from ..ingest.corpus import read_corpus
@@ -105,7 +105,7 @@ def _ingest(corpus: Corpus, *, strict: bool = False) -> tuple[TableSet, list[Cla
 
 def _extract_run(state: tuple[list[str], Grammar], start: int, stop: int) -> list[list[QuantityMention]]:
     texts, g = state
-    return [extract_mentions(text, g) for text in texts[start:stop]]
+    return extract_many(texts[start:stop], g)
 
 
 def extract_stage(clauses: pd.DataFrame, jobs: int = 1, advance: Advance = lambda documents: None) -> TableSet:
