@@ -163,7 +163,7 @@ def find_readings(norms: Sequence[str], g: NumberGrammar) -> list[list[Reading]]
 
     Each pattern is run over all the texts before the next one is (see :func:`.mentions.extract_many`).
     """
-    specials = [list(g.special.finditer(norm)) for norm in norms]
+    specials = [list(g.special.finditer(norm)) if g.special_gate.search(norm) else [] for norm in norms]
     arabics = [list(g.arabic.finditer(norm)) for norm in norms]
     # A third of all clause rows hold no number: what is not a quantity need not be looked for there.
     numbered = [i for i in range(len(norms)) if specials[i] or arabics[i]]

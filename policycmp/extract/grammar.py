@@ -42,6 +42,7 @@ class NumberGrammar:
     base_units: frozenset[str]
     arabic: re.Pattern[str]
     special: re.Pattern[str]
+    special_gate: re.Pattern[str]
     blocked: Scanner
     clause_number: re.Pattern[str]
     bare_year: re.Pattern[str]
@@ -197,6 +198,24 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
         "chinese number grammar",
     )
 
+    # What every match of the special grammar holds, branch by branch: 分之; a digit, colon, digit;
+    # a numeral right before 倍 or 折; a numeral run (not after a number) right before a unit's first
+    # character. Most clauses hold none of these, and a search for them is cheaper than the grammar.
+    unit_starts = "".join(sorted({re.escape(w[0]) for w, u in units.items() if u.cls != "count" and w not in excluded}))
+    special_gate = _pattern(
+        "|".join(
+            [
+                "分之",
+                r"\d:\d",
+                rf"[{cnall}\d](?:{mult})",
+                rf"[{cnd}\d](?:{disc})",
+                rf"(?<![{cnall}\d.])[{cnall}]+[{unit_starts}]",
+            ]
+        ),
+        upath,
+        "chinese number grammar (gate)",
+    )
+
     def words(dotted: str) -> list[str]:
         return list(require(cspec, dotted, cpath))
 
@@ -210,6 +229,7 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
         # Scanned over every text: in the forms that skip to where a match can start (scanning.py).
         arabic=arabic,
         special=special,
+        special_gate=special_gate,
         blocked=Scanner(
             [compile_pattern(p, cpath, "quoted_spans") for p in require(cspec, "quoted_spans", cpath)]
             + [compile_pattern(p, cpath, "not_quantity") for p in require(cspec, "not_quantity", cpath)]

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from .bounds import Bounded
 from .grammar import KindCues
-from .windows import fragment_bounds, sentence_bounds
+from .windows import Windows
 
 ASIDE = re.compile(r"\([^()]{0,40}\)")
 ENUMERATION = re.compile("[、和及与或]")
@@ -30,15 +30,17 @@ def without_asides(norm: str, items: list[Bounded]) -> str:
 
 def _nearest(rx: re.Pattern[str], text: str, anchor_left: int, anchor_right: int) -> int | None:
     """Distance from the amount to the closest match of rx in text (None if none)."""
+    # Matches come in order: before the amount each is nearer than the last, and the first one
+    # after it is the nearest after it.
     best = None
     for m in rx.finditer(text):
         if m.end() <= anchor_left:
-            d = anchor_left - m.end()
+            best = anchor_left - m.end()
         elif m.start() >= anchor_right:
             d = m.start() - anchor_right
+            return d if best is None or d < best else best
         else:
-            d = 0
-        best = d if best is None or d < best else best
+            return 0
     return best
 
 
@@ -53,7 +55,7 @@ def _nearer_cue(k: KindCues, text: str, start: int, end: int, money: bool) -> st
     return None
 
 
-def classify_kind(c: Bounded, norm: str, k: KindCues, earlier: Iterable[tuple[Bounded, str]]) -> str:
+def classify_kind(c: Bounded, norm: str, windows: Windows, k: KindCues, earlier: Iterable[tuple[Bounded, str]]) -> str:
     """subsidy / budget / target / threshold / other, from the words around the amount.
 
     The fragment (between commas) speaks first, then the sentence. Precedence, and why:
@@ -68,8 +70,8 @@ def classify_kind(c: Bounded, norm: str, k: KindCues, earlier: Iterable[tuple[Bo
         return "other"
     if r.digitless:
         return "threshold"
-    f0, f1 = fragment_bounds(norm, c.span_start, c.span_end)
-    s0, s1 = sentence_bounds(norm, c.span_start, c.span_end)
+    f0, f1 = windows.fragment(c.span_start, c.span_end)
+    s0, s1 = windows.sentence(c.span_start, c.span_end)
     before, after = norm[f0 : c.span_start], norm[c.span_end : f1]
     money = r.cls in MONEY_CLASSES
     fragment = norm[f0:f1]
@@ -126,15 +128,18 @@ def is_threshold(c: Bounded, k: KindCues, before: str, after: str) -> bool:
     return bool(k.condition_open.search(before) and closes)
 
 
-def classify_kinds(items: list[Bounded], norm: str, k: KindCues, b_conjunction: re.Pattern[str]) -> list[str]:
+def classify_kinds(
+    items: list[Bounded], norm: str, windows: Windows, k: KindCues, b_conjunction: re.Pattern[str]
+) -> list[str]:
     """Each amount's kind, read in order; then a threshold written once covers its conjoined amounts
-    (10亿元或1亿美元以上重大项目)."""
+    (10亿元或1亿美元以上重大项目). ``windows`` are those of ``norm``."""
     context = without_asides(norm, items)
+    context_windows = windows if context is norm else Windows(context)
     kinds: list[str] = []
     for i, item in enumerate(items):
-        kinds.append(classify_kind(item, context, k, zip(items[:i], kinds)))
+        kinds.append(classify_kind(item, context, context_windows, k, zip(items[:i], kinds)))
     for i in range(len(items)):
-        if kinds[i] in ("target", "subsidy", "other") and _part_of_budget(i, items, kinds, norm, k):
+        if kinds[i] in ("target", "subsidy", "other") and _part_of_budget(i, items, kinds, norm, windows, k):
             kinds[i] = "budget"
     for i in range(len(items) - 2, -1, -1):
         a, b = items[i], items[i + 1]
@@ -148,18 +153,18 @@ def classify_kinds(items: list[Bounded], norm: str, k: KindCues, b_conjunction: 
     return kinds
 
 
-def _part_of_budget(i: int, items: list[Bounded], kinds: list[str], norm: str, k: KindCues) -> bool:
+def _part_of_budget(i: int, items: list[Bounded], kinds: list[str], norm: str, windows: Windows, k: KindCues) -> bool:
     """A money amount after 其中 that opens a part of this or the previous sentence, where a budget
     amount stands before the 其中: 预算安排12.90亿元。其中,…领域资金3.1亿元 lists the budget's shares."""
     item = items[i]
     if item.reading.cls != "money" or not item.reading.normalised or "budget" not in kinds[:i]:
         return False  # only money after a budget amount can be one of its parts
-    s0, _ = sentence_bounds(norm, item.span_start, item.span_end)
+    s0, _ = windows.sentence(item.span_start, item.span_end)
     parts = [m for m in k.part_words.finditer(norm, s0, item.span_start) if _opens_fragment(norm, m.start(), s0)]
     if not parts:
         return False
     part = parts[-1].start()
-    previous_start = sentence_bounds(norm, max(s0 - 2, 0), max(s0 - 1, 0))[0] if s0 > 0 else s0
+    previous_start = windows.sentence(max(s0 - 2, 0), max(s0 - 1, 0))[0] if s0 > 0 else s0
     return any(
         kinds[j] == "budget" and previous_start <= items[j].span_start and items[j].span_end <= part for j in range(i)
     )

@@ -31,8 +31,10 @@ from .kinds import classify_kinds
 from .numbers import fold
 from .readings import implied_units, merge_ranges, per_unit_prefix, share_units
 from .tiers import assign_levels
+from .windows import Windows
 
 MEASURE_WORD = re.compile(f"[{CJK}]")
+NO_WINDOWS = Windows("")  # stands in for a text without readings, which no step reads
 
 
 def extract_mentions(text: str, g: Grammar | None = None) -> list[QuantityMention]:
@@ -54,18 +56,22 @@ def extract_many(texts: Sequence[str], g: Grammar | None = None) -> list[list[Qu
     readings = [merge_ranges(r, norm, numbers, bounds) if r else r for r, norm in zip(readings, norms, strict=True)]
     readings = [per_unit_prefix(r, norm, numbers) if r else r for r, norm in zip(readings, norms, strict=True)]
     readings = [share_units(r, norm, numbers, bounds) if r else r for r, norm in zip(readings, norms, strict=True)]
-    readings = [implied_units(r, norm, numbers) if r else r for r, norm in zip(readings, norms, strict=True)]
+    # Where each text's sentences and fragments end, found once for the steps that read them.
+    windows = [Windows(norm) if r else NO_WINDOWS for r, norm in zip(readings, norms, strict=True)]
+    readings = [
+        implied_units(r, norm, w, numbers) if r else r for r, norm, w in zip(readings, norms, windows, strict=True)
+    ]
     items = [
         share_bounds(read_bounds(r, norm, bounds), norm, bounds) if r else []
         for r, norm in zip(readings, norms, strict=True)
     ]
     kinds = [
-        classify_kinds(found, norm, g.kinds, bounds.conjunction) if found else []
-        for found, norm in zip(items, norms, strict=True)
+        classify_kinds(found, norm, w, g.kinds, bounds.conjunction) if found else []
+        for found, norm, w in zip(items, norms, windows, strict=True)
     ]
     levels = [
-        assign_levels(found, kind, norm, g.tiers, bounds) if found else []
-        for found, kind, norm in zip(items, kinds, norms, strict=True)
+        assign_levels(found, kind, norm, w, g.tiers, bounds) if found else []
+        for found, kind, norm, w in zip(items, kinds, norms, windows, strict=True)
     ]
     return [
         [_mention(item, kind, level, text) for item, kind, level in zip(found, kind_of, level_of, strict=True)]

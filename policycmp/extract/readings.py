@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from .candidates import Reading
 from .grammar import BoundGrammar, NumberGrammar
-from .windows import sentence_bounds
+from .windows import Windows
 
 JOINABLE = ("money", "physical", "count", "share")
 
@@ -96,12 +96,12 @@ def unit_factor(norm: str, reading: Reading, g: NumberGrammar) -> Decimal:
     return Decimal(1)
 
 
-def implied_units(readings: list[Reading], norm: str, g: NumberGrammar) -> list[Reading]:
+def implied_units(readings: list[Reading], norm: str, windows: Windows, g: NumberGrammar) -> list[Reading]:
     """8500万左右 in a budget sentence is yuan; 容积率不低于1.5 is a ratio; else stays unnormalised."""
     out = []
     for r in readings:
         if r.magnitude_only or r.bare:
-            s0, s1 = sentence_bounds(norm, r.start, r.end)
+            s0, s1 = windows.sentence(r.start, r.end)
             if r.magnitude_only and g.money_context.search(norm[s0:s1]):
                 r = r._replace(unit="CNY", cls="money", normalised=True, magnitude_only=False)
             elif r.bare and g.ratio_nouns.search(norm[s0 : r.start]):

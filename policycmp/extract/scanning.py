@@ -34,8 +34,6 @@ import regex
 
 # Character classes bigger than this are no use as a filter (and \d, \w never are: they are categories).
 LARGEST_CLASS = 64
-# Distinct combinations of filter characters whose active patterns are remembered.
-REMEMBERED = 4096
 # Categories of the parser, written as pattern text.
 CATEGORIES = {
     "CATEGORY_DIGIT": r"\d",
@@ -133,34 +131,46 @@ class Scanner:
 
 
 class _Filter:
-    """Which of some patterns can match somewhere in a text, from the characters the text holds."""
+    """Which of some patterns can match somewhere in a text, from the characters the text holds.
 
-    __slots__ = ("_cache", "_needs", "_number_ends", "_sieve")
+    Work per text, not remembered between texts: the needed sets a text satisfies as bits, set by
+    one sieve over the text, and the patterns whose number ends follow a number in it as bits."""
+
+    __slots__ = ("_char_needs", "_end_patterns", "_patterns", "_sieve")
 
     def __init__(self, patterns: Sequence[re.Pattern[str]]) -> None:
-        self._needs = tuple(needed_characters(rx.pattern) for rx in patterns)
-        self._number_ends = tuple(number_ends(rx.pattern) for rx in patterns)
-        sieve = sorted(set().union(*(chars for needs in self._needs for chars in needs)))
-        self._sieve = re.compile("[" + "".join(map(re.escape, sieve)) + "]") if sieve else None
-        self._cache: dict[tuple[frozenset[str], frozenset[str]], tuple[int, ...]] = {}
+        needs = [needed_characters(rx.pattern) for rx in patterns]
+        ends = [number_ends(rx.pattern) for rx in patterns]
+        sets = sorted({chars for n in needs for chars in n}, key=sorted)
+        bit = {chars: 1 << j for j, chars in enumerate(sets)}
+        self._char_needs: dict[str, int] = {}  # character → the needed sets it satisfies
+        for chars in sets:
+            for ch in chars:
+                self._char_needs[ch] = self._char_needs.get(ch, 0) | bit[chars]
+        self._end_patterns: dict[str, int] = {}  # character → the patterns it can end a number for
+        for i, ending in enumerate(ends):
+            for ch in ending or ():
+                self._end_patterns[ch] = self._end_patterns.get(ch, 0) | 1 << i
+        # (index, the needed sets as bits, whether a number end is needed too), in order
+        self._patterns = tuple(
+            (i, sum(bit[chars] for chars in n), e is not None) for i, (n, e) in enumerate(zip(needs, ends, strict=True))
+        )
+        sieve = "".join(map(re.escape, sorted(self._char_needs)))
+        self._sieve = re.compile(f"[{sieve}]") if sieve else None
 
-    def active(self, text: str) -> tuple[int, ...]:
+    def active(self, text: str) -> list[int]:
         """The indices of the patterns that can match somewhere in ``text``, in order."""
-        present = frozenset(self._sieve.findall(text)) if self._sieve else frozenset()
-        after_numbers = frozenset(NUMBER_END.findall(text))
-        key = (present, after_numbers)
-        active = self._cache.get(key)
-        if active is None:
-            active = tuple(
-                i
-                for i, (needs, ends) in enumerate(zip(self._needs, self._number_ends, strict=True))
-                if all(not chars.isdisjoint(present) for chars in needs)
-                and (ends is None or not ends.isdisjoint(after_numbers))
-            )
-            if len(self._cache) >= REMEMBERED:
-                self._cache.clear()
-            self._cache[key] = active
-        return active
+        satisfied = 0
+        for ch in self._sieve.findall(text) if self._sieve else ():
+            satisfied |= self._char_needs[ch]
+        ended = 0
+        for ch in NUMBER_END.findall(text):
+            ended |= self._end_patterns.get(ch, 0)
+        return [
+            i
+            for i, needs, wants_end in self._patterns
+            if satisfied & needs == needs and (not wants_end or ended >> i & 1)
+        ]
 
 
 def _parse(pattern: str) -> Any:

@@ -6,7 +6,7 @@ import re
 
 from .bounds import Bounded
 from .grammar import BoundGrammar, TierCues
-from .windows import sentence_bounds
+from .windows import Windows
 
 CONDITION_PARTS = re.compile(r"[,:()]")
 SAME_GRANT_BREAK = re.compile("对|的")
@@ -26,7 +26,9 @@ def tiers_in(text: str, t: TierCues) -> list[str]:
     return found
 
 
-def assign_levels(items: list[Bounded], kinds: list[str], norm: str, t: TierCues, b: BoundGrammar) -> list[str | None]:
+def assign_levels(
+    items: list[Bounded], kinds: list[str], norm: str, windows: Windows, t: TierCues, b: BoundGrammar
+) -> list[str | None]:
     """Each amount's tier (None for amounts that are not grants or name no single tier).
 
     An enumeration of conjoined grants is paired one-to-one with a run of conjoined tiers written
@@ -46,7 +48,7 @@ def assign_levels(items: list[Bounded], kinds: list[str], norm: str, t: TierCues
             run.append(nxt)
         if len(run) > 1:
             first = items[run[0]]
-            s0, _ = sentence_bounds(norm, first.span_start, first.span_end)
+            s0, _ = windows.sentence(first.span_start, first.span_end)
             for tiers in _tier_lists(norm[s0 : first.span_start], t):
                 if len(tiers) == len(run):
                     for index, tier in zip(run, tiers, strict=True):
@@ -57,7 +59,7 @@ def assign_levels(items: list[Bounded], kinds: list[str], norm: str, t: TierCues
     previous: int | None = None
     for index in grants:
         item = items[index]
-        s0, _ = sentence_bounds(norm, item.span_start, item.span_end)
+        s0, _ = windows.sentence(item.span_start, item.span_end)
         if index in done:
             previous = index
             continue

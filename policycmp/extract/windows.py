@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_left, bisect_right
 
@@ -12,26 +11,37 @@ SENTENCE_END = re.compile(r"[。;!?\n]")
 FRAGMENT_END = re.compile(r"[。;!?\n,:]")
 
 
+class Windows:
+    """Where the sentences and fragments of one text end, found once for all of its amounts."""
+
+    __slots__ = ("_fragment_ends", "_length", "_sentence_ends")
+
+    def __init__(self, text: str) -> None:
+        self._length = len(text)
+        self._sentence_ends = [m.start() for m in SENTENCE_END.finditer(text)]
+        self._fragment_ends = [m.start() for m in FRAGMENT_END.finditer(text)]
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence (between 。;!? or line breaks) holding ``text[start:end]``."""
+        return _between(self._sentence_ends, start, end, self._length)
+
+    def fragment(self, start: int, end: int) -> tuple[int, int]:
+        """The fragment (between commas, colons or sentence ends) holding ``text[start:end]``."""
+        return _between(self._fragment_ends, start, end, self._length)
+
+
 def sentence_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence (between 。;!? or line breaks) holding ``norm[start:end]``."""
-    return _bounds(norm, start, end, SENTENCE_END)
+    """The sentence holding ``norm[start:end]``, for a single question (:class:`Windows` for many)."""
+    return Windows(norm).sentence(start, end)
 
 
 def fragment_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
-    """The fragment (between commas, colons or sentence ends) holding ``norm[start:end]``."""
-    return _bounds(norm, start, end, FRAGMENT_END)
+    """The fragment holding ``norm[start:end]``, for a single question (:class:`Windows` for many)."""
+    return Windows(norm).fragment(start, end)
 
 
-def _bounds(norm: str, start: int, end: int, rx: re.Pattern[str]) -> tuple[int, int]:
+def _between(marks: list[int], start: int, end: int, length: int) -> tuple[int, int]:
     # After the last mark that ends at or before ``start``; up to the first mark at or after ``end``.
-    marks = _marks(norm, rx)
     before = bisect_right(marks, start - 1) - 1
     after = bisect_left(marks, end)
-    return (marks[before] + 1 if before >= 0 else 0), (marks[after] if after < len(marks) else len(norm))
-
-
-@functools.lru_cache(maxsize=4096)
-def _marks(norm: str, rx: re.Pattern[str]) -> list[int]:
-    """Where ``rx`` (one character) matches in ``norm``; cached because every amount of a text asks
-    again, in several steps, and a batch reads a run's texts through one step before the next."""
-    return [m.start() for m in rx.finditer(norm)]
+    return (marks[before] + 1 if before >= 0 else 0), (marks[after] if after < len(marks) else length)
