@@ -7,8 +7,10 @@ from bisect import bisect_left, bisect_right
 
 # Both are single characters, so where they occur does not depend on where a scan starts or stops:
 # the marks of a whole text, found once, answer every amount of it.
-SENTENCE_END = re.compile(r"[。;!?\n]")
-FRAGMENT_END = re.compile(r"[。;!?\n,:]")
+SENTENCE_MARKS = "。;!?\n"
+FRAGMENT_MARKS = SENTENCE_MARKS + ",:"
+SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_MARKS)}]")
+FRAGMENT_END = re.compile(f"[{re.escape(FRAGMENT_MARKS)}]")
 
 
 class Windows:
@@ -18,8 +20,8 @@ class Windows:
 
     def __init__(self, text: str) -> None:
         self._length = len(text)
-        self._sentence_ends = [m.start() for m in SENTENCE_END.finditer(text)]
         self._fragment_ends = [m.start() for m in FRAGMENT_END.finditer(text)]
+        self._sentence_ends = [i for i in self._fragment_ends if text[i] in SENTENCE_MARKS]  # one scan for both
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """The sentence (between 。;!? or line breaks) holding ``text[start:end]``."""
