@@ -113,7 +113,7 @@ class Scanner:
         return tuple(self._patterns[i] for i in self._filter.active(text))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """Every non-empty match of every pattern, pattern by pattern, each found as ``finditer`` does."""
+        """The span of every match of every pattern, pattern by pattern, each found as ``finditer`` does."""
         return self.spans_of([text])[0]
 
     def spans_of(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
@@ -126,7 +126,7 @@ class Scanner:
                 readers[i].append((text, spans))
         for rx, reading in zip(self._patterns, readers, strict=True):
             for text, spans in reading:
-                spans.extend((m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start())
+                spans += [m.span() for m in rx.finditer(text)]
         return found
 
 
