@@ -39,6 +39,7 @@ ANOMALY_KINDS = (
     "no_clauses",
     "truncated",
     "inferred_domain",
+    "garbled",
 )
 
 

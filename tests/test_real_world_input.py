@@ -6,10 +6,11 @@ import re
 
 import opencc
 import pytest
-from conftest import POLICY_FILES
+from conftest import POLICY_FILES, RAW
 
 from policycmp.ingest.clauses import clause_table
 from policycmp.ingest.corpus import read_corpus
+from policycmp.vocabulary import load_layout
 
 STRUCTURE = ["clause_id", "doc_id", "domain", "section_no", "row_kind", "clause_no", "seq", "title"]
 FULL_WIDTH = str.maketrans(
@@ -90,3 +91,42 @@ def test_headings_in_traditional_characters(raw_copy, clauses, doc_id):
     same_rows(clauses, transformed, doc_id)
     titles = set(transformed[transformed.doc_id == doc_id].section_title.dropna())
     assert any("擴大有效投資" in t for t in titles)  # the heading really was rewritten
+
+
+# ------------------------------------------------------------------------------------------------
+# Captures garbled before they reached us (a page's UTF-8 read as GBK and saved again)
+
+
+@pytest.mark.parametrize(
+    ("line", "garbled"),
+    [
+        # two paragraphs of a real reprint of 温州's 2025 policy: (一)推动高能级… and (二)支持…
+        (" ?。ㄒ唬┩苿痈吣芗壙苿撈脚_提質增效。制定大孵化器集群建設新三年行動計劃", True),
+        (" ?。ǘ┲С秩湕l關鍵核心技術攻關。", True),
+        ("对首次认定为国家级科技企业孵化器的,给予150万元奖励。", False),
+        ("临平农创圆桌π主题活动,建设共富工坊", False),  # one such character can be a name
+        ("支持企业开展ISO 9001认证,每家给予1万元奖励。", False),
+        ("鍙戝竷鏃ユ湡:2023-04-03 10:29 淇℃伅鏉ユ簮:琛㈡睙鍖� 娴忚��", True),  # a whole page garbled
+    ],
+)
+def test_garbled_text_is_told_from_text(line, garbled):
+    assert bool(load_layout().garbled_text.search(line)) is garbled
+
+
+def test_a_garbled_paragraph_is_reported_at_its_line(raw_copy):
+    doc_id = "zhenhai-2024-policy"
+    text = (raw_copy / POLICY_FILES[doc_id]).read_bytes().decode("utf-8")
+    lines = text.split("\n")
+    first_heading = next(i for i, line in enumerate(lines) if HEADING.match(line))
+    first_clause = next(i for i in range(first_heading, len(lines)) if CLAUSE_PREFIX.match(lines[i]))
+    lines[first_clause] = lines[first_clause].encode("utf-8").decode("gbk", errors="replace")
+    (raw_copy / POLICY_FILES[doc_id]).write_bytes("\n".join(lines).encode("utf-8"))
+    _, anomalies = clause_table(read_corpus(raw_copy / "sources.yaml"))
+    garbled = anomalies[anomalies.kind == "garbled"]
+    assert list(zip(garbled.doc_id, garbled.line, strict=True)) == [(doc_id, first_clause + 1)]
+    assert "looks garbled" in garbled.message.item() and "capture it again" in garbled.message.item()
+
+
+def test_no_seed_is_taken_for_garbled():
+    _, anomalies = clause_table(read_corpus(RAW / "sources.yaml"))
+    assert "garbled" not in set(anomalies.kind)

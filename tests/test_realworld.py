@@ -96,6 +96,11 @@ def test_a_fragment_builds_with_a_warning_that_it_looks_truncated(built, doc_id)
     assert len(found) == 1 and "looks truncated" in found.message.item()
 
 
+def test_no_real_capture_is_taken_for_garbled(built):
+    anomalies = built["anomalies"]
+    assert anomalies[anomalies.kind == "garbled"].empty
+
+
 def test_a_capture_that_never_reaches_a_heading_is_refused(shared, tmp_path, capsys):
     raw = tmp_path / "raw"
     write_raw(raw, shared / "realworld", kinds=("policy",))

@@ -214,6 +214,18 @@ def _pieces(
                 "truncated, so its last row is incomplete",
             )
         )
+    for i in body:
+        garbled = spec.garbled_text.search(paras[i].text)
+        if garbled and paras[i].end <= body_end:
+            text = paras[i].text
+            anomalies.append(
+                Anomaly(
+                    paras[i].line,
+                    "garbled",
+                    f"the text looks garbled here (…{text[max(0, garbled.start() - 4) : garbled.end() + 4]}…), as "
+                    "when a page's UTF-8 is read as GBK: rows from this paragraph may be wrong; capture it again",
+                )
+            )
     restarts = _restarts(pieces)
     anomalies.extend(numbering_anomalies(pieces, restarts))
     return Segmentation(pieces, paras[first].start, body_end, style, anomalies, restarts)

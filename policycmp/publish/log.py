@@ -24,6 +24,7 @@ HINTS = {
     "clause_number_out_of_order": "anomalies.parquet lists every one",
     "section_number_gap": "anomalies.parquet lists every one",
     "no_clauses": "anomalies.parquet lists every one",
+    "garbled": "anomalies.parquet lists every one",
 }
 
 

@@ -29,6 +29,7 @@ class Layout:
     support_department: tuple[re.Pattern[str], ...]
     responsible_units: re.Pattern[str]
     complete_paragraph_end: re.Pattern[str]
+    garbled_text: re.Pattern[str]
     run_on_min_chars: int
     run_on_section_marker: re.Pattern[str]
     run_on_sentence_end: re.Pattern[str]
@@ -63,6 +64,7 @@ def _build(path: Path, spec: Any) -> Layout:
         support_department=_patterns(spec, "support_department_patterns", path),
         responsible_units=_pattern(spec, "responsible_unit_pattern", path),
         complete_paragraph_end=_pattern(spec, "complete_paragraph_end", path),
+        garbled_text=_pattern(spec, "garbled_text", path),
         run_on_min_chars=_whole_number(spec, "run_on_min_chars", path),
         run_on_section_marker=_pattern(spec, "run_on_section_marker", path),
         run_on_sentence_end=_pattern(spec, "run_on_sentence_end", path),
