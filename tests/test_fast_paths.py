@@ -205,6 +205,11 @@ def test_skipping_forms(pattern, form):
     assert skipping(re.compile(pattern)).pattern == form
 
 
+def test_a_pattern_compiled_verbose_or_ignoring_case_is_left_alone():
+    for rx in (re.compile(r"\d+ # digits", re.VERBOSE), re.compile(r"\d+a", re.IGNORECASE)):
+        assert skipping(rx) is rx
+
+
 @pytest.mark.parametrize(
     ("pattern", "needs"),
     [

@@ -56,7 +56,9 @@ def skipping(rx: re.Pattern[str]) -> re.Pattern[str]:
     """``rx`` with a lookahead for the characters its matches start with, when it does not already
     open with one (a literal or a class) and they are known; ``rx`` itself otherwise."""
     parsed = _parse(rx.pattern)
-    if parsed is None or rx.flags & re.IGNORECASE or _skips_already(list(parsed)) or _global_flags(rx.pattern):
+    if parsed is None or rx.flags & (re.IGNORECASE | re.VERBOSE) or _skips_already(list(parsed)):
+        return rx  # (a verbose pattern's comment could swallow the closing parenthesis)
+    if _global_flags(rx.pattern):
         return rx
     first = _first(list(parsed))
     if first is None or first[1] or not first[0]:
