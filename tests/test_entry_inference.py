@@ -120,6 +120,19 @@ def test_a_malformed_gazetteer_names_file_and_entry(tmp_path):
     assert error.value.one_line() == f"{path}:4: place 'linping': unknown parent city 'hangzou'"
 
 
+@pytest.mark.parametrize(
+    ("edition", "year"),
+    [("\n(2025年)", 2025), ("(2025年)", 2025), ("\n(2025年版)", 2025), ("", 2024)],
+)
+def test_an_edition_gives_the_year_even_when_signed_the_year_before(edition, year):
+    text = (
+        f"温州市推动经济高质量发展若干政策{edition}\n为全面落实中央经济工作会议精神,制定以下政策。\n"
+        "一、推进教育科技人才一体发展\n1.支持企业研发,给予最高100万元奖励。\n温州市人民政府\n2024年12月30日"
+    )
+    entry = infer_entry(text, "x.txt")
+    assert (entry["year"], entry["title"], entry["issued"]) == (year, "温州市推动经济高质量发展若干政策", "2024-12-30")
+
+
 def test_no_issue_date_is_an_error_not_a_guess():
     text = "\n".join(line for line in policy().splitlines() if "2024年3月27日" not in line)
     with pytest.raises(PolicyInputError, match="cannot find when the document was issued"):
@@ -182,6 +195,11 @@ def test_no_issue_date_is_an_error_not_a_guess():
             "首页 政策文件 " + "浏览次数 " * 50 + "关于推动经济高质量发展的若干政策 为全面落实… 一、扩大有效投资",
             "关于推动经济高质量发展的若干政策",
         ),
+        # an edition written (2025年) below the title or closing it is not part of the title
+        ("温州市推动经济高质量发展若干政策\n(2025年)\n一、推进科技创新", "温州市推动经济高质量发展若干政策"),
+        ("温州市推动经济高质量发展若干政策(2025年)\n一、推进科技创新", "温州市推动经济高质量发展若干政策"),
+        # ... but a year that opens the title is its words
+        ("2025年温州市推动经济高质量发展若干政策\n一、推进科技创新", "2025年温州市推动经济高质量发展若干政策"),
         # no title but a numbered heading that is one
         (
             "一、2022年温州市国民经济和社会发展计划执行情况\n2022年,面对…",
