@@ -26,7 +26,7 @@ from policycmp.extract import extract_many, extract_mentions, quantities_table
 from policycmp.extract.grammar import grammar
 from policycmp.extract.numbers import _fold_char, fold
 from policycmp.extract.scanning import needed_characters, number_ends, skipping
-from policycmp.extract.windows import FRAGMENT_END, SENTENCE_END, fragment_bounds, sentence_bounds
+from policycmp.extract.windows import FRAGMENT_END, SENTENCE_END, Windows
 from policycmp.publish.build import build_tables
 from policycmp.publish.parallel import Run, map_runs, runs
 from policycmp.publish.validate import TableCheckError, check_tables
@@ -125,10 +125,11 @@ def test_sentence_lookups_on_every_clause(clauses):
         found = sentences(text)
         for position in range(0, len(text), 3):
             assert sentence_at(text, position, found) == _old_sentence_at(text, position)
+        windows = Windows(text)
         for start in range(0, len(text), 5):
             end = min(len(text), start + 4)
-            assert sentence_bounds(text, start, end) == _old_bounds(text, start, end, SENTENCE_END)
-            assert fragment_bounds(text, start, end) == _old_bounds(text, start, end, FRAGMENT_END)
+            assert windows.sentence(start, end) == _old_bounds(text, start, end, SENTENCE_END)
+            assert windows.fragment(start, end) == _old_bounds(text, start, end, FRAGMENT_END)
 
 
 def _old_trimmed(text: str, start: int, end: int) -> Statement | None:

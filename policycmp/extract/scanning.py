@@ -106,14 +106,6 @@ class Scanner:
         self._patterns = tuple(compiled(rx) for rx in patterns)
         self._filter = _Filter(patterns)
 
-    @property
-    def patterns(self) -> tuple[regex.Pattern[str], ...]:
-        return self._patterns
-
-    def active(self, text: str) -> tuple[regex.Pattern[str], ...]:
-        """The patterns that can match somewhere in ``text``, in order."""
-        return tuple(self._patterns[i] for i in self._filter.active(text))
-
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The span of every match of every pattern, pattern by pattern, each found as ``finditer`` does."""
         return self.spans_of([text])[0]

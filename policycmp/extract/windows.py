@@ -32,16 +32,6 @@ class Windows:
         return _between(self._fragment_ends, start, end, self._length)
 
 
-def sentence_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence holding ``norm[start:end]``, for a single question (:class:`Windows` for many)."""
-    return Windows(norm).sentence(start, end)
-
-
-def fragment_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
-    """The fragment holding ``norm[start:end]``, for a single question (:class:`Windows` for many)."""
-    return Windows(norm).fragment(start, end)
-
-
 def _between(marks: list[int], start: int, end: int, length: int) -> tuple[int, int]:
     # After the last mark that ends at or before ``start``; up to the first mark at or after ``end``.
     before = bisect_right(marks, start - 1) - 1
