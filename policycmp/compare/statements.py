@@ -6,13 +6,12 @@ are written in the same sentence, and the sentence is what a reader checks a row
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple, Protocol, TypeVar
 
-# After NFKC (see ingest.decoding.canonical_text) ;!? are ASCII; 。 has no compatibility form.
-SENTENCE_END = re.compile(r"[。;!?\n]")
+from ..extract.windows import SENTENCE_END
+
 COMMA = ","
 TRIM = " \t\u3000,、:"
 

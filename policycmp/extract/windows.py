@@ -6,7 +6,9 @@ import re
 from bisect import bisect_left, bisect_right
 
 # Both are single characters, so where they occur does not depend on where a scan starts or stops:
-# the marks of a whole text, found once, answer every amount of it.
+# the marks of a whole text, found once, answer every amount of it. After NFKC (see
+# ingest.decoding.canonical_text) ;!? are ASCII; 。 has no compatibility form. The comparison stage
+# cuts statements at the same sentence ends.
 SENTENCE_MARKS = "。;!?\n"
 FRAGMENT_MARKS = SENTENCE_MARKS + ",:"
 SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_MARKS)}]")
