@@ -291,6 +291,20 @@ def test_the_scanner_reads_a_batch_as_it_reads_each_text(clauses):
     assert scanner.spans_of(texts) == [scanner.spans(text) for text in texts]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=NUMBERY + "每平方米千瓦时度立方美人民币百分点", max_size=30))
+def test_the_chinese_number_gate_opens_wherever_the_grammar_matches(text):
+    numbers = grammar().numbers
+    if numbers.special.search(text):
+        assert numbers.special_gate.search(text)
+
+
+def test_the_chinese_number_gate_opens_on_every_clause_the_grammar_matches(clauses):
+    numbers = grammar().numbers
+    matched = [text for text in clauses["text"] if numbers.special.search(text)]
+    assert matched and all(numbers.special_gate.search(text) for text in matched)
+
+
 def test_grammar_blocked_patterns_find_the_same_matches_in_every_clause(clauses):
     plain = [re.compile(pattern) for pattern in _originals()]
     scanner = grammar().numbers.blocked

@@ -138,14 +138,12 @@ def _unit_words(uspec: Any, path: Path) -> dict[str, UnitWord]:
     return units
 
 
-def _unit_alternation(units: dict[str, UnitWord], keep: Any = None) -> str:
+def _unit_alternation(units: dict[str, UnitWord]) -> str:
     """Unit words longest first, each guarded by its not_followed_by characters (方 but not 方面)."""
     alts = []
     for word in sorted(units, key=len, reverse=True):
-        uw = units[word]
-        if keep is None or keep(uw):
-            guard = "".join(re.escape(c) for c in uw.not_followed_by)
-            alts.append(re.escape(word) + (f"(?![{guard}])" if guard else ""))
+        guard = "".join(re.escape(c) for c in units[word].not_followed_by)
+        alts.append(re.escape(word) + (f"(?![{guard}])" if guard else ""))
     return "(?:" + "|".join(alts) + ")"
 
 
@@ -179,7 +177,9 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
     cnd = "".join(cn_digits)
     cnall = cnd + "".join(cn_multipliers)
     excluded = set(uspec.get("chinese_numeral_excluded_units") or [])
-    cn_unit_rx = _unit_alternation(units, lambda u: u.cls != "count" and u.word not in excluded)
+    # The units a number written in Chinese numerals may carry.
+    cn_units = {word: u for word, u in units.items() if u.cls != "count" and word not in excluded}
+    cn_unit_rx = _unit_alternation(cn_units)
     mult = "|".join(map(re.escape, require(uspec, "multiple_words", upath)))
     disc = "|".join(map(re.escape, require(uspec, "discount_words", upath)))
     special = _pattern(
@@ -201,7 +201,7 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
     # What every match of the special grammar holds, branch by branch: 分之; a digit, colon, digit;
     # a numeral right before 倍 or 折; a numeral run (not after a number) right before a unit's first
     # character. Most clauses hold none of these, and a search for them is cheaper than the grammar.
-    unit_starts = "".join(sorted({re.escape(w[0]) for w, u in units.items() if u.cls != "count" and w not in excluded}))
+    unit_starts = "".join(sorted({re.escape(word[0]) for word in cn_units}))
     special_gate = _pattern(
         "|".join(
             [
