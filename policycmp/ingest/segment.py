@@ -215,8 +215,8 @@ def _pieces(
             )
         )
     for i in body:
-        garbled = spec.garbled_text.search(paras[i].text)
-        if garbled and paras[i].end <= body_end:
+        garbled = spec.garbled_text.search(paras[i].text) if paras[i].end <= body_end else None
+        if garbled:
             text = paras[i].text
             anomalies.append(
                 Anomaly(
