@@ -15,7 +15,12 @@ What it does, in order:
    :mod:`.kernel`), and renders each to one standalone page (see :mod:`.render`). When the tables
    changed, one of the kernels also writes the workbook ``policycmp_tables.xlsx`` (first, as it is
    the longest task), so that it runs beside the notebooks rather than after them.
-5. Writes ``index.html`` and ``manifest.json``.
+5. Writes ``index.html``, the font every page uses (:mod:`.font`: one file, cut to the characters
+   the pages use; a character the font lacks stops the run) and ``manifest.json``.
+
+``policycmp report`` on the command line first asks :mod:`.freshness` whether anything changed at
+all, from hashes alone, and stops there when nothing did, before this module (and papermill,
+nbformat, matplotlib) is imported.
 
 Everything is written into a staging folder beside the output folder, which replaces it only when
 every notebook succeeded: a failing notebook leaves the previous reports in place, and the notebook,
@@ -25,6 +30,7 @@ byte-identical files (no timestamps, fixed ids, fixed figure metadata).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -41,21 +47,13 @@ from tqdm import tqdm
 from .. import paths
 from ..publish.fingerprint import is_stale
 from ..publish.write import publish_folder, staging_folder
-from .digest import FORMAT, code_digest, job_digest, lock_mismatches, workbook_digest
-from .execute import INDEX, WORKBOOK, Failed, Rendered, execute_job, save_executed
+from . import font
+from .digest import code_digest, job_digest, workbook_digest
+from .execute import Failed, Rendered, execute_job, save_executed
+from .freshness import FORMAT, INDEX, MANIFEST, WORKBOOK, inputs_digest, read_manifest, warn_unpinned
 from .index import index_html
 from .kernel import ReusedKernel
 from .plan import Job, notebooks_dir, plan
-
-MANIFEST = "manifest.json"
-
-
-def _read_manifest(out: Path) -> dict[str, Any]:
-    try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else {}
 
 
 def default_jobs() -> int:
@@ -112,20 +110,17 @@ def report(
             "(`policycmp report` on the command line builds them first)",
             file=sys.stderr,
         )
-    mismatched = lock_mismatches()
-    if mismatched:
-        echo(
-            "policycmp report: warning: not the pinned versions, so the pages may differ from the committed ones: "
-            + ", ".join(mismatched)
-            + " (run `python3 tasks.py setup`)",
-            file=sys.stderr,
-        )
+    # The font is checked before any notebook runs: a missing or damaged one stops the run at once.
+    font_path = font.source_path()
+    font.open_face(font_path)
+    warn_unpinned(echo, sys.stderr)
     nb_dir = notebooks_dir()
     planned = plan(nb_dir)
     wanted = list(only) if only is not None else None
-    previous = _read_manifest(out)
+    previous = read_manifest(out)
     before = previous.get("reports", {})
     code = code_digest()
+    inputs = inputs_digest(code)
     digests = {j.name: job_digest(code, j, nb_dir) for j in planned.jobs}
 
     staging = staging_folder(out)
@@ -171,8 +166,14 @@ def report(
             )
             return 1
         (staging / INDEX).write_text(index_html(planned, pages), encoding="utf-8")
+        shipped_font = _write_font(staging, out, previous.get("font", {}), font_path)
+        current = all(pages.get(j.name, {}).get("digest") == digests[j.name] for j in planned.jobs)
         manifest = {
             "format": FORMAT,
+            # What the command's quick check compares (see .freshness): recorded only when every page is
+            # rendered from the current inputs (a run with `only` may leave some behind).
+            "inputs": inputs if current else None,
+            "font": shipped_font,
             "reports": {j.name: pages[j.name] for j in planned.jobs if j.name in pages},
             "workbook": workbook_digest(),
         }
@@ -187,6 +188,25 @@ def report(
         return 0
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_font(staging: Path, out: Path, previous: dict[str, Any], source: Path) -> dict[str, str]:
+    """The pages' font, cut to the characters of every staged page (kept as it is when those and the
+    source are unchanged); a character the font cannot draw is a one-line error and nothing is published."""
+    used: dict[str, str] = {}
+    for page in sorted(staging.glob("*.html")):
+        for character in font.characters([page.read_text(encoding="utf-8")]):
+            used.setdefault(character, page.name)
+    key = font.cache_key(used, font.source_digest(source))
+    kept = out / font.FILE
+    if previous.get("key") == key and kept.is_file():
+        data = kept.read_bytes()
+        if hashlib.sha256(data).hexdigest() == previous.get("sha256"):
+            (staging / font.FILE).write_bytes(data)
+            return dict(previous)
+    data = font.subset(used, source)
+    (staging / font.FILE).write_bytes(data)
+    return {"file": font.FILE, "key": key, "sha256": hashlib.sha256(data).hexdigest()}
 
 
 @dataclass(frozen=True)
