@@ -31,6 +31,8 @@ INSTALL = ("-m", "pip", "install", "--quiet", "-c", str(LOCK), "--config-setting
 # policycmp/report/font.py looks).
 FONT_PACKAGE = ("fonts-noto-cjk", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 CHROMIUM_PACKAGE = ("chromium", "/usr/bin/chromium")
+# fc-list: the browser test checks that its simulated machine without a CJK font has none.
+FONTCONFIG_PACKAGE = ("fontconfig", "/usr/bin/fc-list")
 
 
 def run(*command: str | Path, **kwargs) -> None:
@@ -90,7 +92,7 @@ CHECKS = (
 
 def test(extra: list[str]) -> None:
     ensure_environment()
-    ensure_debian_packages(FONT_PACKAGE, CHROMIUM_PACKAGE)
+    ensure_debian_packages(FONT_PACKAGE, CHROMIUM_PACKAGE, FONTCONFIG_PACKAGE)
     for command, *arguments in CHECKS:
         run(BIN / command, *arguments)
     run(BIN / "python", "-m", "pytest", *extra)
