@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Callable
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -150,3 +151,13 @@ def unchanged(out: Path) -> int | None:
     if present != shipped_files(manifest) or shipped_font != manifest.get("font", {}).get("sha256"):
         return None
     return len(manifest.get("reports", {}))
+
+
+def says_unchanged(out: Path, echo: Callable[..., Any]) -> bool:
+    """When ``out`` is current, say so as ``policycmp report`` does and return True (else False, silently)."""
+    kept = unchanged(out)
+    if kept is None:
+        return False
+    warn_unpinned(echo, sys.stderr)
+    echo(f"policycmp report: 0 rendered, {kept} unchanged, nothing changed in {out}")
+    return True

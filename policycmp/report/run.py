@@ -39,7 +39,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from queue import Empty, Queue
+from queue import Queue
 from typing import Any
 
 from tqdm import tqdm
@@ -50,7 +50,7 @@ from ..publish.write import publish_folder, staging_folder
 from . import font
 from .digest import code_digest, job_digest, workbook_digest
 from .execute import Failed, Rendered, execute_job, save_executed
-from .freshness import FORMAT, INDEX, MANIFEST, WORKBOOK, inputs_digest, read_manifest, warn_unpinned
+from .freshness import FORMAT, INDEX, MANIFEST, WORKBOOK, inputs_digest, read_manifest, says_unchanged, warn_unpinned
 from .index import index_html
 from .kernel import ReusedKernel
 from .plan import Job, notebooks_dir, plan
@@ -110,13 +110,41 @@ def report(
             "(`policycmp report` on the command line builds them first)",
             file=sys.stderr,
         )
+    if not force and only is None and says_unchanged(out, echo):
+        return 0
     # The font is checked before any notebook runs: a missing or damaged one stops the run at once.
     font_path = font.source_path()
     font.open_face(font_path)
     warn_unpinned(echo, sys.stderr)
     nb_dir = notebooks_dir()
+    workers = Workers(nb_dir, jobs or default_jobs())  # their kernels start while the run plans and hashes
+    try:
+        return _render(
+            force,
+            out,
+            wanted=list(only) if only is not None else None,
+            workers=workers,
+            echo=echo,
+            progress=progress,
+            font_path=font_path,
+            nb_dir=nb_dir,
+        )
+    finally:
+        workers.close()  # after an error before the tasks were handed over, the kernels shut down
+
+
+def _render(
+    force: bool,
+    out: Path,
+    *,
+    wanted: list[str] | None,
+    workers: Workers,
+    echo: Callable[..., None],
+    progress: bool,
+    font_path: Path,
+    nb_dir: Path,
+) -> int:
     planned = plan(nb_dir)
-    wanted = list(only) if only is not None else None
     previous = read_manifest(out)
     before = previous.get("reports", {})
     code = code_digest()
@@ -142,7 +170,7 @@ def report(
         else:
             tasks.insert(0, WriteWorkbook(paths.processed_dir(), staging / WORKBOOK))
         failures: list[tuple[Failed, str]] = []
-        for result in _execute(tasks, nb_dir, jobs or default_jobs(), progress):
+        for result in workers.run(tasks, progress):
             if isinstance(result, WriteWorkbook):
                 continue
             if isinstance(result, Failed):
@@ -224,62 +252,79 @@ class WriteWorkbook:
         )
 
 
-def _execute(
-    tasks: list[Job | WriteWorkbook], nb_dir: Path, workers: int, progress: bool
-) -> Iterator[Rendered | Failed | WriteWorkbook]:
-    """Every task's result as it arrives: ``workers`` threads, each running its tasks in one kernel."""
-    if not tasks:
-        return
-    queue: Queue[Job | WriteWorkbook] = Queue()
-    for task in tasks:
-        queue.put(task)
-    results: Queue[Rendered | Failed | WriteWorkbook] = Queue()
-    env = kernel_env()
+class Workers:
+    """``count`` threads, each starting one kernel at once and then running the tasks it takes in it.
 
-    def work() -> None:
-        kernel: ReusedKernel | None = None
+    The kernels start when the run starts, so their start-up (a process, the views' imports) overlaps
+    the planning and hashing the run does meanwhile; :meth:`run` then hands them the tasks.
+    """
+
+    def __init__(self, nb_dir: Path, count: int):
+        self.nb_dir = nb_dir
+        self.queue: Queue[Job | WriteWorkbook | None] = Queue()
+        self.results: Queue[Rendered | Failed | WriteWorkbook] = Queue()
+        self.env = kernel_env()
+        self.closed = False
+        self.threads = [threading.Thread(target=self._work, daemon=True) for _ in range(max(1, count))]
+        for thread in self.threads:
+            thread.start()
+
+    def _start(self) -> ReusedKernel | Exception:
         try:
-            while True:
-                try:
-                    task = queue.get_nowait()
-                except Empty:
-                    return
-                if kernel is not None and not kernel.alive():  # a notebook killed it: start afresh
+            return ReusedKernel(self.nb_dir, self.env)
+        except Exception as exc:
+            return exc
+
+    def _work(self) -> None:
+        kernel = self._start()
+        try:
+            while (task := self.queue.get()) is not None:
+                if isinstance(kernel, ReusedKernel) and not kernel.alive():  # a notebook killed it: start afresh
                     kernel.shutdown()
-                    kernel = None
-                if kernel is None:
-                    try:
-                        kernel = ReusedKernel(nb_dir, env)
-                    except Exception as exc:
-                        results.put(_failed(task, f"the kernel did not start: {type(exc).__name__}: {exc}"))
-                        continue
+                    kernel = self._start()
+                if isinstance(kernel, Exception):
+                    kernel = self._start()  # once more for each task, as a fresh kernel might start
+                if isinstance(kernel, Exception):
+                    self.results.put(_failed(task, f"the kernel did not start: {type(kernel).__name__}: {kernel}"))
+                    continue
                 try:
                     if isinstance(task, WriteWorkbook):
                         task.run(kernel)
-                        results.put(task)
+                        self.results.put(task)
                     else:
-                        results.put(execute_job(kernel, task, nb_dir))
+                        self.results.put(execute_job(kernel, task, self.nb_dir))
                 except Exception as exc:  # never leave the main thread waiting for a result
-                    results.put(_failed(task, f"{type(exc).__name__}: {exc}"))
+                    self.results.put(_failed(task, f"{type(exc).__name__}: {exc}"))
         finally:
-            if kernel is not None:
+            if isinstance(kernel, ReusedKernel):
                 kernel.shutdown()
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(workers, len(tasks)))]
-    for thread in threads:
-        thread.start()
-    pages = sum(1 for task in tasks if isinstance(task, Job))
-    with tqdm(
-        total=pages, desc="policycmp report", unit="page", disable=not progress, file=sys.stderr, dynamic_ncols=True
-    ) as bar:
-        for _ in tasks:
-            result = results.get()
-            if not isinstance(result, WriteWorkbook):
-                bar.set_postfix_str(result.job.name, refresh=False)
-                bar.update(1)
-            yield result
-    for thread in threads:
-        thread.join()
+    def run(self, tasks: list[Job | WriteWorkbook], progress: bool) -> Iterator[Rendered | Failed | WriteWorkbook]:
+        """Every task's result as it arrives; the kernels are shut down once all are in."""
+        for task in tasks:
+            self.queue.put(task)
+        self.closed = True
+        for _ in self.threads:
+            self.queue.put(None)
+        pages = sum(1 for task in tasks if isinstance(task, Job))
+        with tqdm(
+            total=pages, desc="policycmp report", unit="page", disable=not progress, file=sys.stderr, dynamic_ncols=True
+        ) as bar:
+            for _ in tasks:
+                result = self.results.get()
+                if not isinstance(result, WriteWorkbook):
+                    bar.set_postfix_str(result.job.name, refresh=False)
+                    bar.update(1)
+                yield result
+
+    def close(self) -> None:
+        """No more tasks: each thread shuts its kernel down after the tasks it has, and they are waited for."""
+        if not self.closed:
+            self.closed = True
+            for _ in self.threads:
+                self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
 
 
 def _failed(task: Job | WriteWorkbook, error: str) -> Failed:
