@@ -15,34 +15,31 @@ The package is laid out by pipeline stage: ``ingest`` → ``extract`` → ``comp
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from typing import Any
 
-import pandas as pd
-
-from .errors import PolicyInputError
-from .publish.load import load_clauses, load_quantities, load_table
-
-__all__ = ["PolicyInputError", "load_clauses", "load_quantities", "load_table", "search", "similar"]
 __version__ = "0.1.0"
 
-Tables = pd.DataFrame | dict[str, pd.DataFrame]
+# The public API: each name and the module that defines it. Adding a public function is one line
+# here. Names are loaded on first use, so `import policycmp` (which every `policycmp` command pays
+# before it can decide anything) costs no pandas or pandera, and `dir(policycmp)` shows the API only.
+API: dict[str, str] = {
+    "PolicyInputError": "policycmp.errors",
+    "load_clauses": "policycmp.publish.load",
+    "load_quantities": "policycmp.publish.load",
+    "load_table": "policycmp.publish.load",
+    "search": "policycmp.find",
+    "similar": "policycmp.find",
+}
+__all__ = sorted(API)
 
 
-def _lookup() -> ModuleType:
-    # scikit-learn takes over a second to import; every `policycmp` command starts by importing this
-    # package, so the lookup module is loaded when a researcher first searches, not before.
-    return importlib.import_module("policycmp.report.lookup")
+def __getattr__(name: str) -> Any:
+    if name not in API:
+        raise AttributeError(f"module 'policycmp' has no attribute {name!r}; its API is {', '.join(__all__)}")
+    value = getattr(importlib.import_module(API[name]), name)
+    globals()[name] = value
+    return value
 
 
-def search(query: str, *, tables: Tables | None = None) -> pd.DataFrame:
-    """Clauses of every district whose text matches ``query`` (a regex or plain text, traditional or
-    simplified characters), side by side; ``tables`` defaults to :func:`load_clauses`."""
-    return _lookup().search(query, tables=load_clauses() if tables is None else tables)
-
-
-def similar(
-    clause_id: str, k: int = 5, *, tables: Tables | None = None, districts: str | list[str] | None = None
-) -> pd.DataFrame:
-    """The ``k`` clauses of *other* districts that read most like ``clause_id``, best first; ``tables``
-    defaults to :func:`load_clauses`."""
-    return _lookup().similar(clause_id, k, tables=load_clauses() if tables is None else tables, districts=districts)
+def __dir__() -> list[str]:
+    return [*__all__, "__version__"]

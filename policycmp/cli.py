@@ -1,29 +1,46 @@
-"""The ``policycmp`` command: ``add`` a document, ``build`` the tables, ``report`` the notebooks."""
+"""The ``policycmp`` command: ``add`` a document, ``build`` the tables, ``report`` the notebooks.
+
+Each command's stack is imported when that command runs (through :mod:`importlib`): ``build`` and
+``add`` need pandas and pandera, ``report`` papermill, nbformat and matplotlib, and a ``report`` with
+nothing to do needs neither — it decides from hashes (:mod:`policycmp.report.freshness`) and stops.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from . import paths
 from .errors import PolicyInputError
-from .publish.build import build, timings_line
-from .publish.fingerprint import is_stale
-from .publish.register import add
 
-# Loaded only when ``policycmp report`` runs: its stack (papermill, nbformat, matplotlib) takes
-# seconds to import, which ``policycmp build`` and ``policycmp add`` would otherwise pay on every run.
+# Loaded only when their command runs (see the module's docstring).
+BUILD_MODULE = "policycmp.publish.build"
+ADD_MODULE = "policycmp.publish.register"
+FRESHNESS_MODULE = "policycmp.report.freshness"
 REPORT_MODULE = "policycmp.report.run"
 
 
-def main(argv: list[str] | None = None) -> int:
+def _corpus_arguments(command: argparse.ArgumentParser, out_help: str) -> None:
+    command.add_argument(
+        "--root",
+        default=None,
+        help="a project folder: its corpus in data/raw, tables in data/processed, pages in reports "
+        "(default: the nearest such folder above the current one, else this checkout)",
+    )
+    command.add_argument("--raw", default=None, help="folder holding sources.yaml (default ROOT/data/raw)")
+    command.add_argument("--out", default=None, help=out_help)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policycmp", description="Compare Chinese district economic policies.")
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="read data/raw/sources.yaml and write the tables")
-    build_cmd.add_argument("--raw", default=None, help="folder holding sources.yaml (default data/raw)")
-    build_cmd.add_argument("--out", default=None, help="folder for the Parquet tables (default data/processed)")
+    _corpus_arguments(build_cmd, "folder for the Parquet tables (default ROOT/data/processed)")
     build_cmd.add_argument(
         "--strict",
         action="store_true",
@@ -41,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     add_cmd = commands.add_parser("add", help="copy documents into data/raw and register them in sources.yaml")
     add_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="web page, PDF, Word or text file")
-    add_cmd.add_argument("--raw", default=None, help="folder holding sources.yaml (default data/raw)")
+    add_cmd.add_argument("--root", default=None, help="a project folder whose data/raw receives the files")
+    add_cmd.add_argument("--raw", default=None, help="folder holding sources.yaml (default ROOT/data/raw)")
     add_cmd.add_argument("--district", default=None, help="district (or city) key of the gazetteer, e.g. zhenhai")
     add_cmd.add_argument("--kind", default=None, help="policy, outcome_report or city_work_report")
     add_cmd.add_argument("--year", type=int, default=None, help="the year the document's measures apply to")
@@ -49,32 +67,87 @@ def main(argv: list[str] | None = None) -> int:
     add_cmd.add_argument("--title", default=None, help="the document's title, when the capture lost it")
     add_cmd.add_argument("--dry-run", action="store_true", help="print the entries and write nothing")
     report_cmd = commands.add_parser("report", help="execute the notebooks and render reports/")
+    _corpus_arguments(report_cmd, "folder for the rendered reports (default ROOT/reports)")
+    report_cmd.add_argument(
+        "--tables", default=None, help="folder of the tables it builds and reads (default ROOT/data/processed)"
+    )
     report_cmd.add_argument("--force", action="store_true", help="re-run every notebook, even unchanged ones")
-    report_cmd.add_argument("--out", default=None, help="folder for the rendered reports (default reports)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def _check_root(root: str) -> Path:
+    folder = Path(root).resolve()
+    if not (folder / "data" / "raw" / "sources.yaml").is_file():
+        hint = " (it holds sources.yaml itself: pass it as --raw)" if (folder / "sources.yaml").is_file() else ""
+        raise PolicyInputError(
+            folder, f"--root: no data/raw/sources.yaml here; a project folder keeps its corpus in data/raw{hint}"
+        )
+    return folder
+
+
+@contextlib.contextmanager
+def _folders(args: argparse.Namespace) -> Iterator[None]:
+    """The run's folders as the environment says them, so every default path — in kernels too — follows."""
+    wanted = {
+        paths.ROOT_VARIABLE: str(_check_root(args.root)) if args.root else None,
+        paths.RAW_VARIABLE: str(Path(args.raw).resolve()) if args.raw else None,
+        paths.PROCESSED_VARIABLE: str(Path(args.tables).resolve()) if getattr(args, "tables", None) else None,
+    }
+    saved = {name: os.environ.get(name) for name in wanted}
     try:
-        if args.command == "add":
-            raw = Path(args.raw) if args.raw else paths.raw_dir()
-            add(
-                args.paths,
-                raw,
-                district=args.district,
-                kind=args.kind,
-                year=args.year,
-                issued=args.issued,
-                title=args.title,
-                dry_run=args.dry_run,
-            )
-        elif args.command == "build":
-            result = build(args.raw, args.out, strict=args.strict, jobs=args.jobs)
-            if args.timings:
-                print(timings_line(result), file=sys.stderr)
-        else:
-            if is_stale():
-                print("policycmp report: the raw data or the code changed since the last build; building first")
-                build(echo=lambda *a, **k: None, progress=False)
-            report = importlib.import_module(REPORT_MODULE).report
-            return int(report(force=args.force, out_dir=args.out))
+        for name, value in wanted.items():
+            if value is not None:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _report(args: argparse.Namespace) -> int:
+    if args.raw and not args.root and not (args.tables and args.out):
+        raise PolicyInputError(
+            args.raw,
+            "--raw needs --tables and --out too (or --root, a project folder), so that another corpus's tables "
+            "and pages do not replace this project's",
+        )
+    fingerprint = importlib.import_module("policycmp.publish.fingerprint")
+    if fingerprint.is_stale():
+        print("policycmp report: the raw data or the code changed since the last build; building first")
+        importlib.import_module(BUILD_MODULE).build(echo=lambda *a, **k: None, progress=False)
+    out = Path(args.out) if args.out else paths.reports_dir()
+    if not args.force and importlib.import_module(FRESHNESS_MODULE).says_unchanged(out, print):
+        return 0
+    report = importlib.import_module(REPORT_MODULE).report
+    # A progress bar where someone watches, as `policycmp build` does; a log or a pipe gets the summary.
+    return int(report(force=args.force, out_dir=out, progress=sys.stderr.isatty()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        with _folders(args):
+            if args.command == "add":
+                importlib.import_module(ADD_MODULE).add(
+                    args.paths,
+                    Path(args.raw) if args.raw else paths.raw_dir(),
+                    district=args.district,
+                    kind=args.kind,
+                    year=args.year,
+                    issued=args.issued,
+                    title=args.title,
+                    dry_run=args.dry_run,
+                )
+            elif args.command == "build":
+                build = importlib.import_module(BUILD_MODULE)
+                result = build.build(args.raw, args.out, strict=args.strict, jobs=args.jobs)
+                if args.timings:
+                    print(build.timings_line(result), file=sys.stderr)
+            else:
+                return _report(args)
     except PolicyInputError as exc:
         print(f"policycmp {args.command}: error: {exc.one_line()}", file=sys.stderr)
         return 2

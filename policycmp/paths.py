@@ -1,9 +1,17 @@
-"""Where the project's folders are, so the library works from any working directory."""
+"""Where the project's folders are, so the library works from any working directory.
+
+``policycmp build|add|report --root DIR`` (or ``--raw`` / ``--tables``) set the variables below for
+the whole run, kernels included, so every default path follows them.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+ROOT_VARIABLE = "POLICYCMP_ROOT"
+RAW_VARIABLE = "POLICYCMP_RAW_DIR"
+PROCESSED_VARIABLE = "POLICYCMP_PROCESSED_DIR"
 
 
 def package_dir() -> Path:
@@ -13,7 +21,7 @@ def package_dir() -> Path:
 def project_root() -> Path:
     """``$POLICYCMP_ROOT``, else the nearest folder above the cwd holding ``data/raw/sources.yaml``,
     else the checkout this package was installed from (editable install)."""
-    env = os.environ.get("POLICYCMP_ROOT")
+    env = os.environ.get(ROOT_VARIABLE)
     if env:
         return Path(env).resolve()
     here = Path.cwd().resolve()
@@ -24,11 +32,15 @@ def project_root() -> Path:
 
 
 def raw_dir() -> Path:
-    return project_root() / "data" / "raw"
+    """``$POLICYCMP_RAW_DIR``, else ``data/raw`` of the project root."""
+    env = os.environ.get(RAW_VARIABLE)
+    return Path(env).resolve() if env else project_root() / "data" / "raw"
 
 
 def processed_dir() -> Path:
-    return project_root() / "data" / "processed"
+    """``$POLICYCMP_PROCESSED_DIR``, else ``data/processed`` of the project root."""
+    env = os.environ.get(PROCESSED_VARIABLE)
+    return Path(env).resolve() if env else project_root() / "data" / "processed"
 
 
 def reports_dir() -> Path:

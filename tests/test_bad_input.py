@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from policycmp.cli import main
+from policycmp.vocabulary.loader import PACKAGE_DATA
 
 
 def snapshot(folder):
@@ -104,3 +107,103 @@ def test_duplicate_document_id(raw_copy, out_dir, capsys):
 def test_missing_registry(tmp_path, out_dir, capsys):
     err = run_build(tmp_path / "nowhere", out_dir, capsys)
     assert "sources.yaml" in err and "not found" in err
+
+
+def _edit_lines(path, edits):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, edit in edits.items():
+        lines[number - 1] = edit(lines[number - 1])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _open_quote(line):
+    return line.replace(": ", ': "', 1)
+
+
+# sources.yaml has 64 lines; line 13 is Zhenhai's title, 21 the outcome report's city, 17 its file.
+@pytest.mark.parametrize(
+    ("edits", "line", "words"),
+    [
+        # The issue's case: PyYAML notices at the end of the file (it said line 65, past the end).
+        ({13: _open_quote}, 13, "while scanning a quoted scalar starting here"),
+        # A later quote closes the open one: valid YAML that would swallow the next entry's keys.
+        ({13: _open_quote, 21: lambda s: s + '"'}, 13, "runs on to line 21: is its closing quote missing?"),
+        ({17: lambda s: s.replace("    file:", "        file:")}, 17, "mapping values are not allowed here"),
+        ({20: lambda s: s.replace("district_zh", "district")}, 20, "key 'district' is given twice (first on line 19)"),
+        ({10: lambda s: s.replace("    ", "\t", 1)}, 10, "cannot start any token"),
+    ],
+    ids=["unclosed-quote", "quote-closed-later", "indentation", "duplicate-key", "tab"],
+)
+def test_a_malformed_registry_is_reported_where_the_problem_starts(raw_copy, out_dir, capsys, edits, line, words):
+    _edit_lines(raw_copy / "sources.yaml", edits)
+    err = run_build(raw_copy, out_dir, capsys)
+    assert f"sources.yaml:{line}: malformed YAML: " in err or f"sources.yaml:{line}: " in err, err
+    assert words in err, err
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"镇海区进一步提信心扩需求增动能助推经济高质量发展若干政策"',
+        ">-\n      镇海区进一步提信心扩需求增动能\n      助推经济高质量发展若干政策",
+    ],
+    ids=["quoted-on-one-line", "folded-block"],
+)
+def test_a_quoted_or_folded_title_is_not_an_error(raw_copy, tmp_path, value):
+    """Negative cases: a value quoted on its own line, or folded on purpose with '>-', reads as the title."""
+    path = raw_copy / "sources.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("title: 镇海区进一步提信心扩需求增动能助推经济高质量发展若干政策", f"title: {value}"), "utf-8"
+    )
+    assert main(["build", "--raw", str(raw_copy), "--out", str(tmp_path / "out")]) == 0
+
+
+def test_a_malformed_vocabulary_names_its_own_line(tmp_path, monkeypatch, raw_copy, out_dir, capsys):
+    """The same for every vocabulary: an unclosed quote in domains.yaml is reported at its line."""
+    vocabularies = tmp_path / "vocabularies"
+    shutil.copytree(PACKAGE_DATA, vocabularies)
+    domains = vocabularies / "domains.yaml"
+    number = domains.read_text(encoding="utf-8").splitlines().index("    en: Sci-tech innovation") + 1
+    _edit_lines(domains, {number: _open_quote})
+    monkeypatch.setenv("POLICYCMP_VOCABULARY_DIR", str(vocabularies))
+    err = run_build(raw_copy, out_dir, capsys)
+    assert f"domains.yaml:{number}: malformed YAML: " in err, err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("notice.txt", "Policies to promote high-quality development\n\n1. Up to 1 million yuan.\n", "no Chinese text"),
+        (
+            "notice.html",
+            "<html><body><h1>Policies</h1><p>Investment awards of 1 million yuan. 镇海区</p>"
+            + "<p>The district will support innovation and the services sector.</p>" * 5
+            + "</body></html>",
+            "almost no Chinese text (3 of ",
+        ),
+    ],
+    ids=["english-text", "english-page-with-a-chinese-name"],
+)
+def test_a_file_without_chinese_text_is_refused_by_add_and_build(
+    raw_copy, out_dir, capsys, tmp_path, name, content, words
+):
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    before = snapshot(raw_copy)
+    assert main(["add", str(source), "--raw", str(raw_copy)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"{source}: " in err and words in err, err
+    assert snapshot(raw_copy) == before  # nothing registered
+
+    # The same file registered by hand: the build refuses it on one line too.
+    (raw_copy / "zhenhai-2024-policy.txt").unlink()
+    registry = raw_copy / "sources.yaml"
+    suffix = name.rsplit(".", 1)[1]
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace("file: zhenhai-2024-policy.txt", f"file: zhenhai.{suffix}"),
+        "utf-8",
+    )
+    (raw_copy / f"zhenhai.{suffix}").write_text(content, encoding="utf-8")
+    err = run_build(raw_copy, out_dir, capsys)
+    assert f"zhenhai.{suffix}: " in err and words in err, err

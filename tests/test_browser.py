@@ -2,21 +2,50 @@
 
 Opens reports/index.html (file://), follows every link, and checks that each page shows its tables and
 figures, that the tables sort and filter, and that there is no console error and no failed request
-(nothing is fetched from a network: no CDN).
+(nothing is fetched from a network: no CDN). Every character a page draws must be drawn with the font
+shipped beside it (checked against that font's character map), and a page must look the same, pixel
+for pixel, in a Chromium that has no CJK font at all.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageChops
 from playwright.sync_api import sync_playwright
+
+from policycmp.report import font
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "reports"
 CHROMIUM = "/usr/bin/chromium"
+HAN = ("\u3400", "\u9fff")
+# Every text a page draws and the font family its element asks for first: text nodes (scripts and
+# styles aside), generated content (the sort arrows) and placeholders.
+DRAWN_TEXT = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest("script, style") || !node.data.trim()) continue;
+    out.push([getComputedStyle(el).fontFamily, node.data]);
+  }
+  for (const el of document.querySelectorAll("body *")) {
+    for (const pseudo of ["::before", "::after"]) {
+      const style = getComputedStyle(el, pseudo);
+      if (style.content && !["none", "normal"].includes(style.content)) out.push([style.fontFamily, style.content]);
+    }
+    if (el.placeholder) out.push([getComputedStyle(el).fontFamily, el.placeholder]);
+  }
+  return out;
+}"""
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -30,16 +59,53 @@ ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser():
+def playwright():
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.fail("Debian's chromium is needed for the browser test: apt-get install -y chromium")
     if not (REPORTS / "index.html").is_file():
         pytest.fail("reports/index.html is missing: run `policycmp report` and commit reports/")
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with sync_playwright() as instance:
         yield instance
-        instance.close()
+
+
+@pytest.fixture(scope="module")
+def browser(playwright):
+    instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture(scope="module")
+def shipped_characters() -> set[str]:
+    path = REPORTS / font.FILE
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `policycmp report` and commit reports/")
+    return {chr(code) for code in TTFont(path).getBestCmap()}
+
+
+def is_cjk(character: str) -> bool:
+    return HAN[0] <= character <= HAN[1] or "\u3000" <= character <= "\u303f" or "\uff00" <= character <= "\uffef"
+
+
+def fallbacks(page, shipped: set[str]) -> list[str]:
+    """What on this page would be drawn with another font than the shipped one: a character its file
+    lacks, or CJK text in an element that asks for another family first."""
+    problems = []
+    loaded = page.evaluate(
+        "f => document.fonts.ready.then(() => [...document.fonts].filter(x => x.family.replaceAll('\"', '') === f)"
+        ".map(x => x.status))",
+        font.FAMILY,
+    )
+    if loaded != ["loaded"]:
+        problems.append(f"the shipped font is {loaded or 'not declared'}")
+    for family, text in page.evaluate(DRAWN_TEXT):
+        first = family.split(",")[0].strip().strip('"')
+        drawn = {c for c in text if font.rendered(c) and not c.isspace()}
+        if first == font.FAMILY:
+            problems.extend(f"{c!r} (U+{ord(c):04X}) in {text.strip()[:40]!r}" for c in sorted(drawn - shipped))
+        elif any(is_cjk(c) for c in drawn):
+            problems.append(f"{text.strip()[:40]!r} asks for {first} first")
+    return sorted(set(problems))
 
 
 class Page:
@@ -68,10 +134,11 @@ class Page:
         self.page.wait_for_load_state("load")
 
 
-def test_every_report_shows_its_tables_and_figures_without_errors(browser):
+def test_every_report_shows_its_tables_and_figures_without_errors(browser, shipped_characters):
     tab = Page(browser)
     index = (REPORTS / "index.html").as_uri()
     tab.open(index)
+    assert not fallbacks(tab.page, shipped_characters), fallbacks(tab.page, shipped_characters)
     links = tab.page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
     pages = sorted({urljoin(index, href) for href in links if href.endswith(".html")} - {index})
     others = sorted({urljoin(index, href) for href in links if not href.endswith(".html")})
@@ -99,6 +166,7 @@ def test_every_report_shows_its_tables_and_figures_without_errors(browser):
         assert tab.page.locator("table.pc-table[data-pc-ready] button.pc-sort").count() >= interactive, name
         back = tab.page.eval_on_selector_all("nav a[href]", "els => els.map(e => e.getAttribute('href'))")
         assert "index.html" in back, name
+        assert not fallbacks(tab.page, shipped_characters), f"{name}: {fallbacks(tab.page, shipped_characters)}"
         assert not tab.problems, f"{name}: {tab.problems}"
 
 
@@ -135,3 +203,75 @@ def test_tables_sort_filter_and_search(browser):
     filters.nth(0).fill("Qujiang")
     assert 0 < table.locator("tbody tr:not([hidden])").count() < total
     assert not tab.problems, tab.problems
+
+
+def test_the_fallback_check_sees_a_character_the_font_lacks(browser, shipped_characters, tmp_path):
+    """Negative case: the check fails on a page whose text the shipped font cannot draw, or asks for
+    another family, and passes on the same page without them."""
+    tab = Page(browser)
+    index = (REPORTS / "index.html").read_text(encoding="utf-8")
+    page = tmp_path / "index.html"
+    shutil.copyfile(REPORTS / font.FILE, tmp_path / font.FILE)
+    page.write_text(index, encoding="utf-8")
+    tab.open(page.as_uri())
+    assert fallbacks(tab.page, shipped_characters) == []
+    page.write_text(
+        index.replace("</main>", '<p>镇海\U00020000区</p><p style="font-family: serif">临平区</p></main>'),
+        encoding="utf-8",
+    )
+    tab.open(page.as_uri())
+    assert fallbacks(tab.page, shipped_characters) == ["'临平区' asks for serif first", "'𠀀' (U+20000) in '镇海𠀀区'"]
+
+
+# The pages a reviewer sees first, at every corpus size.
+SHOWN = ["index.html", "02_subsidy_levels.html", "03_budgets.html", "07_district_profile-zhenhai.html"]
+
+
+@pytest.fixture(scope="module")
+def latin_only_chromium(playwright, tmp_path_factory):
+    """Chromium on a machine with no CJK font: fontconfig sees only a folder of Latin fonts (DejaVu, as
+    matplotlib and Debian ship it), with the system's rendering rules, so the page's own font is the
+    only CJK source."""
+    folder = tmp_path_factory.mktemp("latin-only")
+    fonts = folder / "fonts"
+    fonts.mkdir()
+    for path in sorted(Path("/usr/share/fonts/truetype/dejavu").glob("*.ttf")):
+        shutil.copyfile(path, fonts / path.name)
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{fonts}</dir>\n  <cachedir>{folder / 'cache'}</cachedir>\n"
+        '  <include ignore_missing="yes">/etc/fonts/conf.d</include>\n</fontconfig>\n',
+        encoding="utf-8",
+    )
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    if not shutil.which("fc-list"):
+        pytest.fail("fc-list is needed to check the simulated machine: apt-get install -y fontconfig")
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], env=env, capture_output=True, text=True, check=True)
+    assert listed.stdout.strip() == "", f"the simulated machine has a Chinese font: {listed.stdout}"
+    instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, env=env)
+    yield instance
+    instance.close()
+
+
+def screenshot(browser, name: str, block_font: bool = False) -> Image.Image:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    if block_font:
+        page.route(f"**/{font.FILE}", lambda route: route.abort())
+    page.goto((REPORTS / name).as_uri())
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    shot = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
+    page.close()
+    return shot
+
+
+@pytest.mark.parametrize("name", SHOWN)
+def test_a_page_looks_the_same_on_a_machine_without_a_cjk_font(browser, latin_only_chromium, name):
+    here = screenshot(browser, name)
+    there = screenshot(latin_only_chromium, name)
+    assert here.size == there.size, name
+    assert ImageChops.difference(here, there).getbbox() is None, f"{name}: drawn differently without a CJK font"
+    # …and the picture there does come from the shipped font: without it the Chinese turns to boxes.
+    boxes = screenshot(latin_only_chromium, name, block_font=True)
+    assert boxes.size != there.size or ImageChops.difference(boxes, there).getbbox() is not None, name

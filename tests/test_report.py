@@ -250,6 +250,7 @@ def test_report_skips_unchanged_pages_and_a_failure_leaves_the_reports_in_place(
         "index.html",
         "manifest.json",
         "policycmp_tables.xlsx",
+        "policycmp-cjk.woff",
     }
     capsys.readouterr()
 

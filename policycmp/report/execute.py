@@ -12,12 +12,11 @@ import papermill
 from papermill.exceptions import PapermillExecutionError
 
 from .. import __version__
+from .freshness import INDEX, WORKBOOK
 from .kernel import ENGINE, KERNEL, ReusedKernel
 from .plan import Job
 from .render import page_html
 
-INDEX = "index.html"
-WORKBOOK = "policycmp_tables.xlsx"
 NAV = [(INDEX, "← All reports"), (WORKBOOK, "Workbook of every table (xlsx)")]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 

@@ -15,7 +15,12 @@ What it does, in order:
    :mod:`.kernel`), and renders each to one standalone page (see :mod:`.render`). When the tables
    changed, one of the kernels also writes the workbook ``policycmp_tables.xlsx`` (first, as it is
    the longest task), so that it runs beside the notebooks rather than after them.
-5. Writes ``index.html`` and ``manifest.json``.
+5. Writes ``index.html``, the font every page uses (:mod:`.font`: one file, cut to the characters
+   the pages use; a character the font lacks stops the run) and ``manifest.json``.
+
+``policycmp report`` on the command line first asks :mod:`.freshness` whether anything changed at
+all, from hashes alone, and stops there when nothing did, before this module (and papermill,
+nbformat, matplotlib) is imported.
 
 Everything is written into a staging folder beside the output folder, which replaces it only when
 every notebook succeeded: a failing notebook leaves the previous reports in place, and the notebook,
@@ -25,6 +30,7 @@ byte-identical files (no timestamps, fixed ids, fixed figure metadata).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -33,7 +39,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from queue import Empty, Queue
+from queue import Queue
 from typing import Any
 
 from tqdm import tqdm
@@ -41,21 +47,13 @@ from tqdm import tqdm
 from .. import paths
 from ..publish.fingerprint import is_stale
 from ..publish.write import publish_folder, staging_folder
-from .digest import FORMAT, code_digest, job_digest, lock_mismatches, workbook_digest
-from .execute import INDEX, WORKBOOK, Failed, Rendered, execute_job, save_executed
+from . import font
+from .digest import code_digest, job_digest, workbook_digest
+from .execute import Failed, Rendered, execute_job, save_executed
+from .freshness import FORMAT, INDEX, MANIFEST, WORKBOOK, inputs_digest, read_manifest, says_unchanged, warn_unpinned
 from .index import index_html
 from .kernel import ReusedKernel
 from .plan import Job, notebooks_dir, plan
-
-MANIFEST = "manifest.json"
-
-
-def _read_manifest(out: Path) -> dict[str, Any]:
-    try:
-        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else {}
 
 
 def default_jobs() -> int:
@@ -112,20 +110,45 @@ def report(
             "(`policycmp report` on the command line builds them first)",
             file=sys.stderr,
         )
-    mismatched = lock_mismatches()
-    if mismatched:
-        echo(
-            "policycmp report: warning: not the pinned versions, so the pages may differ from the committed ones: "
-            + ", ".join(mismatched)
-            + " (run `python3 tasks.py setup`)",
-            file=sys.stderr,
-        )
+    if not force and only is None and says_unchanged(out, echo):
+        return 0
+    # The font is checked before any notebook runs: a missing or damaged one stops the run at once.
+    font_path = font.source_path()
+    font.open_face(font_path)
+    warn_unpinned(echo, sys.stderr)
     nb_dir = notebooks_dir()
+    workers = Workers(nb_dir, jobs or default_jobs())  # their kernels start while the run plans and hashes
+    try:
+        return _render(
+            force,
+            out,
+            wanted=list(only) if only is not None else None,
+            workers=workers,
+            echo=echo,
+            progress=progress,
+            font_path=font_path,
+            nb_dir=nb_dir,
+        )
+    finally:
+        workers.close()  # after an error before the tasks were handed over, the kernels shut down
+
+
+def _render(
+    force: bool,
+    out: Path,
+    *,
+    wanted: list[str] | None,
+    workers: Workers,
+    echo: Callable[..., None],
+    progress: bool,
+    font_path: Path,
+    nb_dir: Path,
+) -> int:
     planned = plan(nb_dir)
-    wanted = list(only) if only is not None else None
-    previous = _read_manifest(out)
+    previous = read_manifest(out)
     before = previous.get("reports", {})
     code = code_digest()
+    inputs = inputs_digest(code)
     digests = {j.name: job_digest(code, j, nb_dir) for j in planned.jobs}
 
     staging = staging_folder(out)
@@ -147,7 +170,7 @@ def report(
         else:
             tasks.insert(0, WriteWorkbook(paths.processed_dir(), staging / WORKBOOK))
         failures: list[tuple[Failed, str]] = []
-        for result in _execute(tasks, nb_dir, jobs or default_jobs(), progress):
+        for result in workers.run(tasks, progress):
             if isinstance(result, WriteWorkbook):
                 continue
             if isinstance(result, Failed):
@@ -171,8 +194,14 @@ def report(
             )
             return 1
         (staging / INDEX).write_text(index_html(planned, pages), encoding="utf-8")
+        shipped_font = _write_font(staging, out, previous.get("font", {}), font_path)
+        current = all(pages.get(j.name, {}).get("digest") == digests[j.name] for j in planned.jobs)
         manifest = {
             "format": FORMAT,
+            # What the command's quick check compares (see .freshness): recorded only when every page is
+            # rendered from the current inputs (a run with `only` may leave some behind).
+            "inputs": inputs if current else None,
+            "font": shipped_font,
             "reports": {j.name: pages[j.name] for j in planned.jobs if j.name in pages},
             "workbook": workbook_digest(),
         }
@@ -187,6 +216,25 @@ def report(
         return 0
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_font(staging: Path, out: Path, previous: dict[str, Any], source: Path) -> dict[str, str]:
+    """The pages' font, cut to the characters of every staged page (kept as it is when those and the
+    source are unchanged); a character the font cannot draw is a one-line error and nothing is published."""
+    used: dict[str, str] = {}
+    for page in sorted(staging.glob("*.html")):
+        for character in font.characters([page.read_text(encoding="utf-8")]):
+            used.setdefault(character, page.name)
+    key = font.cache_key(used, font.source_digest(source))
+    kept = out / font.FILE
+    if previous.get("key") == key and kept.is_file():
+        data = kept.read_bytes()
+        if hashlib.sha256(data).hexdigest() == previous.get("sha256"):
+            (staging / font.FILE).write_bytes(data)
+            return dict(previous)
+    data = font.subset(used, source)
+    (staging / font.FILE).write_bytes(data)
+    return {"file": font.FILE, "key": key, "sha256": hashlib.sha256(data).hexdigest()}
 
 
 @dataclass(frozen=True)
@@ -204,62 +252,79 @@ class WriteWorkbook:
         )
 
 
-def _execute(
-    tasks: list[Job | WriteWorkbook], nb_dir: Path, workers: int, progress: bool
-) -> Iterator[Rendered | Failed | WriteWorkbook]:
-    """Every task's result as it arrives: ``workers`` threads, each running its tasks in one kernel."""
-    if not tasks:
-        return
-    queue: Queue[Job | WriteWorkbook] = Queue()
-    for task in tasks:
-        queue.put(task)
-    results: Queue[Rendered | Failed | WriteWorkbook] = Queue()
-    env = kernel_env()
+class Workers:
+    """``count`` threads, each starting one kernel at once and then running the tasks it takes in it.
 
-    def work() -> None:
-        kernel: ReusedKernel | None = None
+    The kernels start when the run starts, so their start-up (a process, the views' imports) overlaps
+    the planning and hashing the run does meanwhile; :meth:`run` then hands them the tasks.
+    """
+
+    def __init__(self, nb_dir: Path, count: int):
+        self.nb_dir = nb_dir
+        self.queue: Queue[Job | WriteWorkbook | None] = Queue()
+        self.results: Queue[Rendered | Failed | WriteWorkbook] = Queue()
+        self.env = kernel_env()
+        self.closed = False
+        self.threads = [threading.Thread(target=self._work, daemon=True) for _ in range(max(1, count))]
+        for thread in self.threads:
+            thread.start()
+
+    def _start(self) -> ReusedKernel | Exception:
         try:
-            while True:
-                try:
-                    task = queue.get_nowait()
-                except Empty:
-                    return
-                if kernel is not None and not kernel.alive():  # a notebook killed it: start afresh
+            return ReusedKernel(self.nb_dir, self.env)
+        except Exception as exc:
+            return exc
+
+    def _work(self) -> None:
+        kernel = self._start()
+        try:
+            while (task := self.queue.get()) is not None:
+                if isinstance(kernel, ReusedKernel) and not kernel.alive():  # a notebook killed it: start afresh
                     kernel.shutdown()
-                    kernel = None
-                if kernel is None:
-                    try:
-                        kernel = ReusedKernel(nb_dir, env)
-                    except Exception as exc:
-                        results.put(_failed(task, f"the kernel did not start: {type(exc).__name__}: {exc}"))
-                        continue
+                    kernel = self._start()
+                if isinstance(kernel, Exception):
+                    kernel = self._start()  # once more for each task, as a fresh kernel might start
+                if isinstance(kernel, Exception):
+                    self.results.put(_failed(task, f"the kernel did not start: {type(kernel).__name__}: {kernel}"))
+                    continue
                 try:
                     if isinstance(task, WriteWorkbook):
                         task.run(kernel)
-                        results.put(task)
+                        self.results.put(task)
                     else:
-                        results.put(execute_job(kernel, task, nb_dir))
+                        self.results.put(execute_job(kernel, task, self.nb_dir))
                 except Exception as exc:  # never leave the main thread waiting for a result
-                    results.put(_failed(task, f"{type(exc).__name__}: {exc}"))
+                    self.results.put(_failed(task, f"{type(exc).__name__}: {exc}"))
         finally:
-            if kernel is not None:
+            if isinstance(kernel, ReusedKernel):
                 kernel.shutdown()
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(workers, len(tasks)))]
-    for thread in threads:
-        thread.start()
-    pages = sum(1 for task in tasks if isinstance(task, Job))
-    with tqdm(
-        total=pages, desc="policycmp report", unit="page", disable=not progress, file=sys.stderr, dynamic_ncols=True
-    ) as bar:
-        for _ in tasks:
-            result = results.get()
-            if not isinstance(result, WriteWorkbook):
-                bar.set_postfix_str(result.job.name, refresh=False)
-                bar.update(1)
-            yield result
-    for thread in threads:
-        thread.join()
+    def run(self, tasks: list[Job | WriteWorkbook], progress: bool) -> Iterator[Rendered | Failed | WriteWorkbook]:
+        """Every task's result as it arrives; the kernels are shut down once all are in."""
+        for task in tasks:
+            self.queue.put(task)
+        self.closed = True
+        for _ in self.threads:
+            self.queue.put(None)
+        pages = sum(1 for task in tasks if isinstance(task, Job))
+        with tqdm(
+            total=pages, desc="policycmp report", unit="page", disable=not progress, file=sys.stderr, dynamic_ncols=True
+        ) as bar:
+            for _ in tasks:
+                result = self.results.get()
+                if not isinstance(result, WriteWorkbook):
+                    bar.set_postfix_str(result.job.name, refresh=False)
+                    bar.update(1)
+                yield result
+
+    def close(self) -> None:
+        """No more tasks: each thread shuts its kernel down after the tasks it has, and they are waited for."""
+        if not self.closed:
+            self.closed = True
+            for _ in self.threads:
+                self.queue.put(None)
+        for thread in self.threads:
+            thread.join()
 
 
 def _failed(task: Job | WriteWorkbook, error: str) -> Failed:

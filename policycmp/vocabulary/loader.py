@@ -66,14 +66,91 @@ def parse_yaml_node(raw: bytes, path: Path) -> tuple[Any, yaml.Node | None]:
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_nodes(node, path)
         return (loader.construct_document(node) if node is not None else None), node
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
+        line, problem = _where_it_starts(exc, text)
         raise PolicyInputError(path, f"malformed YAML: {problem}", line=line) from None
     finally:
         loader.dispose()
+
+
+def _check_nodes(root: yaml.Node, path: Path) -> None:
+    """Two things YAML accepts that in these files only ever come from a slip, and would lose an entry
+    in silence: a key given twice in one mapping (the second would replace the first) and a quoted value
+    running over several lines (a missing closing quote swallows the entries below it). The first in
+    the file is the error."""
+    problems: list[tuple[int, str]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            first, last = node.start_mark.line + 1, node.end_mark.line + 1
+            if node.style in ("'", '"') and last > first:
+                problems.append(
+                    (
+                        first,
+                        f"the quoted value opened on this line runs on to line {last}: is its closing quote missing?",
+                    )
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                line = key.start_mark.line + 1
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    problems.append((line, f"key {key.value!r} is given twice (first on line {seen[key.value]})"))
+                seen.setdefault(str(key.value), line)
+                stack.extend((key, value))
+    if problems:
+        line, message = min(problems)
+        raise PolicyInputError(path, message, line=line)
+
+
+def _where_it_starts(exc: yaml.YAMLError, text: str) -> tuple[int | None, str]:
+    """The line where a YAML error starts, and what it is.
+
+    PyYAML marks where it *noticed* the problem. For a quote left open that is often far below (at the
+    end of the file, or at the next quote, which then closes it): the problem starts where the quoted
+    value opened. A quoted value running over several lines is legal YAML, but in a registry or a
+    vocabulary it is nearly always a missing closing quote, so a parse error after one points at it.
+    """
+    problem = str(getattr(exc, "problem", None) or exc)
+    noticed = getattr(exc, "problem_mark", None)
+    if noticed is None:
+        return None, problem
+    last_line = max(1, len(text.splitlines()))
+    noticed_line = min(noticed.line + 1, last_line)
+    context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if isinstance(exc, yaml.scanner.ScannerError) and context and context_mark is not None:
+        start = min(context_mark.line + 1, last_line)
+        if start != noticed_line:
+            return start, f"{context} starting here, {problem} at line {noticed_line}"
+        return start, f"{context}: {problem}"
+    opened = _open_quote_before(text, noticed.index)
+    if opened is not None and opened[0] < noticed_line:
+        return opened[0], (
+            f"the quoted value opened on this line runs on to line {opened[1]} (is its closing quote missing?); "
+            f"{problem} at line {noticed_line}"
+        )
+    return noticed_line, problem
+
+
+def _open_quote_before(text: str, index: int) -> tuple[int, int] | None:
+    """The first quoted value spanning several lines that ends before ``index``: (first line, last line)."""
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                first, last = token.start_mark.line + 1, token.end_mark.line + 1
+                if last > first:
+                    return first, last
+    except yaml.YAMLError:
+        pass  # the scan stops at the same error; what it saw before is all there is
+    return None
 
 
 def read_yaml(path: str | Path) -> Any:

@@ -10,13 +10,14 @@ endings) happens afterwards in :func:`policycmp.decoding.canonical_text`, never 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from ...errors import PolicyInputError
 from ..decoding import canonical_text
 from . import docx, html, pdf, text
-from .vocabulary import vocabulary
+from .vocabulary import vocabulary, vocabulary_path
 
 READERS: dict[str, Callable[[bytes, Path], str]] = {
     "text": text.read,
@@ -45,7 +46,29 @@ def read_raw(data: bytes, path: Path) -> str:
     found = READERS[reader](data, path)
     if not found.strip():
         raise PolicyInputError(path, "file is empty" if reader == "text" else f"no text found in this {suffix} file")
+    _check_chinese(found, path)
     return found
+
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def _check_chinese(text: str, path: Path) -> None:
+    """Refuse a file that is not Chinese text (readers.yaml, ``chinese_text``) on one line saying so."""
+    setting = vocabulary("chinese_text")
+    minimum = setting.get("minimum_share") if isinstance(setting, dict) else None
+    if isinstance(minimum, bool) or not isinstance(minimum, (int, float)) or not 0 < minimum <= 1:
+        raise PolicyInputError(vocabulary_path(), "chinese_text.minimum_share must be a number above 0, at most 1")
+    han = len(HAN.findall(text))
+    letters = sum(1 for c in text if c.isalpha())
+    if han == 0:
+        raise PolicyInputError(path, "no Chinese text: policycmp reads the Chinese documents districts publish")
+    if han < minimum * letters:
+        raise PolicyInputError(
+            path,
+            f"almost no Chinese text ({han:,} of {letters:,} letters are Chinese characters): policycmp reads the "
+            "Chinese documents districts publish",
+        )
 
 
 def read_document(path: str | Path) -> str:

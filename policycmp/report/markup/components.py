@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..font import FAMILY
+from ..font import FILE as FONT_FILE
 from .format import Cell, esc, is_missing, readable_number
 
 ASSETS = Path(__file__).resolve().parent.parent / "templates" / "policycmp" / "static"
@@ -27,9 +29,19 @@ def asset(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
+def font_css() -> str:
+    """The pages' one font (:mod:`policycmp.report.font`), from the file beside them, for text, form
+    controls (a filter typed in Chinese) and the figures' SVG text alike."""
+    return (
+        f'@font-face {{ font-family: "{FAMILY}"; src: url("{FONT_FILE}") format("woff"); font-display: block; }}\n'
+        f'html, input, button, select, textarea {{ font-family: "{FAMILY}", sans-serif; }}\n'
+    )
+
+
 def page_head_assets() -> str:
-    """The inline ``<style>`` and ``<script>`` every report page carries (offline: nothing is fetched)."""
-    return f"<style>\n{asset('report.css')}</style>\n<script>\n{asset('tables.js')}</script>\n"
+    """The inline ``<style>`` and ``<script>`` every report page carries (nothing is fetched but the
+    font file beside the page)."""
+    return f"<style>\n{font_css()}{asset('report.css')}</style>\n<script>\n{asset('tables.js')}</script>\n"
 
 
 # --- ids ------------------------------------------------------------------------------------------

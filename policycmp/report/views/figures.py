@@ -7,6 +7,7 @@ SVG carries fixed ids (``svg.hashsalt``) and no date, so the same data draws the
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import re
 import warnings
@@ -15,6 +16,7 @@ from typing import Any, cast
 
 import matplotlib
 import matplotlib.style
+from matplotlib import font_manager, ft2font
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
@@ -23,6 +25,8 @@ from matplotlib.ticker import FuncFormatter
 from matplotlib.typing import ColorType
 from numpy.typing import ArrayLike
 
+from ...errors import PolicyInputError
+from .. import font
 from ..markup.components import IDS, Figure
 from ..markup.format import esc
 from .labels import PROVINCE, THIS_DISTRICT
@@ -34,9 +38,11 @@ def setup_figures() -> None:
     """The fixed figure style (also applied around every figure, so a user's settings don't leak in).
 
     The whitegrid/notebook look of the style sheets matplotlib ships, kept in this rc dictionary rather
-    than set globally (which would change the user's settings). DejaVu Sans, bundled with matplotlib,
-    comes first so text is measured the same on every machine; the SVG names fallbacks for the
-    reader's browser.
+    than set globally (which would change the user's settings). Text is measured with the pages' font
+    (:mod:`policycmp.report.font`, registered here from its source file) and the SVG names that family,
+    which the page's ``@font-face`` serves: a figure reads the same on every machine, Chinese included.
+    Where the font is not installed (a notebook opened on another machine) matplotlib's DejaVu Sans
+    measures instead, with a warning; ``policycmp report`` refuses to run without the font.
     """
 
     style: dict[str, Any] = {}
@@ -47,7 +53,7 @@ def setup_figures() -> None:
             "svg.hashsalt": "policycmp",
             "svg.fonttype": "none",
             "font.family": "sans-serif",
-            "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+            "font.sans-serif": [_register_font(), "DejaVu Sans"],
             "font.size": 9.0,
             "axes.labelsize": 9.0,
             "axes.titlesize": 10.5,
@@ -65,6 +71,27 @@ def setup_figures() -> None:
     STYLE.update(style)
     matplotlib.rcParams["svg.hashsalt"] = "policycmp"
     matplotlib.rcParams["svg.fonttype"] = "none"
+
+
+def _register_font() -> str:
+    """The pages' font family, made known to matplotlib once per process (DejaVu Sans without it)."""
+    try:
+        source = font.source_path()
+    except PolicyInputError as exc:
+        warnings.warn(f"figures are measured with DejaVu Sans: {exc.one_line()}", stacklevel=3)
+        return "DejaVu Sans"
+    manager = font_manager.fontManager
+    if not any(entry.fname == str(source) for entry in manager.ttflist):
+        # The pages ship one weight; a bold title is the browser's emboldening of it, so matplotlib
+        # measures bold with the same face (listed as bold too, which also spares the warning that
+        # no bold face exists). Listed before addfont, which clears the font lookup cache.
+        faces = ft2font.FT2Font(str(source)).num_faces
+        for index in range(faces):
+            entry = font_manager.ttfFontProperty(ft2font.FT2Font(str(source), face_index=index))
+            if entry.name == font.FAMILY:
+                manager.ttflist.append(dataclasses.replace(entry, weight=700))
+        manager.addfont(str(source))
+    return font.FAMILY
 
 
 @contextlib.contextmanager

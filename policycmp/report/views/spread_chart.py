@@ -4,8 +4,8 @@ half (first to third quartile) as a grey bar, its median as a tick, the district
 Every district profile draws four of these. Written here rather than with matplotlib because
 matplotlib lays out and renders each such figure in about a fifth of a second, which ninety profiles
 pay four times over; this writes the same picture in a millisecond. It keeps the reports' figure
-style (the whitegrid look, DejaVu Sans measured for the margins, text kept as text, English labels
-only) and is deterministic: no ids, fixed number formatting.
+style (the whitegrid look, the pages' font measured for the margins and named by the text, text kept
+as text, English labels only) and is deterministic: no ids, fixed number formatting.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
+from ..font import FAMILY
 from ..markup.components import Figure
 from ..markup.format import esc
 from .labels import PROVINCE, THIS_DISTRICT
 
-FONT = "'DejaVu Sans', 'Arial', 'Helvetica', sans-serif"
+FONT = f"'{FAMILY}', sans-serif"  # served by the page's @font-face (see policycmp.report.font)
 INK, GRID = "#262626", "#cccccc"
 LABEL_SIZE, TICK_SIZE, TITLE_SIZE = 10.0, 11.0, 13.0  # px, as matplotlib's 7.5, 8.5 and 10 pt at 100 dpi
 ROW, PANEL_WIDTH, GAP = 22.0, 400.0, 30.0
@@ -63,7 +64,8 @@ class _Axis:
 
 
 def _width(text: str, size: float) -> float:
-    font = FontProperties(family="DejaVu Sans", size=size)
+    # views.start registered the font with matplotlib (views/figures.py); DejaVu Sans measures without it.
+    font = FontProperties(family=[FAMILY, "DejaVu Sans"], size=size)
     width, _, _ = text_to_path.get_text_width_height_descent(text, font, False)
     return float(width)
 
