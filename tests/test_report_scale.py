@@ -13,6 +13,7 @@ and rendered once (a slow module: about two minutes), then:
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -189,7 +190,7 @@ def test_the_heatmap_reads_at_province_scale(in_corpus):
     texts = {}
     for size, transform, text in re.findall(pattern, heatmap):
         angle = re.search(r"rotate\((-?[\d.]+)", transform)
-        texts[text] = (float(size), float(angle[1]) if angle else 0.0)
+        texts[html.unescape(text)] = (float(size), float(angle[1]) if angle else 0.0)
     for district in params.districts():
         name = district.replace("_", " ").title()
         assert name in texts, name
