@@ -179,3 +179,22 @@ def test_start_here_walks_through_with_real_values(tmp_path):
 
 def test_start_here_is_not_a_report_page():
     assert not [job for job in plan_mod.plan(NOTEBOOKS).jobs if job.notebook.startswith("00_")]
+
+
+def test_followed_targets_pair_policy_targets_with_the_outcome_rows_on_them():
+    """Zhenhai 2024: 11 of its 79 policy targets are reported on; 规上工业增加值增长7% by row 56, met."""
+    targets = analysis.table("targets", districts="zhenhai")
+    outcomes = analysis.table("outcomes", districts="zhenhai")
+    followed = analysis.followed_targets(
+        targets[targets["year"] == 2024],
+        outcomes[outcomes["year"] == 2024],
+        analysis.table("clauses", districts="zhenhai"),
+    )
+    assert len(followed) == 79 and int(followed["outcome_rows"].map(bool).sum()) == 11
+    industry = followed[followed["span"].str.contains("规上工业增加值增长7%", regex=False)].iloc[0]
+    assert industry["outcome_rows"] == (56,) and industry["statuses"] == ("met",)
+    # A target no outcome row repeats has neither rows nor statuses (not a guessed match).
+    assert (followed[~followed["outcome_rows"].map(bool)]["statuses"] == ()).all()
+    # Without the outcome report, nothing is reported on.
+    nothing = analysis.followed_targets(targets, outcomes.iloc[0:0], analysis.table("clauses", districts="zhenhai"))
+    assert not nothing["outcome_rows"].map(bool).any()

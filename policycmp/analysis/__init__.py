@@ -20,7 +20,8 @@ subsidies  instrument × level × district grids and ranked subsidy rows
 budgets    per-district totals, per-domain allocations and shares, consistency checks
 counts     clauses and quantities per domain and district
 quantities the largest amounts
-targets    districts and their cities side by side, headline targets, phrases outside the vocabulary
+targets    districts and their cities side by side, headline targets, phrases outside the vocabulary,
+           the outcome rows that report on each policy target
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from .province import profile_context, quartiles, rank_subsidies
 from .quantities import largest
 from .subsidies import instrument_coverage, subsidy_grid, with_ranks
 from .tables import MissingTable, table
-from .targets import districts_and_cities, headline_targets, unmapped_phrases
+from .targets import districts_and_cities, followed_targets, headline_targets, unmapped_phrases
 
 __all__ = [
     "MissingTable",
@@ -49,6 +50,7 @@ __all__ = [
     "domain_allocations",
     "exact_amount",
     "figure_amount",
+    "followed_targets",
     "format_amount",
     "headline_targets",
     "instrument_coverage",

@@ -49,3 +49,46 @@ def unmapped_phrases(targets: pd.DataFrame, limit: int = 60) -> pd.DataFrame:
         .astype({"districts": "int64", "targets": "int64"})
         .reset_index(drop=True)
     )
+
+
+def followed_targets(targets: pd.DataFrame, outcomes: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
+    """A district's policy targets in document order, each with the outcome-report rows that report on it.
+
+    An outcome row reports on a target when it names the target's clause (``policy_clause_id``) and the
+    policy span it repeats is the target's quantity (or lies in the target's span). Adds ``outcome_rows``
+    (their row numbers) and ``statuses`` (their distinct statuses, sorted); both empty for a target the
+    outcome report does not mention.
+    """
+    by_clause: dict[str, list[tuple[int, str, str]]] = {}
+    for clause_id, row_no, status, policy_span in zip(
+        outcomes["policy_clause_id"], outcomes["row_no"], outcomes["status"], outcomes["policy_span"]
+    ):
+        if isinstance(clause_id, str):
+            by_clause.setdefault(clause_id, []).append(
+                (
+                    int(row_no),
+                    status if isinstance(status, str) else "",
+                    policy_span if isinstance(policy_span, str) else "",
+                )
+            )
+
+    def text(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    seq = dict(zip(clauses["clause_id"], clauses["seq"]))
+    ordered = targets.assign(_s=targets["clause_id"].map(lambda c: seq.get(c, 10**6)))
+    ordered = ordered.sort_values(["_s", "clause_id"], kind="stable").drop(columns="_s")
+    found_rows, found_statuses = [], []
+    for clause_id, span, quantity_span in zip(ordered["clause_id"], ordered["span"], ordered["quantity_span"]):
+        quantity = text(quantity_span) or text(span)
+        found = [
+            (row_no, status)
+            for row_no, status, policy_span in by_clause.get(text(clause_id), [])
+            if not policy_span or policy_span == quantity or policy_span in text(span) and policy_span in quantity
+        ]
+        found_rows.append(tuple(row_no for row_no, _ in found))
+        found_statuses.append(tuple(sorted({status for _, status in found})))
+    return ordered.assign(
+        outcome_rows=pd.Series(found_rows, index=ordered.index, dtype=object),
+        statuses=pd.Series(found_statuses, index=ordered.index, dtype=object),
+    )

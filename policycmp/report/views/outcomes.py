@@ -149,32 +149,14 @@ def outcome_rows(table: pd.DataFrame) -> Part:
     )
 
 
-def policy_targets_followed(targets: pd.DataFrame, outcomes: pd.DataFrame, year: int) -> Part:
-    """A district's policy targets of ``year`` (``targets``) and the rows of its outcome report
-    (``outcomes``) that report on them."""
-    district = str(targets["district"].iloc[0]) if len(targets) else ""
-    by_clause: dict[str, list[Any]] = {}
-    for r in records(outcomes):
-        if not is_missing(r.policy_clause_id):
-            by_clause.setdefault(str(r.policy_clause_id), []).append(r)
-
-    def reports_on(target: Any, outcome: Any) -> bool:
-        # The outcome names the policy span it repeats; match it to the target's own quantity text.
-        policy_span = _str(getattr(outcome, "policy_span", None))
-        quantity = _str(getattr(target, "quantity_span", None)) or _str(target.span)
-        return (
-            not policy_span or policy_span == quantity or policy_span in _str(target.span) and policy_span in quantity
-        )
-
-    titles = _clause_titles(district)
-    clauses = rows_of("clauses", "district", district)
-    seq = dict(zip(clauses["clause_id"], clauses["seq"]))
-    targets = targets.assign(_s=targets["clause_id"].map(lambda c: seq.get(c, 10**6)))
-    rows, linked = [], 0
-    for r in records(targets.sort_values(["_s", "clause_id"], kind="stable")):
-        found = [o for o in by_clause.get(_str(r.clause_id), []) if reports_on(r, o)]
-        linked += bool(found)
-        statuses = sorted({_str(o.status) for o in found})
+def policy_targets_followed(followed: pd.DataFrame, year: int) -> Part:
+    """A district's policy targets of ``year`` with the outcome rows that report on them
+    (:func:`~policycmp.analysis.targets.followed_targets`)."""
+    titles = {k: v for d in dict.fromkeys(followed["district"]) for k, v in _clause_titles(d).items()}
+    rows = []
+    linked = int(followed["outcome_rows"].map(bool).sum()) if len(followed) else 0
+    for r in records(followed):
+        statuses = list(r.statuses)
         rows.append(
             {
                 "Clause": _str(r.clause_id),
@@ -182,7 +164,7 @@ def policy_targets_followed(targets: pd.DataFrame, outcomes: pd.DataFrame, year:
                 "Indicator": indicator_name(r.indicator),
                 "As written": _str(r.indicator_zh),
                 "Target": amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span),
-                "Outcome rows": ", ".join(f"row {_as_int(o.row_no)}" for o in found),
+                "Outcome rows": ", ".join(f"row {n}" for n in r.outcome_rows),
                 "Status": Cell(
                     ", ".join(STATUS_NAMES.get(s, s) for s in statuses) if statuses else "not in the outcome report",
                     cls="pc-ok" if statuses == ["met"] else "pc-bad" if "not_met" in statuses else "pc-absent",
