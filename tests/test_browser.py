@@ -275,3 +275,22 @@ def test_a_page_looks_the_same_on_a_machine_without_a_cjk_font(browser, latin_on
     # …and the picture there does come from the shipped font: without it the Chinese turns to boxes.
     boxes = screenshot(latin_only_chromium, name, block_font=True)
     assert boxes.size != there.size or ImageChops.difference(boxes, there).getbbox() is not None, name
+def test_tables_show_every_row_with_the_header_in_view(browser):
+    """No table sits in a fixed-height box: every row is laid out on the page, no column is cut off, and the
+    header stays at the top of the window while its table scrolls past."""
+    tab = Page(browser)
+    tab.open((REPORTS / "02_subsidy_levels.html").as_uri())
+    table = tab.page.locator("table.pc-table").last
+    total = table.locator("tbody tr").count()
+    assert total > 50
+    box = table.locator("xpath=ancestor::div[contains(@class, 'pc-scroll')]")
+    scroll = box.evaluate("el => [getComputedStyle(el).overflowY, el.scrollHeight - el.clientHeight]")
+    assert scroll[0] == "visible" and scroll[1] <= 1, scroll
+    cut = table.evaluate(
+        "t => Array.from(t.querySelectorAll('td')).filter(td => td.scrollWidth > td.clientWidth + 1).length"
+    )
+    assert cut == 0
+    table.locator("tbody tr").nth(total - 5).scroll_into_view_if_needed()
+    top = table.locator("thead").evaluate("h => h.getBoundingClientRect().top")
+    assert abs(top) <= 1, top
+    assert not tab.problems, tab.problems

@@ -18,6 +18,8 @@ import papermill
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
+from policycmp import analysis
+from policycmp.analysis.tables import MissingTable
 from policycmp.publish.build import build, is_stale
 from policycmp.report import params, views
 from policycmp.report import plan as plan_mod
@@ -25,7 +27,6 @@ from policycmp.report import run as report_mod
 from policycmp.report.markup import components
 from policycmp.report.markup import format as fmt
 from policycmp.report.params import ParameterError
-from policycmp.report.tables import MissingTable
 from policycmp.report.views import figures
 from policycmp.vocabulary.gazetteer import load_gazetteer
 
@@ -175,14 +176,22 @@ def test_figure_svg_is_deterministic_with_text_as_text():
     assert len(ids) == len(set(ids)) and all(i.startswith("t-") for i in ids)
 
 
-def test_figures_carry_no_cjk_text():
-    """Figures are drawn without a CJK font: every label in them is ASCII-or-symbol, never a CJK glyph."""
-    view = views.start("subsidy_levels", districts="all")
-    markup = views.subsidy_matrix(view).html()
-    svgs = re.findall(r"<svg.*?</svg>", markup, flags=re.S)
-    assert svgs
-    texts = "".join(re.findall(r"<text[^>]*>([^<]*)</text>", "".join(svgs)))
-    assert texts and not re.search(r"[\u3400-\u9fff]", texts)
+def test_figures_speak_the_units_of_the_page():
+    """A figure labels money as the tables do (150万元, 37.27亿元), never ¥1.5M or ¥3.73bn."""
+    districts = ["zhenhai", "linping", "qujiang"]
+    comparisons = analysis.table("comparisons")
+    grid = analysis.subsidy_grid(comparisons, districts)
+    budgets = analysis.table("budgets", districts=districts)
+    totals = analysis.budget_totals(budgets, districts)
+    markup = (
+        views.subsidy_matrix(grid, analysis.rank_subsidies(comparisons)).html()
+        + views.budget_allocations(budgets, totals, analysis.domain_allocations(budgets, totals)).html()
+    )
+    svgs = "".join(re.findall(r"<svg.*?</svg>", markup, flags=re.S))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svgs)
+    assert "150万元" in texts and "300万元" in texts  # the national incubator award, Zhenhai and Qujiang
+    assert " total 37.27亿元" in texts
+    assert not [t for t in texts if "¥" in t or re.search(r"\d(bn|M|k)\b", t)]
 
 
 def test_a_missing_table_is_a_one_line_error_naming_it(tmp_path, monkeypatch):
@@ -231,6 +240,9 @@ def test_notebooks_are_thin_stripped_and_parameterised():
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        # The analysis shows as steps over the published tables: load, filter, pivot or rank, then one call
+        # that draws. Every notebook past its header cell reads a table through policycmp.analysis.
+        assert "analysis." in "".join("".join(c["source"]) for c in code), path.name
         assert any("parameters" in c["metadata"].get("tags", []) for c in code), path.name
         for cell in code:
             assert cell["outputs"] == [] and cell["execution_count"] is None, f"{path.name}: outputs not stripped"

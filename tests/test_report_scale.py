@@ -13,6 +13,7 @@ and rendered once (a slow module: about two minutes), then:
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -28,6 +29,7 @@ from policycmp.publish.build import build
 from policycmp.report import params
 from policycmp.report import plan as plan_mod
 from policycmp.report import run as report_mod
+from policycmp.report.views.labels import instrument_name
 
 SEEDS = {"zhenhai", "linping", "qujiang"}
 SCRIPT = "<script>alert(1)</script>"
@@ -174,3 +176,27 @@ def test_a_page_re_renders_only_when_what_it_shows_changes(corpus, monkeypatch, 
         if p.name != "manifest.json" and p.read_bytes() != (reports / p.name).read_bytes()
     )
     assert not differing
+
+
+def test_the_heatmap_reads_at_province_scale(in_corpus):
+    """Districts are the heatmap's rows, named upright at 10 px or more; instruments are named whole."""
+    page = (in_corpus / "reports" / "02_subsidy_levels.html").read_text(encoding="utf-8")
+    heatmap = next(s for s in re.findall(r"<svg.*?</svg>", page, flags=re.S) if "Heatmap of subsidy" in s)
+    # matplotlib writes the figure in points (width="…pt", one user unit a point), at most the page's width,
+    # so a label of 8 units is 10.7 px on the page.
+    width = re.search(r'width="([\d.]+)pt"', heatmap)
+    assert width and float(width[1]) <= 864
+    pattern = r'<text style="font-size: ([\d.]+)px[^"]*"[^>]*transform="([^"]*)">([^<]*)</text>'
+    texts = {}
+    for size, transform, text in re.findall(pattern, heatmap):
+        angle = re.search(r"rotate\((-?[\d.]+)", transform)
+        texts[html.unescape(text)] = (float(size), float(angle[1]) if angle else 0.0)
+    for district in params.districts():
+        name = district.replace("_", " ").title()
+        assert name in texts, name
+        size, angle = texts[name]
+        assert angle == 0 and size * 4 / 3 >= 10, (name, size, angle)
+    comparisons = pd.read_parquet(in_corpus / "data" / "processed" / "comparisons.parquet")
+    for instrument in set(comparisons["instrument"].dropna()):
+        assert any(t.startswith(instrument_name(instrument)) for t in texts), instrument
+    assert not [t for t in texts if t.endswith("…")]

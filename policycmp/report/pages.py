@@ -7,6 +7,13 @@ from pathlib import Path
 from .. import paths
 
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+# ``00_start_here.ipynb`` walks a researcher through the tables in Jupyter; it is not a report page.
+GUIDE_PREFIX = "00_"
+
+
+def is_report(notebook: Path) -> bool:
+    """A numbered notebook other than the guide is a report: ``policycmp report`` renders it."""
+    return not notebook.name.startswith(GUIDE_PREFIX)
 
 
 def notebooks_dir() -> Path:
@@ -17,7 +24,7 @@ def notebooks_dir() -> Path:
 
 def notebooks() -> list[Path]:
     """Every report notebook, in reading order."""
-    return sorted(notebooks_dir().glob(NOTEBOOK_GLOB))
+    return sorted(p for p in notebooks_dir().glob(NOTEBOOK_GLOB) if is_report(p))
 
 
 def report_name(notebook: Path) -> str:

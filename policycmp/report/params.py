@@ -5,8 +5,8 @@ An unknown district or domain fails at once with a one-line error that lists the
     ParameterError: unknown district 'hangzhou' (valid: zhenhai, linping, qujiang)
 
 The valid districts and cities come from the published ``documents`` table (the registry as the
-build read it), the domains from the domain vocabulary, so a new document or domain needs no change
-here.
+build read it, through :mod:`policycmp.analysis.corpus`), the domains from the domain vocabulary,
+so a new document or domain needs no change here.
 """
 
 from __future__ import annotations
@@ -14,9 +14,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..schema import DocumentRow, records
+from ..analysis.corpus import cities, districts, documents, domains_present, outcome_reports
 from ..vocabulary import domain_keys
-from . import tables
+
+__all__ = [
+    "ParameterError",
+    "cities",
+    "city",
+    "district",
+    "district_list",
+    "districts",
+    "documents",
+    "domain",
+    "domains",
+    "domains_present",
+    "outcome_report",
+    "outcome_reports",
+    "positive_int",
+    "validate",
+]
 
 
 class ParameterError(ValueError):
@@ -34,42 +50,8 @@ class ParameterError(ValueError):
         return [f"ParameterError: {self}"]
 
 
-_cache: tuple[tuple[int, int], tuple[DocumentRow, ...]] | None = None
-
-
-def documents() -> tuple[DocumentRow, ...]:
-    """The registered documents, in registry order, as the last build published them."""
-    global _cache
-    key = tables.stamp("documents")
-    if _cache is None or _cache[0] != key:
-        docs = tuple(records(DocumentRow, tables.shared("documents")))
-        _cache = (key, docs)
-    return _cache[1]
-
-
-def districts() -> list[str]:
-    """District keys that have a policy document, in registry order."""
-    return list(dict.fromkeys(d.district for d in documents() if d.kind == "policy"))
-
-
-def cities() -> list[str]:
-    """City keys that have a city work report."""
-    return list(dict.fromkeys(d.district for d in documents() if d.kind == "city_work_report"))
-
-
-def outcome_reports() -> list[tuple[str, int]]:
-    """(district, year) of every outcome report."""
-    return list(dict.fromkeys((d.district, d.year) for d in documents() if d.kind == "outcome_report"))
-
-
 def domains() -> list[str]:
     return list(domain_keys())
-
-
-def domains_present() -> list[str]:
-    """Domain keys that some clause of the corpus belongs to, in the vocabulary's order."""
-    present = set(tables.shared("clauses")["domain"].dropna())
-    return [key for key in domain_keys() if key in present]
 
 
 def _text(name: str, value: object, valid: list[str]) -> str:

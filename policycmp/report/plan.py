@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import PolicyInputError
 from . import params
-from .pages import NOTEBOOK_GLOB, notebooks_dir, page_name, report_name
+from .pages import NOTEBOOK_GLOB, is_report, notebooks_dir, page_name, report_name
 from .views import REPORTS
 from .views.labels import domain_name, domain_zh
 
@@ -78,7 +78,7 @@ def plan(nb_dir: Path | None = None) -> Plan:
     nb_dir = nb_dir or notebooks_dir()
     jobs: list[Job] = []
     absent: list[Absent] = []
-    for order, path in enumerate(sorted(nb_dir.glob(NOTEBOOK_GLOB))):
+    for order, path in enumerate(sorted(p for p in nb_dir.glob(NOTEBOOK_GLOB) if is_report(p))):
         spec = REPORTS.get(report_name(path))
         if spec is None:
             raise PolicyInputError(

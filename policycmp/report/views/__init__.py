@@ -1,7 +1,9 @@
 """What the notebooks show: one module per report, each registering itself once in :data:`REPORTS`.
 
-The notebooks stay thin — parameters, ``report = views.start(...)``, then one call per section —
-and every such call returns something Jupyter displays (a :class:`~policycmp.report.markup.components.Block`).
+The notebooks show their analysis as a few visible steps — parameters, ``report = views.start(...)``,
+then per section: load and filter a table, pivot or rank it with :mod:`policycmp.analysis`, and one
+call here that draws or styles the result. Every such call returns something Jupyter displays (a
+:class:`~policycmp.report.markup.components.Block` or a figure); the modules here only present.
 
 Adding a report is adding its notebook (``notebooks/NN_<name>.ipynb``) and one :class:`ReportSpec`
 in its view module, listed in :data:`REPORTS` below; ``policycmp report`` plans its pages from that.
@@ -33,7 +35,7 @@ from .figures import setup_figures
 from .inputs import every_table
 from .outcomes import outcome_rows, outcome_status, policy_targets_followed
 from .overview import anomalies, clauses_by_domain, documents
-from .subsidies import subsidy_matrix, subsidy_rows
+from .subsidies import instrument_bars, subsidy_matrix, subsidy_rows
 from .targets import target_matrix, target_rows
 
 # Every report, in reading order: one registration per notebook.
@@ -65,6 +67,7 @@ __all__ = [
     "domain_clauses",
     "domain_overview",
     "domain_quantities",
+    "instrument_bars",
     "outcome_rows",
     "outcome_status",
     "page_inputs",

@@ -1,6 +1,7 @@
-"""03 budgets: per-domain allocations and shares, totals, and checks that the figures agree.
+"""03 budgets, as the page shows them: per-domain allocations and shares, totals, consistency checks.
 
-For a handful of districts the allocations are stacked side by side; for a province the page shows,
+The shaping is :mod:`policycmp.analysis.budgets` (totals, allocations, checks); this module presents
+it. For a handful of districts the allocations are stacked side by side; for a province the page shows,
 per domain, how the districts' allocations and shares are distributed, and one row per district.
 """
 
@@ -11,17 +12,19 @@ from typing import Any
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from ...analysis.budgets import budget_checks as check_budgets
+from ...analysis.budgets import budget_totals, document_totals, domain_allocations
+from ...analysis.province import quartiles
 from .. import params as params_mod
 from ..markup.components import Figure, Notice, Part, Table, block
-from ..markup.format import Cell, amount_cell, exact_amount, format_amount, is_missing, short_money
+from ..markup.format import Cell, amount_cell, exact_amount, figure_amount, format_amount, is_missing
 from ..pages import page_file
-from .context import Inputs, Report, ReportSpec
-from .data import _num, _str, load, records, shared
+from .context import Inputs, ReportSpec
+from .data import _num, _str, load, records
 from .figures import _patch, figure, legend_below, plain_log_ticks, spread_legend, spread_marks, svg
 from .inputs import whole
 from .labels import PALETTE, city_name, city_of, district_keys, district_name, domain_keys, domain_name, domain_zh
 from .layout import side_by_side
-from .province import quartiles
 from .shaping import _cell_or_text, _exact
 
 
@@ -37,90 +40,94 @@ def _budgets(districts: list[str]) -> pd.DataFrame:
     return table
 
 
-def _budget_parts(table: pd.DataFrame, district: str) -> dict[str, Any]:
-    """A district's stated total, its per-domain allocations and its earmarked items."""
-    here = table[table["district"] == district]
-    role = here["role"].map(_str)
-    totals = here[here["domain"].isna() & (role != "item")]
-    allocations = here[here["domain"].notna() & (role != "item")]
-    items = here[role == "item"]
-    largest = totals["value"].max() if len(totals) else None
-    stated = None if largest is None or is_missing(largest) else float(largest)
-    parts_sum = float(allocations["value"].sum()) if len(allocations) else None
-    return {
-        "rows": here,
-        "totals": totals,
-        "allocations": allocations,
-        "items": items,
-        "stated": stated,
-        "sum": parts_sum,
-        "base": stated if stated is not None else parts_sum,
-    }
+class _District:
+    """What the page shows of one district's budget: its totals row and its allocations by domain."""
+
+    def __init__(self, budgets: pd.DataFrame, totals: pd.DataFrame, allocations: pd.DataFrame, district: str):
+        row = totals[totals["district"] == district].iloc[0]
+        self.totals = document_totals(budgets[budgets["district"] == district])
+        self.stated = None if pd.isna(row["stated"]) else float(row["stated"])
+        self.sum = None if pd.isna(row["allocated"]) else float(row["allocated"])
+        self.base = None if pd.isna(row["base"]) else float(row["base"])
+        self.count = int(row["allocations"])
+        self.by_domain = {r.domain: r for r in records(allocations[allocations["district"] == district])}
+
+    def allocation(self, dom: str) -> float | None:
+        found = self.by_domain.get(dom)
+        return None if found is None else float(found.value)
+
+    def sources(self, dom: str) -> str:
+        found = self.by_domain.get(dom)
+        if found is None:
+            return ""
+        return " | ".join(f"clause {_str(c)} · 「{_str(s)}」" for c, s in zip(found.clause_ids, found.spans))
 
 
-def _allocation(parts: dict[str, Any], dom: str) -> tuple[float | None, pd.DataFrame]:
-    rows = parts["allocations"][parts["allocations"]["domain"] == dom]
-    return (float(rows["value"].sum()) if len(rows) else None), rows
+def district_budget(district: str) -> _District:
+    """One district's budget as its profile shows it."""
+    table = _budgets([district])
+    totals = budget_totals(table, [district])
+    return _District(table, totals, domain_allocations(table, totals), district)
 
 
-def _sources(rows: pd.DataFrame) -> str:
-    return " | ".join(f"clause {_str(r.clause_id)} · 「{_str(r.span)}」" for r in records(rows))
+def _info(budgets: pd.DataFrame, totals: pd.DataFrame, allocations: pd.DataFrame) -> dict[str, _District]:
+    return {d: _District(budgets, totals, allocations, d) for d in totals["district"]}
 
 
 def _budget_summary(p: dict[str, Any]) -> tuple[str, str]:
-    table = _budgets(p["districts"])
-    checks = _checks(table, p["districts"])
-    passed = sum(1 for c in checks if c["ok"] is True)
-    judged = sum(1 for c in checks if c["ok"] is not None)
+    districts = p["districts"]
+    table = _budgets(districts)
+    totals = budget_totals(table, districts)
+    checks = check_budgets(table, totals, load("clauses"))
+    passed = int((checks["ok"] == True).sum())  # noqa: E712 - ok is True, False or None
+    judged = int(checks["ok"].notna().sum())
     tail = f"{passed} of {judged} applicable consistency checks pass."
-    if not side_by_side(p["districts"]):
-        infos = [_budget_parts(table, d) for d in p["districts"]]
-        with_total = sum(1 for i in infos if i["stated"] is not None)
-        with_allocations = sum(1 for i in infos if len(i["allocations"]))
+    if not side_by_side(districts):
+        with_total = int(totals["stated"].notna().sum())
+        with_allocations = int((totals["allocations"] > 0).sum())
         return "Budgets", (
-            f"{len(p['districts'])} districts: {with_total} state a document-wide total, {with_allocations} "
+            f"{len(districts)} districts: {with_total} state a document-wide total, {with_allocations} "
             f"allocate to domains. {tail}"
         )
     parts = []
-    for district in p["districts"]:
-        info = _budget_parts(table, district)
-        n = len(info["allocations"])
-        breakdown = f"{n} domain allocation{'s' if n != 1 else ''}"
-        if info["stated"] is not None:
-            parts.append(f"{district_name(district)}: {format_amount(info['stated'], 'CNY')} in total, {breakdown}")
-        elif info["sum"] is not None:
-            parts.append(
-                f"{district_name(district)}: no stated total, {breakdown} summing to "
-                f"{format_amount(info['sum'], 'CNY')}"
-            )
+    for info in records(totals):
+        name = district_name(info.district)
+        breakdown = f"{info.allocations} domain allocation{'s' if info.allocations != 1 else ''}"
+        if not is_missing(info.stated):
+            parts.append(f"{name}: {format_amount(info.stated, 'CNY')} in total, {breakdown}")
+        elif not is_missing(info.allocated):
+            parts.append(f"{name}: no stated total, {breakdown} summing to {format_amount(info.allocated, 'CNY')}")
         else:
-            parts.append(f"{district_name(district)}: no budget figure")
+            parts.append(f"{name}: no budget figure")
     return "Budgets", f"{'; '.join(parts)}. {tail}"
 
 
-def budget_allocations(report: Report) -> Part:
-    """Per-domain allocations and shares, by district, with the stated totals."""
-    districts = report["districts"]
-    table = _budgets(districts)
-    if table.empty:
+def budget_allocations(budgets: pd.DataFrame, totals: pd.DataFrame, allocations: pd.DataFrame) -> Part:
+    """Per-domain allocations and shares by district, with the stated totals: stacked bars side by side
+    for a handful of districts, their distribution for a province.
+
+    ``totals`` and ``allocations`` are :func:`~policycmp.analysis.budgets.budget_totals` and
+    :func:`~policycmp.analysis.budgets.domain_allocations` of ``budgets``.
+    """
+    if budgets.empty:
         return Notice("The budgets table has no row for these districts.")
-    domains = [d for d in domain_keys() if d in set(table["domain"].dropna())]
-    info = {d: _budget_parts(table, d) for d in districts}
+    districts = list(totals["district"])
+    domains = [d for d in domain_keys() if d in set(budgets["domain"].dropna())]
+    info = _info(budgets, totals, allocations)
     if not side_by_side(districts):
-        allocated = set(table[table["role"] == "allocation"]["domain"].dropna())
-        return _distribution(districts, [d for d in domains if d in allocated], info)
+        return _distribution(districts, [d for d in domains if d in set(allocations["domain"])], info)
     colours = {dom: PALETTE[i % len(PALETTE)] for i, dom in enumerate(domain_keys())}
     rest = "#d9d9d9"
     parts: list[Part] = []
-    plotted = [d for d in districts if info[d]["base"]]
+    plotted = [d for d in districts if info[d].base]
     if plotted:
         with figure(10.5, 0.6 * len(plotted) + 2.4, 1, 2) as (fig, axes):
             amount_ax, share_ax = axes[0]
             for y, district in enumerate(plotted):
-                base = info[district]["base"]
+                base: float = info[district].base or 0.0
                 left = 0.0
                 for dom in domains:
-                    value, _ = _allocation(info[district], dom)
+                    value = info[district].allocation(dom)
                     if not value:
                         continue
                     amount_ax.barh(y, value / 1e8, left=left / 1e8, color=colours[dom], edgecolor="white")
@@ -132,7 +139,7 @@ def budget_allocations(report: Report) -> Part:
                             f"{100 * value / base:.0f}%",
                             ha="center",
                             va="center",
-                            fontsize=7,
+                            fontsize=7.5,
                             color="white",
                         )
                     left += value
@@ -141,21 +148,16 @@ def budget_allocations(report: Report) -> Part:
                     share_ax.barh(
                         y, 100 * (base - left) / base, left=100 * left / base, color=rest, edgecolor="white", hatch="//"
                     )
-                if info[district]["stated"] is not None:
-                    amount_ax.plot(
-                        [info[district]["stated"] / 1e8] * 2, [y - 0.42, y + 0.42], color="#222222", linewidth=2
-                    )
+                stated = info[district].stated
+                if stated is not None:
+                    amount_ax.plot([stated / 1e8] * 2, [y - 0.42, y + 0.42], color="#222222", linewidth=2)
                     amount_ax.text(
-                        info[district]["stated"] / 1e8,
-                        y - 0.45,
-                        f" total {short_money(info[district]['stated'])}",
-                        fontsize=7,
-                        va="bottom",
+                        stated / 1e8, y - 0.45, f" total {figure_amount(stated, 'CNY')}", fontsize=7.5, va="bottom"
                     )
             for ax in (amount_ax, share_ax):
                 ax.set_yticks(range(len(plotted)), [district_name(d) for d in plotted])
                 ax.set_ylim(len(plotted) - 0.5, -0.7)
-            amount_ax.set_xlabel("100 million yuan")
+            amount_ax.set_xlabel("亿元 (100 million yuan)")
             amount_ax.margins(x=0.12)
             amount_ax.set_title("Budget by domain")
             share_ax.set_xlabel("% of the district's total (stated, else the sum of its allocations)")
@@ -170,7 +172,7 @@ def budget_allocations(report: Report) -> Part:
             parts.append(
                 svg(
                     fig,
-                    caption="Budget per domain in units of 100 million yuan (1 亿元 = 100,000,000 yuan), "
+                    caption="Budget per domain in 亿元 (1 亿元 = 100,000,000 yuan), "
                     "and each domain's share. Grey hatching: the part of a stated total the document does "
                     "not allocate to a domain. Domains: "
                     + "; ".join(f"{domain_name(d)} = {domain_zh(d)}" for d in domains)
@@ -182,33 +184,37 @@ def budget_allocations(report: Report) -> Part:
     for dom in domains:
         row: dict[str, Any] = {"Domain": domain_name(dom), "中文": domain_zh(dom)}
         for district in districts:
-            value, here = _allocation(info[district], dom)
-            base = info[district]["base"]
+            value = info[district].allocation(dom)
+            whole = info[district].base
             row[district_name(district)] = (
-                Cell(format_amount(value, "CNY"), title=f"{exact_amount(value, 'CNY')} · {_sources(here)}", sort=value)
+                Cell(
+                    format_amount(value, "CNY"),
+                    title=f"{exact_amount(value, 'CNY')} · {info[district].sources(dom)}",
+                    sort=value,
+                )
                 if value is not None
                 else Cell("—", cls="pc-absent", title="no allocation stated for this domain")
             )
             row[f"{district_name(district)} share"] = (
-                Cell(f"{100 * value / base:.1f}%", sort=value / base) if value is not None and base else ""
+                Cell(f"{100 * value / whole:.1f}%", sort=value / whole) if value is not None and whole else ""
             )
         rows.append(row)
     sum_row: dict[str, Any] = {"Domain": "Sum of the domain allocations", "中文": "各领域合计"}
     stated_row: dict[str, Any] = {"Domain": "Stated document-wide total", "中文": "总额(文件所述)"}
     for district in districts:
-        s, base = info[district]["sum"], info[district]["base"]
+        s, whole = info[district].sum, info[district].base
         sum_row[district_name(district)] = (
             Cell(format_amount(s, "CNY"), sort=s, title=f"{exact_amount(s, 'CNY')} · sum of the allocations above")
             if s is not None
             else Cell("—", cls="pc-absent")
         )
         sum_row[f"{district_name(district)} share"] = (
-            Cell(f"{100 * s / base:.1f}%", sort=s / base) if s and base else ""
+            Cell(f"{100 * s / whole:.1f}%", sort=s / whole) if s and whole else ""
         )
         stated_row[district_name(district)] = _cell_or_text(
             [
                 amount_cell(r.value, "CNY", None, r.bound, clause_id=r.clause_id, span=r.span)
-                for r in records(info[district]["totals"])
+                for r in records(info[district].totals)
             ]
         ) or Cell("not stated", cls="pc-absent")
         stated_row[f"{district_name(district)} share"] = ""
@@ -226,101 +232,11 @@ def budget_allocations(report: Report) -> Part:
     return block(*parts)
 
 
-def _checks(table: pd.DataFrame, districts: list[str]) -> list[dict[str, Any]]:
-    """Consistency checks of the budget figures: ok True / False, or None when not applicable."""
-    clauses = shared("clauses")
-    with_clauses = clauses[clauses["domain"].notna()].groupby("district")["domain"].agg(set)
-    out = []
-
-    def add(district: str, check: str, ok: bool | None, detail: str, gap: bool = False) -> None:
-        out.append({"district": district_name(district), "check": check, "ok": ok, "detail": detail, "gap": gap})
-
-    for district in districts:
-        info = _budget_parts(table, district)
-        here = info["rows"]
-        check = "the domain allocations add up to the stated total"
-        if info["stated"] is not None and info["sum"] is not None:
-            diff = info["sum"] - info["stated"]
-            ok = abs(diff) <= 0.005 * info["stated"]
-            add(
-                district,
-                check,
-                ok,
-                f"sum {format_amount(info['sum'], 'CNY')} vs stated "
-                f"{format_amount(info['stated'], 'CNY')}"
-                + ("" if ok else f" (difference {format_amount(diff, 'CNY')})"),
-            )
-        elif info["stated"] is not None:
-            add(district, check, None, "a total is stated without a per-domain breakdown")
-        elif info["sum"] is not None:
-            add(district, check, None, "allocations are stated without a document-wide total")
-        else:
-            add(district, check, None, "no budget figure")
-        if len(info["totals"]) > 1:
-            values = sorted(set(info["totals"]["value"].dropna()))
-            add(
-                district,
-                "one document-wide total",
-                len(values) == 1,
-                ", ".join(format_amount(v, "CNY") for v in values),
-            )
-        if len(info["allocations"]):
-            sections = with_clauses.get(district, set())
-            missing = [d for d in domain_keys() if d in sections and d not in set(info["allocations"]["domain"])]
-            # A domain the document gives no money is a gap in coverage, not a contradiction between
-            # figures: it is shown, but not counted as a failed consistency check.
-            add(
-                district,
-                "every domain with clauses has an allocation",
-                True if not missing else None,
-                "none missing" if not missing else "no allocation stated for " + ", ".join(map(domain_name, missing)),
-                gap=bool(missing),
-            )
-        if len(info["allocations"]):
-            doubles = info["allocations"].groupby("domain").size()
-            doubles = doubles[doubles > 1]
-            add(
-                district,
-                "one allocation per domain",
-                doubles.empty,
-                "one each"
-                if doubles.empty
-                else "; ".join(f"{domain_name(d)}: {n} figures (summed)" for d, n in doubles.items()),
-            )
-        for item in records(info["items"]):
-            value, _ = _allocation(info, item.domain)
-            if value is not None:
-                add(
-                    district,
-                    "an earmarked item fits in its domain's allocation",
-                    item.value <= value,
-                    f"{_str(item.scope) or 'item'} {format_amount(item.value, 'CNY')} within "
-                    f"{domain_name(item.domain)} {format_amount(value, 'CNY')}",
-                )
-        if len(here):
-            units = sorted(set(here["unit"].dropna().astype(str)) - {"CNY"})
-            add(
-                district,
-                "every budget amount is in yuan",
-                not units,
-                "all CNY" if not units else "other units: " + ", ".join(units),
-            )
-            unsourced = int((here["clause_id"].isna() | here["span"].isna()).sum())
-            add(
-                district,
-                "every figure has its clause and span",
-                unsourced == 0,
-                "all sourced" if not unsourced else f"{unsourced} without clause or span",
-            )
-    return out
-
-
-def budget_checks(report: Report) -> Part:
-    table = _budgets(report["districts"])
-    checks = _checks(table, report["districts"])
+def budget_checks(checks: pd.DataFrame) -> Part:
+    """The rows of :func:`~policycmp.analysis.budgets.budget_checks`, each with its result."""
     rows = [
         {
-            "District": c["district"],
+            "District": district_name(c["district"]),
             "Check": c["check"],
             "Result": Cell("not stated", cls="pc-absent")
             if c["gap"]
@@ -331,7 +247,7 @@ def budget_checks(report: Report) -> Part:
             else Cell("mismatch", cls="pc-bad"),
             "Detail": c["detail"],
         }
-        for c in checks
+        for c in checks.to_dict("records")
     ]
     return block(
         Table(
@@ -343,10 +259,10 @@ def budget_checks(report: Report) -> Part:
     )
 
 
-def budget_rows(report: Report) -> Part:
-    table = _budgets(report["districts"])
-    table = table.assign(
-        _d=table["district"].map({d: i for i, d in enumerate(district_keys())}), _m=_domain_sort(table["domain"])
+def budget_rows(budgets: pd.DataFrame) -> Part:
+    """Every budget figure, district by district (registry order), domain by domain."""
+    table = budgets.assign(
+        _d=budgets["district"].map({d: i for i, d in enumerate(district_keys())}), _m=_domain_sort(budgets["domain"])
     ).sort_values(["_d", "_m"], kind="stable")
     rows = [
         {
@@ -375,15 +291,15 @@ def budget_rows(report: Report) -> Part:
     )
 
 
-def _distribution(districts: list[str], domains: list[str], info: dict[str, dict[str, Any]]) -> Part:
+def _distribution(districts: list[str], domains: list[str], info: dict[str, _District]) -> Part:
     """A province's allocations: per domain, every district's amount and share, and one row per district."""
     values = pd.DataFrame(
         [
-            {"domain": dom, "district": d, "value": value, "share": 100 * value / info[d]["base"]}
+            {"domain": dom, "district": d, "value": value, "share": 100 * value / (info[d].base or 1.0)}
             for d in districts
             for dom in domains
-            for value in [_allocation(info[d], dom)[0]]
-            if value is not None and info[d]["base"]
+            for value in [info[d].allocation(dom)]
+            if value is not None and info[d].base
         ]
     )
     parts: list[Part] = []
@@ -398,19 +314,19 @@ def _distribution(districts: list[str], domains: list[str], info: dict[str, dict
             "Stated total": _cell_or_text(
                 [
                     amount_cell(r.value, "CNY", None, r.bound, clause_id=r.clause_id, span=r.span)
-                    for r in records(parts_of["totals"])
+                    for r in records(parts_of.totals)
                 ]
             )
             or Cell("not stated", cls="pc-absent"),
-            "Sum of allocations": _sum_cell(parts_of["sum"]),
+            "Sum of allocations": _sum_cell(parts_of.sum),
         }
         for dom in domains:
-            value, here = _allocation(parts_of, dom)
-            share = f" ({100 * value / parts_of['base']:.0f}%)" if value is not None and parts_of["base"] else ""
+            value = parts_of.allocation(dom)
+            share = f" ({100 * value / parts_of.base:.0f}%)" if value is not None and parts_of.base else ""
             row[domain_name(dom)] = (
                 Cell(
                     format_amount(value, "CNY") + share,
-                    title=f"{exact_amount(value, 'CNY')} · {_sources(here)}",
+                    title=f"{exact_amount(value, 'CNY')} · {parts_of.sources(dom)}",
                     sort=value,
                 )
                 if value is not None
@@ -442,7 +358,7 @@ def _distribution_figure(values: pd.DataFrame, domains: list[str]) -> Figure:
     with figure(10.5, 0.42 * len(domains) + 1.9, 1, 2, sharey=True) as (fig, axes):
         for ax, (column, title, scale) in zip(
             axes[0],
-            [("value", "Allocation (100 million yuan)", 1e8), ("share", "Share of the district's total (%)", 1)],
+            [("value", "Allocation (亿元)", 1e8), ("share", "Share of the district's total (%)", 1)],
         ):
             ys = values["domain"].map(domains.index) + values.groupby("domain").cumcount().mod(5).sub(2) * 0.07
             ax.scatter(values[column] / scale, ys, s=10, color=PALETTE[0], alpha=0.55, linewidths=0)
@@ -459,7 +375,7 @@ def _distribution_figure(values: pd.DataFrame, domains: list[str]) -> Figure:
         return svg(
             fig,
             caption="Each district's budget allocation per domain (one dot per district that allocates to it; left on "
-            "a log scale in units of 100 million yuan, 1 亿元), and its share of the district's total; the grey bar "
+            "a log scale in 亿元, 1 亿元 = 100,000,000 yuan), and its share of the district's total; the grey bar "
             "spans the middle half of the districts, the tick marks the median. Domains: "
             + "; ".join(f"{domain_name(d)} = {domain_zh(d)}" for d in domains)
             + ".",

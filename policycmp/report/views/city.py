@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...analysis.tables import table as table_of
 from ...schema import DocumentRow
 from .. import params as params_mod
 from ..markup.components import Facts, Part, block
 from ..markup.format import Cell
 from ..pages import page_file
-from .context import Inputs, Report, ReportSpec
+from .context import Inputs, ReportSpec
 from .inputs import rows
 from .labels import city_name, district_name
-from .targets import _names, _targets, target_columns
+from .targets import _names, target_columns
 
 
 def _work_report(city: str) -> DocumentRow:
@@ -22,7 +23,7 @@ def _work_report(city: str) -> DocumentRow:
 def _city_summary(p: dict[str, Any]) -> tuple[str, str]:
     districts, _ = target_columns(p)
     doc = _work_report(p["city"])
-    table = _targets()
+    table = table_of("targets")
     own = table[table["district"] == p["city"]]
     theirs = table[table["district"].isin(districts)]
     shared = set(own["indicator"].dropna()) & set(theirs["indicator"].dropna())
@@ -34,10 +35,9 @@ def _city_summary(p: dict[str, Any]) -> tuple[str, str]:
     )
 
 
-def city_facts(report: Report) -> Part:
-    """The work report, and the city's districts: those in the corpus (linked) and those not."""
-    districts, _ = target_columns(report.params)
-    doc = _work_report(report["city"])
+def city_facts(city: str, districts: list[str]) -> Part:
+    """The city's work report, and its districts in the corpus (linked to their profiles)."""
+    doc = _work_report(city)
     links = [Cell(district_name(d), href=page_file("district_profile", d)) for d in districts]
     return block(
         Facts(

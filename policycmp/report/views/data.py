@@ -1,4 +1,4 @@
-"""The tables the views read, and the two conversions every view needs."""
+"""The tables the views read, and the conversions the views need to shape cells."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...analysis.tables import MissingTable, load, numeric, shared, stamp
 from ..markup.format import is_missing
-from ..tables import MissingTable, load, shared, stamp
 
 __all__ = ["MissingTable", "_num", "_str", "as_float", "load", "records", "shared", "stamp"]
 
-
-def _num(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").astype("float64")
+_num = numeric
 
 
 def _str(value: object) -> str:

@@ -13,13 +13,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ...analysis.province import profile_context
 from ...schema import DocumentRow
 from .. import params as params_mod
 from ..markup.components import Facts, Figure, Heading, Paragraph, Part, Raw, Table, block
-from ..markup.format import Cell, amount_cell, counted, esc, exact_amount, format_amount, is_missing, short_figure
+from ..markup.format import Cell, amount_cell, counted, esc, exact_amount, figure_amount, format_amount, is_missing
 from ..pages import page_file
-from .budgets import _allocation, _budget_parts, _budgets, _sources
-from .context import Inputs, Report, ReportSpec
+from .budgets import district_budget
+from .context import Inputs, ReportSpec
 from .data import _num, _str, records
 from .domain import clauses_anchor
 from .inputs import rows
@@ -36,11 +37,11 @@ from .labels import (
     instrument_zh,
     level_name,
 )
-from .province import profile_context
-from .shaping import _clause_titles, _exact, _short_label
+from .shaping import _clause_titles, _exact
 from .spread_chart import Panel, Row, spread_chart
 from .subsidies import _subsidy_cell
 
+Spreads = dict[str, pd.DataFrame]  # profile_context(): each measure's quartiles across the districts
 SPREAD_NOTE = "median of the corpus's districts (computed, not stated in a document)"
 SPREAD_LABELS = ["middle half of the districts", "median of the districts"]
 
@@ -64,16 +65,16 @@ def _profile_summary(p: dict[str, Any]) -> tuple[str, str]:
         f"{counted(here['domain'].nunique(), 'domain')}",
         counted(len(_own("quantities", district)), "quantity", "quantities"),
     ]
-    info = _budget_parts(_budgets([district]), district)
-    if info["stated"] is not None:
-        parts.append(f"budget {format_amount(info['stated'], 'CNY')}")
-    elif info["sum"] is not None:
-        parts.append(f"budget {format_amount(info['sum'], 'CNY')} over its domains")
+    info = district_budget(district)
+    if info.stated is not None:
+        parts.append(f"budget {format_amount(info.stated, 'CNY')}")
+    elif info.sum is not None:
+        parts.append(f"budget {format_amount(info.sum, 'CNY')} over its domains")
     return title, "; ".join(parts) + "."
 
 
-def profile_facts(report: Report) -> Part:
-    district = report["district"]
+def profile_facts(district: str) -> Part:
+    """The district's policy document and what the build read from it."""
     docs = [d for d in params_mod.documents() if d.district == district]
     policy = _policy(district)
     here = _own("clauses", district)
@@ -135,21 +136,23 @@ def _relative_row(label: str, spread: tuple[float, float, float], value: float) 
     return Row(label, q1 / median, 1.0, q3 / median, value / median)
 
 
-def _domain_figure(district: str, domains: list[str], counts: dict[str, int], budget: dict[str, float]) -> Figure:
-    spreads = profile_context()
+def _domain_figure(
+    district: str, domains: list[str], counts: dict[str, int], budget: dict[str, float], spreads: Spreads
+) -> Figure:
     labels = [domain_name(d) for d in domains]
     panels = [
         Panel(
             "Clauses per domain",
             "numbered clauses",
             [_row(lab, _spread_of(spreads["clauses"], domain=d), counts.get(d, 0)) for lab, d in zip(labels, domains)],
+            counts=True,
         )
     ]
     if budget:
         panels.append(
             Panel(
                 "Budget per domain",
-                "100 million yuan",
+                "亿元 (100 million yuan)",
                 [
                     _row(lab, _spread_of(spreads["allocations"], domain=d), budget.get(d), 1e8)
                     for lab, d in zip(labels, domains)
@@ -162,22 +165,21 @@ def _domain_figure(district: str, domains: list[str], counts: dict[str, int], bu
         caption=f"{district_name(district)} (dots) against the corpus's districts: the grey bar spans the middle "
         "half of them, the tick marks their median. Domains: "
         + "; ".join(f"{domain_name(d)} = {domain_zh(d)}" for d in domains)
-        + ("; budget in units of 100 million yuan (1 亿元)." if budget else "."),
+        + ("; budget in 亿元 (1 亿元 = 100,000,000 yuan)." if budget else "."),
         alt=f"Clauses and budget per domain of {district_name(district)} against the province",
     )
 
 
-def profile_domains(report: Report) -> Part:
-    """The district's domains: clauses and budget against the province, lead department, tools."""
-    district = report["district"]
+def profile_domains(district: str, spreads: Spreads) -> Part:
+    """The district's domains: clauses and budget against the province (``spreads``:
+    :func:`~policycmp.analysis.province.profile_context`), lead department, tools."""
     here = _own("clauses", district)
     numbered = here[here["row_kind"] == "clause"]
-    spreads = profile_context()
     present = set(here["domain"].dropna()) | set(spreads["clauses"]["domain"])
     domains = [d for d in domain_keys() if d in present]
     counts = {str(k): int(v) for k, v in numbered.groupby("domain").size().items()}
-    parts_of = _budget_parts(_budgets([district]), district)
-    budget = {dom: v for dom in domains for v in [_allocation(parts_of, dom)[0]] if v is not None}
+    parts_of = district_budget(district)
+    budget = {dom: v for dom in domains for v in [parts_of.allocation(dom)] if v is not None}
     q = _own("quantities", district)
     tools = _own("clause_tools", district)
     table_rows = []
@@ -185,7 +187,7 @@ def profile_domains(report: Report) -> Part:
         section_rows = here[here["domain"] == dom]
         clause_spread = _spread_of(spreads["clauses"], domain=dom)
         money_spread = _spread_of(spreads["allocations"], domain=dom)
-        value, sources = _allocation(parts_of, dom)
+        value = parts_of.allocation(dom)
         t = tools[tools["domain"] == dom]
         table_rows.append(
             {
@@ -201,7 +203,9 @@ def profile_domains(report: Report) -> Part:
                 "Subsidy amounts": int(((q["domain"] == dom) & (q["kind"] == "subsidy")).sum()),
                 "Tools (supply/env./demand)": "/".join(str(int((t["tool_type"] == k).sum())) for k in TOOL_NAMES),
                 "Budget": Cell(
-                    format_amount(value, "CNY"), title=f"{exact_amount(value, 'CNY')} · {_sources(sources)}", sort=value
+                    format_amount(value, "CNY"),
+                    title=f"{exact_amount(value, 'CNY')} · {parts_of.sources(dom)}",
+                    sort=value,
                 )
                 if value is not None
                 else "",
@@ -209,27 +213,26 @@ def profile_domains(report: Report) -> Part:
             }
         )
     return block(
-        _domain_figure(district, domains, counts, budget),
+        _domain_figure(district, domains, counts, budget, spreads),
         Table(pd.DataFrame(table_rows), caption=f"{district_name(district)} by domain"),
     )
 
 
-def profile_subsidies(report: Report) -> Part:
+def profile_subsidies(district: str, spreads: Spreads) -> Part:
     """Each instrument of the district against the districts' quartiles for it."""
-    district = report["district"]
     table = _own("comparisons", district).copy()
     table["value"] = _num(table["value"])
     table["value_high"] = _num(table["value_high"])
     table["stated"] = table["stated"].map(lambda v: v is True)
     table["level_key"] = table["level"].map(lambda v: "" if is_missing(v) else v)
-    spreads = profile_context()["subsidies"]
+    quartiles = spreads["subsidies"]
     drawn: list[Row] = []
     best = table[table["stated"] & table["value"].notna()].sort_values(["value", "clause_id"], ascending=[False, True])
     for r in records(best.drop_duplicates(["instrument", "level_key", "unit"])):
-        spread = _spread_of(spreads, instrument=r.instrument, level=r.level_key, unit=r.unit)
+        spread = _spread_of(quartiles, instrument=r.instrument, level=r.level_key, unit=r.unit)
         if spread and spread[1] > 0 and r.value > 0:
             level = f" · {level_name(r.level)}" if r.level_key else ""
-            label = f"{_short_label(instrument_name(r.instrument), 40)}{level} ({short_figure(r.value, r.unit)})"
+            label = f"{instrument_name(r.instrument)}{level} ({figure_amount(r.value, r.unit)})"
             drawn.append(_relative_row(label, spread, float(r.value)))
     parts: list[Part] = []
     if drawn:
@@ -247,7 +250,7 @@ def profile_subsidies(report: Report) -> Part:
     rows_out = []
     for r in records(table):
         shown = bool(r.stated) and not is_missing(r.value)
-        spread = _spread_of(spreads, instrument=r.instrument, level=r.level_key, unit=r.unit) if shown else None
+        spread = _spread_of(quartiles, instrument=r.instrument, level=r.level_key, unit=r.unit) if shown else None
         unit = _str(r.unit)
         rows_out.append(
             {
@@ -273,13 +276,9 @@ def profile_subsidies(report: Report) -> Part:
     return block(*parts)
 
 
-def profile_top_amounts(report: Report, n: int = 15) -> Part:
-    q = _own("quantities", report["district"])
-    q = q[(q["unit"] == "CNY") & (q["kind"] == "subsidy")].copy()
-    q["value"] = _num(q["value"])
-    q["value_high"] = _num(q["value_high"])
-    q = q.sort_values(["value", "clause_id", "start"], ascending=[False, True, True], kind="stable").head(n)
-    titles = _clause_titles(report["district"])
+def profile_top_amounts(q: pd.DataFrame) -> Part:
+    """The amounts given (one district's, largest first: :func:`~policycmp.analysis.quantities.largest`)."""
+    titles = {k: v for d in dict.fromkeys(q["district"]) for k, v in _clause_titles(d).items()}
     table_rows = [
         {
             "Amount": amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span),
@@ -292,22 +291,24 @@ def profile_top_amounts(report: Report, n: int = 15) -> Part:
         }
         for r in records(q)
     ]
-    return block(Table(pd.DataFrame(table_rows), caption=f"The {n} largest subsidy amounts in yuan", long=["Span"]))
+    return block(
+        Table(pd.DataFrame(table_rows), caption=f"The {len(q)} largest subsidy amounts in yuan", long=["Span"])
+    )
 
 
-def profile_targets(report: Report) -> Part:
-    district = report["district"]
+def profile_targets(district: str, spreads: Spreads) -> Part:
+    """The district's targets, each indicator against the districts' median for it."""
     table = _own("targets", district).copy()
     table["value"] = _num(table["value"])
-    spreads = profile_context()["targets"]
+    quartiles = spreads["targets"]
     headline = table[table["indicator"].notna()].assign(_stretch=table["stretch"].map(lambda v: v is True))
     headline = headline.sort_values(["_stretch", "clause_id", "span_start"], kind="stable")
     headline = headline.drop_duplicates(["indicator", "unit"])
     drawn = []
     for r in records(headline):
-        spread = _spread_of(spreads, indicator=r.indicator, unit=r.unit)
+        spread = _spread_of(quartiles, indicator=r.indicator, unit=r.unit)
         if spread and spread[1] > 0 and r.value > 0:
-            label = f"{_short_label(indicator_name(r.indicator), 52)} ({short_figure(r.value, r.unit)})"
+            label = f"{indicator_name(r.indicator)} ({figure_amount(r.value, r.unit)})"
             drawn.append(_relative_row(label, spread, float(r.value)))
     parts: list[Part] = []
     if drawn:
@@ -323,7 +324,7 @@ def profile_targets(report: Report) -> Part:
         )
     table_rows = []
     for r in records(table.sort_values("clause_id", kind="stable")):
-        spread = _spread_of(spreads, indicator=r.indicator, unit=r.unit) if not is_missing(r.indicator) else None
+        spread = _spread_of(quartiles, indicator=r.indicator, unit=r.unit) if not is_missing(r.indicator) else None
         table_rows.append(
             {
                 "Indicator": indicator_name(r.indicator),
@@ -341,12 +342,12 @@ def profile_targets(report: Report) -> Part:
     return block(*parts)
 
 
-def profile_tools(report: Report) -> Part:
-    district = report["district"]
+def profile_tools(district: str, spreads: Spreads) -> Part:
+    """The district's policy tools by type, against the districts' shares."""
     here = _own("clause_tools", district)
     if here.empty:
         return block(Paragraph("No policy-tool cue was found in this district's clauses."))
-    spreads = profile_context()["tools"]
+    quartiles = spreads["tools"]
     kinds = list(TOOL_NAMES)
     shares = here["tool_type"].value_counts(normalize=True) * 100
     fig_part = spread_chart(
@@ -354,7 +355,7 @@ def profile_tools(report: Report) -> Part:
             Panel(
                 "Policy tools by type",
                 "% of the district's policy-tool mentions",
-                [_row(TOOL_NAMES[k], _spread_of(spreads, tool_type=k), float(shares.get(k, 0.0))) for k in kinds],
+                [_row(TOOL_NAMES[k], _spread_of(quartiles, tool_type=k), float(shares.get(k, 0.0))) for k in kinds],
             )
         ],
         district=district_name(district),
@@ -389,10 +390,9 @@ def profile_tools(report: Report) -> Part:
     )
 
 
-def profile_clauses(report: Report) -> Part:
-    """Every body row of the policy, by domain; the domain pages link to each domain's list."""
-    district = report["district"]
-    here = _own("clauses", district).sort_values("seq", kind="stable")
+def profile_clauses(clauses: pd.DataFrame) -> Part:
+    """Every body row of a policy (``clauses``: its rows), by domain; the domain pages link to each domain's list."""
+    here = clauses.sort_values("seq", kind="stable")
     parts: list[Part] = []
     for dom in [d for d in domain_keys() if d in set(here["domain"].dropna())]:
         section = here[here["domain"] == dom]

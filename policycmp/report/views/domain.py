@@ -13,14 +13,15 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from ...analysis.province import quartiles
 from .. import params as params_mod
 from ..lookup import closest_pairs
 from ..markup.components import Facts, Notice, Paragraph, Part, Table, block
-from ..markup.format import Cell, amount_cell, counted, exact_amount, format_amount, is_missing, short_money
+from ..markup.format import Cell, amount_cell, counted, exact_amount, figure_amount, format_amount, is_missing
 from ..pages import page_file
-from .context import Inputs, Report, ReportSpec
+from .context import Inputs, ReportSpec
 from .data import _num, _str, records, shared
-from .figures import figure, grouped_bars, legend_below, spread_legend, spread_marks, svg
+from .figures import count_ticks, figure, grouped_bars, legend_below, spread_legend, spread_marks, svg
 from .inputs import whole
 from .labels import (
     KIND_NAMES,
@@ -37,7 +38,6 @@ from .labels import (
     level_name,
 )
 from .layout import side_by_side
-from .province import quartiles
 from .shaping import _exact
 
 LARGEST = 30  # amounts listed for a province, where every quantity would not read
@@ -79,38 +79,32 @@ def _domain_clauses(dom: str) -> pd.DataFrame:
     return clauses[clauses["domain"] == dom]
 
 
-def _money(dom: str) -> pd.DataFrame:
-    quantities = shared("quantities")
-    money = quantities[
-        (quantities["domain"] == dom) & (quantities["unit"] == "CNY") & quantities["kind"].isin(["subsidy", "budget"])
-    ].copy()
+def _money(quantities: pd.DataFrame) -> pd.DataFrame:
+    """The subsidy and budget amounts in yuan among ``quantities``."""
+    money = quantities[(quantities["unit"] == "CNY") & quantities["kind"].isin(["subsidy", "budget"])].copy()
     money["value"] = _num(money["value"])
     money["value_high"] = _num(money["value_high"])
     return money
 
 
-def domain_overview(report: Report) -> Part:
-    dom = report["domain"]
-    here = _domain_clauses(dom)
-    districts = [d for d in district_keys() if d in set(here["district"])]
+def domain_overview(dom: str, clauses: pd.DataFrame, quantities: pd.DataFrame) -> Part:
+    """One domain's clauses and amounts by district (side by side) or by city (a province): ``clauses`` and
+    ``quantities`` are the domain's rows."""
+    districts = [d for d in district_keys() if d in set(clauses["district"])]
     if not districts:
         return Notice(f"No district has a {domain_name(dom)} section.")
     if side_by_side(district_keys()):
-        return _overview_side_by_side(dom, here, districts)
-    return _overview_by_city(dom, here, districts)
+        return _overview_side_by_side(dom, clauses, quantities, districts)
+    return _overview_by_city(dom, clauses, quantities, districts)
 
 
 def _marker(marker: str) -> Line2D:
     return Line2D([0], [0], marker=marker, linestyle="none", color="#555555", markersize=6)
 
 
-def _overview_side_by_side(dom: str, here: pd.DataFrame, districts: list[str]) -> Part:
-    quantities = shared("quantities")
-    tallies = {
-        "Numbered clauses": here[here["row_kind"] == "clause"],
-        "Quantities stated": quantities[quantities["domain"] == dom],
-    }
-    money = _money(dom)
+def _overview_side_by_side(dom: str, here: pd.DataFrame, quantities: pd.DataFrame, districts: list[str]) -> Part:
+    tallies = {"Numbered clauses": here[here["row_kind"] == "clause"], "Quantities stated": quantities}
+    money = _money(quantities)
     ncols = 2 if len(money) else 1
     colours = {district_name(d): district_colour(d) for d in districts}
     with figure(4.6 * ncols + 0.6, 0.55 * len(districts) + 1.8, 1, ncols) as (fig, axes):
@@ -142,15 +136,20 @@ def _overview_side_by_side(dom: str, here: pd.DataFrame, districts: list[str]) -
             ax2.set_xscale("log")
             ax2.set_yticks(range(len(districts)), [district_name(d) for d in districts])
             ax2.set_ylim(len(districts) - 0.5, -0.5)
-            ax2.set(xlabel="", ylabel="", title="Amounts in yuan (log scale)")
-            ax2.xaxis.set_major_formatter(FuncFormatter(lambda v, _: short_money(v)))
+            ax2.set(xlabel="", ylabel="", title="Amounts (log scale)")
+            ax2.xaxis.set_major_formatter(FuncFormatter(lambda v, _: figure_amount(v, "CNY")))
             ax2.legend(
                 handles=[_marker(m) for m in markers.values()], labels=list(markers), fontsize=8, loc="lower right"
             )
         fig_part = svg(
             fig,
             caption=f"{domain_name(dom)} ({domain_zh(dom)}): clauses and quantities by district"
-            + ("; right: every subsidy (●) and budget (■) amount in yuan, one dot per amount." if ncols == 2 else "."),
+            + (
+                "; right: every subsidy (●) and budget (■) amount in yuan, one dot per amount (万元 = 10,000 yuan, "
+                "亿元 = 100,000,000 yuan)."
+                if ncols == 2
+                else "."
+            ),
             alt=f"Clauses and amounts of the {domain_name(dom)} domain",
         )
     missing = [d for d in district_keys() if d not in districts]
@@ -161,12 +160,12 @@ def _overview_side_by_side(dom: str, here: pd.DataFrame, districts: list[str]) -
     return block(fig_part, Paragraph(f"{names} {verb} no {domain_name(dom)} section."))
 
 
-def _overview_by_city(dom: str, here: pd.DataFrame, districts: list[str]) -> Part:
+def _overview_by_city(dom: str, here: pd.DataFrame, quantities: pd.DataFrame, districts: list[str]) -> Part:
     """For a province: each district's clause count and every amount, one row per city."""
     groups = by_city(districts)
     cities = list(groups)
     counts = here[here["row_kind"] == "clause"].groupby("district").size()
-    money = _money(dom)
+    money = _money(quantities)
     money = money[money["value"] > 0]
     ncols = 2 if len(money) else 1
     with figure(5.0 * ncols + 0.5, 0.38 * len(cities) + 1.9, 1, ncols, sharey=True) as (fig, axes):
@@ -180,6 +179,7 @@ def _overview_by_city(dom: str, here: pd.DataFrame, districts: list[str]) -> Par
         spread_marks(left, range(len(cities)), spread["q1"], spread["median"], spread["q3"])
         left.set_title("Numbered clauses per district")
         left.set_xlim(left=0)
+        count_ticks(left)
         legend_below(fig, spread_legend(), ["middle half of the city's districts", "median"])
         if ncols == 2:
             right = axes[0][1]
@@ -190,8 +190,8 @@ def _overview_by_city(dom: str, here: pd.DataFrame, districts: list[str]) -> Par
                 colour = PALETTE[1 if kind == "subsidy" else 2]
                 right.scatter(mine["value"], ys, marker=marker, s=12, alpha=0.5, color=colour)
             right.set_xscale("log")
-            right.xaxis.set_major_formatter(FuncFormatter(lambda v, _: short_money(v)))
-            right.set_title("Subsidy (●) and budget (■) amounts in yuan (log scale)")
+            right.xaxis.set_major_formatter(FuncFormatter(lambda v, _: figure_amount(v, "CNY")))
+            right.set_title("Subsidy (●) and budget (■) amounts (log scale)")
         left.set_yticks(range(len(cities)), [city_name(c, chinese=False) for c in cities])
         left.set_ylim(len(cities) - 0.5, -0.5)
         fig_part = svg(
@@ -211,16 +211,16 @@ def _overview_by_city(dom: str, here: pd.DataFrame, districts: list[str]) -> Par
     return block(fig_part, Paragraph(absent))
 
 
-def domain_clauses(report: Report) -> Part:
-    """The domain's clauses: side by side for a handful of districts, else a summary per district with links."""
-    dom = report["domain"]
-    here = _domain_clauses(dom).sort_values("seq", kind="stable")
+def domain_clauses(dom: str, clauses: pd.DataFrame, quantities: pd.DataFrame, budgets: pd.DataFrame) -> Part:
+    """The domain's clauses: side by side for a handful of districts, else a summary per district (counts,
+    largest subsidy, budget allocation) with links. Each table is the domain's rows."""
+    here = clauses.sort_values("seq", kind="stable")
     districts = [d for d in district_keys() if d in set(here["district"])]
     if not districts:
         return Notice(f"No district has a {domain_name(dom)} section.")
     if side_by_side(district_keys()):
         return _clauses_side_by_side(dom, here, districts)
-    return _districts_summary(dom, here, districts)
+    return _districts_summary(dom, here, quantities, budgets, districts)
 
 
 def _clauses_side_by_side(dom: str, here: pd.DataFrame, districts: list[str]) -> Part:
@@ -276,12 +276,11 @@ def _largest(rows: pd.DataFrame) -> Cell | str:
     )
 
 
-def _districts_summary(dom: str, here: pd.DataFrame, districts: list[str]) -> Part:
-    quantities = shared("quantities")
-    quantities = quantities[quantities["domain"] == dom]
-    money = _money(dom)
-    budgets = shared("budgets")
-    allocations = budgets[(budgets["domain"] == dom) & (budgets["role"] == "allocation")]
+def _districts_summary(
+    dom: str, here: pd.DataFrame, quantities: pd.DataFrame, budgets: pd.DataFrame, districts: list[str]
+) -> Part:
+    money = _money(quantities)
+    allocations = budgets[budgets["role"] == "allocation"]
     numbered = here[here["row_kind"] == "clause"]
     rows = []
     for district in districts:
@@ -317,17 +316,16 @@ def _districts_summary(dom: str, here: pd.DataFrame, districts: list[str]) -> Pa
     )
 
 
-def domain_quantities(report: Report) -> Part:
-    dom = report["domain"]
-    q = shared("quantities")
-    q = q[q["domain"] == dom].copy()
+def domain_quantities(dom: str, quantities: pd.DataFrame, clauses: pd.DataFrame) -> Part:
+    """The domain's quantities: every one for a handful of districts, the largest amounts for a province."""
+    q = quantities.copy()
     if q.empty:
         return block(Paragraph(f"No quantity is stated in the {domain_name(dom)} clauses."))
     q["value"] = _num(q["value"])
     q["value_high"] = _num(q["value_high"])
     wide = side_by_side(district_keys())
     if wide:
-        seq = dict(zip(shared("clauses")["clause_id"], shared("clauses")["seq"]))
+        seq = dict(zip(clauses["clause_id"], clauses["seq"]))
         q = q.assign(_d=q["district"].map({d: i for i, d in enumerate(district_keys())}), _s=q["clause_id"].map(seq))
         q = q.sort_values(["_d", "_s", "start"], kind="stable")
         caption = f"{domain_name(dom)}: every quantity"
@@ -355,17 +353,16 @@ def domain_quantities(report: Report) -> Part:
     return block(Table(pd.DataFrame(rows), caption=caption, long=["Span"], note=note))
 
 
-def similar_pairs(report: Report) -> Part:
-    """The most alike pairs of the domain's clauses from different districts (scored as ``policycmp.similar``)."""
-    dom = report["domain"]
-    clauses = shared("clauses")
+def similar_pairs(dom: str, clauses: pd.DataFrame, n: int) -> Part:
+    """The ``n`` most alike pairs of the domain's clauses from different districts, scored as
+    ``policycmp.similar`` scores them over ``clauses`` (the whole clause table: the scores weigh every clause)."""
     here = clauses[(clauses["domain"] == dom) & (clauses["row_kind"] == "clause")]
     if here.empty:
         return block(Paragraph(f"No district has a {domain_name(dom)} section."))
     same_domain = here["district"].nunique() >= 2
     info = clauses.set_index("clause_id")
     rows = []
-    for a, b, score in closest_pairs(clauses, dom, report["similar_pairs"]):
+    for a, b, score in closest_pairs(clauses, dom, n):
         row = {
             "Score": round(score, 3),
             "Clause A": a,

@@ -21,7 +21,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.typing import ColorType
 from numpy.typing import ArrayLike
 
@@ -137,15 +137,22 @@ def _label_bars(ax: Axes) -> None:
         ax.bar_label(bars, labels=[f"{v:g}" if v else "" for v in values], padding=2, fontsize=7)  # type: ignore[arg-type]
 
 
+def count_ticks(ax: Axes) -> None:
+    """Whole-number ticks on the x axis: a count of clauses is never 2.5."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def grouped_bars(
     ax: Axes, categories: Sequence[str], series: Mapping[str, Sequence[float]], colours: Mapping[str, str]
 ) -> None:
-    """Horizontal bars: one row per category, one bar per series within it (e.g. per district), labelled."""
+    """Horizontal bars of counts: one row per category, one bar per series within it (e.g. per district),
+    labelled, on whole-number ticks."""
     height = 0.8 / max(len(series), 1)
     for i, (label, values) in enumerate(series.items()):
         offsets = [y - 0.4 + height * (i + 0.5) for y in range(len(categories))]
         ax.barh(offsets, values, height=height, color=colours[label], label=label)
     _label_bars(ax)
+    count_ticks(ax)
     ax.set_yticks(range(len(categories)), list(categories))
     ax.set_ylim(len(categories) - 0.5, -0.5)
 

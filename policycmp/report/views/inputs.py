@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from ...analysis.tables import shared, stamp, table_path
 from ...schema import TABLES
-from ..tables import shared, stamp, table_path
 from .context import Inputs
 
 _FILES: dict[str, tuple[tuple[int, int], str]] = {}

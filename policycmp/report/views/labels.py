@@ -1,7 +1,7 @@
 """Names and colours the reports give keys: districts, domains, tiers, instruments, indicators, statuses.
 
-English labels come from the vocabularies (one data file each); figures use English only, so they need
-no CJK font where they are rendered, and the Chinese terms go in captions and tables.
+English labels come from the vocabularies (one data file each); figures name things in English (amounts
+in the pages' 万元 / 亿元), and the Chinese terms go in captions and tables.
 """
 
 from __future__ import annotations
@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+# Where a district belongs is the analysis's; the views name it.
+from ...analysis.corpus import OTHER_CITY as OTHER_CITY
+from ...analysis.corpus import by_city as by_city
+from ...analysis.corpus import city_of as city_of
+from ...analysis.corpus import city_order as city_order
 from ...vocabulary import load_domains, load_indicators, load_instruments, load_tiers
 from ...vocabulary.gazetteer import load_gazetteer
 from .. import params as params_mod
@@ -23,7 +28,6 @@ PALETTE = ["#0173b2", "#de8f05", "#029e73", "#cc78bc", "#ca9161", "#949494", "#f
 # A profile's own district, and the province's distribution it is set against.
 THIS_DISTRICT = "#0173b2"
 PROVINCE = "#595959"
-OTHER_CITY = "other"  # the group of districts the gazetteer does not know
 STATUS_COLOURS = {"met": "#029e73", "not_met": "#d55e00", "unclear": "#949494"}
 TOOL_COLOURS = {"supply": "#0173b2", "environment": "#029e73", "demand": "#de8f05"}
 CATEGORY_COLOURS = {"amount": "#9ecae1", "no_amount": "#fdd49e", "absent": "#f0f0f0"}
@@ -69,14 +73,6 @@ def district_colour(key: str) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def city_of(district: object) -> str:
-    """The gazetteer's city of a district key; :data:`OTHER_CITY` for one it does not know."""
-    place = load_gazetteer().get(str(district))
-    if place is None or place.level == "province":
-        return OTHER_CITY
-    return place.city or place.key  # a city's own key for a city
-
-
 def city_name(city: object, *, chinese: bool = True) -> str:
     """``ningbo`` → ``Ningbo 宁波市`` (``Ningbo`` without ``chinese``); ``Other`` for unknown districts."""
     place = load_gazetteer().get(str(city))
@@ -84,20 +80,6 @@ def city_name(city: object, *, chinese: bool = True) -> str:
         return "Other"
     label = place.key.replace("_", " ").title()
     return f"{label} {place.zh}" if chinese else label
-
-
-def city_order(cities: set[str] | list[str]) -> list[str]:
-    """Cities in the gazetteer's order, :data:`OTHER_CITY` last."""
-    known = [p.key for p in load_gazetteer().cities() if p.key in set(cities)]
-    return known + sorted(c for c in set(cities) if c not in known)
-
-
-def by_city(districts: list[str]) -> dict[str, list[str]]:
-    """District keys grouped by city (gazetteer order), each group in the order given."""
-    groups: dict[str, list[str]] = {}
-    for district in districts:
-        groups.setdefault(city_of(district), []).append(district)
-    return {city: groups[city] for city in city_order(list(groups))}
 
 
 def domain_keys() -> tuple[str, ...]:

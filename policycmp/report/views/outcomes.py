@@ -7,24 +7,21 @@ from typing import Any
 
 import pandas as pd
 
+from ...analysis.tables import table as table_of
 from .. import params as params_mod
 from ..markup.components import Notice, Paragraph, Part, Table, block
 from ..markup.format import Cell, amount_cell, exact_amount, format_amount, is_missing
-from .context import Inputs, Report, ReportSpec
-from .data import _num, _str, load, records
-from .figures import _patch, figure, svg
+from .context import Inputs, ReportSpec
+from .data import _str, records
+from .figures import _patch, count_ticks, figure, svg
 from .inputs import rows as rows_of
 from .labels import STATUS_COLOURS, STATUS_NAMES, district_name, indicator_name
-from .shaping import _as_int, _clause_titles, _exact, _short_label
-from .targets import _targets
+from .shaping import _as_int, _clause_titles, _exact
 
 
 def _outcomes(p: dict[str, Any]) -> pd.DataFrame:
-    table = load("outcomes")
-    table = table[(table["district"] == p["district"]) & (table["year"].astype("int64") == p["year"])].copy()
-    for column in ("target_value", "actual_value"):
-        table[column] = _num(table[column])
-    return table.sort_values("row_no", kind="stable")
+    table = table_of("outcomes", districts=p["district"])
+    return table[table["year"].astype("int64") == p["year"]].sort_values("row_no", kind="stable")
 
 
 def _follow_summary(p: dict[str, Any]) -> tuple[str, str]:
@@ -47,8 +44,8 @@ def _status_cell(status: object) -> Cell:
     )
 
 
-def outcome_status(report: Report) -> Part:
-    table = _outcomes(report.params)
+def outcome_status(table: pd.DataFrame) -> Part:
+    """How many of an outcome report's rows were met, not met or unclear, and which repeat a policy target."""
     if table.empty:
         return Notice("The outcomes table has no row for this district and year.")
     statuses = [s for s in STATUS_NAMES if s in set(table["status"])] + sorted(
@@ -78,6 +75,7 @@ def outcome_status(report: Report) -> Part:
         ax.set_yticks(range(len(groups)), [g for g, _ in groups])
         ax.invert_yaxis()
         ax.set_xlabel("rows of the outcome report")
+        count_ticks(ax)
         ax.set_title("Status of the targets")
         ax.legend(
             handles=[_patch(STATUS_COLOURS.get(s, "#cccccc")) for s in statuses],
@@ -88,8 +86,7 @@ def outcome_status(report: Report) -> Part:
         if len(numeric):
             ax2 = axes[0][1]
             labels = [
-                f"row {_as_int(r.row_no)}"
-                + (f": {_short_label(indicator_name(r.indicator), 30)}" if not is_missing(r.indicator) else "")
+                f"row {_as_int(r.row_no)}" + (f": {indicator_name(r.indicator)}" if not is_missing(r.indicator) else "")
                 for r in records(numeric)
             ]
             ax2.scatter(
@@ -102,7 +99,7 @@ def outcome_status(report: Report) -> Part:
             ax2.set_yticks(range(len(numeric)), labels)
             ax2.set_ylim(len(numeric) - 0.5, -0.5)
             ax2.axvline(100, color="#222222", linestyle="--", linewidth=1)
-            ax2.tick_params(axis="y", labelsize=7)
+            ax2.tick_params(axis="y", labelsize=7.5)
             ax2.set(xlabel="actual as % of target", ylabel="", title="Targets with a reported figure")
         fig_part = svg(
             fig,
@@ -124,9 +121,9 @@ def _figure_cell(value: object, unit: object, span: object, row: Any) -> Cell | 
     return Cell(text, title=" · ".join(p for p in (exact_amount(value, unit), source) if p), sort=_exact(value))
 
 
-def outcome_rows(report: Report) -> Part:
-    table = _outcomes(report.params)
-    titles = _clause_titles(report["district"])
+def outcome_rows(table: pd.DataFrame) -> Part:
+    """Every row of an outcome report: target against reported outcome, status, the policy clause it repeats."""
+    titles = {k: v for d in dict.fromkeys(table["district"]) for k, v in _clause_titles(d).items()}
     rows = []
     for r in records(table):
         rows.append(
@@ -152,33 +149,14 @@ def outcome_rows(report: Report) -> Part:
     )
 
 
-def policy_targets_followed(report: Report) -> Part:
-    """The district's policy targets of that year and the outcome rows that report on them."""
-    targets = _targets()
-    targets = targets[(targets["district"] == report["district"]) & (targets["year"].astype("int64") == report["year"])]
-    outcomes = _outcomes(report.params)
-    by_clause: dict[str, list[Any]] = {}
-    for r in records(outcomes):
-        if not is_missing(r.policy_clause_id):
-            by_clause.setdefault(str(r.policy_clause_id), []).append(r)
-
-    def reports_on(target: Any, outcome: Any) -> bool:
-        # The outcome names the policy span it repeats; match it to the target's own quantity text.
-        policy_span = _str(getattr(outcome, "policy_span", None))
-        quantity = _str(getattr(target, "quantity_span", None)) or _str(target.span)
-        return (
-            not policy_span or policy_span == quantity or policy_span in _str(target.span) and policy_span in quantity
-        )
-
-    titles = _clause_titles(report["district"])
-    clauses = rows_of("clauses", "district", report["district"])
-    seq = dict(zip(clauses["clause_id"], clauses["seq"]))
-    targets = targets.assign(_s=targets["clause_id"].map(lambda c: seq.get(c, 10**6)))
-    rows, linked = [], 0
-    for r in records(targets.sort_values(["_s", "clause_id"], kind="stable")):
-        found = [o for o in by_clause.get(_str(r.clause_id), []) if reports_on(r, o)]
-        linked += bool(found)
-        statuses = sorted({_str(o.status) for o in found})
+def policy_targets_followed(followed: pd.DataFrame, year: int) -> Part:
+    """A district's policy targets of ``year`` with the outcome rows that report on them
+    (:func:`~policycmp.analysis.targets.followed_targets`)."""
+    titles = {k: v for d in dict.fromkeys(followed["district"]) for k, v in _clause_titles(d).items()}
+    rows = []
+    linked = int(followed["outcome_rows"].map(bool).sum()) if len(followed) else 0
+    for r in records(followed):
+        statuses = list(r.statuses)
         rows.append(
             {
                 "Clause": _str(r.clause_id),
@@ -186,7 +164,7 @@ def policy_targets_followed(report: Report) -> Part:
                 "Indicator": indicator_name(r.indicator),
                 "As written": _str(r.indicator_zh),
                 "Target": amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span),
-                "Outcome rows": ", ".join(f"row {_as_int(o.row_no)}" for o in found),
+                "Outcome rows": ", ".join(f"row {n}" for n in r.outcome_rows),
                 "Status": Cell(
                     ", ".join(STATUS_NAMES.get(s, s) for s in statuses) if statuses else "not in the outcome report",
                     cls="pc-ok" if statuses == ["met"] else "pc-bad" if "not_met" in statuses else "pc-absent",
@@ -199,7 +177,7 @@ def policy_targets_followed(report: Report) -> Part:
     return block(
         Table(
             pd.DataFrame(rows),
-            caption=f"The {report['year']} policy's targets and the outcome rows that "
+            caption=f"The {year} policy's targets and the outcome rows that "
             f"report on them ({linked} of {len(rows)} reported)",
             long=["Span"],
         )

@@ -6,13 +6,14 @@ from typing import Any
 
 import pandas as pd
 
+from ...analysis.province import quartiles
 from .. import params as params_mod
 from ..markup.components import Figure, Paragraph, Part, Table, block
-from ..markup.format import Cell
+from ..markup.format import Cell, counted
 from ..pages import page_file
-from .context import Inputs, Report, ReportSpec
-from .data import _str, load, shared
-from .figures import figure, grouped_bars, legend_below, spread_legend, spread_marks, svg
+from .context import Inputs, ReportSpec
+from .data import _str, shared
+from .figures import count_ticks, figure, grouped_bars, legend_below, spread_legend, spread_marks, svg
 from .inputs import whole
 from .labels import (
     KIND_NAMES,
@@ -20,14 +21,11 @@ from .labels import (
     city_name,
     city_of,
     district_colour,
-    district_keys,
     district_name,
-    domain_keys,
     domain_name,
     domain_zh,
 )
 from .layout import side_by_side
-from .province import quartiles
 
 
 def _overview_summary(p: dict[str, Any]) -> tuple[str, str]:
@@ -36,19 +34,22 @@ def _overview_summary(p: dict[str, Any]) -> tuple[str, str]:
     clauses = shared("clauses")
     numbered = int((clauses["row_kind"] == "clause").sum())
     parts = [
-        f"{len(docs)} documents ({kinds.get('policy', 0)} policies, {kinds.get('outcome_report', 0)} outcome "
-        f"report(s), {kinds.get('city_work_report', 0)} city work report(s))",
-        f"{len(clauses)} body rows ({numbered} numbered clauses) across {clauses['district'].nunique()} districts",
-        f"{len(shared('quantities'))} quantities",
-        f"{len(shared('anomalies'))} anomalies found by the build",
+        f"{counted(len(docs), 'document')} ({counted(int(kinds.get('policy', 0)), 'policy', 'policies')}, "
+        f"{counted(int(kinds.get('outcome_report', 0)), 'outcome report')}, "
+        f"{counted(int(kinds.get('city_work_report', 0)), 'city work report')})",
+        f"{counted(len(clauses), 'body row')} ({counted(numbered, 'numbered clause')}) across "
+        f"{counted(int(clauses['district'].nunique()), 'district')}",
+        counted(len(shared("quantities")), "quantity", "quantities"),
+        f"{counted(len(shared('anomalies')), 'anomaly', 'anomalies')} found by the build",
     ]
     return "Corpus overview", "; ".join(parts) + "."
 
 
-def documents(report: Report) -> Part:
-    """The registered documents, with how many body rows and quantities each gave."""
-    body_rows = shared("clauses")["doc_id"].value_counts()
-    quantities = shared("quantities")["doc_id"].value_counts()
+def documents(documents: pd.DataFrame, clauses: pd.DataFrame, quantities: pd.DataFrame) -> Part:
+    """The registered documents, with how many body rows and quantities each policy gave."""
+    body_rows = clauses["doc_id"].value_counts()
+    counts = quantities["doc_id"].value_counts()
+    shown = set(documents["doc_id"])
     rows = [
         {
             "Document": doc.doc_id,
@@ -61,10 +62,11 @@ def documents(report: Report) -> Part:
             "Issued": doc.issued,
             "Title": doc.title,
             "Body rows": int(body_rows.get(doc.doc_id, 0)) if doc.kind == "policy" else None,
-            "Quantities": int(quantities.get(doc.doc_id, 0)) if doc.kind == "policy" else None,
+            "Quantities": int(counts.get(doc.doc_id, 0)) if doc.kind == "policy" else None,
             "File": doc.file,
         }
         for doc in params_mod.documents()
+        if doc.doc_id in shown
     ]
     return block(
         Table(
@@ -77,29 +79,29 @@ def documents(report: Report) -> Part:
     )
 
 
-def _counts() -> tuple[list[str], list[str], pd.Series, pd.Series]:
-    clauses = shared("clauses")
-    quantities = shared("quantities")
-    districts = [d for d in district_keys() if d in set(clauses["district"])]
-    domains = [d for d in domain_keys() if d in set(clauses["domain"].dropna())]
-    count_c = clauses[clauses["row_kind"] == "clause"].groupby(["domain", "district"]).size()
-    count_q = quantities.groupby(["domain", "district"]).size()
-    return districts, domains, count_c, count_q
+def clauses_by_domain(counts: pd.DataFrame, kinds: pd.DataFrame) -> Part:
+    """Numbered clauses and quantities per domain and district, side by side or their distribution.
 
-
-def clauses_by_domain(report: Report) -> Part:
-    """Numbered clauses and quantities per domain and district: side by side, or their distribution."""
-    districts, domains, count_c, count_q = _counts()
+    ``counts`` is :func:`~policycmp.analysis.counts.counts_by_domain`, ``kinds``
+    :func:`~policycmp.analysis.counts.kinds_by_district`.
+    """
+    districts = list(dict.fromkeys(counts["district"]))
+    domains = list(dict.fromkeys(counts["domain"]))
+    by_pair = counts.set_index(["domain", "district"])
+    count_c, count_q = by_pair["clauses"], by_pair["quantities"]
+    by_kind = kinds.set_index(["kind", "district"])["quantities"]
     if side_by_side(districts):
-        return _side_by_side(districts, domains, count_c, count_q)
-    return _distribution(districts, domains, count_c, count_q)
+        return _side_by_side(districts, domains, count_c, count_q, by_kind)
+    return _distribution(districts, domains, count_c, count_q, by_kind)
 
 
 def _domain_caption(domains: list[str]) -> str:
     return "Domains: " + "; ".join(f"{domain_name(d)} = {domain_zh(d)}" for d in domains) + "."
 
 
-def _side_by_side(districts: list[str], domains: list[str], count_c: pd.Series, count_q: pd.Series) -> Part:
+def _side_by_side(
+    districts: list[str], domains: list[str], count_c: pd.Series, count_q: pd.Series, by_kind: pd.Series
+) -> Part:
     panels = [("Numbered clauses", count_c), ("Quantities stated", count_q)]
     labels = [domain_name(d) for d in domains]
     colours = {district_name(d): district_colour(d) for d in districts}
@@ -130,28 +132,33 @@ def _side_by_side(districts: list[str], domains: list[str], count_c: pd.Series, 
         rows.append(total)
         return Table(pd.DataFrame(rows), caption=caption)
 
-    quantities = shared("quantities")
     parts: list[Part] = [
         fig_part,
         table(count_c, "Numbered clauses by domain and district"),
         table(count_q, "Quantities by domain and district (section preambles included)"),
     ]
-    closing = int(quantities["domain"].isna().sum())
+    closing = int(by_kind.sum()) - int(count_q.sum())
     if closing:
-        parts.append(Paragraph(f"{closing} further quantities are in closing text that belongs to no domain."))
-    kinds = quantities.groupby(["kind", "district"]).size()
-    present = set(quantities["kind"].dropna())
+        parts.append(
+            Paragraph(
+                f"{counted(closing, 'further quantity', 'further quantities')} "
+                f"{'is' if closing == 1 else 'are'} in closing text that belongs to no domain."
+            )
+        )
+    present = set(by_kind.index.get_level_values("kind"))
     rows = []
     for kind in [k for k in KIND_NAMES if k in present] + sorted(present - set(KIND_NAMES)):
         row: dict[str, Any] = {"Kind": KIND_NAMES.get(kind, kind)}
         for district in districts:
-            row[district_name(district)] = int(kinds.get((kind, district), 0))
+            row[district_name(district)] = int(by_kind.get((kind, district), 0))
         rows.append(row)
     parts.append(Table(pd.DataFrame(rows), caption="Quantities by kind and district"))
     return block(*parts)
 
 
-def _distribution(districts: list[str], domains: list[str], count_c: pd.Series, count_q: pd.Series) -> Part:
+def _distribution(
+    districts: list[str], domains: list[str], count_c: pd.Series, count_q: pd.Series, by_kind: pd.Series
+) -> Part:
     labels = [domain_name(d) for d in domains]
     with figure(10.5, 0.42 * len(domains) + 1.9, 1, 2, sharey=True) as (fig, axes):
         for ax, (title, counts, colour) in zip(
@@ -173,6 +180,7 @@ def _distribution(districts: list[str], domains: list[str], count_c: pd.Series, 
             ax.set_yticks(range(len(domains)), labels)
             ax.set_ylim(len(domains) - 0.5, -0.5)
             ax.set_title(f"{title} per district")
+            count_ticks(ax)
         legend_below(fig, spread_legend(), ["middle half of the districts", "median"])
         fig_part: Figure = svg(
             fig,
@@ -181,7 +189,6 @@ def _distribution(districts: list[str], domains: list[str], count_c: pd.Series, 
             "district's counts. " + _domain_caption(domains),
             alt="Dot plot of clauses and quantities per domain across districts",
         )
-    kinds = shared("quantities").groupby(["district", "kind"]).size()
     rows = []
     for district in districts:
         row: dict[str, Any] = {
@@ -193,7 +200,7 @@ def _distribution(districts: list[str], domains: list[str], count_c: pd.Series, 
         row["Clauses"] = sum(int(count_c.get((dom, district), 0)) for dom in domains)
         row["Quantities"] = sum(int(count_q.get((dom, district), 0)) for dom in domains)
         for kind in ("subsidy", "budget", "target"):
-            row[f"{KIND_NAMES[kind]} figures"] = int(kinds.get((district, kind), 0))
+            row[f"{KIND_NAMES[kind]} figures"] = int(by_kind.get((kind, district), 0))
         rows.append(row)
     return block(
         fig_part,
@@ -205,12 +212,9 @@ def _distribution(districts: list[str], domains: list[str], count_c: pd.Series, 
     )
 
 
-def anomalies(report: Report, district: str | None = None) -> Part:
-    """What the build found odd in the documents (duplicate or skipped clause numbers, …)."""
-    table = load("anomalies")
-    if district is not None:
-        ids = {d.doc_id for d in params_mod.documents() if d.district == district}
-        table = table[table["doc_id"].isin(ids)]
+def anomalies(table: pd.DataFrame, *, district: str | None = None) -> Part:
+    """What the build found odd in the documents (duplicate or skipped clause numbers, …): the rows of the
+    anomalies table given (``district`` only words the message when there is none)."""
     table = table.sort_values(["doc_id", "line", "kind"], kind="stable")
     shown = pd.DataFrame(
         {

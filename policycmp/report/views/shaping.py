@@ -37,7 +37,3 @@ def _cell_or_text(values: list[Cell | str], joiner: str = "; ") -> Cell | str:
 
 def _exact(value: Any) -> float | None:
     return None if is_missing(value) else float(value)
-
-
-def _short_label(text: str, width: int = 48) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"

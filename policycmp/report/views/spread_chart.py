@@ -5,7 +5,8 @@ Every district profile draws four of these. Written here rather than with matplo
 matplotlib lays out and renders each such figure in about a fifth of a second, which ninety profiles
 pay four times over; this writes the same picture in a millisecond. It keeps the reports' figure
 style (the whitegrid look, the pages' font measured for the margins and named by the text, text kept
-as text, English labels only) and is deterministic: no ids, fixed number formatting.
+as text, names in English and amounts in the pages' 万元 / 亿元) and is deterministic: no ids, fixed
+number formatting.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Panel:
     rows: Sequence[Row]
     log2: bool = False  # a ratio axis: 0.5×, 1×, 2×
     start_at_zero: bool = True
+    counts: bool = False  # whole-number ticks (a count of clauses is never 2.5)
 
 
 @dataclass
@@ -80,10 +82,13 @@ def _dot(x: float, y: float) -> str:
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{THIS_DISTRICT}" stroke="white" stroke-width="0.8"/>'
 
 
-def _nice_step(span: float) -> float:
+def _nice_step(span: float, counts: bool = False) -> float:
     raw = span / 5
+    if counts and raw <= 1:
+        return 1.0
     power = 10 ** math.floor(math.log10(raw))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= raw)
+    steps = (1, 2, 5, 10) if counts else (1, 2, 2.5, 5, 10)
+    return next(step * power for step in steps if step * power >= raw)
 
 
 def _axis(panel: Panel) -> _Axis:
@@ -98,7 +103,7 @@ def _axis(panel: Panel) -> _Axis:
     high = max(values, default=1.0)
     if high <= low:
         high = low + 1.0
-    step = _nice_step(high - low)
+    step = _nice_step(high - low, panel.counts)
     top = math.ceil(high * 1.05 / step) * step
     ticks = [round(low + i * step, 10) for i in range(int(round((top - low) / step)) + 1)]
     return _Axis(low, top, ticks)

@@ -1,14 +1,13 @@
-"""02 subsidy levels: each instrument and award level by district; 'stated, no amount' is not 'absent'.
+"""02 subsidy levels, as the page draws them: the grid of instruments by district, and the ranked rows.
 
-For a handful of districts the page sets them side by side (amounts written in the grid). For a
-province it draws the grid as a heatmap, districts grouped by city and coloured by where their amount
-stands among the districts that state one, and lists every stated amount with its rank and
-percentile in one sortable, filterable table.
+The shaping is :mod:`policycmp.analysis.subsidies` (the grid, each amount's rank); this module only
+presents it. For a handful of districts the grid sets them side by side (amounts written in it); for a
+province it is a heatmap with the districts as rows, grouped by city, each amount coloured by where it
+stands among the districts that state one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,24 +16,22 @@ from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap, to_rgba
 
+from ...analysis.corpus import by_city
+from ...analysis.subsidies import instrument_coverage, instrument_domain, subsidy_grid
 from .. import params as params_mod
 from ..markup.components import Figure, Notice, Part, Table, block
-from ..markup.format import Cell, amount_cell, is_missing, short_figure
+from ..markup.format import Cell, amount_cell, figure_amount, is_missing
 from ..pages import page_file
-from .context import Inputs, Report, ReportSpec
-from .data import _num, _str, load, records
+from .context import Inputs, ReportSpec
+from .data import _str, load, records
 from .figures import _patch, figure, svg
 from .inputs import whole
 from .labels import (
     CATEGORY_COLOURS,
-    by_city,
     city_name,
     city_of,
-    district_keys,
     district_name,
-    domain_keys,
     domain_name,
-    instrument_labels,
     instrument_name,
     instrument_zh,
     level_name,
@@ -42,90 +39,38 @@ from .labels import (
     tier_keys,
 )
 from .layout import side_by_side
-from .province import subsidy_amounts
-from .shaping import _cell_or_text, _exact, _short_label
+from .shaping import _cell_or_text, _exact
 
 AMOUNT_SCALE = colormaps["Blues"]
+LABEL_PT = 8.0  # 10.7 px on the page: every label of the grids is at least 10 px
+Key = tuple[Any, Any]
 
 
-@dataclass
-class Entry:
-    """One instrument × level × district: what the district states."""
-
-    category: str  # amount, no_amount or absent
-    rows: pd.DataFrame  # the comparison rows behind it (with an amount if there is one)
-
-
-def _legend_below(ax: Axes, handles: list[Any], labels: list[str], ncol: int = 4) -> None:
-    ax.legend(handles=handles, labels=labels, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=ncol, fontsize=8)
-
-
-def _comparisons(districts: list[str]) -> pd.DataFrame:
-    table = load("comparisons")
-    table = table[table["district"].isin(districts)].copy()
-    table["value"] = _num(table["value"])
-    table["value_high"] = _num(table["value_high"])
-    table["stated"] = table["stated"].map(lambda v: v is True)
-    return table
+def _cells(grid: pd.DataFrame) -> tuple[list[Key], list[str], dict[tuple[Any, ...], pd.DataFrame]]:
+    """The grid's instrument × level keys and districts in reading order, and each cell's rows."""
+    levels = [None if is_missing(v) else v for v in grid["level"]]
+    keys = list(dict.fromkeys(zip(grid["instrument"], levels)))
+    districts = list(dict.fromkeys(grid["district"]))
+    cells: dict[tuple[Any, ...], list[int]] = {}
+    for position, key in enumerate(zip(grid["instrument"], levels, grid["district"])):
+        cells.setdefault(key, []).append(position)
+    return keys, districts, {key: grid.iloc[rows] for key, rows in cells.items()}
 
 
-def instrument_domain(key: str) -> str | None:
-    return instrument_labels().get(key, {}).get("domain") or None
+def _category(rows: pd.DataFrame) -> str:
+    return str(rows["category"].iloc[0])
 
 
-def _instrument_order(keys: list[str]) -> list[str]:
-    """Instruments grouped by their domain (in domain order), vocabulary order within a domain."""
-    position = {k: i for i, k in enumerate(instrument_labels())}
-    domains = {d: i for i, d in enumerate(domain_keys())}
-    return sorted(
-        set(keys),
-        key=lambda k: (domains.get(instrument_domain(k) or "", len(domains)), position.get(k, len(position)), k),
-    )
-
-
-def _level_order(levels: list[object]) -> list[object]:
-    known: list[object] = [lv for lv in tier_keys() if lv in levels]
-    return (
-        known
-        + sorted(str(lv) for lv in levels if not is_missing(lv) and lv not in tier_keys())
-        + ([None] if any(is_missing(lv) for lv in levels) else [])
-    )
-
-
-def _grid(table: pd.DataFrame, districts: list[str]) -> tuple[list[tuple[str, object]], dict[tuple[Any, ...], Entry]]:
-    """The instrument × level keys in reading order, and what each district states for each."""
-    stated = table[table["stated"]]
-    level_key = stated["level"].map(lambda v: None if is_missing(v) else v)
-    entries: dict[tuple[Any, ...], Entry] = {}
-    for (instrument, level, district), rows in stated.groupby(
-        [stated["instrument"], level_key, stated["district"]], dropna=False, sort=False
-    ):
-        with_amount = rows[rows["value"].notna()]
-        level = None if is_missing(level) else level
-        entries[(instrument, level, district)] = (
-            Entry("amount", with_amount) if len(with_amount) else Entry("no_amount", rows)
-        )
-    keys: list[tuple[str, object]] = []
-    for instrument in _instrument_order(list(table["instrument"].dropna())):
-        levels = [lv for (i, lv, _) in entries if i == instrument]
-        keys.extend((instrument, level) for level in (_level_order(list(dict.fromkeys(levels))) or [None]))
-    absent = Entry("absent", table.iloc[0:0])
-    for instrument, level in keys:
-        for district in districts:
-            entries.setdefault((instrument, level, district), absent)
-    return keys, entries
-
-
-def _grid_cell(entry: Entry) -> Cell | str:
-    rows = entry.rows
-    if entry.category == "amount":
+def _grid_cell(rows: pd.DataFrame) -> Cell | str:
+    category = _category(rows)
+    if category == "amount":
         return _cell_or_text(
             [
                 amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span)
                 for r in records(rows)
             ]
         )
-    if entry.category == "no_amount":
+    if category == "no_amount":
         tips = [f"clause {_str(r.clause_id)} · 「{_str(r.span)}」" for r in records(rows)]
         return Cell("stated, no amount", title=" | ".join(dict.fromkeys(tips)), cls="pc-noamount", sort=-1)
     return Cell("absent", title="the document does not have this measure", cls="pc-absent", sort=-2)
@@ -141,21 +86,17 @@ def _subsidy_cell(row: Any) -> Cell | str:
 def _subsidies_summary(p: dict[str, Any]) -> tuple[str, str]:
     districts = p["districts"]
     names = ", ".join(district_name(d) for d in districts) if side_by_side(districts) else f"{len(districts)} districts"
-    keys, entries = _grid(_comparisons(districts), districts)
-    instruments = {i for i, _ in keys}
-    counted = {"amount": 0, "no_amount": 0, "absent": 0}
-    for instrument in instruments:
-        for district in districts:
-            categories = {entries[(i, lv, district)].category for i, lv in keys if i == instrument}
-            best = "amount" if "amount" in categories else "no_amount" if "no_amount" in categories else "absent"
-            counted[best] += 1
+    grid = subsidy_grid(load("comparisons").assign(stated=lambda t: t["stated"].map(lambda v: v is True)), districts)
+    coverage = instrument_coverage(grid)
+    counted = coverage["category"].value_counts()
     return "Subsidy levels", (
-        f"{len(instruments)} subsidy instruments across {names}: {counted['amount']} district–instrument pairs state "
-        f"an amount, {counted['no_amount']} state the measure without one, {counted['absent']} are absent."
+        f"{grid['instrument'].nunique()} subsidy instruments across {names}: {counted.get('amount', 0)} "
+        f"district–instrument pairs state an amount, {counted.get('no_amount', 0)} state the measure without one, "
+        f"{counted.get('absent', 0)} are absent."
     )
 
 
-def _row_labels(keys: list[tuple[str, object]]) -> list[tuple[str, Any, Any]]:
+def _lines(keys: list[Key]) -> list[tuple[str, Any, Any]]:
     """("header", domain, None) before each domain's instruments, then ("cell", instrument, level)."""
     lines: list[tuple[str, Any, Any]] = []
     current: object = ()
@@ -168,15 +109,15 @@ def _row_labels(keys: list[tuple[str, object]]) -> list[tuple[str, Any, Any]]:
     return lines
 
 
-def _label_rows(ax: Axes, lines: list[tuple[str, Any, Any]]) -> None:
-    labels = [
-        (domain_name(a).upper() if a else "OTHER")
-        if kind == "header"
-        else _short_label(instrument_name(a), 44) + (f" · {level_name(b)}" if b is not None else "")
-        for kind, a, b in lines
-    ]
-    ax.set_yticks(range(len(lines)), labels, fontsize=7)
-    for tick, (kind, _, _) in zip(ax.get_yticklabels(), lines):
+def _line_label(kind: str, a: Any, b: Any) -> str:
+    """A domain header in capitals, or an instrument's whole name with its level."""
+    if kind == "header":
+        return domain_name(a).upper() if a else "OTHER"
+    return instrument_name(a) + (f" · {level_name(b)}" if b is not None else "")
+
+
+def _bold_headers(labels: list[Any], lines: list[tuple[str, Any, Any]]) -> None:
+    for tick, (kind, _, _) in zip(labels, lines):
         if kind == "header":
             tick.set_fontweight("bold")
 
@@ -185,31 +126,43 @@ def _levels_caption() -> str:
     return "Levels: " + ", ".join(f"{level_name(lv)} = {level_zh(lv)}" for lv in tier_keys()) + "."
 
 
-def subsidy_matrix(report: Report) -> Part:
-    """Each instrument and level across districts: side by side, or a heatmap grouped by city."""
-    districts = report["districts"]
-    keys, entries = _grid(_comparisons(districts), districts)
-    if not keys:
+def subsidy_matrix(grid: pd.DataFrame, ranks: pd.DataFrame) -> Part:
+    """The grid of :func:`~policycmp.analysis.subsidies.subsidy_grid`: side by side for a handful of
+    districts, else a heatmap coloured by each amount's percentile in ``ranks``."""
+    if grid.empty:
         return Notice("The comparisons table has no row for these districts.")
+    keys, districts, cells = _cells(grid)
     if side_by_side(districts):
-        return block(_annotated_grid(keys, entries, districts), _wide_table(keys, entries, districts))
-    return block(_heatmap(keys, entries, districts))
+        return block(_annotated_grid(keys, districts, cells), _wide_table(keys, districts, cells))
+    return block(_heatmap(keys, districts, cells, ranks))
 
 
-def _annotated_grid(
-    keys: list[tuple[str, object]], entries: dict[tuple[Any, ...], Entry], districts: list[str]
-) -> Figure:
+def _legend_below(ax: Axes, handles: list[Any], labels: list[str], rows: int) -> None:
+    ax.legend(
+        handles=handles,
+        labels=labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.3 / max(rows, 1) - 0.01),
+        ncol=len(labels),
+        fontsize=LABEL_PT,
+    )
+
+
+def _annotated_grid(keys: list[Key], districts: list[str], cells: dict[tuple[Any, ...], pd.DataFrame]) -> Figure:
     categories = ["amount", "no_amount", "absent", "header"]
-    lines = _row_labels(keys)
+    lines = _lines(keys)
     matrix = np.array(
         [
             [3] * len(districts)
             if kind == "header"
-            else [categories.index(entries[(a, b, d)].category) for d in districts]
+            else [categories.index(_category(cells[(a, b, d)])) for d in districts]
             for kind, a, b in lines
         ]
     )
-    with figure(3.6 + 1.7 * len(districts), 0.27 * len(lines) + 1.3) as (fig, axes):
+    labels = [_line_label(*line) for line in lines]
+    # The row labels are whole names: the figure leaves them the room their longest one takes.
+    label_width = 0.075 * max(len(label) for label in labels)
+    with figure(label_width + 0.5 + 1.6 * len(districts), 0.24 * len(lines) + 1.3) as (fig, axes):
         ax = axes[0][0]
         ax.imshow(
             matrix,
@@ -223,24 +176,27 @@ def _annotated_grid(
             if kind == "header":
                 continue
             for c, district in enumerate(districts):
-                entry = entries[(a, b, district)]
-                if entry.category == "amount":
-                    label = " / ".join(dict.fromkeys(_short_amount(x) for x in records(entry.rows)))
+                rows = cells[(a, b, district)]
+                category = _category(rows)
+                if category == "amount":
+                    amounts = (figure_amount(x.value, x.unit, x.value_high, x.bound) for x in records(rows))
+                    label = " / ".join(dict.fromkeys(amounts))
                 else:
-                    label = {"no_amount": "no amount", "absent": "absent"}[entry.category]
+                    label = {"no_amount": "no amount", "absent": "absent"}[category]
                 ax.text(
                     c,
                     r,
-                    _short_label(label, 22),
+                    label if len(label) <= 24 else label[:23] + "…",
                     ha="center",
                     va="center",
-                    fontsize=7,
-                    color="#222222" if entry.category != "absent" else "#999999",
-                    style="italic" if entry.category == "no_amount" else "normal",
+                    fontsize=LABEL_PT,
+                    color="#222222" if category != "absent" else "#767676",
+                    style="italic" if category == "no_amount" else "normal",
                 )
-        ax.set_xticks(range(len(districts)), [district_name(d) for d in districts])
+        ax.set_xticks(range(len(districts)), [district_name(d) for d in districts], fontsize=LABEL_PT + 1)
         ax.xaxis.tick_top()
-        _label_rows(ax, lines)
+        ax.set_yticks(range(len(lines)), labels, fontsize=LABEL_PT)
+        _bold_headers(ax.get_yticklabels(), lines)
         ax.set_xticks([x - 0.5 for x in range(1, len(districts))], minor=True)
         ax.set_yticks([y - 0.5 for y in range(1, len(lines))], minor=True)
         ax.grid(False)
@@ -250,20 +206,17 @@ def _annotated_grid(
             ax,
             [_patch(CATEGORY_COLOURS[c]) for c in categories[:3]],
             ["amount stated", "stated without an amount", "absent"],
-            ncol=3,
+            len(lines),
         )
-        legend = ax.get_legend()
-        if legend is not None:
-            legend.set_bbox_to_anchor((0.5, -0.3 / max(len(lines), 1) - 0.01))
         caption = (
-            "Each instrument and award level by district, grouped by policy domain (¥ = yuan; k = thousand, "
-            "M = million; ≤ at most, ≥ at least, ≈ about). The table below gives the Chinese names and, on "
-            "hover, the exact yuan with its clause and source span. " + _levels_caption()
+            "Each instrument and award level by district, grouped by policy domain (≤ at most, ≥ at least, ≈ about; "
+            "a cell with several amounts lists them, cut at 24 characters). The table below gives the Chinese "
+            "names and, on hover, the exact yuan with its clause and source span. " + _levels_caption()
         )
         return svg(fig, caption=caption, alt="Grid of subsidy instruments by level and district")
 
 
-def _wide_table(keys: list[tuple[str, object]], entries: dict[tuple[Any, ...], Entry], districts: list[str]) -> Table:
+def _wide_table(keys: list[Key], districts: list[str], cells: dict[tuple[Any, ...], pd.DataFrame]) -> Table:
     rows = []
     for instrument, level in keys:
         dom = instrument_domain(instrument)
@@ -274,7 +227,7 @@ def _wide_table(keys: list[tuple[str, object]], entries: dict[tuple[Any, ...], E
             "Level": level_name(level),
         }
         for district in districts:
-            row[district_name(district)] = _grid_cell(entries[(instrument, level, district)])
+            row[district_name(district)] = _grid_cell(cells[(instrument, level, district)])
         rows.append(row)
     return Table(
         pd.DataFrame(rows),
@@ -284,48 +237,56 @@ def _wide_table(keys: list[tuple[str, object]], entries: dict[tuple[Any, ...], E
     )
 
 
-def _heatmap(keys: list[tuple[str, object]], entries: dict[tuple[Any, ...], Entry], districts: list[str]) -> Figure:
-    """Instrument × district, districts grouped by city, an amount coloured by its percentile."""
+def _heatmap(
+    keys: list[Key], districts: list[str], cells: dict[tuple[Any, ...], pd.DataFrame], ranks: pd.DataFrame
+) -> Figure:
+    """District × instrument: districts as rows under their city's name, instruments as columns by domain.
+
+    Districts are rows so that their names read horizontally at full size, however many there are; the
+    instruments' whole names stand above their columns.
+    """
     groups = by_city(districts)
-    ordered = [d for members in groups.values() for d in members]
-    percentile = {(r.instrument, r.level or None, r.district): r.percentile for r in records(subsidy_amounts())}
-    lines = _row_labels(keys)
-    colours = np.ones((len(lines), len(ordered), 4))
-    for r, (kind, a, b) in enumerate(lines):
-        if kind == "header":
+    rows: list[tuple[str, str]] = []  # ("city", key) above its districts, then ("district", key)
+    for city, members in groups.items():
+        rows.append(("city", city))
+        rows.extend(("district", d) for d in members)
+    percentile = {(r.instrument, r.level or None, r.district): r.percentile for r in records(ranks)}
+    lines = _lines(keys)
+    colours = np.ones((len(rows), len(lines), 4))
+    for r, (row_kind, district) in enumerate(rows):
+        if row_kind == "city":
             continue
-        for c, district in enumerate(ordered):
-            entry = entries[(a, b, district)]
-            if entry.category == "amount":
+        for c, (kind, a, b) in enumerate(lines):
+            if kind == "header":
+                continue
+            category = _category(cells[(a, b, district)])
+            if category == "amount":
                 share = percentile.get((a, b, district), 50.0)
                 colours[r, c] = AMOUNT_SCALE(0.2 + 0.75 * share / 100.0)
             else:
-                colours[r, c] = to_rgba(CATEGORY_COLOURS[entry.category])
-    width = 4.6 + 0.12 * len(ordered)
-    with figure(width, 0.17 * len(lines) + 2.6) as (fig, axes):
+                colours[r, c] = to_rgba(CATEGORY_COLOURS[category])
+    column_labels = [_line_label(*line) for line in lines]
+    header = 0.066 * max(len(label) for label in column_labels)  # inches the upright names take
+    with figure(11.5, 0.165 * len(rows) + header + 0.9) as (fig, axes):
         ax = axes[0][0]
         ax.imshow(colours, aspect="auto", interpolation="nearest")
-        ax.set_xticks(
-            range(len(ordered)), [district_name(d, with_year=False) for d in ordered], rotation=90, fontsize=6
-        )
+        ax.set_xticks(range(len(lines)), column_labels, rotation=90, fontsize=LABEL_PT)
         ax.xaxis.tick_top()
-        _label_rows(ax, lines)
-        start = 0
-        for city, members in groups.items():
-            end = start + len(members)
-            if start:
-                ax.axvline(start - 0.5, color="white", linewidth=2.5)
-            ax.text(
-                (start + end - 1) / 2,
-                len(lines) - 0.2,
-                city_name(city, chinese=False),
-                ha="center",
-                va="top",
-                fontsize=7,
-                rotation=90 if len(members) < 4 else 0,
-            )
-            start = end
+        _bold_headers(ax.get_xticklabels(), lines)
+        ax.set_yticks(
+            range(len(rows)),
+            [
+                city_name(key, chinese=False).upper() if kind == "city" else district_name(key, with_year=False)
+                for kind, key in rows
+            ],
+            fontsize=LABEL_PT,
+        )
+        for tick, (kind, _) in zip(ax.get_yticklabels(), rows):
+            if kind == "city":
+                tick.set_fontweight("bold")
+        ax.set_xticks([x - 0.5 for x in range(1, len(lines))], minor=True)
         ax.grid(False)
+        ax.grid(which="minor", axis="x", color="white", linewidth=0.6)
         ax.tick_params(which="both", length=0)
         fig.legend(
             [_patch(AMOUNT_SCALE(x)) for x in (0.2, 0.575, 0.95)]
@@ -333,54 +294,38 @@ def _heatmap(keys: list[tuple[str, object]], entries: dict[tuple[Any, ...], Entr
             ["lowest amount", "median", "highest", "stated without an amount", "absent"],
             loc="outside lower center",
             ncol=5,
-            fontsize=8,
+            fontsize=LABEL_PT,
         )
         caption = (
-            f"Each instrument and award level (rows, grouped by policy domain) by district (columns, {len(ordered)} "
-            "districts grouped by city). A stated amount is coloured by its percentile among the districts that "
-            "state one in the same unit: pale is the least generous, dark the most. The table below lists every "
-            "amount with its rank, percentile, clause and source span. " + _levels_caption()
+            f"Each district (rows, {len(districts)} districts under their city's name) by instrument and award level "
+            "(columns, grouped by policy domain). A stated amount is coloured by its percentile among the "
+            "districts that state one in the same unit: pale is the least generous, dark the most. The table below "
+            "lists every amount with its rank, percentile, clause and source span. " + _levels_caption()
         )
         return svg(fig, caption=caption, alt="Heatmap of subsidy instruments by district, grouped by city")
 
 
-def _short_amount(row: Any) -> str:
-    """ASCII amount for a figure cell."""
-    mark = {"max": "≤", "min": "≥", "approx": "≈"}.get(_str(row.bound), "")
-    return mark + short_figure(row.value, row.unit, row.value_high)
-
-
-def _standing(row: Any, ranks: dict[tuple[Any, ...], Any]) -> tuple[Cell | str, Cell | str]:
+def _standing(row: Any) -> tuple[Cell | str, Cell | str]:
     """The district's rank and percentile within the instrument, level and unit ('' without an amount)."""
-    found = ranks.get((row.instrument, _str(row.level), _str(row.unit), row.district)) if row.stated else None
-    if found is None:
+    if is_missing(row.rank):
         return "", ""
     rank = Cell(
-        f"{int(found.rank)} of {int(found.of)}",
-        sort=int(found.rank),
+        f"{int(row.rank)} of {int(row.of)}",
+        sort=int(row.rank),
         title="rank of the district's largest amount among the districts that state one in this unit (1 = highest)",
     )
-    percentile = Cell(f"{found.percentile:.0f}%", sort=float(found.percentile))
+    percentile = Cell(f"{row.percentile:.0f}%", sort=float(row.percentile))
     return rank, percentile
 
 
-def subsidy_rows(report: Report) -> Part:
-    """Every stated amount (and, for a handful of districts, every absent measure) with rank and percentile."""
-    districts = report["districts"]
-    wide = side_by_side(districts)
-    table = _comparisons(districts)
-    if not wide:
-        table = table[table["stated"]]
-    order = {k: i for i, k in enumerate(_instrument_order(list(table["instrument"].dropna())))}
-    table = table.assign(
-        _i=table["instrument"].map(order),
-        _l=table["level"].map(lambda lv: tier_keys().index(lv) if lv in tier_keys() else len(tier_keys())),
-        _d=table["district"].map({d: i for i, d in enumerate(district_keys())}),
-    ).sort_values(["_i", "_l", "_d"], kind="stable")
-    ranks = {(r.instrument, r.level, _str(r.unit), r.district): r for r in records(subsidy_amounts())}
+def subsidy_rows(ranked: pd.DataFrame) -> Part:
+    """The rows of :func:`~policycmp.analysis.subsidies.with_ranks`, one per district × instrument × level ×
+    amount: every row for a handful of districts (absent measures too), the stated ones for a province."""
+    wide = side_by_side(list(dict.fromkeys(ranked["district"])))
+    table = ranked if wide else ranked[ranked["stated"]]
     rows = []
     for r in records(table):
-        rank, percentile = _standing(r, ranks)
+        rank, percentile = _standing(r)
         row: dict[str, Any] = {
             "Instrument": instrument_name(r.instrument),
             "Level": level_name(r.level),
@@ -437,3 +382,35 @@ REPORT = ReportSpec(
     _subsidies_summary,
     inputs=_subsidy_inputs,
 )
+
+
+def instrument_bars(ranked: pd.DataFrame) -> Figure:
+    """One instrument and level across districts: a bar per district's amount, largest first.
+
+    ``ranked`` is rows of :func:`~policycmp.analysis.province.rank_subsidies` for one instrument, level
+    and unit (filter them first); amounts read as the tables write them (万元 / 亿元).
+    """
+    keys = ranked[["instrument", "level", "unit"]].drop_duplicates()
+    if len(keys) != 1:
+        raise ValueError(f"instrument_bars draws one instrument, level and unit; these rows have {len(keys)}")
+    instrument, level, unit = keys.iloc[0]
+    rows = ranked.sort_values(["value", "district"], ascending=[False, True], kind="stable")
+    scale, axis = (1e4, "万元") if unit == "CNY" else (1.0, str(unit))
+    with figure(8.0, 0.32 * len(rows) + 1.3) as (fig, axes):
+        ax = axes[0][0]
+        ys = range(len(rows))
+        ax.barh(ys, rows["value"] / scale, color=CATEGORY_COLOURS["amount"], edgecolor="#4a7fb0")
+        for y, r in zip(ys, records(rows)):
+            ax.text(r.value / scale, y, " " + figure_amount(r.value, r.unit, r.value_high, r.bound), va="center")
+        ax.set_yticks(list(ys), [district_name(d) for d in rows["district"]], fontsize=LABEL_PT + 1)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.margins(x=0.2)
+        ax.set_xlabel(axis)
+        title = instrument_name(instrument) + (f" · {level_name(level)}" if level else "")
+        ax.set_title(title)
+        return svg(
+            fig,
+            caption=f"{title} ({instrument_zh(instrument)}{level_zh(level) if level else ''}): each district's "
+            "largest amount (≤ at most, ≥ at least).",
+            alt=f"Bar chart of {title} by district",
+        )

@@ -16,12 +16,15 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from ...analysis.province import quartiles
+from ...analysis.tables import table as table_of
+from ...analysis.targets import districts_and_cities, headline_targets, unmapped_phrases
 from .. import params as params_mod
 from ..markup.components import Figure, Notice, Paragraph, Part, Table, block
-from ..markup.format import Cell, amount_cell, exact_amount, format_amount, short_figure
+from ..markup.format import Cell, amount_cell, exact_amount, figure_amount, format_amount
 from ..pages import page_file
-from .context import Inputs, Report, ReportSpec
-from .data import _num, _str, load, records
+from .context import Inputs, ReportSpec
+from .data import _str, records
 from .figures import figure, legend_below, spread_legend, spread_marks, svg
 from .inputs import whole
 from .labels import (
@@ -35,28 +38,15 @@ from .labels import (
     indicator_name,
 )
 from .layout import side_by_side
-from .province import quartiles
 from .shaping import _cell_or_text, _exact
 
 MARKERS = {"max": "<", "min": ">", "approx": "o", "exact": "D"}
 CITY_COLOUR = "#d55e00"
 
 
-def _targets() -> pd.DataFrame:
-    table = load("targets")
-    table["value"] = _num(table["value"])
-    table["value_high"] = _num(table["value_high"])
-    return table
-
-
 def target_columns(p: dict[str, Any]) -> tuple[list[str], list[str]]:
     """The districts a page shows and the cities whose work-report targets it sets beside them."""
-    if "city" in p:  # a city's context: its districts in the corpus
-        districts = [d.district for d in params_mod.documents() if d.kind == "policy" and d.city == p["city"]]
-        return list(dict.fromkeys(districts)), [p["city"]]
-    districts = p["districts"]
-    theirs = {d.city for d in params_mod.documents() if d.kind == "policy" and d.district in districts}
-    return districts, [c for c in params_mod.cities() if c in theirs]
+    return districts_and_cities(p.get("districts"), p.get("city"))
 
 
 def _names(districts: list[str]) -> str:
@@ -65,7 +55,7 @@ def _names(districts: list[str]) -> str:
 
 def _targets_summary(p: dict[str, Any]) -> tuple[str, str]:
     districts, cities = target_columns(p)
-    table = _targets()
+    table = table_of("targets")
     mine = table[table["district"].isin(districts)]
     theirs = table[table["district"].isin(cities)]
     indicators = set(mine["indicator"].dropna())
@@ -98,6 +88,14 @@ def _compact(value: float) -> str:
     return f"{value:g}"
 
 
+def _plain_tick(value: float, _: object) -> str:
+    return f"{value:g}"
+
+
+def _compact_tick(value: float, _: object) -> str:
+    return _compact(value)
+
+
 def _target_cell(rows: pd.DataFrame) -> Cell | str:
     cells = [
         amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span) for r in records(rows)
@@ -105,11 +103,10 @@ def _target_cell(rows: pd.DataFrame) -> Cell | str:
     return _cell_or_text(cells) or Cell("—", cls="pc-absent", title="no target stated")
 
 
-def target_matrix(report: Report) -> Part:
-    """Each indicator across the districts, with their cities' targets beside them."""
-    districts, cities = target_columns(report.params)
-    table = _targets()
-    table = table[table["district"].isin([*districts, *cities]) & table["indicator"].notna()]
+def target_matrix(targets: pd.DataFrame, districts: list[str], cities: list[str]) -> Part:
+    """Each indicator across ``districts``, with the ``cities``' work-report targets beside them: side by
+    side for a handful of districts, else each district's target against the districts' median."""
+    table = targets[targets["district"].isin([*districts, *cities]) & targets["indicator"].notna()]
     indicators = _indicator_order(sorted(set(table["indicator"])))
     if not indicators:
         return Notice("No target of these districts maps to an indicator of the vocabulary.")
@@ -160,7 +157,7 @@ def _dot_plots(table: pd.DataFrame, plotted: list[str], districts: list[str], ci
         for ax, indicator in zip(flat, plotted):
             rows = table[table["indicator"] == indicator]
             units = sorted(set(rows["unit"].dropna().astype(str)))
-            scale, unit_label = (1e8, "100M yuan") if units == ["CNY"] else (1.0, units[0] if units else "")
+            scale, unit_label = (1e8, "亿元") if units == ["CNY"] else (1.0, units[0] if units else "")
             points = rows[rows["district"].isin(districts) & rows["value"].notna()]
             for r in records(points):
                 y = districts.index(str(r.district))
@@ -181,7 +178,8 @@ def _dot_plots(table: pd.DataFrame, plotted: list[str], districts: list[str], ci
             ax.set_ylim(len(districts) - 0.5, -0.5)
             ax.set_title(f"{indicator_name(indicator)}" + (f" ({unit_label})" if unit_label else ""), fontsize=9)
             ax.margins(x=0.15)
-            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _compact(v)))
+            # Money in 亿元 reads as the page's plain figures; other units as 1.5k, 2M.
+            ax.xaxis.set_major_formatter(FuncFormatter(_plain_tick if scale != 1.0 else _compact_tick))
             if ax.get_legend_handles_labels()[0]:
                 ax.legend(fontsize=7, loc="best")
         for ax in flat[len(plotted) :]:
@@ -196,14 +194,6 @@ def _dot_plots(table: pd.DataFrame, plotted: list[str], districts: list[str], ci
         return svg(fig, caption=caption, alt="Dot plots of targets by indicator and district")
 
 
-def _headline(table: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
-    """One target per district and indicator × unit: its first base goal (a stretch goal only without one)."""
-    rows = table[table["district"].isin(districts) & table["value"].notna()].copy()
-    rows["_stretch"] = rows["stretch"].map(lambda v: v is True)
-    rows = rows.sort_values(["_stretch", "clause_id", "span_start"], kind="stable")
-    return rows.drop_duplicates(["indicator", "unit", "district"]).drop(columns="_stretch")
-
-
 def _computed_cell(value: float, unit: object, what: str, n: int) -> Cell:
     return Cell(
         format_amount(value, unit),
@@ -213,7 +203,7 @@ def _computed_cell(value: float, unit: object, what: str, n: int) -> Cell:
 
 
 def _distribution(table: pd.DataFrame, indicators: list[str], districts: list[str], cities: list[str]) -> Part:
-    headline = _headline(table, districts)
+    headline = headline_targets(table, districts)
     keys = [
         (i, u)
         for i in indicators
@@ -290,11 +280,11 @@ def _relative_figure(
                 mark = table[(table["district"] == city) & (table["indicator"] == indicator) & (table["unit"] == unit)]
                 if median > 0 and len(mark):
                     ax.scatter(mark["value"] / median, [y] * len(mark), marker="D", s=28, color=CITY_COLOUR, zorder=4)
-            labels.append(f"{indicator_name(indicator)} · median {short_figure(median, unit)}")
+            labels.append(f"{indicator_name(indicator)} · median {figure_amount(median, unit)}")
         ax.set_xscale("log", base=2)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
         ax.axvline(1.0, color="#999999", linewidth=0.8)
-        ax.set_yticks(range(len(keys)), labels, fontsize=7.5)
+        ax.set_yticks(range(len(keys)), labels, fontsize=8)
         ax.set_ylim(len(keys) - 0.5, -0.5)
         ax.set_xlabel("target as a multiple of the districts' median")
         handles = spread_legend() + [Line2D([0], [0], marker="D", color=CITY_COLOUR, linestyle="none")]
@@ -308,11 +298,10 @@ def _relative_figure(
         )
 
 
-def target_rows(report: Report, only_unmapped: bool = False) -> Part:
-    """Every target row (or those outside the indicator vocabulary); for a province, what reads at that size."""
-    districts, cities = target_columns(report.params)
-    table = _targets()
-    table = table[table["district"].isin([*districts, *cities])]
+def target_rows(targets: pd.DataFrame, districts: list[str], cities: list[str], only_unmapped: bool = False) -> Part:
+    """Every target row of ``districts`` and ``cities`` (or those outside the indicator vocabulary); for a
+    province, what reads at that size: the mapped rows, and the unmapped ones by phrase."""
+    table = targets[targets["district"].isin([*districts, *cities])]
     if only_unmapped:
         table = table[table["indicator"].isna()]
     if not side_by_side(districts):
@@ -346,19 +335,12 @@ def _unmapped_phrases(table: pd.DataFrame, n_districts: int) -> Part:
     """Targets outside the vocabulary, by the phrase naming them: what to add to indicators.yaml next."""
     if table.empty:
         return block(Paragraph("Every target maps to an indicator of the vocabulary."))
-    phrases = table.assign(phrase=table["indicator_zh"].map(lambda v: _str(v) or "(no phrase)"))
-    counted = (
-        phrases.groupby("phrase")
-        .agg(districts=("district", "nunique"), targets=("district", "size"), example=("span", "first"))
-        .reset_index()
-        .sort_values(["districts", "targets", "phrase"], ascending=[False, False, True], kind="stable")
-        .head(60)
-    )
+    counted = unmapped_phrases(table)
     frame = pd.DataFrame(
         {
             "Phrase as written": counted["phrase"],
-            "Districts": counted["districts"].astype("int64"),
-            "Targets": counted["targets"].astype("int64"),
+            "Districts": counted["districts"],
+            "Targets": counted["targets"],
             "Example": counted["example"].map(_str),
         }
     )

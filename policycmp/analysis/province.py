@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from .. import params as params_mod
-from .data import _num, shared, stamp
+from .corpus import districts
+from .tables import numeric, shared, stamp
 
 T = TypeVar("T")
 QUARTILE_COLUMNS = ["districts", "q1", "median", "q3"]
@@ -55,35 +55,37 @@ def clause_counts() -> pd.DataFrame:
         numbered = clauses[(clauses["row_kind"] == "clause") & clauses["domain"].notna()]
         counts = numbered.groupby(["district", "domain"]).size().rename("value").reset_index()
         full = pd.MultiIndex.from_product(
-            [params_mod.districts(), sorted(set(clauses["domain"].dropna()))], names=["district", "domain"]
+            [districts(), sorted(set(clauses["domain"].dropna()))], names=["district", "domain"]
         )
         return counts.set_index(["district", "domain"]).reindex(full, fill_value=0).reset_index()
 
     return _cached("clause_counts", ("clauses", "documents"), compute)
 
 
-def subsidy_amounts() -> pd.DataFrame:
+def rank_subsidies(comparisons: pd.DataFrame) -> pd.DataFrame:
     """Per instrument, level, unit and district: the district's amount (its largest, if it states several).
 
-    With ``rank`` (1 = the most generous of the districts that state an amount in that unit) and
-    ``percentile`` (the share of those districts whose amount is at most this one).
+    With ``rank`` (1 = the most generous of the districts that state an amount in that unit), ``of``
+    (how many districts state one) and ``percentile`` (the share of those districts whose amount is at
+    most this one). ``level`` is ``""`` for an instrument without award levels. Pass the whole
+    comparisons table to rank across the corpus, or some districts' rows to rank among them.
     """
+    stated = comparisons[comparisons["stated"].map(lambda v: v is True) & comparisons["value"].notna()].copy()
+    stated["value"] = numeric(stated["value"])
+    stated["level"] = stated["level"].map(lambda v: v if isinstance(v, str) else "")
+    stated = stated.sort_values(["value", "clause_id"], ascending=[False, True], kind="stable")
+    keys = ["instrument", "level", "unit"]
+    best = stated.drop_duplicates([*keys, "district"]).copy()
+    group = best.groupby(keys)["value"]
+    best["rank"] = group.rank(method="min", ascending=False).astype("int64")
+    best["of"] = group.transform("count").astype("int64")
+    best["percentile"] = 100.0 * group.rank(method="max", pct=True)
+    return best.reset_index(drop=True)
 
-    def compute() -> pd.DataFrame:
-        table = shared("comparisons")
-        stated = table[table["stated"].map(lambda v: v is True) & table["value"].notna()].copy()
-        stated["value"] = _num(stated["value"])
-        stated["level"] = stated["level"].map(lambda v: v if isinstance(v, str) else "")
-        stated = stated.sort_values(["value", "clause_id"], ascending=[False, True], kind="stable")
-        keys = ["instrument", "level", "unit"]
-        best = stated.drop_duplicates([*keys, "district"]).copy()
-        group = best.groupby(keys)["value"]
-        best["rank"] = group.rank(method="min", ascending=False).astype("int64")
-        best["of"] = group.transform("count").astype("int64")
-        best["percentile"] = 100.0 * group.rank(method="max", pct=True)
-        return best.reset_index(drop=True)
 
-    return _cached("subsidy_amounts", ("comparisons",), compute)
+def subsidy_amounts() -> pd.DataFrame:
+    """:func:`rank_subsidies` over every district of the corpus (computed once per table file)."""
+    return _cached("subsidy_amounts", ("comparisons",), lambda: rank_subsidies(shared("comparisons")))
 
 
 def allocations() -> pd.DataFrame:
@@ -92,7 +94,7 @@ def allocations() -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         budgets = shared("budgets")
         rows = budgets[(budgets["role"] == "allocation") & budgets["domain"].notna()].copy()
-        rows["value"] = _num(rows["value"])
+        rows["value"] = numeric(rows["value"])
         return rows.groupby(["district", "domain"])["value"].sum().reset_index()
 
     return _cached("allocations", ("budgets",), compute)
@@ -104,7 +106,7 @@ def target_values() -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         targets = shared("targets")
         rows = targets[targets["indicator"].notna() & (targets["kind_of_source"] == "policy")].copy()
-        rows["value"] = _num(rows["value"])
+        rows["value"] = numeric(rows["value"])
         rows["_stretch"] = rows["stretch"].map(lambda v: v is True)
         rows = rows.sort_values(["_stretch", "clause_id", "span_start"], kind="stable")
         return rows.drop_duplicates(["indicator", "unit", "district"]).drop(columns="_stretch").reset_index(drop=True)

@@ -1,7 +1,8 @@
-"""Reading the published tables (``data/processed/*.parquet``) for the reports.
+"""Reading the published tables (``data/processed/*.parquet``) for analysis and the reports.
 
 After ``policycmp build`` every table exists (possibly empty). A missing one is an error naming the
-file and the command that writes it, never a section left out.
+file and the command that writes it, never a section left out. Unlike ``policycmp.load_table`` this
+never builds: a notebook shows the tables as they were published, and says when they are stale.
 """
 
 from __future__ import annotations
@@ -70,4 +71,46 @@ def _plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
             frame[column] = values.where(values.notna(), None)
         elif str(dtype) == "boolean":
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
+# Columns that hold amounts: read as float64 (missing → NaN), so they sort and compare as numbers.
+AMOUNT_COLUMNS = ("value", "value_high", "target_value", "actual_value")
+
+
+def numeric(series: pd.Series) -> pd.Series:
+    """A column as float64, anything that is not a number as NaN."""
+    return pd.to_numeric(series, errors="coerce").astype("float64")
+
+
+def table(
+    name: str,
+    *,
+    districts: str | list[str] | tuple[str, ...] | None = None,
+    domain: str | None = None,
+) -> pd.DataFrame:
+    """A published table, optionally only some districts' rows or one domain's, ready to analyse.
+
+    ``table("comparisons", districts=["zhenhai", "qujiang"])`` is Zhenhai's and Qujiang's comparison
+    rows, a copy the caller may change (``anomalies``, which has no district column, keeps the rows of
+    those districts' documents). Amount columns (``value``, ``value_high``, ``target_value``,
+    ``actual_value``) are float64 and ``stated`` is a plain bool, so rows filter and sort as numbers
+    and truth values; text columns hold ``None`` where they are empty. Rows keep the table's order.
+    """
+    frame = load(name)
+    if districts is not None:
+        keys = [districts] if isinstance(districts, str) else list(districts)
+        if "district" in frame.columns:
+            frame = frame[frame["district"].isin(keys)]
+        else:  # a table of documents' rows (anomalies): the districts' documents
+            documents = shared("documents")
+            frame = frame[frame["doc_id"].isin(set(documents[documents["district"].isin(keys)]["doc_id"]))]
+    if domain is not None:
+        frame = frame[frame["domain"] == domain]
+    frame = frame.copy()
+    for column in AMOUNT_COLUMNS:
+        if column in frame.columns:
+            frame[column] = numeric(frame[column])
+    if "stated" in frame.columns:
+        frame["stated"] = frame["stated"].map(lambda v: v is True).astype(bool)
     return frame

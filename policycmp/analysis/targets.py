@@ -1,0 +1,94 @@
+"""Targets across districts: which districts and cities a comparison sets side by side, each district's
+headline target per indicator, and the phrases the indicator vocabulary does not know yet."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .corpus import cities as cities_with_report
+from .corpus import documents
+
+
+def districts_and_cities(districts: list[str] | None = None, city: str | None = None) -> tuple[list[str], list[str]]:
+    """The districts a target comparison shows and the cities whose work-report targets go beside them.
+
+    With ``city``: that city's districts in the corpus, and the city. Else ``districts`` and those of
+    their cities whose work report is in the corpus.
+    """
+    policies = [d for d in documents() if d.kind == "policy"]
+    if city is not None:
+        return list(dict.fromkeys(d.district for d in policies if d.city == city)), [city]
+    chosen = list(districts or [])
+    theirs = {d.city for d in policies if d.district in chosen}
+    return chosen, [c for c in cities_with_report() if c in theirs]
+
+
+def headline_targets(targets: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
+    """One target per district and indicator × unit: its first base goal (a 力争 / 冲刺 stretch goal only
+    where it has no other), among the rows with a value."""
+    rows = targets[targets["district"].isin(districts) & targets["value"].notna()].copy()
+    rows["_stretch"] = rows["stretch"].map(lambda v: v is True)
+    rows = rows.sort_values(["_stretch", "clause_id", "span_start"], kind="stable")
+    return rows.drop_duplicates(["indicator", "unit", "district"]).drop(columns="_stretch")
+
+
+def unmapped_phrases(targets: pd.DataFrame, limit: int = 60) -> pd.DataFrame:
+    """Targets outside the indicator vocabulary grouped by the phrase naming them, the phrases most districts
+    use first (up to ``limit``): what to add to indicators.yaml next. Columns: phrase, districts, targets,
+    example (the first such target's span)."""
+    unmapped = targets[targets["indicator"].isna()]
+    phrases = unmapped.assign(
+        phrase=unmapped["indicator_zh"].map(lambda v: v if isinstance(v, str) and v else "(no phrase)")
+    )
+    return (
+        phrases.groupby("phrase")
+        .agg(districts=("district", "nunique"), targets=("district", "size"), example=("span", "first"))
+        .reset_index()
+        .sort_values(["districts", "targets", "phrase"], ascending=[False, False, True], kind="stable")
+        .head(limit)
+        .astype({"districts": "int64", "targets": "int64"})
+        .reset_index(drop=True)
+    )
+
+
+def followed_targets(targets: pd.DataFrame, outcomes: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
+    """A district's policy targets in document order, each with the outcome-report rows that report on it.
+
+    An outcome row reports on a target when it names the target's clause (``policy_clause_id``) and the
+    policy span it repeats is the target's quantity (or lies in the target's span). Adds ``outcome_rows``
+    (their row numbers) and ``statuses`` (their distinct statuses, sorted); both empty for a target the
+    outcome report does not mention.
+    """
+    by_clause: dict[str, list[tuple[int, str, str]]] = {}
+    for clause_id, row_no, status, policy_span in zip(
+        outcomes["policy_clause_id"], outcomes["row_no"], outcomes["status"], outcomes["policy_span"]
+    ):
+        if isinstance(clause_id, str):
+            by_clause.setdefault(clause_id, []).append(
+                (
+                    int(row_no),
+                    status if isinstance(status, str) else "",
+                    policy_span if isinstance(policy_span, str) else "",
+                )
+            )
+
+    def text(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
+    seq = dict(zip(clauses["clause_id"], clauses["seq"]))
+    ordered = targets.assign(_s=targets["clause_id"].map(lambda c: seq.get(c, 10**6)))
+    ordered = ordered.sort_values(["_s", "clause_id"], kind="stable").drop(columns="_s")
+    found_rows, found_statuses = [], []
+    for clause_id, span, quantity_span in zip(ordered["clause_id"], ordered["span"], ordered["quantity_span"]):
+        quantity = text(quantity_span) or text(span)
+        found = [
+            (row_no, status)
+            for row_no, status, policy_span in by_clause.get(text(clause_id), [])
+            if not policy_span or policy_span == quantity or policy_span in text(span) and policy_span in quantity
+        ]
+        found_rows.append(tuple(row_no for row_no, _ in found))
+        found_statuses.append(tuple(sorted({status for _, status in found})))
+    return ordered.assign(
+        outcome_rows=pd.Series(found_rows, index=ordered.index, dtype=object),
+        statuses=pd.Series(found_statuses, index=ordered.index, dtype=object),
+    )
