@@ -275,6 +275,8 @@ def test_a_page_looks_the_same_on_a_machine_without_a_cjk_font(browser, latin_on
     # …and the picture there does come from the shipped font: without it the Chinese turns to boxes.
     boxes = screenshot(latin_only_chromium, name, block_font=True)
     assert boxes.size != there.size or ImageChops.difference(boxes, there).getbbox() is not None, name
+
+
 def test_tables_show_every_row_with_the_header_in_view(browser):
     """No table sits in a fixed-height box: every row is laid out on the page, no column is cut off, and the
     header stays at the top of the window while its table scrolls past."""
