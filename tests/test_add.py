@@ -108,12 +108,13 @@ def test_refuses_a_file_already_registered(tmp_path, capsys):
     refused(tmp_path, capsys, [str(copy)], raw, "same-bytes.txt", "already registered")
 
 
-def test_refuses_an_id_already_taken(tmp_path, capsys):
+def test_refuses_a_second_document_of_the_same_edition_naming_both(tmp_path, capsys):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     other = tmp_path / "qujiang-again.txt"
     other.write_bytes((RAW / "qujiang-2023-policy.txt").read_bytes() + "\n附件:无\n".encode())
-    refused(tmp_path, capsys, [str(other)], raw, "qujiang-again.txt", "id 'qujiang-2023-policy' is already taken")
+    refused(tmp_path, capsys, [str(other)], raw, "qujiang-again.txt", "(qujiang, policy, 2023, final)",
+            "'qujiang-2023-policy' (qujiang-2023-policy.txt)", "--year")  # fmt: skip
 
 
 def test_refuses_a_place_not_in_the_gazetteer_naming_the_closest(tmp_path, capsys):
