@@ -7,9 +7,10 @@ kind, year and status, so the order is total.
 
 Every cross-district figure uses one edition per district: by default its latest final, or its
 latest draft when it has no final; a researcher may ask for another year instead (that year's final,
-else its draft). :func:`pick` makes that choice on the published ``editions`` table, so a report
-needs nothing but the table; :func:`of_editions` keeps the rows of any table that belong to the
-chosen documents. A leaf module: the build and the reports both import it.
+else its draft). The build publishes each document's place (:func:`places`) in ``documents.parquet``;
+:func:`pick` makes the choice on that table, so a report needs nothing but the table, and
+:func:`of_editions` keeps the rows of any table that belong to the chosen documents. A leaf module:
+the build and the reports both import it.
 """
 
 from __future__ import annotations
@@ -70,15 +71,42 @@ def chosen_for_year(editions: list[Edition], year: int) -> Edition | None:
     return max(of_year, key=lambda e: (e.order_key, e.doc_id)) if of_year else None
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a document stands among its district's documents of its kind."""
+
+    edition: int  # 1, 2, 3… oldest first
+    editions: int
+    previous_doc: str | None
+    next_doc: str | None
+    is_default: bool
+
+
+def places(editions: Iterable[Edition]) -> dict[str, Place]:
+    """Every edition's place among its district's editions of its kind, by doc id."""
+    found: dict[str, Place] = {}
+    for group in ordered(editions).values():
+        default = default_of(group)
+        for n, e in enumerate(group):
+            found[e.doc_id] = Place(
+                edition=n + 1,
+                editions=len(group),
+                previous_doc=group[n - 1].doc_id if n else None,
+                next_doc=group[n + 1].doc_id if n + 1 < len(group) else None,
+                is_default=e is default,
+            )
+    return found
+
+
 EDITION_COLUMNS = ["doc_id", "district", "kind", "year", "status"]
 
 
-def pick(editions: pd.DataFrame, year: int | None = None, kind: str = "policy") -> pd.DataFrame:
-    """One edition per district of the published ``editions`` table (or any table with its columns
+def pick(documents: pd.DataFrame, year: int | None = None, kind: str = "policy") -> pd.DataFrame:
+    """One edition per district of the published ``documents`` table (or any table with its columns
     doc_id, district, kind, year, status): the default edition, or with ``year`` that year's final,
     else its draft (a district without an edition of that year is left out). Rows sorted by district.
     """
-    rows = editions[editions["kind"] == kind]
+    rows = documents[documents["kind"] == kind]
     columns = (rows[name].tolist() for name in EDITION_COLUMNS)
     found = [Edition(str(d), str(di), str(k), int(y), str(s)) for d, di, k, y, s in zip(*columns, strict=True)]
     picked = []
