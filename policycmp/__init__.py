@@ -7,6 +7,8 @@ In JupyterLab::
     quantities = policycmp.load_quantities()  # every amount, share, budget and target
     policycmp.search("孵化器")                 # matching clauses of every district side by side
     policycmp.similar("zhenhai-2024-policy:c15", k=5)
+    policycmp.changes("zhenhai")              # what changed from each edition to the next
+    policycmp.side_by_side("zhenhai-2024-policy:c2")  # one clause beside its next edition's
 
 The package is laid out by pipeline stage: ``ingest`` → ``extract`` → ``compare`` → ``publish`` →
 ``report``, on the leaf modules ``model``, ``schema``, ``vocabulary``, ``errors`` and ``paths``.
@@ -21,8 +23,18 @@ import pandas as pd
 
 from .errors import PolicyInputError
 from .publish.load import load_clauses, load_quantities, load_table
+from .report import changes as _changes
 
-__all__ = ["PolicyInputError", "load_clauses", "load_quantities", "load_table", "search", "similar"]
+__all__ = [
+    "PolicyInputError",
+    "changes",
+    "load_clauses",
+    "load_quantities",
+    "load_table",
+    "search",
+    "side_by_side",
+    "similar",
+]
 __version__ = "0.1.0"
 
 Tables = pd.DataFrame | dict[str, pd.DataFrame]
@@ -46,3 +58,25 @@ def similar(
     """The ``k`` clauses of *other* districts that read most like ``clause_id``, best first; ``tables``
     defaults to :func:`load_clauses`."""
     return _lookup().similar(clause_id, k, tables=load_clauses() if tables is None else tables, districts=districts)
+
+
+def _edition_tables(tables: dict[str, pd.DataFrame] | None) -> dict[str, pd.DataFrame]:
+    if tables is not None:
+        return tables
+    return {name: load_table(name) for name in ("clauses", "clause_changes", "amount_changes")}
+
+
+def changes(
+    district: str, *, changed_only: bool = False, tables: dict[str, pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """What changed from each edition of ``district``'s policy to the next: one row per clause of either
+    edition (``unchanged``, ``reworded``, ``amounts_changed``, ``added``, ``removed``), both texts side by side
+    with their differences marked ``[-…-]`` / ``{+…+}``, and the amounts that changed. ``tables`` (clauses,
+    clause_changes, amount_changes) default to the published ones."""
+    return _changes.changes(district, _edition_tables(tables), changed_only=changed_only)
+
+
+def side_by_side(clause_id: str, *, tables: dict[str, pd.DataFrame] | None = None) -> _changes.SideBySide:
+    """``clause_id`` beside its counterpart in the next edition (or the previous one, for a clause of the
+    latest), character differences marked; Jupyter shows it as HTML, ``print`` as text."""
+    return _changes.side_by_side(clause_id, _edition_tables(tables))

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from conftest import RAW
 
+import policycmp
 from policycmp.cli import main
 from policycmp.compare.changes import EditionRows, changed_amounts, pair_editions
 from policycmp.compare.changes.align import Match
@@ -24,6 +25,7 @@ from policycmp.evaluation import editions as ev
 from policycmp.ingest.clauses import clause_records
 from policycmp.ingest.corpus import read_corpus
 from policycmp.model import Corpus
+from policycmp.report.changes import text_diff
 from policycmp.schema import QuantityRow
 from policycmp.vocabulary import load_edition_rules, load_layout
 
@@ -336,3 +338,56 @@ def test_editions_without_a_clause_in_common_are_not_force_aligned(tmp_path, cap
         [None, "b:c1", "added"],
     ]
     assert not pd.read_parquet(tmp_path / "out" / "edition_pairs.parquet")["in_common"].iloc[0]
+
+
+# --- in Jupyter ----------------------------------------------------------------------------------
+
+
+def test_changes_lists_every_row_with_the_differences_marked(built):
+    rows = policycmp.changes("zhenhai", tables=built)
+    assert len(rows) == len(built["clause_changes"])
+    c2 = rows[rows.from_clause == d("c2")].iloc[0]
+    assert (c2["to_clause"], c2["change"], c2["amounts"]) == (f("s1c2"), "amounts_changed", "3亿元左右 → 4亿元左右")
+    assert "争取中央预算内投资[-3-]亿元左右" in c2["before"] and "争取中央预算内投资{+4+}亿元左右" in c2["after"]
+    assert c2["before"].startswith("[-2、-]") and c2["after"].startswith("{+(二)+}")  # the new number
+    c28 = rows[rows.from_clause == d("c28")].iloc[0]
+    assert c28["amounts"] == "— → 最高50万元; — → 100万元"
+    removed = rows[rows.from_clause == d("c7")].iloc[0]
+    assert pd.isna(removed["after"]) and removed["before"].startswith("7、持续推进甬江科创")
+    changed = policycmp.changes("zhenhai", tables=built, changed_only=True)
+    assert changed["change"].value_counts().to_dict() == {"amounts_changed": 5, "removed": 2, "reworded": 1, "added": 1}
+    assert policycmp.changes("linping", tables=built).empty
+
+
+def test_text_diff_gives_the_segments_a_page_renders():
+    segments = text_diff("给予最高150万元补助。", "给予最高100万元奖励。")
+    assert [(s.op, s.before, s.after) for s in segments] == [
+        ("equal", "给予最高1", "给予最高1"),
+        ("replace", "5", "0"),
+        ("equal", "0万元", "0万元"),
+        ("replace", "补助", "奖励"),
+        ("equal", "。", "。"),
+    ]
+    assert "".join(s.before for s in segments) == "给予最高150万元补助。"
+    assert "".join(s.after for s in segments) == "给予最高100万元奖励。"
+
+
+def test_side_by_side_marks_and_escapes_every_text():
+    tables = {
+        "clauses": pd.DataFrame(
+            {"clause_id": ["a:c1", "b:c1"], "text": ["1、奖励<script>50万元。", "(一)奖励<script>80万元。"]}
+        ),
+        "clause_changes": pd.DataFrame(
+            {"from_clause": ["a:c1"], "to_clause": ["b:c1"], "change": ["amounts_changed"], "similarity": [0.8]}
+        ),
+        "amount_changes": pd.DataFrame(
+            {"from_clause": ["a:c1"], "to_clause": ["b:c1"], "before_span": ["50万元"], "after_span": ["80万元"]}
+        ),
+    }
+    shown = policycmp.side_by_side("b:c1", tables=tables)  # a clause of the latest edition: with the one before
+    page = shown._repr_html_()
+    assert "<script" not in page and page.count("&lt;script&gt;") == 2
+    assert "<del>" in page and "<ins>" in page and "amounts: 50万元 → 80万元" in page
+    assert str(shown).splitlines()[0] == "a:c1 → b:c1: amounts_changed"
+    with pytest.raises(KeyError, match="in no pair of editions"):
+        policycmp.side_by_side("c:c9", tables=tables)

@@ -24,8 +24,9 @@ from ..ingest.segment import segment_policy
 NUMERALS = "一二三四五六七八九十"
 SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
 CLAUSE_NUMBER = re.compile(r"^(?:\(?\d+[、.)]|\([一二三四五六七八九十]{1,3}\))")
-# A figure of money or a share, as the synthetic corpora scale them.
-FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?=万元|亿元|元|%)")
+# A figure of money or a share, as the synthetic corpora scale them; not an end of a range (10%-20%), which
+# scaled alone could come out backwards.
+FIGURE = re.compile(r"(?<![\d.\-~～至到])(\d+(?:\.\d+)?)(?=(?:万元|亿元|元|%)(?![\-~～至到\d]))")
 
 # 2025 editions name their sections in other words (../shared/realworld/README.md): each domain's
 # heading as a 2025 edition might write it, in words domains.yaml maps to the same domain.

@@ -50,8 +50,15 @@ class PairedEditions:
 
 def pair_editions(older: EditionRows, newer: EditionRows, rules: EditionRules, layout: Layout) -> PairedEditions:
     """Every clause row of two consecutive editions in one change row, and the amounts that changed."""
-    old_text = EditionText.of(older.rows, rules, layout)
-    new_text = EditionText.of(newer.rows, rules, layout)
+    return _paired(
+        older, newer, EditionText.of(older.rows, rules, layout), EditionText.of(newer.rows, rules, layout), rules
+    )
+
+
+def _paired(
+    older: EditionRows, newer: EditionRows, old_text: EditionText, new_text: EditionText, rules: EditionRules
+) -> PairedEditions:
+    """:func:`pair_editions` of editions already read (a middle edition is read once for both its pairs)."""
     matches = align(old_text, new_text, rules)
     district, from_doc, to_doc = newer.doc.district, older.doc.id, newer.doc.id
     changes: dict[Key, tuple[str, float | None]] = {}
@@ -189,11 +196,13 @@ def edition_tables(
     policies = [Edition(d.id, d.district, d.kind, d.year, d.status) for d in documents if d.kind == PAIRED_KIND]
     paired: list[PairedEditions] = []
     for group in ordered(policies).values():
+        if len(group) < 2:
+            continue
+        rows = {e.doc_id: EditionRows(by_id[e.doc_id], clauses_by_doc.get(e.doc_id, ()), quantities) for e in group}
+        texts = {doc_id: EditionText.of(r.rows, rules, layout) for doc_id, r in rows.items()}
         for old, new in consecutive(group):
-            older, newer = (
-                EditionRows(by_id[e.doc_id], clauses_by_doc.get(e.doc_id, ()), quantities) for e in (old, new)
-            )
-            paired.append(pair_editions(older, newer, rules, layout))
+            older, newer = rows[old.doc_id], rows[new.doc_id]
+            paired.append(_paired(older, newer, texts[old.doc_id], texts[new.doc_id], rules))
             if not paired[-1].pair.in_common:
                 result.warn(
                     f"editions {old.doc_id} → {new.doc_id}: no clause in common; every row of both is listed as "
@@ -214,7 +223,8 @@ def _note(paired: list[PairedEditions]) -> str:
         for name in ("unchanged", "reworded", "amounts_changed", "added", "removed", "amounts_up", "amounts_down"):
             totals[name] += getattr(p.pair, name)
     return (
-        f"editions: {len(paired)} pairs of consecutive policy editions: {totals['unchanged']} clauses unchanged, "
+        f"editions: {len(paired)} pair{'' if len(paired) == 1 else 's'} of consecutive policy editions: "
+        f"{totals['unchanged']} clauses unchanged, "
         f"{totals['reworded']} reworded, {totals['amounts_changed']} with amounts changed "
         f"({totals['amounts_up']} amounts up, {totals['amounts_down']} down), {totals['added']} added, "
         f"{totals['removed']} removed"

@@ -19,7 +19,6 @@ import numpy as np
 from ...schema import ClauseRow
 from ...vocabulary import EditionRules, Layout
 
-WHITESPACE = re.compile(r"\s+")
 # Code points are below 2**21, so (row, first, second character) fit in one int64 key.
 CHAR_BITS = 21
 FIGURE_MASK = "#"
@@ -50,7 +49,7 @@ def number_end(row: ClauseRow, layout: Layout) -> int:
 def bodies(rows: Sequence[ClauseRow], layout: Layout) -> list[str]:
     """Each row's text without its printed number and whitespace."""
     joined = JOIN.join(row.text[number_end(row, layout) :] for row in rows)
-    return WHITESPACE.sub("", joined).split(JOIN) if rows else []
+    return "".join(joined.split()).split(JOIN) if rows else []  # str.split drops every kind of whitespace
 
 
 def body(row: ClauseRow, layout: Layout) -> str:
