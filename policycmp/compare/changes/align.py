@@ -66,7 +66,7 @@ def similarities(older: EditionText, newer: EditionText, old_rows: list[int], ne
     intersections (a sparse matrix product did the same at three times the cost on matrices this small).
     """
     a, b = older.bigram_sets(old_rows), newer.bigram_sets(new_rows)
-    order = np.argsort(b.bigrams, kind="stable")
+    order = np.argsort(b.bigrams)
     sorted_b = b.bigrams[order]
     low = np.searchsorted(sorted_b, a.bigrams, side="left")
     counts = np.searchsorted(sorted_b, a.bigrams, side="right") - low

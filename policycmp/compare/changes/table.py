@@ -114,14 +114,18 @@ def reading_order(keys: list[Key], matches: list[Match]) -> list[Key]:
     """The change rows in reading order: the newer edition's, with each removed row placed after the row
     that its nearest paired predecessor in the older edition became (before everything when it has none)."""
     partner = {m.older: m.newer for m in matches}
+    after: dict[int, int] = {}  # older row → the newer row its nearest paired predecessor became
+    last = -1
+    for i in range(max((k[0] for k in keys if k[0] is not None), default=-1) + 1):
+        after[i] = last
+        last = partner.get(i, last)
 
     def key(item: Key) -> tuple[int, int, int]:
         i, j = item
         if j is not None:
             return (j, 0, 0)
         assert i is not None
-        before = [partner[k] for k in range(i - 1, -1, -1) if k in partner][:1]
-        return (before[0] if before else -1, 1, i)
+        return (after[i], 1, i)
 
     return sorted(keys, key=key)
 
