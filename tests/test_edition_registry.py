@@ -18,7 +18,7 @@ from adding import entries, refused
 from conftest import RAW
 
 from policycmp.cli import main
-from policycmp.editions import pick
+from policycmp.editions import of_editions, pick
 
 ZHENHAI_DRAFT = (RAW / "zhenhai-2024-policy.txt").read_text(encoding="utf-8")
 LINPING_FINAL = (RAW / "linping-2024-policy.txt").read_text(encoding="utf-8")
@@ -158,6 +158,23 @@ def test_one_edition_per_district_by_default_or_for_a_year(year, expected):
     chosen = pick(EDITIONS, year)
     assert dict(zip(chosen["district"], chosen["doc_id"])) == expected
     assert chosen["district"].is_unique
+
+
+def test_a_table_keeps_the_rows_of_the_chosen_editions_only():
+    budgets = pd.DataFrame(
+        {
+            "doc_id": [
+                "zhenhai-2024-policy",
+                "zhenhai-2024-policy-final",
+                "linping-2023-policy",
+                "qujiang-2024-policy",
+            ],
+            "value": [37.27e8, 38.0e8, 56.0e8, 24.54e8],
+        }
+    )
+    kept = of_editions(budgets, pick(EDITIONS))
+    assert kept["doc_id"].tolist() == ["zhenhai-2024-policy-final", "linping-2023-policy", "qujiang-2024-policy"]
+    assert kept["value"].sum() == 38.0e8 + 56.0e8 + 24.54e8  # the draft's 37.27亿 is not added to its final's
 
 
 def test_the_outcome_reports_are_editions_of_their_own_kind():
