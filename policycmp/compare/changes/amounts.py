@@ -44,20 +44,22 @@ class AmountPair:
 
 
 def _amount(q: QuantityRow) -> tuple[float, float]:
-    return (q.value, q.value if _missing(q.value_high) else float(q.value_high))  # type: ignore[arg-type]
+    high = q.value_high
+    return (q.value, q.value if high is None or _missing(high) else high)
 
 
 def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or math.isnan(value)
+
+
+def _close(x: float | None, y: float | None) -> bool:
+    if x is None or y is None or _missing(x) or _missing(y):
+        return _missing(x) and _missing(y)
+    return math.isclose(x, y, rel_tol=1e-9)
 
 
 def same_amount(a: QuantityRow, b: QuantityRow) -> bool:
-    if a.unit != b.unit:
-        return False
-    return all(
-        (_missing(x) and _missing(y)) or (not _missing(x) and not _missing(y) and math.isclose(x, y, rel_tol=1e-9))  # type: ignore[arg-type]
-        for x, y in ((a.value, b.value), (a.value_high, b.value_high))
-    )
+    return a.unit == b.unit and _close(a.value, b.value) and _close(a.value_high, b.value_high)
 
 
 def changed_amounts(
@@ -69,7 +71,10 @@ def changed_amounts(
     figures_only: bool,
 ) -> list[AmountPair]:
     """The amounts that differ between two texts of a clause pair (``figures_only``: the texts are the
-    same but for figures), in the newer text's order."""
+    same but for figures), in the newer text's order. A quantity whose value could not be normalised is
+    no amount in base units: it is read as text."""
+    old_quantities = [q for q in old_quantities if not _missing(q.value)]
+    new_quantities = [q for q in new_quantities if not _missing(q.value)]
     if len(old_quantities) == len(new_quantities) and all(
         same_amount(a, b) for a, b in zip(old_quantities, new_quantities, strict=True)
     ):
