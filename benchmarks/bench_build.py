@@ -22,6 +22,15 @@ choice), timing the command's wall clock. The same run measures
 
 It prints one Markdown table, then the cost per document at each size and the ratio of the largest
 size's to the smallest's (1.00 = linear; below 1, fixed costs spread thinner).
+
+    .venv/bin/python benchmarks/bench_build.py --editions 3 --repeat 5   # 90 districts × 3 editions
+
+With ``--editions N`` each size is a corpus of districts with N editions each (a draft, its final, the next
+year's final: policycmp.evaluation.synthetic.write_edition_corpus), so the build pairs every two consecutive
+editions, and its peer is the same files registered as one district each, which pairs nothing. The two
+are built in turns, ``--repeat`` times each; the table gives the medians of both commands, wall clock and
+processor time (which other work on a shared machine inflates far less), what pairing adds to each, the
+editions stage and the validation of both.
 """
 
 from __future__ import annotations
@@ -38,12 +47,12 @@ import threading
 import time
 from pathlib import Path
 
-from policycmp.evaluation.synthetic import write_corpus
+from policycmp.evaluation.synthetic import write_corpus, write_edition_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICYCMP = ROOT / ".venv" / "bin" / "policycmp"
 PYTHON = ROOT / ".venv" / "bin" / "python"
-STAGES = ("read", "ingest", "extract", "compare", "validate", "publish")
+STAGES = ("read", "ingest", "extract", "compare", "editions", "validate", "publish")
 TIMINGS = re.compile(r"^timings: (?P<stages>.*); total [\d.]+ s(?:; reading (?P<reading>[\d.]+) s)?", re.MULTILINE)
 COUNTS = re.compile(r"^built \d+ documents into .*?: (?P<counts>.*)$", re.MULTILINE)
 READ_ONLY = "import sys; from policycmp.ingest.corpus import read_corpus; read_corpus(sys.argv[1])"
@@ -111,6 +120,9 @@ def run_measured(command: list[str], sample_pss: bool = False) -> dict:
         "stderr": stderr,
         "peak_pss_mib": peak_pss / 1024,
         "maxrss_mib": usage.ru_maxrss / 1024,
+        # the command's processor time (its own and its waited-for workers'): unlike the wall clock, it
+        # does not grow when other work on the machine takes the cores
+        "cpu": usage.ru_utime + usage.ru_stime,
     }
 
 
@@ -167,6 +179,63 @@ def measure(size: int, jobs_settings: list[str], repeat: int) -> list[dict]:
     return rows
 
 
+def measure_editions(size: int, editions: int, jobs_settings: list[str], repeat: int) -> list[dict]:
+    """In this (fresh) process: a corpus of ``size`` policies, ``editions`` per district, and its peer with
+    every document a district of its own; both built in turns as a user would."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        raw, apart = Path(tmp) / "raw", Path(tmp) / "apart"
+        write_edition_corpus(raw, size // editions, editions=editions, raw_dir=ROOT / "data" / "raw", apart=apart)
+        for jobs in jobs_settings:
+            runs: dict[str, list[dict]] = {"editions": [], "apart": []}
+            for n in range(repeat):
+                for name, folder in (("editions", raw), ("apart", apart)):
+                    runs[name].append(run_build(folder, Path(tmp) / f"out-{name}-{jobs}-{n}", jobs))
+            chosen = {name: sorted(r, key=lambda r: r["wall"])[len(r) // 2] for name, r in runs.items()}
+            rows.append(
+                {
+                    "documents": size,
+                    "editions": editions,
+                    "jobs": jobs,
+                    "walls": {name: [r["wall"] for r in runs[name]] for name in runs},
+                    "cpus": {name: [r["cpu"] for r in runs[name]] for name in runs},
+                    "chosen": {
+                        name: {"wall": r["wall"], "stages": r["stages"], "counts": r["counts"]}
+                        for name, r in chosen.items()
+                    },
+                    "load": os.getloadavg()[0],
+                }
+            )
+    return rows
+
+
+def edition_table(rows: list[dict]) -> str:
+    """Medians of the paired builds and of their peers, wall clock and processor time, and what pairing adds."""
+    lines = [
+        "| documents | districts × editions | jobs | clause_changes rows | whole command, paired / peer "
+        "| added (median of run-by-run differences) | processor time, paired / peer | added (likewise) "
+        "| editions stage | validate, paired / peer |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        paired, peer = r["chosen"]["editions"], r["chosen"]["apart"]
+        cells = []
+        for measure in ("walls", "cpus"):
+            runs = r[measure]
+            medians = [statistics.median(runs[name]) for name in ("editions", "apart")]
+            # each paired build ran right before its peer: their difference is the least disturbed figure
+            added = statistics.median(a - b for a, b in zip(runs["editions"], runs["apart"], strict=True))
+            cells.append(f"{medians[0]:.2f} / {medians[1]:.2f} s | {added:+.2f} s ({added / medians[1]:+.1%})")
+        stage = paired["stages"].get("editions", 0.0)
+        lines.append(
+            f"| {r['documents']:,} | {r['documents'] // r['editions']} × {r['editions']} | {r['jobs']} "
+            f"| {paired['counts'].get('clause_changes', 0):,} | {cells[0]} | {cells[1]} "
+            f"| {stage:.2f} s ({stage / paired['wall']:.1%}) "
+            f"| {paired['stages']['validate']:.2f} / {peer['stages']['validate']:.2f} s |"
+        )
+    return "\n".join(lines)
+
+
 def table(rows: list[dict]) -> str:
     lines = [
         "| documents | jobs | clause rows | quantities | whole command | ms / document | start-up, imports, exit "
@@ -192,25 +261,40 @@ def table(rows: list[dict]) -> str:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        size, repeat, *jobs = sys.argv[2:]
-        print(json.dumps(measure(int(size), jobs, int(repeat))))
+        size, repeat, editions, *jobs = sys.argv[2:]
+        if int(editions) > 1:
+            print(json.dumps(measure_editions(int(size), int(editions), jobs, int(repeat))))
+        else:
+            print(json.dumps(measure(int(size), jobs, int(repeat))))
         return
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000], help="corpus sizes (default 100 1000)")
+    parser.add_argument("sizes", nargs="*", type=int, help="corpus sizes (default 100 1000; 270 with --editions)")
     parser.add_argument("--jobs", nargs="+", default=["auto", "1"], help="--jobs settings to run (default auto 1)")
     parser.add_argument(
         "--repeat", type=int, default=1, help="timed builds per setting; the median is shown (default 1)"
     )
+    parser.add_argument(
+        "--editions", type=int, default=1, help="editions per district, paired by the build, against a peer (default 1)"
+    )
     args = parser.parse_args()
+    sizes = args.sizes or ([270] if args.editions > 1 else [100, 1000])
     rows = []
-    for size in args.sizes:
+    for size in sizes:
         child = subprocess.run(
-            [sys.executable, __file__, "--child", str(size), str(args.repeat), *args.jobs],
+            [sys.executable, __file__, "--child", str(size), str(args.repeat), str(args.editions), *args.jobs],
             check=True,
             capture_output=True,
             text=True,
         )
         rows.extend(json.loads(child.stdout.strip().splitlines()[-1]))
+    if args.editions > 1:
+        print(edition_table(rows))
+        for r in rows:
+            walls = ", ".join(f"{name} " + " ".join(f"{w:.2f}" for w in ws) for name, ws in r["walls"].items())
+            cpus = ", ".join(f"{name} " + " ".join(f"{c:.2f}" for c in cs) for name, cs in r["cpus"].items())
+            print(f"jobs {r['jobs']}: each run's wall seconds: {walls}; processor seconds: {cpus}")
+            print(f"  load average (1 min) at the end: {r['load']:.1f} on {os.cpu_count()} cores")
+        return
     print(table(rows))
     first = rows[0]
     print(

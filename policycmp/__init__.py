@@ -24,10 +24,12 @@ __version__ = "0.1.0"
 # before it can decide anything) costs no pandas or pandera, and `dir(policycmp)` shows the API only.
 API: dict[str, str] = {
     "PolicyInputError": "policycmp.errors",
+    "changes": "policycmp.find",
     "load_clauses": "policycmp.publish.load",
     "load_quantities": "policycmp.publish.load",
     "load_table": "policycmp.publish.load",
     "search": "policycmp.find",
+    "side_by_side": "policycmp.find",
     "similar": "policycmp.find",
 }
 __all__ = sorted(API)

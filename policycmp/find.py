@@ -1,5 +1,7 @@
-"""``policycmp.search`` and ``policycmp.similar``: the clause lookups of :mod:`policycmp.report.lookup`
-over the published clause table, loaded (and rebuilt when stale) unless a table is passed."""
+"""A researcher's lookups over the published tables, loaded (and rebuilt when stale) unless tables are passed:
+``policycmp.search`` and ``policycmp.similar`` (the clause lookups of :mod:`policycmp.report.lookup`),
+``policycmp.changes`` and ``policycmp.side_by_side`` (what changed between editions,
+:mod:`policycmp.analysis.changes`)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from types import ModuleType
 
 import pandas as pd
 
-from .publish.load import load_clauses
+from .analysis import changes as edition_changes
+from .publish.load import load_clauses, load_table
+from .report.changes import SideBySide
+from .report.changes import side_by_side as shown
 
 Tables = pd.DataFrame | dict[str, pd.DataFrame]
 
@@ -31,3 +36,25 @@ def similar(
     """The ``k`` clauses of *other* districts that read most like ``clause_id``, best first; ``tables``
     defaults to :func:`policycmp.load_clauses`."""
     return _lookup().similar(clause_id, k, tables=load_clauses() if tables is None else tables, districts=districts)
+
+
+def _edition_tables(tables: dict[str, pd.DataFrame] | None) -> dict[str, pd.DataFrame]:
+    if tables is not None:
+        return tables
+    return {name: load_table(name) for name in ("clauses", "clause_changes", "amount_changes")}
+
+
+def changes(
+    district: str, *, changed_only: bool = False, tables: dict[str, pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """What changed from each edition of ``district``'s policy to the next: one row per clause of either
+    edition (``unchanged``, ``reworded``, ``amounts_changed``, ``added``, ``removed``), both texts side by side
+    with their differences marked ``[-…-]`` / ``{+…+}``, and the amounts that changed. ``tables`` (clauses,
+    clause_changes, amount_changes) default to the published ones."""
+    return edition_changes.changes(district, _edition_tables(tables), changed_only=changed_only)
+
+
+def side_by_side(clause_id: str, *, tables: dict[str, pd.DataFrame] | None = None) -> SideBySide:
+    """``clause_id`` beside its counterpart in the next edition (or the previous one, for a clause of the
+    latest), character differences marked; Jupyter shows it as HTML, ``print`` as text."""
+    return shown(clause_id, _edition_tables(tables))

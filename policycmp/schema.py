@@ -31,6 +31,8 @@ OUTCOME_STATUSES = ("met", "not_met", "unclear")
 COMPARISON_ROLES = ("amount", "share", "cap", "rate", "none")
 BUDGET_ROLES = ("total", "allocation", "item")
 TARGET_SOURCES = ("policy", "city_work_report")
+CHANGES = ("unchanged", "reworded", "amounts_changed", "added", "removed")
+AMOUNT_DIRECTIONS = ("up", "down", "added", "removed")
 ANOMALY_KINDS = (
     "duplicate_clause_number",
     "skipped_clause_number",
@@ -367,7 +369,11 @@ class ClauseToolRow:
 
 @dataclass(frozen=True, slots=True)
 class DocumentRow:
-    """A registered document (sources.yaml), so that readers of the tables know the corpus."""
+    """A registered document (sources.yaml), so that readers of the tables know the corpus, and its place among
+    the district's editions of its kind. Editions are ordered by year, the draft before the final within a year;
+    two documents of one district, kind, year and status are refused, so the order is total. Ids: the first
+    document of a district, kind and year keeps `<district>-<year>-<kind slug>`; another edition of that year
+    gets its status after it (`zhenhai-2024-policy-final`); ids in use never change."""
 
     doc_id: str = col("string", "`id` from sources.yaml", nullable=False, unique=True)
     file: str = col("string", "the raw file's name", nullable=False)
@@ -380,6 +386,130 @@ class DocumentRow:
     status: str = col("string", "draft or final", nullable=False, codes=DOCUMENT_STATUSES)
     title: str = col("string", "the document's title", nullable=False)
     issued: str = col("string", "the date it was issued (ISO)", nullable=False)
+    edition: int = col(
+        "int64",
+        "1, 2, 3… among the district's documents of this kind, oldest first: by year, the draft before the final",
+        nullable=False,
+    )
+    editions: int = col("int64", "how many documents of this kind the district has", nullable=False)
+    previous_doc: str | None = col("string", "the edition before this one; null for the first")
+    next_doc: str | None = col("string", "the edition after this one; null for the latest")
+    is_default: bool = col(
+        "boolean",
+        "the edition the district's figures use by default: its latest final, else its latest draft "
+        "(`policycmp.editions.pick` chooses the default or a given year's edition per district)",
+        nullable=False,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EditionPairRow:
+    """Two consecutive editions of a district's policy, and what changed between them, in counts: what a
+    page opens with. `in_common` false means no clause of one pairs with a clause of the other: every row is
+    then `removed` or `added`, never force-aligned (and the build warns)."""
+
+    district: str = col("string", "the district", nullable=False)
+    from_doc: str = col("string", "the older edition's doc id", nullable=False)
+    to_doc: str = col("string", "the newer edition's doc id", nullable=False)
+    from_year: int = col("int64", "the older edition's year", nullable=False)
+    from_status: str = col("string", "the older edition's status", nullable=False, codes=DOCUMENT_STATUSES)
+    to_year: int = col("int64", "the newer edition's year", nullable=False)
+    to_status: str = col("string", "the newer edition's status", nullable=False, codes=DOCUMENT_STATUSES)
+    in_common: bool = col(
+        "boolean", "at least one clause of the older edition pairs with one of the newer", nullable=False
+    )
+    unchanged: int = col(
+        "int64", "clause pairs whose text is the same (whitespace and numbering aside)", nullable=False
+    )
+    reworded: int = col("int64", "clause pairs whose wording changed and whose amounts did not", nullable=False)
+    amounts_changed: int = col("int64", "clause pairs with at least one amount that differs", nullable=False)
+    added: int = col("int64", "clause rows of the newer edition that pair with none of the older", nullable=False)
+    removed: int = col("int64", "clause rows of the older edition that pair with none of the newer", nullable=False)
+    amounts_up: int = col("int64", "amount_changes rows of the pair that went up", nullable=False)
+    amounts_down: int = col("int64", "amount_changes rows of the pair that went down", nullable=False)
+    amounts_added: int = col("int64", "amounts written only in the newer clause of a pair", nullable=False)
+    amounts_removed: int = col("int64", "amounts written only in the older clause of a pair", nullable=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseChangeRow:
+    """A clause row of either edition of a pair of consecutive editions, with its counterpart in the other.
+
+    Every clause row (preamble, clause, closing) of both editions is in exactly one row. Rows pair by the
+    text of the whole documents, not by section or number, so a renumbered clause, a renamed section or a
+    clause moved to another section still pairs (`editions.yaml`, docs/editions.md)."""
+
+    district: str = col("string", "the district", nullable=False, contract=True)
+    from_doc: str = col("string", "the older edition's doc id", nullable=False, contract=True)
+    to_doc: str = col("string", "the newer edition's doc id", nullable=False, contract=True)
+    from_clause: str | None = col("string", "clause id in the older edition; null for `added`", contract=True)
+    to_clause: str | None = col("string", "clause id in the newer edition; null for `removed`", contract=True)
+    change: str = col(
+        "string",
+        "`unchanged` (same text but for whitespace and the printed number), `amounts_changed` (an amount "
+        "differs, see amount_changes; the wording may have changed too), `reworded` (the wording changed, every "
+        "amount is the same), `added`, `removed`",
+        nullable=False,
+        codes=CHANGES,
+        contract=True,
+    )
+    similarity: float | None = col(
+        "float64",
+        "0–1 for a pair: the Dice coefficient of the two texts' sets of character bigrams, printed number and "
+        "whitespace dropped and figures masked (1 for texts that differ only in figures); null for added / removed",
+        contract=True,
+    )
+    row_no: int = col(
+        "int64",
+        "1, 2, 3… in reading order within the pair: the newer edition's order, each removed row after the row "
+        "its predecessor in the older edition became",
+        nullable=False,
+    )
+    from_domain: str | None = col("string", "the older row's domain (a moved clause's differs)", codes="domains")
+    to_domain: str | None = col("string", "the newer row's domain", codes="domains")
+
+
+@dataclass(frozen=True, slots=True)
+class AmountChangeRow:
+    """An amount that differs between the two clauses of an `amounts_changed` pair: which figure became which.
+
+    The two texts are lined up with their quantities as tokens (difflib on characters, each quantity one
+    token of its unit), so a figure pairs with the figure at the same place of the other text; an amount in
+    a sentence only one side has is `added` or `removed`, with the other side null."""
+
+    district: str = col("string", "the district", nullable=False, contract=True)
+    from_doc: str = col("string", "the older edition's doc id", nullable=False, contract=True)
+    to_doc: str = col("string", "the newer edition's doc id", nullable=False, contract=True)
+    from_clause: str = col("string", "the clause in the older edition", nullable=False, contract=True)
+    to_clause: str = col("string", "the clause in the newer edition", nullable=False, contract=True)
+    before: float | None = col("float64", "the older amount in base units; null for an amount added", contract=True)
+    after: float | None = col("float64", "the newer amount in base units; null for an amount removed", contract=True)
+    unit: str = col("string", "as in quantities (the same on both sides)", nullable=False, contract=True)
+    before_span: str | None = col(
+        "string", "the older amount as written: `text[before_start:before_end]`", contract=True
+    )
+    after_span: str | None = col("string", "the newer amount as written: `text[after_start:after_end]`", contract=True)
+    direction: str = col(
+        "string",
+        "`up`, `down` (by value, then by upper end), `added` or `removed`",
+        nullable=False,
+        codes=AMOUNT_DIRECTIONS,
+    )
+    before_high: float | None = col("float64", "upper end of the older amount's range")
+    after_high: float | None = col("float64", "upper end of the newer amount's range")
+    before_bound: str | None = col("string", "max, min, approx or exact", codes=BOUNDS)
+    after_bound: str | None = col("string", "max, min, approx or exact", codes=BOUNDS)
+    quantity_kind: str = col(
+        "string",
+        "the quantity stage's kind (of the newer amount, else the older)",
+        nullable=False,
+        codes=QUANTITY_KINDS,
+    )
+    level: str | None = col("string", "the award tier (of the newer amount, else the older)", codes="tiers")
+    before_start: int | None = col("Int64", "offset of `before_span` in the older clause's text")
+    before_end: int | None = col("Int64", "end offset of `before_span`")
+    after_start: int | None = col("Int64", "offset of `after_span` in the newer clause's text")
+    after_end: int | None = col("Int64", "end offset of `after_span`")
 
 
 TABLES: dict[str, type] = {
@@ -392,6 +522,9 @@ TABLES: dict[str, type] = {
     "outcomes": OutcomeRow,
     "clause_tools": ClauseToolRow,
     "anomalies": AnomalyRow,
+    "edition_pairs": EditionPairRow,
+    "clause_changes": ClauseChangeRow,
+    "amount_changes": AmountChangeRow,
 }
 
 

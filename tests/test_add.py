@@ -3,13 +3,12 @@ with the entry inferred from its text; every refusal is one line naming the file
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+from adding import entries, refused, snapshot
 from conftest import POLICY_FILES, RAW
 from formats import make_docx, make_gov_html, make_pdf, make_scanned_pdf, published_policy
 
@@ -17,17 +16,6 @@ from policycmp.cli import main
 
 ENTRY_KEYS = ["id", "kind", "district", "district_zh", "city", "province", "year", "status", "title", "issued"]
 REGISTRY = {e["id"]: e for e in yaml.safe_load((RAW / "sources.yaml").read_text(encoding="utf-8"))["documents"]}
-
-
-def entries(raw: Path) -> dict[str, dict]:
-    sources = raw / "sources.yaml"
-    if not sources.is_file():
-        return {}
-    return {e["id"]: e for e in yaml.safe_load(sources.read_text(encoding="utf-8"))["documents"]}
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("doc_id", sorted(REGISTRY))
@@ -88,32 +76,21 @@ def test_flags_override_what_was_inferred(tmp_path):
     assert (added["year"], str(added["issued"]), added["district"]) == (2025, "2024-03-01", "zhenhai")
 
 
-def refused(tmp_path, capsys, args: list[str], raw: Path, *expected: str) -> None:
-    before = snapshot(raw) if raw.is_dir() else {}
-    capsys.readouterr()
-    assert main(["add", *args, "--raw", str(raw)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0, err
-    for part in expected:
-        assert part in err, err
-    assert (snapshot(raw) if raw.is_dir() else {}) == before
-    assert not [p for p in (raw.iterdir() if raw.is_dir() else []) if p.name.startswith(".")]
-
-
 def test_refuses_a_file_already_registered(tmp_path, capsys):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     copy = tmp_path / "same-bytes.txt"
     shutil.copyfile(RAW / "qujiang-2023-policy.txt", copy)
-    refused(tmp_path, capsys, [str(copy)], raw, "same-bytes.txt", "already registered")
+    refused(capsys, [str(copy)], raw, "same-bytes.txt", "already registered")
 
 
-def test_refuses_an_id_already_taken(tmp_path, capsys):
+def test_refuses_a_second_document_of_the_same_edition_naming_both(tmp_path, capsys):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     other = tmp_path / "qujiang-again.txt"
     other.write_bytes((RAW / "qujiang-2023-policy.txt").read_bytes() + "\n附件:无\n".encode())
-    refused(tmp_path, capsys, [str(other)], raw, "qujiang-again.txt", "id 'qujiang-2023-policy' is already taken")
+    refused(capsys, [str(other)], raw, "qujiang-again.txt", "(qujiang, policy, 2023, final)",
+            "'qujiang-2023-policy' (qujiang-2023-policy.txt)", "--year")  # fmt: skip
 
 
 def test_refuses_a_place_not_in_the_gazetteer_naming_the_closest(tmp_path, capsys):
@@ -122,15 +99,15 @@ def test_refuses_a_place_not_in_the_gazetteer_naming_the_closest(tmp_path, capsy
         "苏州市吴中区关于推动经济高质量发展的若干政策\n苏州市吴中区人民政府\n2024年3月1日\n一、扩大有效投资政策\n",
         encoding="utf-8",
     )
-    refused(tmp_path, capsys, [str(page)], tmp_path / "raw", "elsewhere.txt", "closest")
-    refused(tmp_path, capsys, [str(RAW / "qujiang-2023-policy.txt"), "--district", "qujiag"], tmp_path / "raw",
+    refused(capsys, [str(page)], tmp_path / "raw", "elsewhere.txt", "closest")
+    refused(capsys, [str(RAW / "qujiang-2023-policy.txt"), "--district", "qujiag"], tmp_path / "raw",
             "unknown district 'qujiag'", "qujiang")  # fmt: skip
 
 
 def test_refuses_a_kind_it_cannot_tell_naming_the_flag(tmp_path, capsys):
     page = tmp_path / "notice.txt"
     page.write_text("衢江区人民政府关于开展安全生产检查的通知\n衢江区人民政府\n2023年4月3日\n", encoding="utf-8")
-    refused(tmp_path, capsys, [str(page)], tmp_path / "raw", "notice.txt", "--kind")
+    refused(capsys, [str(page)], tmp_path / "raw", "notice.txt", "--kind")
 
 
 def test_refuses_what_the_build_would_refuse(tmp_path, capsys):
@@ -141,14 +118,14 @@ def test_refuses_what_the_build_would_refuse(tmp_path, capsys):
         "为全面贯彻落实中央和省委、市委经济工作会议精神,制定以下政策。\n",
         encoding="utf-8",
     )
-    refused(tmp_path, capsys, [str(page)], tmp_path / "raw", "cut.txt", "no policy section heading")
+    refused(capsys, [str(page)], tmp_path / "raw", "cut.txt", "no policy section heading")
 
 
 def test_a_title_the_capture_lost_is_given_with_title(tmp_path, capsys):
     page = tmp_path / "untitled.txt"
     page.write_text("成文日期:2024-03-01\n一、深化扩大有效投资政策措施(由市发改局牵头实施)\n1.加大财政支持力度。\n",
                     encoding="utf-8")  # fmt: skip
-    refused(tmp_path, capsys, [str(page), "--district", "linhai"], tmp_path / "raw", "untitled.txt", "pass --title")
+    refused(capsys, [str(page), "--district", "linhai"], tmp_path / "raw", "untitled.txt", "pass --title")
     title = "临海市有效投资政策措施"
     argv = ["add", str(page), "--raw", str(tmp_path / "raw"), "--district", "linhai", "--title", title]
     assert main(argv) == 0
@@ -169,7 +146,7 @@ def test_a_title_the_capture_lost_is_given_with_title(tmp_path, capsys):
 def test_refuses_what_it_cannot_read(tmp_path, capsys, name, content, expected):
     path = tmp_path / name
     path.write_bytes(make_scanned_pdf() if content is None else content)
-    refused(tmp_path, capsys, [str(path)], tmp_path / "raw", name, expected)
+    refused(capsys, [str(path)], tmp_path / "raw", name, expected)
 
 
 def test_one_refused_file_among_several_writes_nothing(tmp_path, capsys):
@@ -177,7 +154,7 @@ def test_one_refused_file_among_several_writes_nothing(tmp_path, capsys):
     good = RAW / "zhenhai-2024-policy.txt"
     bad = tmp_path / "scan.pdf"
     bad.write_bytes(make_scanned_pdf())
-    refused(tmp_path, capsys, [str(good), str(bad)], raw, "scan.pdf", "needs OCR")
+    refused(capsys, [str(good), str(bad)], raw, "scan.pdf", "needs OCR")
     assert not raw.exists() or not any(raw.iterdir())
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from policycmp.cli import main
 from policycmp.compare.budgets import BudgetCheck
-from policycmp.evaluation.synthetic import write_corpus
+from policycmp.evaluation.synthetic import write_corpus, write_edition_corpus
 from policycmp.publish.build import STAGES, build
 from policycmp.publish.log import EXAMPLES, LISTED, budget_summary, grouped, years_note
 
@@ -62,7 +62,7 @@ def builds(raw: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[int, tup
 def test_one_process_or_two_give_the_same_bytes(builds):
     (one, _), (two, _) = builds[1], builds[2]
     assert digests(one) == digests(two)
-    assert len(digests(one)) == 9
+    assert len(digests(one)) == 12
 
 
 def test_a_second_build_gives_the_same_bytes(raw, builds, tmp_path):
@@ -159,3 +159,19 @@ def test_budget_summary_counts_every_outcome():
         "budgets: 4 documents checked: 3 with a total (1 whose parts add up, 1 whose parts do NOT add up: b; "
         "1 without a per-domain breakdown), 1 without a total"
     )
+
+
+def test_districts_with_three_editions_give_the_same_bytes_every_build(tmp_path):
+    """Editions are paired in the main process after the comparison tables: one process or two, and a
+    second build, give the same tables."""
+    raw = tmp_path / "raw"
+    ids = write_edition_corpus(raw, 6, editions=3, raw_dir=RAW)
+    assert ids[:3] == ["binjiang-2024-policy", "binjiang-2024-policy-final", "binjiang-2025-policy"]
+    outs = []
+    for n, jobs in enumerate((1, 2, 2)):
+        outs.append(tmp_path / f"out{n}")
+        build(raw, outs[-1], echo=Log(), jobs=jobs, progress=False)
+    assert digests(outs[0]) == digests(outs[1]) == digests(outs[2])
+    pairs = pd.read_parquet(outs[0] / "edition_pairs.parquet")
+    assert len(pairs) == 12 and pairs["in_common"].all()
+    assert (pairs["unchanged"] > pairs["added"] + pairs["removed"]).all()  # editions that follow from each other

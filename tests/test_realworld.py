@@ -40,7 +40,33 @@ def built(shared, tmp_path_factory) -> dict[str, pd.DataFrame]:
     kept = [e for e in entries[1:] if not e.startswith("linan-2024-policy")]
     (folder / "raw" / "sources.yaml").write_text("documents:\n" + "".join("  - id: " + e for e in kept))
     assert main(["build", "--raw", str(folder / "raw"), "--out", str(folder / "out")]) == 0
-    return {name: pd.read_parquet(folder / "out" / f"{name}.parquet") for name in ("clauses", "anomalies", "outcomes")}
+    names = ("clauses", "anomalies", "outcomes", "clause_changes", "edition_pairs")
+    return {name: pd.read_parquet(folder / "out" / f"{name}.parquet") for name in names}
+
+
+# --- editions ----------------------------------------------------------------------------------------------
+
+
+def test_the_two_qiantang_editions_are_paired_and_share_no_clause(built):
+    """Qiantang's 2024 and 2025 captures are the openings of two editions: 2024 reaches the investment
+    section's preamble and clauses (一)(二), 2025 (which opens with innovation, as 2025 editions do) its
+    innovation preamble and clause (一). No row of one is like a row of the other (the closest pair of
+    rows has a similarity of 0.18), so nothing pairs: every row is removed or added."""
+    changes = built["clause_changes"].astype(object)
+    changes = changes.where(changes.notna(), None)
+    assert changes[["from_clause", "to_clause", "change"]].values.tolist() == [
+        ["qiantang-2024-policy:p1", None, "removed"],
+        ["qiantang-2024-policy:c1", None, "removed"],
+        ["qiantang-2024-policy:c2", None, "removed"],
+        [None, "qiantang-2025-policy:p1", "added"],
+        [None, "qiantang-2025-policy:c1", "added"],
+    ]
+    pair = built["edition_pairs"].iloc[0]
+    assert (pair["from_doc"], pair["to_doc"], bool(pair["in_common"])) == (
+        "qiantang-2024-policy",
+        "qiantang-2025-policy",
+        False,
+    )
 
 
 # --- rows ------------------------------------------------------------------------------------------------

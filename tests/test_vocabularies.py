@@ -14,6 +14,7 @@ from policycmp.errors import PolicyInputError
 from policycmp.vocabulary import (
     load_budget_vocabulary,
     load_domains,
+    load_edition_rules,
     load_indicators,
     load_instruments,
     load_policy_tools,
@@ -255,3 +256,35 @@ def test_a_bad_vocabulary_stops_the_build_and_writes_nothing(tmp_path, monkeypat
     assert err.count("\n") == 0 and str(bad) in err and expected in err, err
     assert digest(out) == before
     assert not [p for p in out.parent.iterdir() if "staging" in p.name]
+
+
+# --- editions.yaml ------------------------------------------------------------------------------
+
+
+def test_edition_rules_load_with_the_measured_threshold():
+    rules = load_edition_rules()
+    assert (rules.min_similarity, rules.same_domain_bonus) == (0.5, 0.02)
+    assert rules.figure.sub("#", "最高150万元,增长6.5%") == "最高#万元,增长#%"
+
+
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("min_similarity", 1.5, "'pairing.min_similarity': 1.5 is not a number from 0.01 to 1.0"),
+        ("min_similarity", "high", "'pairing.min_similarity': 'high' is not a number"),
+        ("same_domain_bonus", None, "'pairing.same_domain_bonus': None is not a number"),
+        ("figure_pattern", "(", "'pairing.figure_pattern': pattern '(' does not compile"),
+    ],
+)
+def test_a_bad_edition_rule_is_one_line_naming_the_entry(tmp_path, key, value, expected):
+    data = packaged("editions.yaml")
+    data["pairing"][key] = value
+    assert expected in error_of(load_edition_rules, written(tmp_path, "editions.yaml", data))
+
+
+def test_an_edition_rule_missing_is_named(tmp_path):
+    data = packaged("editions.yaml")
+    del data["pairing"]["min_similarity"]
+    assert "missing key 'pairing.min_similarity'" in error_of(
+        load_edition_rules, written(tmp_path, "editions.yaml", data)
+    )

@@ -22,6 +22,7 @@ counts     clauses and quantities per domain and district
 quantities the largest amounts
 targets    districts and their cities side by side, headline targets, phrases outside the vocabulary,
            the outcome rows that report on each policy target
+changes    what changed between consecutive editions: clause rows, character differences, amounts
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ Each synthetic policy takes every one of its eight sections from one of the real
 document (so districts differ the way real ones do), and keeps a real closing paragraph. Districts are
 the gazetteer's county-level units, so a corpus of 90 has every district of Zhejiang grouped by its
 real city; larger corpora give each district one policy per year, going back from 2025.
+
+:func:`write_edition_corpus` gives each district editions that follow from one another as real ones
+do: a draft, its final with a few edits, and the next year's final with more (2025 headings, clauses
+numbered (一) per section), made by :mod:`.editions`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from ..ingest.corpus import read_corpus
 from ..ingest.segment import segment_policy
 from ..vocabulary.gazetteer import Place, load_gazetteer
+from . import editions as ev
 
 NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
 SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
@@ -108,3 +113,68 @@ def write_corpus(folder: Path, size: int, *, raw_dir: Path, seed: int = 0) -> li
         )
     (folder / "sources.yaml").write_text("documents:\n" + "".join(entries), encoding="utf-8")
     return ids
+
+
+DOMAINS = ["investment", "innovation", "manufacturing", "services", "transport", "demand_opening", "rural"]
+DOMAINS += ["livelihood"]
+# A final differs little from its draft; the next year's edition more, in the 2025 editions' words.
+FINAL_EDITS = ev.Rates(removed=0.02, reworded=0.05, amounts=0.08, moved=0.0, added=0.02, reword_operations=1)
+NEXT_YEAR_EDITS = ev.Rates(rename=True)
+
+
+def edition_schedule(editions: int, first_year: int = 2024) -> list[tuple[int, str]]:
+    """(year, status) of a district's editions, oldest first: a draft and its final, then a final a year."""
+    if editions == 1:
+        return [(first_year, "final")]
+    return [(first_year, "draft"), *((first_year + n, "final") for n in range(editions - 1))]
+
+
+def write_edition_corpus(
+    folder: Path, districts: int, *, editions: int, raw_dir: Path, apart: Path | None = None, seed: int = 0
+) -> list[str]:
+    """``districts`` districts with ``editions`` editions each (:func:`edition_schedule`) and their
+    ``sources.yaml`` in ``folder``; returns the document ids. Ids follow the registry's rule: the first
+    document of a district and year keeps ``<district>-<year>-policy``, the final beside its draft gets
+    ``-final``.
+
+    ``apart``: a second folder with the same files, each registered as a district of its own
+    (``<district>e<n>``), so that nothing is paired: the peer that the cost of pairing is measured against.
+    """
+    rng = random.Random(seed or districts * 100 + editions)
+    sources = real_sources(raw_dir)
+    places = sorted(load_gazetteer().county_level(), key=lambda p: (p.city or "", p.key))
+    pool = [body for source in sources for section in source.sections for kind, body in section.paragraphs
+            if kind == "clause"]  # fmt: skip
+    entries, apart_entries, ids = [], [], []
+    for folder_ in (folder, apart):
+        if folder_ is not None:
+            folder_.mkdir(parents=True, exist_ok=True)
+    for i in range(districts):
+        place = places[i % len(places)]
+        key = place.key if i < len(places) else f"{place.key}{i // len(places)}"
+        title = f"{place.zh}关于推动经济高质量发展的若干政策"
+        edition = ev.read_edition(synthetic_policy(rng, sources, place), title)
+        for n, (year, status) in enumerate(edition_schedule(editions)):
+            if n:
+                rates = FINAL_EDITS if year == edition_schedule(editions)[n - 1][0] else NEXT_YEAR_EDITS
+                edition = ev.random_edition(edition, rng, rates, pool, DOMAINS)
+            doc_id = f"{key}-{year}-policy" + ("-final" if n == 1 and status == "final" and editions > 1 else "")
+            text = ev.render(edition, numbering="paren" if year > 2024 else "dun")
+            ids.append(doc_id)
+            (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+            entries.append(_entry(doc_id, key, place, year, status, title))
+            if apart is not None:
+                (apart / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+                apart_entries.append(_entry(doc_id, f"{key}e{n}", place, year, status, title))
+    (folder / "sources.yaml").write_text("documents:\n" + "".join(entries), encoding="utf-8")
+    if apart is not None:
+        (apart / "sources.yaml").write_text("documents:\n" + "".join(apart_entries), encoding="utf-8")
+    return ids
+
+
+def _entry(doc_id: str, district: str, place: Place, year: int, status: str, title: str) -> str:
+    return (
+        f"  - id: {doc_id}\n    file: {doc_id}.txt\n    kind: policy\n    district: {district}\n"
+        f"    district_zh: {place.zh}\n    city: {place.city}\n    province: {place.province}\n"
+        f"    year: {year}\n    status: {status}\n    title: {title}\n    issued: {year}-03-01\n"
+    )

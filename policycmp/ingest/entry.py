@@ -212,7 +212,22 @@ def _year_rules(get: _Getter, kind: str) -> tuple[YearRule, ...]:
 # The entry
 
 
-def infer_entry(
+@dataclass(frozen=True)
+class InferredEntry:
+    """A document's registry entry, and whether its year was stated (by the document or ``--year``)
+    rather than taken from its issue date: an edition is ordered among its district's others by its
+    year, which an issue date does not tell (a draft issued in December for the next year)."""
+
+    entry: dict[str, Any]
+    year_stated: bool
+
+
+def infer_entry(text: str, file_name: str, **overrides: Any) -> dict[str, Any]:
+    """The registry entry of one document (:func:`infer`)."""
+    return infer(text, file_name, **overrides).entry
+
+
+def infer(
     text: str,
     file_name: str,
     *,
@@ -223,11 +238,13 @@ def infer_entry(
     title: str | None = None,
     rules: Rules | None = None,
     gazetteer: Gazetteer | None = None,
-) -> dict[str, Any]:
+) -> InferredEntry:
     """The registry entry of one document: id, kind, place keys, year, status, title, issued.
 
     `kind`, `district`, `year`, `issued` and `title` are the command-line overrides: when given they
     are used as they are and not inferred (so a file whose kind cannot be told can still be added).
+    The id is ``<district>-<year>-<slug>``; :mod:`.register` adds the status when another edition
+    of that year holds it already.
     """
     rules = rules or load_rules()
     gaz = gazetteer or load_gazetteer()
@@ -253,8 +270,9 @@ def infer_entry(
             "cannot find when the document was issued (no 成文日期, 发布日期, dated signature or 日期: line); "
             "pass --issued YYYY-MM-DD",
         )
-    the_year = year or find_year(text, head, title, kind_rule.kind, rules) or int(issued_on[:4])
-    return {
+    stated = year or find_year(text, head, title, kind_rule.kind, rules)
+    the_year = stated or int(issued_on[:4])
+    entry = {
         "id": f"{place.key}-{the_year}-{kind_rule.slug}",
         "kind": kind_rule.kind,
         "district": place.key,
@@ -266,6 +284,7 @@ def infer_entry(
         "title": title,
         "issued": issued_on,
     }
+    return InferredEntry(entry, year_stated=bool(stated))
 
 
 def _place_for(

@@ -1,56 +1,95 @@
 """``policycmp add``: a document as its government published it, copied into the raw folder and registered.
 
 For each file: read it with the reader for its format (a refusal is a one-line error), infer its
-registry entry from the text (:func:`.entry.infer_entry`; command-line values override), refuse what
-cannot be registered — a file already registered (same SHA-256), an id already taken, a place not in
-the gazetteer, a kind it cannot tell — then copy the file byte for byte under ``<id><suffix>`` and
+registry entry from the text (:func:`.entry.infer`; command-line values override), refuse what
+cannot be registered — a file already registered (same SHA-256), a second document of one district,
+kind, year and status, an edition whose year only its issue date gives, a place not in the
+gazetteer, a kind it cannot tell — then copy the file byte for byte under ``<id><suffix>`` and
 append the entry to ``sources.yaml``. This module reads and checks; :mod:`policycmp.publish.register`
 writes, through the one atomic publish of the build and the report, once every file has passed.
+
+Ids: the first document registered for a district, kind and year keeps the plain
+``<district>-<year>-<slug>``; another edition of that year (a final beside its draft, or the
+reverse) gets its status after it (``zhenhai-2024-policy-final``). Ids in use never change, so the
+clause ids made from them stay as they are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..editions import Edition
 from ..errors import PolicyInputError
 from ..model import DOCUMENT_KINDS
 from .decoding import canonical_text
-from .entry import infer_entry
+from .entry import infer
 from .outcome_report import read_report
 from .readers import read_raw
-from .registry import load_registry
+from .registry import as_edition, load_registry
 from .segment import segment_policy
 
 ENTRY_KEYS = ("id", "file", "kind", "district", "district_zh", "city", "province", "year", "status", "title", "issued")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Addition:
-    """One file to add: where it is, its bytes, and the registry entry inferred for it."""
+    """One file to add: where it is, its bytes, the registry entry inferred for it, and whether the
+    year was stated (not taken from the issue date)."""
 
     source: Path
     data: bytes
     entry: dict[str, Any]
+    year_stated: bool = True
 
     @property
     def file_name(self) -> str:
         return str(self.entry["file"])
+
+    @property
+    def edition(self) -> Edition:
+        e = self.entry
+        return Edition(str(e["id"]), str(e["district"]), str(e["kind"]), int(e["year"]), str(e["status"]))
 
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def registered(sources: Path) -> tuple[set[str], set[str], set[str]]:
-    """The ids, file names and content hashes of the documents already registered (empty when new)."""
+@dataclass
+class Registered:
+    """What a registry holds already (and the files added before this one in the same call)."""
+
+    ids: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    hashes: set[str] = field(default_factory=set)
+    editions: list[tuple[Edition, str]] = field(default_factory=list)  # with each one's file name
+
+    def claimed(self, edition: Edition) -> tuple[Edition, str] | None:
+        """The document that claims the same district, kind, year and status, if one does."""
+        return next(((e, name) for e, name in self.editions if e.claim == edition.claim), None)
+
+    def others(self, edition: Edition) -> list[str]:
+        """The ids of the district's other editions of that kind."""
+        return [e.doc_id for e, _ in self.editions if (e.district, e.kind) == (edition.district, edition.kind)]
+
+    def add(self, addition: Addition) -> None:
+        self.hashes.add(addition.entry["source_sha256"])
+        self.ids.add(addition.entry["id"])
+        self.names.add(addition.file_name)
+        self.editions.append((addition.edition, addition.file_name))
+
+
+def registered(sources: Path) -> Registered:
+    """The ids, file names, content hashes and editions of the documents already registered (empty
+    when the registry is new)."""
     if not sources.is_file():
-        return set(), set(), set()
+        return Registered()
     documents = load_registry(sources)
     hashes = set()
     for doc in documents:
@@ -58,7 +97,12 @@ def registered(sources: Path) -> tuple[set[str], set[str], set[str]]:
             hashes.add(_sha256(doc.path.read_bytes()))
         except OSError:
             continue  # a missing file is the build's to report
-    return {d.id for d in documents}, {d.path.name for d in documents}, hashes
+    return Registered(
+        {d.id for d in documents},
+        {d.path.name for d in documents},
+        hashes,
+        [(as_edition(d), d.path.name) for d in documents],
+    )
 
 
 def prepare(
@@ -81,15 +125,20 @@ def prepare(
         raise PolicyInputError(path, f"--kind {kind!r} is not one of {', '.join(DOCUMENT_KINDS)}")
     text = canonical_text(read_raw(data, path))
     try:
-        entry = infer_entry(text, path.name, kind=kind, district=district, year=year, issued=issued, title=title)
+        inferred = infer(text, path.name, kind=kind, district=district, year=year, issued=issued, title=title)
     except PolicyInputError as exc:
         if exc.path != path.name:
             raise  # a vocabulary's own error names that vocabulary
         raise PolicyInputError(path, exc.message, exc.line) from None
+    entry = inferred.entry
     _check_readable(text, entry["kind"], path)
-    entry = {"id": entry["id"], "file": f"{entry['id']}{path.suffix.lower()}", **entry}
+    entry = {"id": entry["id"], "file": _file_name(entry["id"], path), **entry}
     entry["source_sha256"] = _sha256(data)
-    return Addition(path, data, entry)
+    return Addition(path, data, entry, inferred.year_stated)
+
+
+def _file_name(doc_id: str, path: Path) -> str:
+    return f"{doc_id}{path.suffix.lower()}"
 
 
 def _check_readable(text: str, kind: str, path: Path) -> None:
@@ -123,26 +172,50 @@ def additions(
     """Every file of ``paths`` read and its entry inferred and checked against ``sources`` (and
     against the files before it): the first that cannot be registered is a one-line error."""
     raw_dir = sources.parent
-    ids, names, hashes = registered(sources)
+    known = registered(sources)
     found: list[Addition] = []
     for path in paths:
         addition = prepare(Path(path), district=district, kind=kind, year=year, issued=issued, title=title)
-        digest = addition.entry["source_sha256"]
-        if digest in hashes:
+        if addition.entry["source_sha256"] in known.hashes:
             raise PolicyInputError(path, "is already registered (a registered file has the same SHA-256)")
-        if addition.entry["id"] in ids:
-            raise PolicyInputError(
-                path,
-                f"id {addition.entry['id']!r} is already taken in {sources.name}; pass --year or --kind "
-                "if this is another edition or kind, or remove the old entry first",
-            )
-        if addition.file_name in names or (raw_dir / addition.file_name).exists():
+        _place_edition(addition, known, path)
+        if addition.file_name in known.names or (raw_dir / addition.file_name).exists():
             raise PolicyInputError(path, f"{raw_dir / addition.file_name} already exists")
-        hashes.add(digest)
-        ids.add(addition.entry["id"])
-        names.add(addition.file_name)
+        known.add(addition)
         found.append(addition)
     return found
+
+
+def _place_edition(addition: Addition, known: Registered, path: Path) -> None:
+    """Give the addition its id among the district's editions, or refuse it: a second document of
+    one district, kind, year and status, or an edition whose year only its issue date gives."""
+    entry, edition = addition.entry, addition.edition
+    same = known.claimed(edition)
+    if same is not None:
+        other, other_file = same
+        raise PolicyInputError(
+            path,
+            f"claims the same district, kind, year and status ({edition.district}, {edition.kind}, {edition.year}, "
+            f"{edition.status}) as {other.doc_id!r} ({other_file}); pass --year if it is another year's edition, "
+            "or remove the old entry first",
+        )
+    others = known.others(edition)
+    if others and not addition.year_stated:
+        raise PolicyInputError(
+            path,
+            f"states no year its measures apply to, so it cannot be ordered among the {edition.district} "
+            f"{edition.kind} editions already registered ({', '.join(sorted(others))}); its issue date "
+            f"{entry['issued']} does not tell: pass --year",
+        )
+    if entry["id"] in known.ids:
+        entry["id"] = f"{entry['id']}-{edition.status}"
+        entry["file"] = _file_name(entry["id"], path)
+    if entry["id"] in known.ids:
+        raise PolicyInputError(
+            path,
+            f"id {entry['id']!r} is already taken in the registry by a document of another district, kind or "
+            "year; pass --district, --kind or --year, or remove that entry first",
+        )
 
 
 def registry_with(sources: Path, found: list[Addition]) -> str:

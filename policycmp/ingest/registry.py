@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from ..editions import Edition
 from ..errors import PolicyInputError
 from ..model import DOCUMENT_KINDS as KINDS
 from ..model import DOCUMENT_STATUSES as STATUSES
@@ -44,7 +45,28 @@ def load_registry(sources: str | Path) -> list[Document]:
         if doc.id in seen:
             raise PolicyInputError(sources, f"duplicate document id {doc.id!r} (first at line {seen[doc.id]})", line)
         seen[doc.id] = line or 0
+    _check_editions(documents, sources)
     return documents
+
+
+def as_edition(doc: Document) -> Edition:
+    return Edition(doc.id, doc.district, doc.kind, doc.year, doc.status)
+
+
+def _check_editions(documents: list[Document], sources: Path) -> None:
+    """Two documents of one district, kind, year and status cannot be ordered as editions: refused,
+    naming both (editions of one year are told apart by their status, draft before final)."""
+    claimed: dict[tuple[str, str, int, str], Document] = {}
+    for doc in documents:
+        first = claimed.setdefault(as_edition(doc).claim, doc)
+        if first is not doc:
+            raise PolicyInputError(
+                sources,
+                f"documents {first.id!r} (line {first.line}) and {doc.id!r} both claim district {doc.district}, "
+                f"kind {doc.kind}, year {doc.year}, status {doc.status}: one edition each; correct the year or "
+                "status of one, or remove it",
+                doc.line or None,
+            )
 
 
 def _document(entry: object, sources: Path, line: int | None) -> Document:

@@ -1,7 +1,8 @@
 """``policycmp build``: every registered document into the processed tables, checked, all or nothing.
 
 The stages run in order — ingest (clause table), extract (quantities), compare (comparisons,
-budgets, targets, policy tools, outcomes) — as pure functions from the corpus to DataFrames; then
+budgets, targets, policy tools, outcomes), editions (each document's edition, and what changed from
+one edition of a district's policy to the next) — as pure functions from the corpus to DataFrames; then
 every table is checked against its schema, and only then are they published together.
 
 The per-document work of extract and compare runs in runs of documents (:mod:`.parallel`); on a large
@@ -18,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from tqdm import tqdm
 
 from .. import paths
 from ..compare.budgets import budget_checks, budget_rows
+from ..compare.changes import edition_tables
 from ..compare.city_targets import city_target_rows
 from ..compare.findings import Findings, Readers, clause_findings
 from ..compare.indexed import ClauseIndex, group_by_clause, index_tables
@@ -34,6 +36,7 @@ from ..compare.instruments import comparison_rows
 from ..compare.outcomes import outcomes_table
 from ..compare.policy_tools import tool_frame
 from ..compare.targets import target_frame
+from ..editions import Edition, places
 from ..extract import unnormalised_count
 from ..extract.grammar import Grammar, grammar
 from ..extract.mentions import extract_many
@@ -61,10 +64,11 @@ from .write import publish_files
 Echo = Callable[..., None]
 Advance = Callable[[int], object]
 __all__ = ["build", "build_tables", "is_stale"]
-STAGES = ("read", "ingest", "extract", "compare", "validate", "publish")
+STAGES = ("read", "ingest", "extract", "compare", "editions", "validate", "publish")
 
 
 def documents_table(corpus: Corpus) -> pd.DataFrame:
+    place = places(Edition(d.id, d.district, d.kind, d.year, d.status) for d in corpus.documents)
     rows = [
         DocumentRow(
             doc_id=d.id,
@@ -78,6 +82,7 @@ def documents_table(corpus: Corpus) -> pd.DataFrame:
             status=d.status,
             title=d.title,
             issued=d.issued,
+            **asdict(place[d.id]),
         )
         for d in corpus.documents
     ]
@@ -301,6 +306,8 @@ def build_tables(corpus: Corpus, *, strict: bool = False, jobs: int = 1, progres
         with _timed(result, "compare"):
             index = ClauseIndex.of(clause_rows, by_clause)
             result.merge(_comparison_tables(result.tables, corpus, index, found, vocabularies))
+        with _timed(result, "editions"):
+            result.merge(edition_tables(corpus.documents, index.by_doc, index.quantities))
         del clause_rows, quantity_rows, by_clause, found, index
         settle()
         with _timed(result, "validate"):

@@ -58,13 +58,13 @@ def _texts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
 
 
 def _spans_match(
-    start: str, end: str, span: str = "span"
+    start: str, end: str, span: str = "span", clause: str = "clause_id"
 ) -> Callable[[pd.DataFrame, dict[str, pd.DataFrame]], pd.Series]:
     """``text[start:end] == span`` for rows that have a span and point at a clause row."""
 
     def ok(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
         texts = _texts(tables)
-        columns = (_values(frame["clause_id"]), _values(frame[start]), _values(frame[end]), _values(frame[span]))
+        columns = (_values(frame[clause]), _values(frame[start]), _values(frame[end]), _values(frame[span]))
         result = [
             # absent rows have no span; unknown clauses fail their own check
             True if value is None or clause_id is None or clause_id not in texts else texts[clause_id][s:e] == value
@@ -130,6 +130,30 @@ def _stated_has_clause(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> 
     return ~frame["stated"].astype(bool) | frame["clause_id"].notna()
 
 
+def _change_has_its_clauses(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """A pair names both clauses and a similarity; `added` only the newer clause, `removed` only the older."""
+    older, newer, scored = frame["from_clause"].notna(), frame["to_clause"].notna(), frame["similarity"].notna()
+    change = frame["change"]
+    return (
+        ((change == "added") & ~older & newer & ~scored)
+        | ((change == "removed") & older & ~newer & ~scored)
+        | (change.isin(["unchanged", "reworded", "amounts_changed"]) & older & newer & scored)
+    )
+
+
+def _within_one(column: str) -> Callable[[pd.DataFrame, dict[str, pd.DataFrame]], pd.Series]:
+    def ok(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+        return frame[column].isna() | frame[column].between(0.0, 1.0)
+
+    return ok
+
+
+def _amount_on_a_side(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """An amount that differs has a figure before or after (or both), and its spans go with them."""
+    before, after = frame["before_span"].notna(), frame["after_span"].notna()
+    return (before | after) & (before == frame["before"].notna()) & (after == frame["after"].notna())
+
+
 ROW_CHECKS: dict[str, list[RowCheck]] = {
     "clauses": [RowCheck("text", "non-empty text", _non_empty("text"))],
     "quantities": [
@@ -162,6 +186,29 @@ ROW_CHECKS: dict[str, list[RowCheck]] = {
     "clause_tools": [
         RowCheck("clause_id", "clause_id in clauses", _clause_known()),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
+    ],
+    "clause_changes": [
+        RowCheck("from_clause", "from_clause in clauses", _clause_known("from_clause")),
+        RowCheck("to_clause", "to_clause in clauses", _clause_known("to_clause")),
+        RowCheck(
+            "change", "a pair names both clauses, added the newer only, removed the older only", _change_has_its_clauses
+        ),
+        RowCheck("similarity", "similarity from 0 to 1", _within_one("similarity")),
+    ],
+    "amount_changes": [
+        RowCheck("from_clause", "from_clause in clauses", _clause_known("from_clause")),
+        RowCheck("to_clause", "to_clause in clauses", _clause_known("to_clause")),
+        RowCheck("before_span", "a figure before or after, each with its span", _amount_on_a_side),
+        RowCheck(
+            "before_span",
+            "before_span == text[before_start:before_end] of from_clause",
+            _spans_match("before_start", "before_end", "before_span", "from_clause"),
+        ),
+        RowCheck(
+            "after_span",
+            "after_span == text[after_start:after_end] of to_clause",
+            _spans_match("after_start", "after_end", "after_span", "to_clause"),
+        ),
     ],
 }
 

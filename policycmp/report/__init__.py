@@ -12,4 +12,5 @@ params     the notebooks' parameters, validated up front
 views      what the notebooks show, one module per report
 markup     the pages' HTML: formatting and building blocks
 lookup     ``search`` and ``similar`` over the clause table
+changes    one clause beside its counterpart in the next edition, for Jupyter
 """

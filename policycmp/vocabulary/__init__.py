@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .budgets import BudgetVocabulary, load_budget_vocabulary
 from .domains import Domain, DomainKeywords, DomainVocabulary, domain_keys, load_domain_keywords, load_domains
+from .editions import EditionRules, load_edition_rules
 from .indicators import Indicator, IndicatorVocabulary, load_indicators
 from .instruments import Instrument, InstrumentVocabulary, load_instruments
 from .layout import Layout, load_layout
@@ -20,6 +21,7 @@ __all__ = [
     "TOOL_TYPES",
     "BudgetVocabulary",
     "Domain",
+    "EditionRules",
     "DomainKeywords",
     "DomainVocabulary",
     "Indicator",
@@ -40,6 +42,7 @@ __all__ = [
     "load_budget_vocabulary",
     "load_domain_keywords",
     "load_domains",
+    "load_edition_rules",
     "load_indicators",
     "load_instruments",
     "load_layout",
