@@ -266,15 +266,27 @@ def screenshot(browser, name: str, block_font: bool = False) -> Image.Image:
     return shot
 
 
+# Chromium's rasteriser, under load, now and then shades a row of glyph edges a few levels apart between two
+# renders of the same page (measured: at most 10 of 255 per channel, over a few hundred pixels). A glyph drawn
+# from another font, or a box, differs by far more: up to the full range where ink and paper swap.
+NOISE = 32
+
+
+def drawn_apart(one: Image.Image, other: Image.Image) -> tuple[int, int, int, int] | None:
+    """The box around the pixels where two screenshots differ by more than rasteriser noise, or None."""
+    difference = ImageChops.difference(one, other).convert("L").point(lambda level: 255 if level > NOISE else 0)
+    return difference.getbbox()
+
+
 @pytest.mark.parametrize("name", SHOWN)
 def test_a_page_looks_the_same_on_a_machine_without_a_cjk_font(browser, latin_only_chromium, name):
     here = screenshot(browser, name)
     there = screenshot(latin_only_chromium, name)
     assert here.size == there.size, name
-    assert ImageChops.difference(here, there).getbbox() is None, f"{name}: drawn differently without a CJK font"
+    assert drawn_apart(here, there) is None, f"{name}: drawn differently without a CJK font"
     # …and the picture there does come from the shipped font: without it the Chinese turns to boxes.
     boxes = screenshot(latin_only_chromium, name, block_font=True)
-    assert boxes.size != there.size or ImageChops.difference(boxes, there).getbbox() is not None, name
+    assert boxes.size != there.size or drawn_apart(boxes, there) is not None, name
 
 
 def test_tables_show_every_row_with_the_header_in_view(browser):

@@ -16,7 +16,16 @@ import policycmp
 from policycmp.cli import main
 from policycmp.schema import TABLES
 
-API = ["PolicyInputError", "load_clauses", "load_quantities", "load_table", "search", "similar"]
+API = [
+    "PolicyInputError",
+    "changes",
+    "load_clauses",
+    "load_quantities",
+    "load_table",
+    "search",
+    "side_by_side",
+    "similar",
+]
 # What `policycmp report` must not import before it knows a page has to be rendered.
 EXECUTION_STACK = ("papermill", "nbformat", "matplotlib", "sklearn", "jupyter_client")
 
