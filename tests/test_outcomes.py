@@ -14,10 +14,9 @@ from hypothesis import strategies as st
 
 from policycmp.compare.outcomes import ReportSource, assess_row, outcomes_table
 from policycmp.errors import PolicyInputError
-from policycmp.extract import quantities_table
-from policycmp.ingest.clauses import clause_table
 from policycmp.ingest.corpus import read_corpus
 from policycmp.ingest.outcome_report import ReportRow, parse_report
+from policycmp.publish.build import build_tables
 from policycmp.schema import OutcomeRow, dtypes
 from policycmp.vocabulary import load_outcome_rules
 from policycmp.vocabulary.loader import PACKAGE_DATA
@@ -52,14 +51,13 @@ def corpus():
 
 @pytest.fixture(scope="module")
 def tables(corpus) -> dict[str, pd.DataFrame]:
-
-    clauses, _ = clause_table(corpus)
-    return {"clauses": clauses, "quantities": quantities_table(clauses)}
+    return build_tables(corpus).tables
 
 
 @pytest.fixture(scope="module")
-def outcomes(corpus, tables) -> pd.DataFrame:
-    return outcomes_table(corpus, tables)
+def outcomes(tables) -> pd.DataFrame:
+    # what compare makes of the published tables alone (report_lines, quantities, clauses, documents)
+    return outcomes_table(tables)
 
 
 @pytest.fixture(scope="module")
@@ -146,9 +144,8 @@ def test_outcomes_table_names_the_broken_report_file(tmp_path):
     lines[30] = lines[30].replace("26 |", "26 ", 1)  # row 26 loses the pipe after its number
     (raw / "zhenhai-2024-outcomes.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     broken = read_corpus(raw / "sources.yaml")
-    clauses, _ = clause_table(broken)
     with pytest.raises(PolicyInputError) as caught:
-        outcomes_table(broken, {"clauses": clauses, "quantities": pd.DataFrame()})
+        build_tables(broken)
     assert caught.value.path.endswith("zhenhai-2024-outcomes.txt") and caught.value.line == 31
     assert "does not start with a row number" in caught.value.message
 
@@ -308,8 +305,22 @@ def test_status_counts(outcomes):
     assert counts == {"unclear": 70, "met": 18, "not_met": 2}
 
 
-def test_outcomes_are_deterministic(corpus, tables, outcomes):
-    pd.testing.assert_frame_equal(outcomes_table(corpus, tables), outcomes)
+def test_outcomes_are_deterministic(tables, outcomes):
+    pd.testing.assert_frame_equal(outcomes_table(tables), outcomes)
+    pd.testing.assert_frame_equal(tables["outcomes"], outcomes)  # the build's, from each document's reading
+
+
+def test_the_report_s_cells_and_their_quantities_are_tables(tables):
+    lines = tables["report_lines"].set_index("line_id")
+    first = lines.loc["zhenhai-2024-outcomes:r1.task"]
+    assert (first["layout"], first["row_no"], first["line_no"], first["text"]) == ("task_table", 1, 6, "地区生产总值增长6%左右。")
+    assert lines.loc["zhenhai-2024-outcomes:r1.completion", "cell"].endswith("全年地区生产总值增长5.6%。")
+    q = tables["quantities"]
+    mine = q[q["doc_id"] == "zhenhai-2024-outcomes"]
+    assert set(mine["clause_id"]) <= set(lines.index)
+    row_1 = mine[mine["clause_id"] == "zhenhai-2024-outcomes:r1.completion"]
+    assert list(zip(row_1["span"], row_1["value"])) == [("7.5%", 7.5), ("5.6%", 5.6)]
+    assert mine["domain"].isna().all() and set(mine["year"]) == {2024}
 
 
 SOURCE = ReportSource("made-up-report", "zhenhai", 2024)

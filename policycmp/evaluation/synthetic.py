@@ -9,6 +9,7 @@ real city; larger corpora give each district one policy per year, going back fro
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from dataclasses import dataclass
@@ -98,13 +99,14 @@ def write_corpus(folder: Path, size: int, *, raw_dir: Path, seed: int = 0) -> li
         place = places[i % len(places)]
         year = 2025 - i // len(places)
         doc_id = f"{place.key}-{year}-policy"
-        (folder / f"{doc_id}.txt").write_text(synthetic_policy(rng, sources, place), encoding="utf-8")
+        data = synthetic_policy(rng, sources, place).encode("utf-8")
+        (folder / f"{doc_id}.txt").write_bytes(data)
         ids.append(doc_id)
         entries.append(
             f"  - id: {doc_id}\n    file: {doc_id}.txt\n    kind: policy\n    district: {place.key}\n"
             f"    district_zh: {place.zh}\n    city: {place.city}\n    province: {place.province}\n"
             f"    year: {year}\n    status: final\n    title: {place.zh}关于推动经济高质量发展的若干政策\n"
-            f"    issued: {year}-03-01\n"
+            f"    issued: {year}-03-01\n    source_sha256: {hashlib.sha256(data).hexdigest()}\n"
         )
     (folder / "sources.yaml").write_text("documents:\n" + "".join(entries), encoding="utf-8")
     return ids

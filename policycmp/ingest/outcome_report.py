@@ -103,6 +103,8 @@ class IndicatorRow:
     absolute: str  # the achieved figure (实绩, or its 绝对值 sub-column)
     growth: str  # the achieved growth (增速), where the table has that sub-column
     line_no: int
+    verdict: str = ""  # the table's own verdict (超额完成 / 完成 / 未完成 / 暂无数据), where it has that column
+    target_is_growth: bool = False  # the target column's header says its figures are growth (比上年增长(%))
 
 
 @dataclass(frozen=True)

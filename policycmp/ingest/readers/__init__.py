@@ -60,6 +60,11 @@ def read_document(path: str | Path) -> str:
         raise PolicyInputError(path, "is a directory, not a document") from None
     except OSError as exc:
         raise PolicyInputError(path, f"cannot be read ({exc.strerror})") from None
+    return document_text(data, path)
+
+
+def document_text(data: bytes, path: Path) -> str:
+    """:func:`read_document` of bytes already read (the build hashes them first)."""
     result = canonical_text(read_raw(data, path))
     if not result.strip():
         raise PolicyInputError(path, "file is empty")
