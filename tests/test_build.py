@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-
 import logging
+import shutil
 
 import pandas as pd
 import pytest

@@ -313,7 +313,12 @@ def test_outcomes_are_deterministic(tables, outcomes):
 def test_the_report_s_cells_and_their_quantities_are_tables(tables):
     lines = tables["report_lines"].set_index("line_id")
     first = lines.loc["zhenhai-2024-outcomes:r1.task"]
-    assert (first["layout"], first["row_no"], first["line_no"], first["text"]) == ("task_table", 1, 6, "地区生产总值增长6%左右。")
+    assert (first["layout"], first["row_no"], first["line_no"], first["text"]) == (
+        "task_table",
+        1,
+        6,
+        "地区生产总值增长6%左右。",
+    )
     assert lines.loc["zhenhai-2024-outcomes:r1.completion", "cell"].endswith("全年地区生产总值增长5.6%。")
     q = tables["quantities"]
     mine = q[q["doc_id"] == "zhenhai-2024-outcomes"]

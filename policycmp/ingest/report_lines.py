@@ -23,7 +23,6 @@ from .outcome_report import IndicatorRow, read_report
 from .work_report import goals_section
 
 ASIDE = re.compile(r"\([^()]*\)")
-NUMBER = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 GROWTH_WORD = "增长"
 
 
@@ -32,23 +31,30 @@ def indicator_name(name: str) -> str:
     return ASIDE.sub("", name).strip() or name
 
 
-def figure_prefix(row: IndicatorRow, column: str) -> str:
+def _is_growth(row: IndicatorRow, column: str) -> bool:
+    return column == "growth" or (column == "target" and row.target_is_growth)
+
+
+def figure_prefix(row: IndicatorRow, column: str, rules: OutcomeRules) -> str:
     """What a figure cell of ``row`` is read after: the name, and 增长 for a growth figure given bare."""
     name = indicator_name(row.name)
-    if column == "growth" or (column == "target" and row.target_is_growth and NUMBER.match(row.target)):
+    cell = {"target": row.target, "actual": row.absolute, "growth": row.growth}[column]
+    bare = rules.bare_figure.match(cell)
+    if _is_growth(row, column) and bare is not None and not bare.group("lead"):
         return name + GROWTH_WORD
     return name
 
 
-def figure_text(row: IndicatorRow, column: str) -> str:
-    """A figure cell read as its row states it: prefix, the cell, and the unit a bare number leaves out."""
+def figure_text(row: IndicatorRow, column: str, rules: OutcomeRules) -> str:
+    """A figure cell read as its row states it: prefix, then the cell with the unit a bare number leaves
+    out put back after it (6左右 under %, 12000 under 亿元, 6 under 比上年增长(%) → 增长6%)."""
     cell = {"target": row.target, "actual": row.absolute, "growth": row.growth}[column]
-    prefix = figure_prefix(row, column)
-    if not NUMBER.match(cell):
+    prefix = figure_prefix(row, column, rules)
+    bare = rules.bare_figure.match(cell)
+    if bare is None:
         return prefix + cell
-    if column == "growth" or (column == "target" and row.target_is_growth):
-        return f"{prefix}{cell}%"
-    return prefix + cell + row.unit
+    unit = "%" if _is_growth(row, column) else row.unit
+    return f"{prefix}{bare.group('lead')}{bare.group('number')}{unit}{bare.group('tail')}"
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ def _outcome_lines(doc: Document, text: str, rules: OutcomeRules) -> list[Report
             cells.append(("unit", row.unit, row.unit))
         for column, cell in (("target", row.target), ("actual", row.absolute), ("growth", row.growth)):
             if cell:
-                cells.append((column, figure_text(row, column), cell))
+                cells.append((column, figure_text(row, column, rules), cell))
         if row.verdict:
             cells.append(("verdict", row.verdict, row.verdict))
         out.extend(_line(doc, "indicator_table", row.row_no, c, text, cell, row.line_no) for c, text, cell in cells)

@@ -11,7 +11,6 @@ value and status ``unclear`` — never a guessed target.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from ...ingest.outcome_report import IndicatorRow
@@ -22,10 +21,8 @@ from .judging import judge
 from .linking import PolicyQuantity, indicator_of, link_target
 from .phrases import Mention
 
-NUMBER = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
 
-
-def indicator_row(cells: Mapping[str, ReportLineRow]) -> IndicatorRow:
+def indicator_row(cells: Mapping[str, ReportLineRow], rules: OutcomeRules) -> IndicatorRow:
     """An indicator table's row from its pieces in ``report_lines`` (by column)."""
 
     def cell(column: str) -> str:
@@ -38,7 +35,10 @@ def indicator_row(cells: Mapping[str, ReportLineRow]) -> IndicatorRow:
     # a bare number under a 比上年增长(%) header was read as growth: its piece says 增长 after the name
     prefix = indicator_name(name)
     target_is_growth = (
-        target is not None and target.text[len(prefix) :].startswith("增长") and bool(NUMBER.match(target.cell))
+        target is not None
+        and target.text[len(prefix) :].startswith("增长")
+        and rules.bare_figure.match(target.cell) is not None
+        and "增长" not in target.cell
     )
     return IndicatorRow(
         first.row_no,
@@ -53,9 +53,9 @@ def indicator_row(cells: Mapping[str, ReportLineRow]) -> IndicatorRow:
     )
 
 
-def _figure(found: list[Mention], row: IndicatorRow, column: str) -> Mention | None:
+def _figure(found: list[Mention], row: IndicatorRow, column: str, rules: OutcomeRules) -> Mention | None:
     """The quantity a figure cell states, read after the words that name it (so direction and unit are known)."""
-    prefix = len(figure_prefix(row, column))
+    prefix = len(figure_prefix(row, column, rules))
     own = [m for m in found if m.start >= prefix]
     return own[0] if own else None
 
@@ -73,7 +73,7 @@ def assess_indicator(
     growth pieces (with their phrases)."""
     name = indicator_name(row.name)
     growth = row.target_is_growth or bool(rules.growth_target.search(row.target))
-    target = _figure(figures.get("target", []), row, "target")
+    target = _figure(figures.get("target", []), row, "target", rules)
     actual_cell = row.growth if growth else row.absolute
     if growth and not row.growth and rules.no_data.match(row.absolute):
         actual_cell = row.absolute  # 暂无数据 merged over both columns
@@ -84,20 +84,31 @@ def assess_indicator(
     elif not actual_cell or rules.no_data.match(actual_cell):
         what = "growth" if growth else "absolute"
         reason = f"{row.target}: no {what} figure achieved in the table ({actual_cell or 'empty'})"
-    elif not NUMBER.match(actual_cell):
-        reason = f"{row.target}: the achieved figure {actual_cell!r} is not a number"
     else:
-        actual = _figure(figures.get("growth" if growth else "actual", []), row, "growth" if growth else "actual")
-        if actual is None or actual.unit != target.unit:
+        achieved = "growth" if growth else "actual"
+        actual = _figure(figures.get(achieved, []), row, achieved, rules)
+        if actual is None:
+            reason = f"{row.target}: the achieved figure {actual_cell!r} states no quantity"
+        elif actual.unit != target.unit:
             reason = f"{row.target} vs {actual_cell}: not in the same unit"
             actual = None
         else:
-            status, rule = judge(target, actual)
+            default = None if rules.default_direction == "none" else rules.default_direction
+            status, rule = judge(target, actual, default)
             reason = f"{name} {target.span} vs {actual.span}: {rule} → {status}"
+    verdict = rules.verdict_of(row.verdict) if row.verdict else None
+    if verdict is not None:
+        # the table's own verdict decides; the figures stay, and the reason says what they gave
+        said = f"; the figures give {status} ({reason})" if reason else ""
+        status, reason = verdict, f"the table's verdict {row.verdict} → {verdict}{said}"
     link, why = link_target(target, policy) if target is not None else (None, "")
     completion = "; ".join(
         part
-        for part in (f"绝对值 {row.absolute}" if row.absolute else "", f"增速 {row.growth}" if row.growth else "")
+        for part in (
+            f"绝对值 {row.absolute}" if row.absolute else "",
+            f"增速 {row.growth}" if row.growth else "",
+            f"评价 {row.verdict}" if row.verdict else "",
+        )
         if part
     )
     return OutcomeRow(

@@ -158,7 +158,7 @@ def outcome_frame(
             row = ReportRow(row_no, task.cell, completion.cell if completion else None, task.line_no)
             records_.append(assess_row(row, policy, source, said("task"), said("completion")))
         elif first.layout == "indicator_table":
-            indicator = indicator_row(cells)
+            indicator = indicator_row(cells, spec)
             figures = {column: said(column) for column in ("target", "actual", "growth")}
             records_.append(assess_indicator(indicator, figures, policy, spec, doc_id, first.district, first.year))
         else:
