@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import POLICY_FILES, RAW
-from formats import make_docx, make_gov_html, make_pdf, make_scanned_pdf, published_policy
 
 from policycmp.cli import main
+from policycmp.evaluation.formats import make_docx, make_gov_html, make_pdf, make_scanned_pdf, published_policy
 
 ENTRY_KEYS = ["id", "kind", "district", "district_zh", "city", "province", "year", "status", "title", "issued"]
 REGISTRY = {e["id"]: e for e in yaml.safe_load((RAW / "sources.yaml").read_text(encoding="utf-8"))["documents"]}
