@@ -311,7 +311,9 @@ def read_documents(
     readings: dict[str, DocumentReading] = {}
     keys: set[str] = set()
     pending: list[_Pending] = []
-    with _timed(result, "check"):
+    # Entries make rows by the hundred thousand and no reference cycles: collections meanwhile would
+    # only walk them again and again (2.5 s of CPU against 1.0 s for 1,000 documents' entries).
+    with _timed(result, "check"), _no_collection():
         for doc in documents:
             check = check_raw(doc, raw_bytes(doc.path), accept_changed=accept_changed)
             if check.warning is not None and check.kind is not None:
@@ -382,10 +384,10 @@ def build(
         documents = load_registry(sources)
         if not documents:
             raise PolicyInputError(sources, "registers no documents: add one with `policycmp add PATH`")
-    readings, keys = read_documents(
-        documents, cache, result, strict=strict, accept_changed=accept_changed, jobs=jobs, progress=progress
-    )
     with _long_lived() as settle:
+        readings, keys = read_documents(
+            documents, cache, result, strict=strict, accept_changed=accept_changed, jobs=jobs, progress=progress
+        )
         settle()
         with _timed(result, "tables"):
             built = reading_tables(documents, readings)
@@ -466,6 +468,18 @@ def up_to_date(sources: Path, out_dir: Path, cache: BuildCache, *, strict: bool)
     if input_fingerprint(sources, [Path(f) for f in state.get("files", [])]) != fingerprint:
         return None
     return {"warnings": state["warnings"], "kinds": state["kinds"], "notes": state["notes"][1:]}
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No garbage collection while the body runs (it makes many objects and no reference cycles)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @contextmanager

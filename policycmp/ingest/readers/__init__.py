@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ...errors import PolicyInputError
 from ..decoding import canonical_text
+from ..integrity import raw_bytes
 from . import docx, html, pdf, text
 from .vocabulary import vocabulary
 
@@ -52,15 +53,7 @@ def read_document(path: str | Path) -> str:
     """Read one registered file as its suffix says (text, web page, PDF, Word) and canonicalise it;
     a missing, empty, undecodable or unreadable file is a one-line error naming it."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PolicyInputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise PolicyInputError(path, "is a directory, not a document") from None
-    except OSError as exc:
-        raise PolicyInputError(path, f"cannot be read ({exc.strerror})") from None
-    return document_text(data, path)
+    return document_text(raw_bytes(path), path)
 
 
 def document_text(data: bytes, path: Path) -> str:
