@@ -230,8 +230,8 @@ def mixed_table(result: dict) -> str:
         stages = " | ".join(f"{chosen['stages'].get(s, 0):.2f}" for s in STAGES)
         peak = max(r["maxrss_mib"] for r in runs)
         lines.append(
-            f"| {name} | {walls} | {chosen['wall']:.1f} s | ≤ {GOALS[name]} s | {chosen['cpu']:.1f} | {where} | {stages} "
-            f"| {peak:.0f} MiB | ≤ 1024 MiB |"
+            f"| {name} | {walls} | {chosen['wall']:.1f} s | ≤ {GOALS[name]} s | {chosen['cpu']:.1f} | {where} "
+            f"| {stages} | {peak:.0f} MiB | ≤ 1024 MiB |"
         )
     memory = result["memory"]
     lines.append(
