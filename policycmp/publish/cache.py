@@ -180,7 +180,10 @@ class BuildCache:
         removed = 0
         for path in self.folder.glob("*/*.entry"):
             if path.stem not in keep:
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:
+                    continue  # a cache that cannot be tidied only costs space
                 removed += 1
         return removed
 
