@@ -13,9 +13,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policycmp.compare.outcomes import ReportSource, assess_row, outcomes_table
+from policycmp.compare.outcomes import ReportSource, assess_row, outcomes_table, with_phrases
 from policycmp.errors import PolicyInputError
 from policycmp.evaluation.outcomes import load_outcome_labels, score_outcomes
+from policycmp.extract import extract_mentions
 from policycmp.ingest.corpus import read_corpus
 from policycmp.ingest.outcome_report import ReportRow, parse_report
 from policycmp.publish.build import build_tables
@@ -371,14 +372,20 @@ def test_the_report_s_cells_and_their_quantities_are_tables(tables):
 SOURCE = ReportSource("made-up-report", "zhenhai", 2024)
 
 
+def assess(row: ReportRow) -> object:
+    """A made-up row judged as the build judges one: its cells' quantities read by the extract stage."""
+    said = [with_phrases(cell or "", extract_mentions(cell or "")) for cell in (row.task, row.completion)]
+    return assess_row(row, [], SOURCE, *said)
+
+
 def test_assess_row_on_a_made_up_row():
     row = ReportRow(7, "城镇登记失业率控制在3%以内,新增公交线路10条。", "城镇登记失业率3.4%;新增公交线路12条。", 9)
-    record = assess_row(row, [], SOURCE)
+    record = assess(row)
     assert record.status == "not_met" and (record.target_value, record.actual_value) == (3.0, 3.4)
     assert (record.targets_stated, record.targets_judged) == (2, 2)
-    started = assess_row(ReportRow(2, "完成数字化改造项目20个。", "数字化改造项目立项25个。", 3), [], SOURCE)
+    started = assess(ReportRow(2, "完成数字化改造项目20个。", "数字化改造项目立项25个。", 3))
     assert started.status == "unclear" and "approved or started" in started.match_reason
-    approx = assess_row(ReportRow(1, "地区生产总值增长6%左右。", "地区生产总值增长5.7%。", 1), [], SOURCE)
+    approx = assess(ReportRow(1, "地区生产总值增长6%左右。", "地区生产总值增长5.7%。", 1))
     assert approx.status == "met"  # exactly at 6 less 5%
 
 

@@ -23,7 +23,7 @@ from ..indexed import ClauseIndex, group_by_clause, index_tables, quantity_recor
 from .judging import pair_target
 from .layouts import assess_indicator, assess_prose, indicator_row
 from .linking import PolicyQuantity, indicator_of, link_target, policy_quantities
-from .phrases import Mention, mentions_of, rules, with_phrases
+from .phrases import Mention, rules, with_phrases
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,11 @@ class ReportSource:
 
 
 def assess_row(
-    row: ReportRow,
-    policy: list[PolicyQuantity],
-    source: ReportSource,
-    task: list[Mention] | None = None,
-    completion: list[Mention] | None = None,
+    row: ReportRow, policy: list[PolicyQuantity], source: ReportSource, task: list[Mention], completion: list[Mention]
 ) -> OutcomeRow:
     """The outcome row of one report row (pure). ``task`` and ``completion`` are the cells' quantities
-    with their phrases, as the quantities table has them; without them the cells are read here."""
+    with their phrases, as the quantities table has them (:func:`.phrases.with_phrases`)."""
     spec = rules()
-    task = mentions_of(row.task) if task is None else task
-    completion = mentions_of(row.completion) if completion is None else completion
     targets = [m for m in task if m.kind in spec.target_kinds]
     actuals = [m for m in completion if m.kind in spec.actual_kinds]
     judgements = [pair_target(t, actuals) for t in targets]
