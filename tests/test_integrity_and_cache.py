@@ -21,7 +21,7 @@ import yaml
 from conftest import RAW
 
 from policycmp.cli import main
-from policycmp.publish.cache import FORMAT, cache_dir
+from policycmp.publish.cache import FORMAT, BuildCache, cache_dir
 
 ZHENHAI = "zhenhai-2024-policy.txt"
 
@@ -238,3 +238,16 @@ def test_the_cache_is_never_committed():
         ["git", "check-ignore", "-q", "data/.processed.cache/ab/abcdef.entry"], cwd=RAW.parents[1], check=False
     )
     assert ignored.returncode == 0
+
+
+def test_an_entry_holds_the_text_the_rows_and_the_quantities(raw_copy, tmp_path, capsys, corpus):
+    out = tmp_path / "processed"
+    assert build(raw_copy, out, capsys)[0] == 0
+    entries = [BuildCache.decode(p.read_bytes(), p.stem) for p in cache_dir(out).glob("*/*.entry")]
+    zhenhai = next(e for e in entries if e is not None and e.doc_id == "zhenhai-2024-policy")
+    assert zhenhai.text == corpus.texts["zhenhai-2024-policy"]  # the extracted, canonical text
+    assert len([c for c in zhenhai.clauses if c.row_kind == "clause"]) == 58
+    total = [q for q in zhenhai.quantities if q.clause_id == "zhenhai-2024-policy:closing" and q.span == "37.27亿元"]
+    assert [(q.value, q.unit, q.kind) for q in total] == [(3_727_000_000.0, "CNY", "budget")]
+    report = next(e for e in entries if e is not None and e.doc_id == "zhenhai-2024-outcomes")
+    assert len({line.row_no for line in report.lines}) == 90 and report.clauses == []

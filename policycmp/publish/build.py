@@ -295,6 +295,14 @@ def _read_run(state: tuple[list[_Pending], Stages, bool, Path | None], start: in
     return out
 
 
+def _without_text(reading: DocumentReading) -> DocumentReading:
+    """A reading without its extracted text, which its cache entry keeps: the tables are made from the
+    rows, and a thousand documents' texts held to the end of the build would be 100 MB (4 bytes a
+    character)."""
+    reading.text = ""
+    return reading
+
+
 def read_documents(
     documents: Sequence[Document],
     cache: BuildCache | None,
@@ -324,7 +332,7 @@ def read_documents(
             if reading is None:
                 pending.append(_Pending(doc, check.sha256, key))
             else:
-                readings[doc.id] = reading
+                readings[doc.id] = _without_text(reading)
     workers = default_jobs(len(pending)) if jobs is None else jobs
     show = len(pending) >= PARALLEL_MIN_DOCUMENTS and sys.stderr.isatty() if progress is None else progress
     parts = runs([p.doc.id for p in pending], per_run=DOCUMENTS_PER_WORKER_RUN)
@@ -338,7 +346,7 @@ def read_documents(
             for item, entry in zip(pending[parts[n].start : parts[n].stop], entries, strict=True):
                 decoded = BuildCache.decode(entry, item.key)
                 assert decoded is not None, "an entry just encoded decodes"
-                readings[item.doc.id] = decoded
+                readings[item.doc.id] = _without_text(decoded)
 
         map_runs(_read_run, state, parts, workers if workers > 1 else 0, then, bar.update)
     return readings, keys
