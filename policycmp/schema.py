@@ -327,7 +327,13 @@ class OutcomeRow:
     doc_id: str = col("string", "the outcome report", nullable=False, contract=True)
     district: str = col("string", "the district", nullable=False, contract=True)
     year: int = col("int64", "the year the report covers", nullable=False, contract=True)
-    row_no: int = col("int64", "the row's number in the report's table", nullable=False, contract=True)
+    row_no: int = col(
+        "int64",
+        "the row's number: as printed in a task table (编号), the position in an indicator table (a sub-row such "
+        "as 区内 counts as a row), the figure's order in a prose review",
+        nullable=False,
+        contract=True,
+    )
     task: str = col("string", "the target task (目标任务) as written", nullable=False, contract=True)
     completion: str | None = col("string", "the completion (完成情况) as written", contract=True)
     indicator: str | None = col("string", "key from indicators.yaml", codes="indicators", contract=True)
