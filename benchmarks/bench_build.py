@@ -1,8 +1,19 @@
-"""What a user waits for: the whole ``policycmp build`` command on synthetic corpora of 100 and 1,000 policies.
+"""What a user waits for: the whole ``policycmp build`` command on synthetic corpora.
 
-    .venv/bin/python benchmarks/bench_build.py                 # 100 and 1,000 documents
+    .venv/bin/python benchmarks/bench_build.py                 # text corpora of 100 and 1,000 documents
     .venv/bin/python benchmarks/bench_build.py 100 300 --jobs 1 2 --repeat 3
+    .venv/bin/python benchmarks/bench_build.py --mixed 1000 --repeat 3   # PDF/HTML/DOCX: cold, no change, add one
+    .venv/bin/python benchmarks/bench_build.py --text-note 10000          # one cold text build and its memory
 
+**Mixed corpus** (``--mixed N``): N synthetic policies published a third each as PDF, HTML and DOCX
+(made from the seeds by ``policycmp.evaluation.formats``, the makers the tests use), built as a user
+builds them: cold (no cache, a fresh OUT), then again with nothing changed, then after adding one
+document (a PDF) to the registry — each timed ``--repeat`` times (a cold build starts from a deleted
+cache and OUT; each "add one" adds another document), with the peak resident set of the largest
+process. The goals of the issue (cold ≤ 60 s, no change ≤ 1.5 s, add one ≤ 3 s, ≤ 1 GiB) are printed
+beside the figures, never asserted.
+
+**Text corpora** (the positional sizes):
 For each size, a fresh process writes a synthetic corpus (policycmp.evaluation.synthetic: the real
 policies' sections recombined, figures scaled per document) and runs ``.venv/bin/policycmp build
 --raw … --out … --timings`` as a subprocess, once per ``--jobs`` setting ("auto" is the build's own
@@ -39,6 +50,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,14 +59,16 @@ import threading
 import time
 from pathlib import Path
 
-from policycmp.evaluation.synthetic import write_corpus, write_edition_corpus
+from policycmp.evaluation.synthetic import MIXED, write_corpus, write_edition_corpus
+from policycmp.publish.build import STAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICYCMP = ROOT / ".venv" / "bin" / "policycmp"
 PYTHON = ROOT / ".venv" / "bin" / "python"
-STAGES = ("read", "ingest", "extract", "compare", "editions", "validate", "publish")
 TIMINGS = re.compile(r"^timings: (?P<stages>.*); total [\d.]+ s(?:; reading (?P<reading>[\d.]+) s)?", re.MULTILINE)
 COUNTS = re.compile(r"^built \d+ documents into .*?: (?P<counts>.*)$", re.MULTILINE)
+CACHED = re.compile(r"^  (?P<hits>\d+) documents from the cache, (?P<read>\d+) read$", re.MULTILINE)
+GOALS = {"cold": 60.0, "no change": 1.5, "add one": 3.0}
 READ_ONLY = "import sys; from policycmp.ingest.corpus import read_corpus; read_corpus(sys.argv[1])"
 
 
@@ -133,13 +147,18 @@ def run_build(raw: Path, out: Path, jobs: str, sample_pss: bool = False) -> dict
     result = run_measured(command, sample_pss)
     timings = TIMINGS.search(result["stderr"])
     counts = COUNTS.search(result["stdout"])
-    if timings is None or counts is None:
+    unchanged = "is up to date" in result["stdout"]
+    if timings is None or (counts is None and not unchanged):
         raise SystemExit(f"unexpected build output:\n{result['stdout'][-1000:]}\n{result['stderr'][-1000:]}")
     result["stages"] = {
         name: float(seconds) for name, seconds, _ in (part.split(" ") for part in timings.group("stages").split(", "))
     }
     result["reading"] = float(timings.group("reading") or 0)
-    result["counts"] = {name: int(n) for n, name in (c.split(" ", 1) for c in counts.group("counts").split(", "))}
+    result["counts"] = (
+        {name: int(n) for n, name in (c.split(" ", 1) for c in counts.group("counts").split(", "))} if counts else {}
+    )
+    cached = CACHED.search(result["stdout"])
+    result["cached"] = (int(cached.group("hits")), int(cached.group("read"))) if cached else None
     return result
 
 
@@ -236,6 +255,71 @@ def edition_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def measure_mixed(size: int, repeat: int) -> dict:
+    """In this (fresh) process: a mixed corpus of ``size`` policies (a third each PDF, HTML, DOCX), built
+    cold, then with nothing changed, then after adding one document, ``repeat`` times each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        raw, out = Path(tmp) / "raw", Path(tmp) / "processed"
+        started = time.perf_counter()
+        write_corpus(raw, size, raw_dir=ROOT / "data" / "raw", formats=MIXED)
+        made = time.perf_counter() - started
+        sizes = {fmt: sum(p.stat().st_size for p in raw.glob(f"*.{fmt}")) for fmt in MIXED}
+        runs: dict[str, list[dict]] = {"cold": [], "no change": [], "add one": []}
+        for n in range(repeat):
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(Path(tmp) / ".processed.cache", ignore_errors=True)
+            runs["cold"].append(run_build(raw, out, "auto"))
+            runs["no change"].append(run_build(raw, out, "auto"))
+            # one more document, a PDF (the slowest format to read), appended to the registry
+            write_corpus(raw, 1, raw_dir=ROOT / "data" / "raw", formats=("pdf",), start=size + n, seed=size)
+            runs["add one"].append(run_build(raw, out, "auto"))
+        memory = run_build(raw, Path(tmp) / "memory", "auto", sample_pss=True)
+    return {"documents": size, "made": made, "sizes": sizes, "runs": runs, "memory": memory, "load": os.getloadavg()}
+
+
+def mixed_table(result: dict) -> str:
+    lines = [
+        f"Mixed corpus: {result['documents']:,} policies, a third each PDF ({result['sizes']['pdf'] / 2**20:.0f} MiB), "
+        f"HTML ({result['sizes']['html'] / 2**20:.0f} MiB) and DOCX ({result['sizes']['docx'] / 2**20:.0f} MiB), "
+        f"made in {result['made']:.0f} s; `policycmp build` with every core ({os.cpu_count()}).",
+        "",
+        "| build | runs (s) | median | goal | CPU s (median run) | documents from the cache / read | "
+        + " | ".join(STAGES)
+        + " | peak RSS, largest process | goal |",
+        "|---|---|---:|---:|---:|---|" + "---:|" * len(STAGES) + "---:|---:|",
+    ]
+    for name, runs in result["runs"].items():
+        chosen = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]
+        walls = ", ".join(f"{r['wall']:.1f}" for r in runs)
+        cached = chosen["cached"]
+        where = f"{cached[0]:,} / {cached[1]:,}" if cached else "— (up to date)"
+        stages = " | ".join(f"{chosen['stages'].get(s, 0):.2f}" for s in STAGES)
+        peak = max(r["maxrss_mib"] for r in runs)
+        lines.append(
+            f"| {name} | {walls} | {chosen['wall']:.1f} s | ≤ {GOALS[name]} s | {chosen['cpu']:.1f} | {where} "
+            f"| {stages} | {peak:.0f} MiB | ≤ 1024 MiB |"
+        )
+    memory = result["memory"]
+    lines.append(
+        f"\nA cold build sampled for memory: peak PSS of all its processes {memory['peak_pss_mib']:.0f} MiB, "
+        f"largest process {memory['maxrss_mib']:.0f} MiB. Load average (1, 5, 15 min) at the end: "
+        + ", ".join(f"{x:.1f}" for x in result["load"])
+        + "."
+    )
+    return "\n".join(lines)
+
+
+def measure_text_note(size: int) -> dict:
+    """One cold text build of ``size`` policies, with its peak memory (PSS sampled)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw"
+        write_corpus(raw, size, raw_dir=ROOT / "data" / "raw")
+        result = run_build(raw, Path(tmp) / "processed", "auto", sample_pss=True)
+    result.pop("stdout", None)
+    result.pop("stderr", None)
+    return {"documents": size, **result, "load": os.getloadavg()}
+
+
 def table(rows: list[dict]) -> str:
     lines = [
         "| documents | jobs | clause rows | quantities | whole command | ms / document | start-up, imports, exit "
@@ -248,8 +332,6 @@ def table(rows: list[dict]) -> str:
         stages = r["stages"]
         rest = r["wall"] - sum(stages.values())
         cells = [f"{stages.get(s, 0):.2f} s ({stages.get(s, 0) / r['wall']:.0%})" for s in STAGES]
-        # extract's seconds include the build reading finished runs for the comparisons meanwhile
-        cells[STAGES.index("extract")] += f", reading {r['reading']:.2f} s"
         shares = " | ".join(cells)
         lines.append(
             f"| {r['documents']:,} | {r['jobs']} | {r['counts']['clauses']:,} | {r['counts']['quantities']:,} "
@@ -267,6 +349,12 @@ def main() -> None:
         else:
             print(json.dumps(measure(int(size), jobs, int(repeat))))
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-mixed":
+        print(json.dumps(measure_mixed(int(sys.argv[2]), int(sys.argv[3]))))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-note":
+        print(json.dumps(measure_text_note(int(sys.argv[2]))))
+        return
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, help="corpus sizes (default 100 1000; 270 with --editions)")
     parser.add_argument("--jobs", nargs="+", default=["auto", "1"], help="--jobs settings to run (default auto 1)")
@@ -276,8 +364,33 @@ def main() -> None:
     parser.add_argument(
         "--editions", type=int, default=1, help="editions per district, paired by the build, against a peer (default 1)"
     )
+    parser.add_argument("--mixed", type=int, default=None, help="a mixed PDF/HTML/DOCX corpus of this size instead")
+    parser.add_argument("--text-note", type=int, default=None, help="one cold text build of this size instead")
     args = parser.parse_args()
     sizes = args.sizes or ([270] if args.editions > 1 else [100, 1000])
+    if args.mixed is not None:
+        child = subprocess.run(
+            [sys.executable, __file__, "--child-mixed", str(args.mixed), str(args.repeat)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        print(mixed_table(json.loads(child.stdout.strip().splitlines()[-1])))
+        return
+    if args.text_note is not None:
+        child = subprocess.run(
+            [sys.executable, __file__, "--child-note", str(args.text_note)], check=True, capture_output=True, text=True
+        )
+        note = json.loads(child.stdout.strip().splitlines()[-1])
+        stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in note["stages"].items())
+        print(
+            f"{note['documents']:,} text policies, cold: {note['wall']:.0f} s ({stages}); peak PSS of all processes "
+            f"{note['peak_pss_mib']:.0f} MiB, largest process {note['maxrss_mib']:.0f} MiB; tables: "
+            + ", ".join(f"{n:,} {name}" for name, n in note["counts"].items())
+            + "; load average "
+            + ", ".join(f"{x:.1f}" for x in note["load"])
+        )
+        return
     rows = []
     for size in sizes:
         child = subprocess.run(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import paths
 from .errors import PolicyInputError
+from .ingest.integrity import ACCEPT_FLAG
 
 # Loaded only when their command runs (see the module's docstring).
 BUILD_MODULE = "policycmp.publish.build"
@@ -55,6 +56,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument(
         "--timings", action="store_true", help="print the seconds each stage took to stderr (benchmarks read it)"
+    )
+    build_cmd.add_argument(
+        ACCEPT_FLAG,
+        dest="accept_changed",
+        action="store_true",
+        help="build a raw file whose bytes differ from its registered source_sha256 (with a warning) instead of "
+        "refusing it; `policycmp add` of the file records its new bytes for good",
+    )
+    build_cmd.add_argument(
+        "--no-cache",
+        dest="use_cache",
+        action="store_false",
+        help="read every document again and use no cache (the cache lives beside OUT and is safe to delete)",
     )
     add_cmd = commands.add_parser("add", help="copy documents into data/raw and register them in sources.yaml")
     add_cmd.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="web page, PDF, Word or text file")
@@ -143,7 +157,14 @@ def main(argv: list[str] | None = None) -> int:
                 )
             elif args.command == "build":
                 build = importlib.import_module(BUILD_MODULE)
-                result = build.build(args.raw, args.out, strict=args.strict, jobs=args.jobs)
+                result = build.build(
+                    args.raw,
+                    args.out,
+                    strict=args.strict,
+                    jobs=args.jobs,
+                    accept_changed=args.accept_changed,
+                    use_cache=args.use_cache,
+                )
                 if args.timings:
                     print(build.timings_line(result), file=sys.stderr)
             else:

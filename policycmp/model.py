@@ -28,6 +28,7 @@ class Document:
     title: str
     issued: str  # ISO date
     line: int  # where the entry starts in sources.yaml, for error messages
+    source_sha256: str | None = None  # the raw file's bytes as registered (None: the entry has none yet)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ BUDGET_ROLES = ("total", "allocation", "item")
 TARGET_SOURCES = ("policy", "city_work_report")
 CHANGES = ("unchanged", "reworded", "amounts_changed", "added", "removed")
 AMOUNT_DIRECTIONS = ("up", "down", "added", "removed")
+REPORT_KINDS = ("outcome_report", "city_work_report")
+REPORT_LAYOUTS = ("task_table", "indicator_table", "prose", "goals")
+REPORT_COLUMNS = ("task", "completion", "indicator", "unit", "target", "actual", "growth", "verdict", "prose", "goal")
 ANOMALY_KINDS = (
     "duplicate_clause_number",
     "skipped_clause_number",
@@ -178,7 +181,12 @@ class AnomalyRow:
 class QuantityRow:
     """One quantity stated in a clause row's text."""
 
-    clause_id: str = col("string", "the clause row it was found in", nullable=False, contract=True)
+    clause_id: str = col(
+        "string",
+        "the clause row it was found in; for an outcome or work report, the `line_id` of its piece in `report_lines`",
+        nullable=False,
+        contract=True,
+    )
     doc_id: str = col("string", "copied from the clause row", nullable=False, contract=True)
     district: str = col("string", "copied from the clause row", nullable=False, contract=True)
     domain: str | None = col("string", "copied from the clause row", codes="domains", contract=True)
@@ -321,7 +329,13 @@ class OutcomeRow:
     doc_id: str = col("string", "the outcome report", nullable=False, contract=True)
     district: str = col("string", "the district", nullable=False, contract=True)
     year: int = col("int64", "the year the report covers", nullable=False, contract=True)
-    row_no: int = col("int64", "the row's number in the report's table", nullable=False, contract=True)
+    row_no: int = col(
+        "int64",
+        "the row's number: as printed in a task table (编号), the position in an indicator table (a sub-row such "
+        "as 区内 counts as a row), the figure's order in a prose review",
+        nullable=False,
+        contract=True,
+    )
     task: str = col("string", "the target task (目标任务) as written", nullable=False, contract=True)
     completion: str | None = col("string", "the completion (完成情况) as written", contract=True)
     indicator: str | None = col("string", "key from indicators.yaml", codes="indicators", contract=True)
@@ -343,6 +357,102 @@ class OutcomeRow:
     link_span: str | None = col("string", "the target that linked the row to the policy")
     policy_span: str | None = col("string", "the policy quantity it was linked to")
     link_reason: str | None = col("string", "why it was (or was not) linked")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLineRow:
+    """A piece of an outcome report or a city work report, as ingest reads it: a cell of a table row, a
+    paragraph of a prose review, or a line of a work report's goals section. Their quantities are rows of
+    ``quantities`` whose ``clause_id`` is the piece's ``line_id``; the comparison stage reads these two
+    tables, never the raw text."""
+
+    line_id: str = col(
+        "string",
+        "unique: `<doc_id>:r<row_no>.<column>` for a cell of a table row, `<doc_id>:l<line>` for a paragraph of "
+        "prose or a line of a goals section",
+        nullable=False,
+        unique=True,
+    )
+    doc_id: str = col("string", "the report", nullable=False)
+    kind: str = col("string", "outcome_report or city_work_report", nullable=False, codes=REPORT_KINDS)
+    district: str = col("string", "the district (the city key for a city work report)", nullable=False)
+    city: str = col("string", "the city key", nullable=False)
+    year: int = col("int64", "the year the report covers (sources.yaml)", nullable=False)
+    layout: str = col(
+        "string",
+        "task_table (编号 | 目标任务 | 完成情况), indicator_table (指标 | 目标 | 实绩…), prose (a review of the year "
+        "without targets) or goals (a work report's goals section)",
+        nullable=False,
+        codes=REPORT_LAYOUTS,
+    )
+    row_no: int = col(
+        "int64",
+        "the report row the piece belongs to: its printed number in a task table, its position in an indicator "
+        "table (sub-rows such as 区内 / 全区 count as rows), the paragraph's order in prose, the line in a goals "
+        "section",
+        nullable=False,
+    )
+    column: str = col(
+        "string",
+        "which cell: task, completion, indicator, unit, target, actual, growth, verdict; prose; goal",
+        nullable=False,
+        codes=REPORT_COLUMNS,
+    )
+    text: str = col(
+        "string",
+        "the piece as its quantities are read: the cell as printed, except that an indicator table's target, "
+        "actual and growth cells are read after the indicator's name (and unit) that the row gives them "
+        "(常住人口城镇化率 + 73.3 + % → 常住人口城镇化率73.3%)",
+        nullable=False,
+    )
+    cell: str = col("string", "the cell, paragraph or line exactly as printed", nullable=False)
+    line_no: int = col("int64", "1-based line of the piece in the source", nullable=False)
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetSummaryRow:
+    """One policy document's budget, summed once in the build: its stated total, the sum of its domain
+    allocations and whether they agree. One row per document, so two editions of a district are never
+    added together."""
+
+    doc_id: str = col("string", "the policy document", nullable=False, unique=True)
+    district: str = col("string", "the district", nullable=False)
+    year: int = col("int64", "the year the policy applies to", nullable=False)
+    status: str = col("string", "draft or final", nullable=False, codes=DOCUMENT_STATUSES)
+    total: float | None = col("float64", "the document-wide total stated (yuan); null when none is stated")
+    total_clause_id: str | None = col("string", "the clause stating the total")
+    total_span: str | None = col("string", "the total as written, e.g. 37.27亿元")
+    n_totals: int = col(
+        "int64", "how many document-wide totals the document states (the first is `total`)", nullable=False
+    )
+    allocations_sum: float | None = col(
+        "float64", "the sum of the document's domain allocations (yuan); null without allocations"
+    )
+    n_allocations: int = col("int64", "how many domain allocations were added up", nullable=False)
+    n_items: int = col("int64", "earmarked items inside allocations (not added again)", nullable=False)
+    parts_match: bool | None = col(
+        "boolean", "do the allocations add up to the total (to one yuan); null when either is missing"
+    )
+    base: float | None = col("float64", "what shares are taken of: the stated total, else the allocations' sum (yuan)")
+    base_source: str | None = col(
+        "string", "`total` or `allocations`: where `base` came from", codes=("total", "allocations")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetDomainRow:
+    """One policy document's allocation to one domain: its allocations summed, and its share of the
+    document's base (`budget_summary.base`)."""
+
+    doc_id: str = col("string", "the policy document", nullable=False)
+    district: str = col("string", "the district", nullable=False)
+    year: int = col("int64", "the year the policy applies to", nullable=False)
+    domain: str = col("string", "the domain allocated to", nullable=False, codes="domains")
+    value: float = col("float64", "the domain's allocations summed (yuan)", nullable=False)
+    share: float | None = col("float64", "value / base of the document, 0–1; null without a base")
+    n_allocations: int = col("int64", "how many allocation rows were added up", nullable=False)
+    clause_ids: str = col("string", "the clauses stating them, in order, joined by `; `", nullable=False)
+    spans: str = col("string", "the amounts as written, in the same order, joined by `; `", nullable=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -525,6 +635,9 @@ TABLES: dict[str, type] = {
     "edition_pairs": EditionPairRow,
     "clause_changes": ClauseChangeRow,
     "amount_changes": AmountChangeRow,
+    "report_lines": ReportLineRow,
+    "budget_summary": BudgetSummaryRow,
+    "budget_domains": BudgetDomainRow,
 }
 
 

@@ -17,6 +17,9 @@ import pytest
 
 from policycmp.ingest.clauses import clause_table
 from policycmp.ingest.corpus import read_corpus
+from policycmp.ingest.integrity import sha256_hex
+from policycmp.ingest.register import with_hashes
+from policycmp.ingest.registry import load_registry
 from policycmp.model import Corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,3 +87,17 @@ def raw_copy(tmp_path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(RAW, target)
     return target
+
+
+def rehash(raw: Path) -> None:
+    """Record the current bytes of every raw file of ``raw`` in its sources.yaml, as re-adding each would.
+
+    A test that edits a raw file on purpose (to see how the build reads the edit) registers the new
+    bytes first; otherwise the build refuses the file as changed, which is what it must do.
+    """
+    sources = raw / "sources.yaml"
+    hashes = {}
+    for doc in load_registry(sources):
+        if doc.path.is_file():
+            hashes[doc.line] = sha256_hex(doc.path.read_bytes())
+    sources.write_text(with_hashes(sources.read_text(encoding="utf-8"), hashes), encoding="utf-8")

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from adding import entries, refused, snapshot
 from conftest import POLICY_FILES, RAW
-from formats import make_docx, make_gov_html, make_pdf, make_scanned_pdf, published_policy
 
 from policycmp.cli import main
+from policycmp.evaluation.formats import make_docx, make_gov_html, make_pdf, make_scanned_pdf, published_policy
 
 ENTRY_KEYS = ["id", "kind", "district", "district_zh", "city", "province", "year", "status", "title", "issued"]
 REGISTRY = {e["id"]: e for e in yaml.safe_load((RAW / "sources.yaml").read_text(encoding="utf-8"))["documents"]}

@@ -11,7 +11,7 @@ from policycmp.compare.budgets import budget_checks, budget_table
 from policycmp.extract import quantities_table
 from policycmp.ingest.clauses import clause_table
 from policycmp.ingest.corpus import read_corpus
-from policycmp.publish.build import compare_stage as comparison_tables
+from policycmp.publish.build import build_tables, compare_stage
 from policycmp.publish.register import add
 from policycmp.schema import BudgetRow, dtypes
 
@@ -125,20 +125,21 @@ def test_budget_rows_point_at_their_source(budgets, clauses):
         assert row.quantity_span in row.span
 
 
-def test_parts_that_do_not_add_up_are_a_warning(corpus, clauses, quantities):
+def test_parts_that_do_not_add_up_are_a_warning(corpus):
     # the same documents, with one of Linping's allocations misread by 0.01亿元
-    altered = quantities.copy()
+    tables = build_tables(corpus).tables
+    altered = tables["quantities"].copy()
     at = (altered["clause_id"] == "linping-2024-policy:c55") & (altered["span"] == "17.25亿元")
     assert at.sum() == 1
     altered.loc[at, "value"] = 17.26 * YI
-    result = comparison_tables({"clauses": clauses, "quantities": altered}, corpus)
+    result = compare_stage({**tables, "quantities": altered})
     assert any("linping-2024-policy" in w and "do NOT add up" in w for w in result.warnings)
     total = of(result.tables["budgets"], "linping", "total").iloc[0]
     assert total["parts_match"] is False or not total["parts_match"]
 
 
-def test_consistent_documents_give_no_budget_warning(corpus, clauses, quantities):
-    result = comparison_tables({"clauses": clauses, "quantities": quantities}, corpus)
+def test_consistent_documents_give_no_budget_warning(corpus):
+    result = compare_stage(build_tables(corpus).tables)
     assert not [w for w in result.warnings if w.startswith("budgets:")]
     assert any("linping-2024-policy" in n and "add up to the stated total 56.00亿元" in n for n in result.notes)
 
@@ -205,3 +206,42 @@ def budgets_of(tmp_path, preamble: str) -> pd.DataFrame:
 def test_parts_listed_after_qizhong(tmp_path, preamble, rows):
     table = budgets_of(tmp_path, preamble)
     assert [(r.role, None if pd.isna(r.domain) else r.domain, r.value) for r in table.itertuples()] == rows
+
+
+# --- the per-document summary the build publishes --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def summaries(corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+    tables = build_tables(corpus).tables
+    return tables["budget_summary"].set_index("doc_id"), tables["budget_domains"]
+
+
+def test_the_summary_has_one_row_per_policy_with_the_build_s_sums(summaries):
+    summary, _ = summaries
+    assert list(summary.index) == ["zhenhai-2024-policy", "linping-2024-policy", "qujiang-2023-policy"]
+    zhenhai, linping, qujiang = (summary.loc[d] for d in summary.index)
+    # Zhenhai states 37.27亿元 in all and allocates nothing to domains
+    assert (zhenhai["total"], zhenhai["total_span"], zhenhai["base_source"]) == (3_727_000_000.0, "37.27亿元", "total")
+    assert zhenhai["n_allocations"] == 0 and pd.isna(zhenhai["allocations_sum"]) and pd.isna(zhenhai["parts_match"])
+    # Linping: 56亿元, and its eight allocations of clause 55 add up to it
+    assert (linping["total"], linping["allocations_sum"], linping["n_allocations"]) == (56 * YI, 56 * YI, 8)
+    assert linping["parts_match"] and linping["total_clause_id"] == "linping-2024-policy:c55"
+    # Qujiang states no total: its three allocations (23.54亿元) are the base shares are taken of
+    assert pd.isna(qujiang["total"]) and qujiang["n_allocations"] == 3
+    assert math.isclose(qujiang["allocations_sum"], 23.54 * YI) and qujiang["base_source"] == "allocations"
+
+
+def test_domain_allocations_are_per_document_with_their_shares_and_sources(summaries, clauses):
+    _, domains = summaries
+    linping = domains[domains["doc_id"] == "linping-2024-policy"].set_index("domain")
+    assert list(linping.index) == list(LINPING_ALLOCATIONS)  # the vocabulary's order of domains
+    for domain, yi in LINPING_ALLOCATIONS.items():
+        assert math.isclose(linping.loc[domain, "value"], yi * YI)
+        assert math.isclose(linping.loc[domain, "share"], yi / 56)
+    texts = dict(zip(clauses["clause_id"], clauses["text"]))
+    for row in domains.itertuples():
+        for clause_id, span in zip(row.clause_ids.split("; "), row.spans.split("; "), strict=True):
+            assert span in texts[clause_id]
+    # Zhenhai allocates nothing to a domain: no row is made up for it
+    assert "zhenhai-2024-policy" not in set(domains["doc_id"])

@@ -7,11 +7,11 @@ import pytest
 
 from policycmp.compare.policy_tools import tool_mix
 from policycmp.extract import quantities_table
-from policycmp.publish.build import compare_stage as comparison_tables
+from policycmp.publish.build import build_tables, compare_stage
 from policycmp.schema import ClauseToolRow, ComparisonRow, dtypes
 from policycmp.vocabulary import load_instruments, load_policy_tools
 
-TABLES = ("comparisons", "budgets", "targets", "outcomes", "clause_tools")
+TABLES = ("comparisons", "budgets", "budget_summary", "budget_domains", "targets", "outcomes", "clause_tools")
 COMPARISON_DTYPES = dtypes(ComparisonRow)
 CLAUSE_TOOL_DTYPES = dtypes(ClauseToolRow)
 
@@ -31,8 +31,8 @@ def quantities(clauses):
 
 
 @pytest.fixture(scope="module")
-def result(corpus, clauses, quantities):
-    return comparison_tables({"clauses": clauses, "quantities": quantities}, corpus)
+def result(corpus):
+    return compare_stage(build_tables(corpus).tables)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The same policy gives the same clause rows whether it was published as text, web page, Word or PDF.
 
-Every non-text file here is made at run time from a seed policy's text (tests/formats.py), so no
+Every non-text file here is made at run time from a seed policy's text (policycmp/evaluation/formats.py), so no
 binary fixture is committed. The made files carry what the issuer publishes — title, lead paragraph,
 body from the first section heading through the closing provisions, signature — while the ``.txt``
 capture also has the chrome of the site it was copied from; the clause rows must match all the same.
@@ -17,9 +17,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import POLICY_FILES, RAW
+from conftest import POLICY_FILES, RAW, rehash
 from docx import Document
-from formats import (
+
+from policycmp.cli import main
+from policycmp.errors import PolicyInputError
+from policycmp.evaluation.formats import (
     PublishedPolicy,
     make_docx,
     make_gov_html,
@@ -27,9 +30,6 @@ from formats import (
     make_scanned_pdf,
     published_policy,
 )
-
-from policycmp.cli import main
-from policycmp.errors import PolicyInputError
 from policycmp.ingest.clauses import clause_table
 from policycmp.ingest.corpus import read_corpus
 from policycmp.ingest.decoding import canonical_text
@@ -400,6 +400,7 @@ def test_build_reports_a_scanned_pdf_in_one_line(tmp_path, capsys):
     raw.mkdir()
     (raw / "scan.pdf").write_bytes(make_scanned_pdf())
     (raw / "sources.yaml").write_text(yaml.safe_dump({"documents": [entry]}, allow_unicode=True), "utf-8")
+    rehash(raw)
     code = main(["build", "--raw", str(raw), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err.strip()
     assert code != 0 and err.splitlines() == [err]

@@ -10,6 +10,7 @@ from conftest import POLICY_FILES, RAW
 
 from policycmp.ingest.clauses import clause_table
 from policycmp.ingest.corpus import read_corpus
+from policycmp.ingest.segment import paragraphs, segment_policy
 from policycmp.vocabulary import load_layout
 
 STRUCTURE = ["clause_id", "doc_id", "domain", "section_no", "row_kind", "clause_no", "seq", "title"]
@@ -130,3 +131,45 @@ def test_a_garbled_paragraph_is_reported_at_its_line(raw_copy):
 def test_no_seed_is_taken_for_garbled():
     _, anomalies = clause_table(read_corpus(RAW / "sources.yaml"))
     assert "garbled" not in set(anomalies.kind)
+
+
+# --- a one-line capture whose first heading stands mid-line after the preamble ----------------------
+
+SHORT_ONE_LINE = (
+    "某县关于推动经济高质量发展的若干措施 为全面落实上级决策部署,推动经济持续向好,制定以下措施。 "
+    "一、大力推进项目建设 围绕重大项目攻坚,全年完成投资100亿元。 1.加快项目审批。对重大项目给予最高50万元奖励。 "
+    "2.强化要素保障。安排专项资金1亿元。 二、强化科技创新(县科技局牵头) 1.支持研发投入。按研发费用的10%给予补助。"
+)
+
+
+HEADINGS = ["一、大力推进项目建设", "二、强化科技创新(县科技局牵头)"]
+
+
+@pytest.mark.parametrize(
+    "capture, headings",
+    [
+        # the heading has neither 政策 nor a department parenthesis, and the line is short
+        (SHORT_ONE_LINE, HEADINGS),
+        # after a colon, as after a full stop
+        (SHORT_ONE_LINE.replace("制定以下措施。", "特制定如下措施:"), HEADINGS),
+        # the same capture with its line breaks: found the same way
+        (SHORT_ONE_LINE.replace("。 ", "。\n").replace(" 围绕", "\n围绕").replace(") ", ")\n"), HEADINGS),
+    ],
+)
+def test_a_heading_mid_line_after_the_preamble_is_found(capture, headings):
+    seg = segment_policy(capture)
+    assert [p.heading for p in seg.pieces if p.kind == "heading"] == headings
+    clauses = [capture[p.start : p.end] for p in seg.pieces if p.kind == "clause"]
+    assert clauses[0].startswith("1.加快项目审批") and clauses[-1].startswith("1.支持研发投入")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "对获得一、二、三等奖的项目分别给予奖励。",  # a list inside a sentence, no space
+        "对 一、二类企业给予支持,对三类企业不予支持。",  # a space, but no sentence end before the numeral
+        "本办法自发布之日起施行。 附件:一览表",  # a sentence end and a space, but no heading after it
+    ],
+)
+def test_a_numeral_list_inside_a_sentence_does_not_cut_a_line(line):
+    assert [p.text for p in paragraphs(line, load_layout())] == [line]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import papermill
 import pytest
+from conftest import rehash
 from papermill.exceptions import PapermillExecutionError
 
 from policycmp import analysis
@@ -294,6 +295,7 @@ def test_document_text_is_escaped_in_the_rendered_html(tmp_path, monkeypatch):
         text.replace("强化科技型企业梯度培育。", "强化科技型企业梯度培育<script>alert(1)</script>。", 1),
         encoding="utf-8",
     )
+    rehash(root / "data" / "raw")
     monkeypatch.setenv("POLICYCMP_ROOT", str(root))
     build(root / "data" / "raw", root / "data" / "processed", echo=lambda *a, **k: None)
     out = tmp_path / "reports"

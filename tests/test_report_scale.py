@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, rehash
 from test_traceability import untraceable
 
 from policycmp.evaluation.synthetic import write_corpus
@@ -60,6 +60,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):
     first = raw / _registry(raw)[0]["file"]
     text = first.read_text(encoding="utf-8")
     first.write_text(text.replace("。", f"{SCRIPT}。", 1), encoding="utf-8")
+    rehash(raw)  # the edit registered, as re-adding the file does
     # The district added later: the first of a larger corpus that this one does not have.
     pool = folder / "pool"
     write_corpus(pool, 26, raw_dir=ROOT / "data" / "raw")
@@ -157,6 +158,7 @@ def test_a_page_re_renders_only_when_what_it_shows_changes(corpus, monkeypatch, 
     edited = _registry(raw)[1]
     path = raw / edited["file"]
     path.write_text(path.read_text(encoding="utf-8").replace("。", "，示例。", 1), encoding="utf-8")
+    rehash(raw)
     changed = _rebuild_and_report(root)
     profiles = {name for name in changed if name.startswith("07_")}
     assert profiles == {f"07_district_profile-{edited['district']}.html"}

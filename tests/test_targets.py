@@ -7,13 +7,13 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from policycmp.compare.city_targets import city_target_rows
 from policycmp.compare.targets import policy_target_rows, target_frame
 from policycmp.extract import quantities_table
+from policycmp.ingest.report_lines import report_lines
 from policycmp.ingest.work_report import goals_section
-from policycmp.model import Corpus
+from policycmp.publish.build import build_tables
 from policycmp.schema import TargetRow, dtypes
-from policycmp.vocabulary import load_indicators
+from policycmp.vocabulary import load_indicators, load_outcome_rules
 
 TARGET_DTYPES = dtypes(TargetRow)
 
@@ -36,10 +36,14 @@ def quantities(clauses):
 
 @pytest.fixture(scope="module")
 def targets(corpus, clauses, quantities):
-    vocab = load_indicators()
-    city, warnings = city_target_rows(corpus, vocab)
-    assert warnings == []
-    return target_frame(policy_target_rows(clauses, quantities, vocab) + city)
+    built = build_tables(corpus)
+    assert [w for w in built.warnings if built.kinds[w] == "city_targets"] == []
+    # the city's goals come through the pipeline (report_lines and their quantities); the policies' are
+    # the same whether read here from the two tables or in the build
+    policy = target_frame(policy_target_rows(clauses, quantities, load_indicators()))
+    from_build = built.tables["targets"].query("kind_of_source == 'policy'").reset_index(drop=True)
+    pd.testing.assert_frame_equal(from_build, policy)
+    return built.tables["targets"]
 
 
 def values(targets: pd.DataFrame, indicator: str) -> dict[str, list[float]]:
@@ -196,11 +200,12 @@ def test_only_the_2024_goals_section_of_the_work_report_is_read(targets, corpus)
 def test_a_report_without_a_goals_section_is_a_warning(corpus):
     doc = next(d for d in corpus.documents if d.id == CITY_DOC)
     review_only = corpus.texts[CITY_DOC].split("二、2024年主要目标任务")[0]
-    rows, warnings = city_target_rows(Corpus([doc], {doc.id: review_only}), load_indicators())
-    assert rows == [] and len(warnings) == 1 and "no goals section" in warnings[0]
+    found = report_lines(doc, review_only, load_outcome_rules(), load_indicators())
+    assert found.lines == [] and len(found.warnings) == 1 and "no goals section" in found.warnings[0]
 
 
 def test_a_goals_section_for_another_year_is_a_warning(corpus):
     doc = dataclasses.replace(next(d for d in corpus.documents if d.id == CITY_DOC), year=2025)
-    rows, warnings = city_target_rows(Corpus([doc], {doc.id: corpus.texts[CITY_DOC]}), load_indicators())
-    assert rows and len(warnings) == 1 and "for 2024" in warnings[0]
+    found = report_lines(doc, corpus.texts[CITY_DOC], load_outcome_rules(), load_indicators())
+    assert found.lines and len(found.warnings) == 1 and "for 2024" in found.warnings[0]
+    assert {line.year for line in found.lines} == {2025}

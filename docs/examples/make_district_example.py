@@ -14,10 +14,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests"))
+from policycmp.evaluation.formats import make_gov_html, make_pdf
 
-from formats import make_gov_html, make_pdf  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 CAPTURE = ROOT.parent / "shared" / "realworld" / "qiantang-2025-policy.txt"
 TITLE = "杭州市钱塘区人民政府印发关于推动经济高质量发展的若干政策(2025年版)的通知"

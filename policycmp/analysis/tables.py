@@ -53,8 +53,18 @@ def shared(name: str) -> pd.DataFrame:
     path = str(table_path(name))
     cached = _CACHE.get(path)
     if cached is None or cached[0] != key:
-        _CACHE[path] = (key, _plain_columns(pd.read_parquet(path)))
+        _CACHE[path] = (key, _policy_rows(name, _plain_columns(pd.read_parquet(path))))
     return _CACHE[path][1]
+
+
+def _policy_rows(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The views count and show the quantities of the policies' clause rows; since the reports' own
+    quantities joined ``quantities.parquet`` (keyed by their ``report_lines`` piece), they are left out
+    here, and the outcome pages read them through ``outcomes.parquet`` as before."""
+    if name != "quantities" or "clause_id" not in frame.columns:
+        return frame
+    clauses = set(shared("clauses")["clause_id"])
+    return frame[frame["clause_id"].isin(clauses)].reset_index(drop=True)
 
 
 def load(name: str) -> pd.DataFrame:

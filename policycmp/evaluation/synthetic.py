@@ -13,6 +13,7 @@ numbered (一) per section), made by :mod:`.editions`.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from ..ingest.corpus import read_corpus
 from ..ingest.segment import segment_policy
 from ..vocabulary.gazetteer import Place, load_gazetteer
 from . import editions as ev
+from .formats import make_docx, make_gov_html, make_pdf
 
 NUMERALS = ["一", "二", "三", "四", "五", "六", "七", "八", "九"]
 SECTION_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
@@ -92,26 +94,60 @@ def synthetic_policy(rng: random.Random, sources: list[Source], place: Place) ->
     return "\n".join(lines)
 
 
-def write_corpus(folder: Path, size: int, *, raw_dir: Path, seed: int = 0) -> list[str]:
-    """``size`` synthetic policies and their ``sources.yaml`` in ``folder``; returns the document ids."""
+# The formats a synthetic policy can be published in: the plain-text capture, or made as its issuer
+# publishes it (policycmp.evaluation.formats), each a third of a mixed corpus.
+FORMATS = ("txt", "pdf", "html", "docx")
+MIXED = ("pdf", "html", "docx")
+
+
+def published(text: str, place: Place, year: int, fmt: str) -> bytes:
+    """A synthetic policy's text (title line first) as a file of format ``fmt``."""
+    if fmt == "txt":
+        return text.encode("utf-8")
+    title, body = text.split("\n", 1)
+    body = "\n".join(line for line in body.split("\n") if line.strip())
+    issuer = f"{place.zh}人民政府"
+    meta = {"发布机构": issuer, "成文日期": f"{year}-03-01", "发文字号": "无"}
+    if fmt == "pdf":
+        return make_pdf(body, title=title, signature=(issuer, f"{year}年3月1日"), header=f"{issuer}文件")
+    if fmt == "html":
+        return make_gov_html(f"{body}\n{issuer}\n{year}年3月1日", title=title, meta=meta)
+    if fmt == "docx":
+        return make_docx(f"{body}\n{issuer}\n{year}年3月1日", title=title, meta=meta, header=f"{issuer}文件")
+    raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
+
+
+def write_corpus(
+    folder: Path, size: int, *, raw_dir: Path, seed: int = 0, formats: tuple[str, ...] = ("txt",), start: int = 0
+) -> list[str]:
+    """``size`` synthetic policies and their ``sources.yaml`` in ``folder``; returns the document ids.
+
+    Document ``i`` is published in ``formats[i % len(formats)]`` (``MIXED``: a third each PDF, HTML and
+    DOCX). With ``start``, the documents ``start … start + size - 1`` of the same sequence are added to
+    the registry already in ``folder`` (the benchmark's "add one document").
+    """
     rng = random.Random(seed or size)
     sources = real_sources(raw_dir)
     places = sorted(load_gazetteer().county_level(), key=lambda p: (p.city or "", p.key))
     folder.mkdir(parents=True, exist_ok=True)
     entries, ids = [], []
-    for i in range(size):
+    for i in range(start, start + size):
         place = places[i % len(places)]
         year = 2025 - i // len(places)
         doc_id = f"{place.key}-{year}-policy"
-        (folder / f"{doc_id}.txt").write_text(synthetic_policy(rng, sources, place), encoding="utf-8")
+        fmt = formats[i % len(formats)]
+        data = published(synthetic_policy(rng, sources, place), place, year, fmt)
+        (folder / f"{doc_id}.{fmt}").write_bytes(data)
         ids.append(doc_id)
         entries.append(
-            f"  - id: {doc_id}\n    file: {doc_id}.txt\n    kind: policy\n    district: {place.key}\n"
+            f"  - id: {doc_id}\n    file: {doc_id}.{fmt}\n    kind: policy\n    district: {place.key}\n"
             f"    district_zh: {place.zh}\n    city: {place.city}\n    province: {place.province}\n"
             f"    year: {year}\n    status: final\n    title: {place.zh}关于推动经济高质量发展的若干政策\n"
-            f"    issued: {year}-03-01\n"
+            f"    issued: {year}-03-01\n    source_sha256: {hashlib.sha256(data).hexdigest()}\n"
         )
-    (folder / "sources.yaml").write_text("documents:\n" + "".join(entries), encoding="utf-8")
+    registry = folder / "sources.yaml"
+    head = registry.read_text(encoding="utf-8") if start and registry.is_file() else "documents:\n"
+    registry.write_text(head + "".join(entries), encoding="utf-8")
     return ids
 
 
@@ -162,19 +198,20 @@ def write_edition_corpus(
             text = ev.render(edition, numbering="paren" if year > 2024 else "dun")
             ids.append(doc_id)
             (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8")
-            entries.append(_entry(doc_id, key, place, year, status, title))
+            entries.append(_entry(doc_id, key, place, year, status, title, text))
             if apart is not None:
                 (apart / f"{doc_id}.txt").write_text(text, encoding="utf-8")
-                apart_entries.append(_entry(doc_id, f"{key}e{n}", place, year, status, title))
+                apart_entries.append(_entry(doc_id, f"{key}e{n}", place, year, status, title, text))
     (folder / "sources.yaml").write_text("documents:\n" + "".join(entries), encoding="utf-8")
     if apart is not None:
         (apart / "sources.yaml").write_text("documents:\n" + "".join(apart_entries), encoding="utf-8")
     return ids
 
 
-def _entry(doc_id: str, district: str, place: Place, year: int, status: str, title: str) -> str:
+def _entry(doc_id: str, district: str, place: Place, year: int, status: str, title: str, text: str) -> str:
     return (
         f"  - id: {doc_id}\n    file: {doc_id}.txt\n    kind: policy\n    district: {district}\n"
         f"    district_zh: {place.zh}\n    city: {place.city}\n    province: {place.province}\n"
         f"    year: {year}\n    status: {status}\n    title: {title}\n    issued: {year}-03-01\n"
+        f"    source_sha256: {hashlib.sha256(text.encode('utf-8')).hexdigest()}\n"
     )

@@ -160,10 +160,28 @@ def clause_records(corpus: Corpus, *, strict: bool = False) -> tuple[list[Clause
     rows: list[ClauseRow] = []
     anomalies: list[AnomalyRow] = []
     for doc in corpus.of_kind("policy"):
-        text = corpus.texts[doc.id]
-        seg = segment_policy(text, doc.path, layout)
-        found, inferred = clause_rows(doc, text, seg, domains=domains, keywords=keywords, layout=layout, strict=strict)
+        found, met = document_clause_records(
+            doc, corpus.texts[doc.id], domains=domains, keywords=keywords, layout=layout, strict=strict
+        )
         rows.extend(found)
-        for a in sorted([*seg.anomalies, *inferred], key=lambda a: a.line):
-            anomalies.append(AnomalyRow(doc.id, doc.path.name, a.line, a.kind, a.message))
+        anomalies.extend(met)
     return rows, anomalies
+
+
+def document_clause_records(
+    doc: Document,
+    text: str,
+    *,
+    domains: DomainVocabulary,
+    keywords: DomainKeywords,
+    layout: Layout,
+    strict: bool = False,
+) -> tuple[list[ClauseRow], list[AnomalyRow]]:
+    """One policy's clause rows and anomalies (the unit of work a build caches and reads in parallel)."""
+    seg = segment_policy(text, doc.path, layout)
+    found, inferred = clause_rows(doc, text, seg, domains=domains, keywords=keywords, layout=layout, strict=strict)
+    anomalies = [
+        AnomalyRow(doc.id, doc.path.name, a.line, a.kind, a.message)
+        for a in sorted([*seg.anomalies, *inferred], key=lambda a: a.line)
+    ]
+    return found, anomalies

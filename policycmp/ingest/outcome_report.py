@@ -10,6 +10,7 @@ This module only finds rows and cells; what they say is read by ``compare.outcom
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +104,8 @@ class IndicatorRow:
     absolute: str  # the achieved figure (实绩, or its 绝对值 sub-column)
     growth: str  # the achieved growth (增速), where the table has that sub-column
     line_no: int
+    verdict: str = ""  # the table's own verdict (超额完成 / 完成 / 未完成 / 暂无数据), where it has that column
+    target_is_growth: bool = False  # the target column's header says its figures are growth (比上年增长(%))
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ def _header(lines: list[str], spec: OutcomeRules) -> tuple[int, int, list[str]] 
             cells = [c for c in _cells_of(line) if c]
             if _is_header(cells, columns):
                 return i, i + 1, cells
-        elif columns["name"].search(line.strip()):
+        elif columns["name"].search(line.strip()) and _short(line):
             # one cell per line: the header is the run of short lines around 指标名称
             j, cells = i, []
             while j > 0 and _short(lines[j - 1]) and not ROW_NUMBER.match(lines[j - 1].strip()):
@@ -178,40 +181,136 @@ def _is_header(cells: list[str], columns: dict[str, re.Pattern[str]]) -> bool:
     return all(any(columns[key].search(c) for c in cells) for key in ("name", "target", "actual"))
 
 
+@dataclass(frozen=True)
+class Columns:
+    """The columns of an indicator table after 序号, in order, as its header (one or two rows) names them.
+
+    ``roles`` is a subsequence of name, unit, target, absolute, growth, verdict: the achieved figure is
+    ``absolute`` (a single 实绩 column, or its 绝对值 / 总量 part) and ``growth`` (its 增速 part). A target
+    column headed, or sub-headed, 比上年增长(%) holds growth targets given as bare numbers.
+    """
+
+    roles: tuple[str, ...]
+    target_is_growth: bool
+
+
+def _role(cell: str, columns: dict[str, re.Pattern[str]], seen: list[str]) -> str | None:
+    """What a header cell heads; order decides between readings (a verdict comes after the figures)."""
+    if "absolute" in seen or "growth" in seen:
+        if columns["verdict"].search(cell):
+            return "verdict"
+    if columns["number"].search(cell):
+        return None
+    for role in ("name", "unit"):
+        if columns[role].search(cell):
+            return role
+    if columns["target"].search(cell) and "target" not in seen:
+        return "target"
+    if columns["absolute"].search(cell):
+        return "absolute"
+    if columns["growth"].search(cell) and "target" in seen:
+        return "growth"
+    if columns["actual"].search(cell):
+        return "absolute"
+    return None
+
+
+def _columns(header: list[str], sub: list[str], spec: OutcomeRules) -> Columns:
+    """The table's columns from its header cells and the cells of a second header row (may be [])."""
+    columns = spec.indicator_columns
+    roles: list[str] = []
+    target_is_growth = False
+    for cell in header:
+        role = _role(cell, columns, roles)
+        if role == "target" and columns["target_growth"].search(cell):
+            target_is_growth = True
+        if role is not None and role not in roles:
+            roles.append(role)
+    # a second header row splits merged columns: (比上年增长(%) under the target,) 绝对值/总量 | 增速
+    split = [c for c in sub if any(columns[key].search(c) for key in ("absolute", "growth", "target_growth"))]
+    if any(columns["absolute"].search(c) for c in split):
+        first_absolute = next(i for i, c in enumerate(split) if columns["absolute"].search(c))
+        if any(columns["target_growth"].search(c) for c in split[:first_absolute]):
+            target_is_growth = True
+        later = split[first_absolute + 1 :]
+        if any(columns["growth"].search(c) for c in later) and "growth" not in roles:
+            at = roles.index("absolute") + 1 if "absolute" in roles else len(roles)
+            roles.insert(at, "growth")
+    elif split and all(columns["target_growth"].search(c) for c in split):
+        target_is_growth = True
+    # a header that names a verdict before any figure (完成情况 heading the verdicts) is read by its cells
+    return Columns(tuple(roles), target_is_growth)
+
+
+def _sub_header(lines: list[str], start: int, spec: OutcomeRules) -> tuple[list[str], int]:
+    """The cells of a second header row right after the header (pipes, or one cell per line), and the
+    line the body starts at."""
+    columns = spec.indicator_columns
+    words = [columns[key] for key in ("absolute", "growth", "target_growth")]
+    cells: list[str] = []
+    j = start
+    while j < min(start + 4, len(lines)):
+        line = lines[j]
+        found = [c for c in _cells_of(line) if c] if PIPE in line else [line.strip()] if line.strip() else []
+        if not found:
+            j += 1
+            continue
+        if not all(any(rx.search(c) for rx in words) for c in found):
+            break
+        cells.extend(found)
+        j += 1
+    return cells, j
+
+
 def indicator_rows(lines: list[str], spec: OutcomeRules) -> list[IndicatorRow]:
-    """The rows of a plan-execution table by indicator; [] when the text has no such table."""
+    """The rows of a plan-execution table by indicator; [] when the text has no such table.
+
+    Read by pattern, whatever the table's columns: 序号, the indicator, its unit, the target before the
+    achieved figures (one column, or 绝对值/总量 and 增速 under a merged 实绩 on a second header row), and a
+    verdict (超额完成 / 完成 / 未完成 / 暂无数据) where the table has one; a row with no 序号 whose name is a
+    part of the row above (其中:区内, 全区) is a row of its own, named after that row.
+    """
     found = _header(lines, spec)
     if found is None:
         return []
     first, after, header = found
-    columns = spec.indicator_columns
-    # 实绩 merged over 绝对值 | 增速: in a one-cell-per-line table the sub-header is in the header run
-    split_actual = any(columns["absolute"].search(c) for c in header) and any(
-        columns["growth"].search(c) for c in header
-    )
-    body_start = after
-    # a second header line naming the actual's sub-columns (绝对值 | 增速(%)) under a merged 实绩
-    for j in range(after, min(after + 3, len(lines))):
-        cells = [c for c in _cells_of(lines[j]) if c] if PIPE in lines[j] else [lines[j].strip()]
-        if any(columns["absolute"].search(c) for c in cells) and any(columns["growth"].search(c) for c in cells):
-            split_actual, body_start = True, j + 1
-            break
-        if PIPE not in lines[j] and lines[j].strip() and columns["absolute"].search(lines[j]):
-            # one cell per line: 绝对值 and 增速 on two lines
-            if j + 1 < len(lines) and columns["growth"].search(lines[j + 1]):
-                split_actual, body_start = True, j + 2
-                break
+    sub, body_start = _sub_header(lines, after, spec)
+    # in a one-cell-per-line table the second header row is part of the header's run of short lines
+    columns = _columns(header, sub, spec) if sub or PIPE in lines[first] else _columns_of_run(header, spec)
     if PIPE in lines[first]:
         raw_rows = _pipe_rows(lines, body_start)
     else:
-        width = 5 + (1 if split_actual else 0)  # 序号, name, unit, target, actual (absolute, growth)
-        raw_rows = _line_rows(lines, body_start, width)
-    rows = []
+        raw_rows = _line_rows(lines, body_start, len(columns.roles) + 1)  # + 序号
+    rows: list[IndicatorRow] = []
+    parent: IndicatorRow | None = None
     for position, (line_no, cells) in enumerate(raw_rows, start=1):
-        row = _indicator_row(cells, position, line_no, split_actual, columns)
-        if row is not None:
-            rows.append(row)
+        row = _indicator_row(cells, position, line_no, columns, spec)
+        if row is None:
+            continue
+        part = spec.sub_row.match(row.name)
+        if part is not None and parent is not None:
+            row = dataclasses.replace(
+                row,
+                name=f"{parent.name}({part.group('part')})",
+                unit=row.unit or parent.unit,
+                target=row.target or parent.target,
+            )
+            if rows and rows[-1] is parent and not (parent.absolute or parent.growth or parent.verdict):
+                rows.pop()  # the indicator's own row only names its parts: they are its rows
+        else:
+            parent = row
+        rows.append(row)
     return rows
+
+
+def _columns_of_run(cells: list[str], spec: OutcomeRules) -> Columns:
+    """The columns of a one-cell-per-line header, whose run holds the second header row's cells too."""
+    columns = spec.indicator_columns
+    words = [columns[key] for key in ("absolute", "growth")]
+    split_at = next((i for i, c in enumerate(cells) if any(rx.search(c) for rx in words) and i > 0), len(cells))
+    # 实绩 then 绝对值, 增速: the cells after the first split word are the second header row
+    head, sub = cells[:split_at], cells[split_at:]
+    return _columns(head, sub, spec)
 
 
 def _pipe_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
@@ -257,22 +356,32 @@ def _line_rows(lines: list[str], start: int, width: int) -> list[tuple[int, list
 
 
 def _indicator_row(
-    cells: list[str], position: int, line_no: int, split_actual: bool, columns: dict[str, re.Pattern[str]]
+    cells: list[str], position: int, line_no: int, columns: Columns, spec: OutcomeRules
 ) -> IndicatorRow | None:
-    """Cells read right to left of the row number: [category] [序号] name unit target actual [growth]."""
+    """Cells read after the row number into the table's columns: [category] [序号] name unit target …"""
     cells = list(cells)
-    number = None
+    while cells and not cells[0]:
+        cells.pop(0)  # the empty 序号 (and category) cells of a row without them
     if len(cells) > 1 and not ROW_NUMBER.match(cells[0]) and ROW_NUMBER.match(cells[1]):
         cells = cells[1:]  # a category cell merged over the rows of its category
     if cells and ROW_NUMBER.match(cells[0]):
-        number = int(cells[0])
         cells = cells[1:]
-    if len(cells) < 3:
+    if not cells or (len(cells) < 3 and not spec.sub_row.match(cells[0])):
         return None
-    name, unit, target, *actual = cells
-    absolute = actual[0] if actual else ""
-    growth = actual[1] if split_actual and len(actual) > 1 else ""
-    return IndicatorRow(number or position, name, unit, target, absolute, growth, line_no)
+    values = dict(zip(columns.roles, cells, strict=False))
+    if "verdict" in columns.roles and "verdict" not in values and cells and spec.verdict_of(cells[-1]):
+        values["verdict"] = cells[-1]  # a short row whose merged figure cells were dropped
+    return IndicatorRow(
+        position,
+        values.get("name", ""),
+        values.get("unit", ""),
+        values.get("target", ""),
+        values.get("absolute", ""),
+        values.get("growth", ""),
+        line_no,
+        verdict=values.get("verdict", ""),
+        target_is_growth=columns.target_is_growth,
+    )
 
 
 def review_paragraphs(lines: list[str], spec: OutcomeRules) -> list[Figure]:

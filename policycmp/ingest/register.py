@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ import yaml
 
 from ..editions import Edition
 from ..errors import PolicyInputError
-from ..model import DOCUMENT_KINDS
+from ..model import DOCUMENT_KINDS, Document
 from .decoding import canonical_text
 from .entry import infer
 from .outcome_report import read_report
@@ -40,12 +41,17 @@ ENTRY_KEYS = ("id", "file", "kind", "district", "district_zh", "city", "province
 @dataclass
 class Addition:
     """One file to add: where it is, its bytes, the registry entry inferred for it, and whether the
-    year was stated (not taken from the issue date)."""
+    year was stated (not taken from the issue date).
+
+    A registered raw file given again (its bytes changed since) is re-registered: ``line`` is where its
+    entry starts in sources.yaml, and only that entry's ``source_sha256`` changes.
+    """
 
     source: Path
     data: bytes
     entry: dict[str, Any]
     year_stated: bool = True
+    line: int | None = None
 
     @property
     def file_name(self) -> str:
@@ -55,6 +61,10 @@ class Addition:
     def edition(self) -> Edition:
         e = self.entry
         return Edition(str(e["id"]), str(e["district"]), str(e["kind"]), int(e["year"]), str(e["status"]))
+
+    @property
+    def re_registered(self) -> bool:
+        return self.line is not None
 
 
 def _sha256(data: bytes) -> str:
@@ -103,6 +113,32 @@ def registered(sources: Path) -> Registered:
         hashes,
         [(as_edition(d), d.path.name) for d in documents],
     )
+
+
+def _registered_as(path: Path, documents: list[Document]) -> Document | None:
+    """The entry whose raw file ``path`` is (given again to record its new bytes), if any."""
+    try:
+        here = path.resolve()
+    except OSError:
+        return None
+    return next((d for d in documents if d.path.resolve() == here), None)
+
+
+def re_registration(path: Path, doc: Document) -> Addition:
+    """A registered raw file given to ``add`` again: its new bytes, checked as the build would read them.
+
+    The entry stays as it is (a researcher may have corrected it by hand); only its hash changes.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PolicyInputError(path, f"cannot be read ({exc.strerror})") from None
+    digest = _sha256(data)
+    if digest == doc.source_sha256:
+        raise PolicyInputError(path, f"is already registered as {doc.id!r} with these bytes; nothing to record")
+    _check_readable(canonical_text(read_raw(data, path)), doc.kind, path)
+    entry = {"id": doc.id, "file": doc.path.name, "source_sha256": digest}
+    return Addition(path, data, entry, line=doc.line)
 
 
 def prepare(
@@ -173,8 +209,13 @@ def additions(
     against the files before it): the first that cannot be registered is a one-line error."""
     raw_dir = sources.parent
     known = registered(sources)
+    documents = load_registry(sources) if sources.is_file() else []
     found: list[Addition] = []
     for path in paths:
+        again = _registered_as(Path(path), documents)
+        if again is not None:
+            found.append(re_registration(Path(path), again))
+            continue
         addition = prepare(Path(path), district=district, kind=kind, year=year, issued=issued, title=title)
         if addition.entry["source_sha256"] in known.hashes:
             raise PolicyInputError(path, "is already registered (a registered file has the same SHA-256)")
@@ -219,8 +260,48 @@ def _place_edition(addition: Addition, known: Registered, path: Path) -> None:
 
 
 def registry_with(sources: Path, found: list[Addition]) -> str:
-    """The text of ``sources`` with the entries of ``found`` appended (a new registry when missing)."""
+    """The text of ``sources`` with the entries of ``found`` appended (a new registry when missing), the
+    new hashes of re-registered files recorded, and a hash written into every entry that has none."""
     registry = sources.read_text(encoding="utf-8") if sources.is_file() else "documents:\n"
+    hashes = {a.line: str(a.entry["source_sha256"]) for a in found if a.line is not None}
+    for doc in load_registry(sources) if sources.is_file() else []:
+        if doc.source_sha256 is None and doc.line not in hashes:
+            try:
+                hashes[doc.line] = _sha256(doc.path.read_bytes())
+            except OSError:
+                continue  # a missing file is the build's to report
+    registry = with_hashes(registry, hashes)
+    if registry.rstrip().endswith("documents: []"):  # the empty registry of the contract takes a list now
+        registry = registry.rstrip()[: -len("[]")].rstrip() + "\n"
     if not registry.endswith("\n"):
         registry += "\n"
-    return registry + "".join(entry_yaml(a.entry) for a in found)
+    return registry + "".join(entry_yaml(a.entry) for a in found if a.line is None)
+
+
+SHA_LINE = re.compile(r"^(?P<indent>\s+)source_sha256:.*$")
+ENTRY_START = re.compile(r"^(?P<indent>\s*)-\s+(?P<key>\w+):")
+
+
+def with_hashes(registry: str, hashes: dict[int, str]) -> str:
+    """``registry`` (the text of sources.yaml) with ``source_sha256`` set in the entries starting at the
+    given lines (1-based): an existing line is rewritten, a missing one added at the entry's end. Every
+    other line, comments included, stays as written."""
+    lines = registry.split("\n")
+    starts = sorted(hashes)
+    # entry ranges: from its start to the line before the next entry, or the end
+    everything = [i + 1 for i, line in enumerate(lines) if ENTRY_START.match(line)]
+    for start in sorted(starts, reverse=True):  # from the end, so earlier line numbers stay right
+        later = [s for s in everything if s > start]
+        end = (later[0] - 1) if later else len(lines)
+        head = ENTRY_START.match(lines[start - 1])
+        indent = (head.group("indent") + "  ") if head else "    "
+        digest = hashes[start]
+        for i in range(start - 1, end):
+            match = SHA_LINE.match(lines[i])
+            if match:
+                lines[i] = f"{match.group('indent')}source_sha256: {digest}"
+                break
+        else:
+            last = max(i for i in range(start - 1, end) if lines[i].strip())
+            lines.insert(last + 1, f"{indent}source_sha256: {digest}")
+    return "\n".join(lines)

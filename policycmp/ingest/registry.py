@@ -18,6 +18,7 @@ from ..vocabulary.loader import parse_yaml_node, read_bytes
 REQUIRED = ("id", "file", "kind", "district", "district_zh", "city", "province", "year", "status", "title", "issued")
 ID_RX = re.compile(r"^[a-z0-9-]+$")
 KEY_RX = re.compile(r"^[a-z][a-z0-9_]*$")
+SHA256_RX = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _entry_lines(root: yaml.Node | None) -> list[int]:
@@ -29,12 +30,15 @@ def _entry_lines(root: yaml.Node | None) -> list[int]:
 
 
 def load_registry(sources: str | Path) -> list[Document]:
-    """Read and validate ``sources.yaml``; every problem is a one-line error naming file and line."""
+    """Read and validate ``sources.yaml``; every problem is a one-line error naming file and line.
+
+    ``documents: []`` is a valid, empty registry (the contract's): ``policycmp add`` starts from it.
+    """
     sources = Path(sources)
     # one parse gives both the entries and their lines (a registry of 1,000 documents parses in 0.5 s)
     data, root = parse_yaml_node(read_bytes(sources), sources)
-    if not isinstance(data, dict) or not isinstance(data.get("documents"), list) or not data["documents"]:
-        raise PolicyInputError(sources, "expected a top-level 'documents:' list with at least one entry")
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+        raise PolicyInputError(sources, "expected a top-level 'documents:' list (empty: 'documents: []')")
     lines = _entry_lines(root)
     documents: list[Document] = []
     seen: dict[str, int] = {}
@@ -100,6 +104,9 @@ def _document(entry: object, sources: Path, line: int | None) -> Document:
             raise fail(f"document {doc_id!r}: issued {issued!r} is not a date YYYY-MM-DD") from None
     if not isinstance(issued, dt.date):
         raise fail(f"document {doc_id!r}: issued {issued!r} is not a date YYYY-MM-DD")
+    digest = entry.get("source_sha256")
+    if digest is not None and not SHA256_RX.match(str(digest)):
+        raise fail(f"document {doc_id!r}: source_sha256 {digest!r} is not a SHA-256 (64 hexadecimal digits)")
     return Document(
         id=doc_id,
         path=(sources.parent / str(entry["file"])),
@@ -113,4 +120,5 @@ def _document(entry: object, sources: Path, line: int | None) -> Document:
         title=str(entry["title"]),
         issued=issued.isoformat(),
         line=line or 0,
+        source_sha256=str(digest) if digest is not None else None,
     )

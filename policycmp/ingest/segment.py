@@ -48,12 +48,20 @@ def paragraphs(text: str, spec: Layout) -> list[Paragraph]:
         stripped = line.strip()
         if stripped:
             start = offset + len(line) - len(line.lstrip())
-            if len(stripped) >= spec.run_on_min_chars and spec.run_on_section_marker.search(stripped):
+            if _run_on_line(stripped, spec):
                 out.extend(_run_on(text, start, start + len(stripped), number, spec))
             else:
                 out.append(Paragraph(stripped, start, start + len(stripped), number))
         offset += len(line) + 1
     return out
+
+
+def _run_on_line(line: str, spec: Layout) -> bool:
+    """A line that lost its line breaks: long, with a section heading after a space; or of any length, with
+    a section heading right after a sentence end (where a line break was)."""
+    if len(line) >= spec.run_on_min_chars and spec.run_on_section_marker.search(line):
+        return True
+    return bool(spec.run_on_heading.search(line))
 
 
 def _run_on(text: str, start: int, end: int, line: int, spec: Layout) -> list[Paragraph]:

@@ -1,14 +1,18 @@
 """``policycmp build``: every registered document into the processed tables, checked, all or nothing.
 
-The stages run in order — ingest (clause table), extract (quantities), compare (comparisons,
-budgets, targets, policy tools, outcomes), editions (each document's edition, and what changed from
-one edition of a district's policy to the next) — as pure functions from the corpus to DataFrames; then
-every table is checked against its schema, and only then are they published together.
+First each registered raw file is hashed and checked against the SHA-256 its entry records
+(:mod:`policycmp.ingest.integrity`). Then every document goes through the per-document steps —
+reading its format, ingest (clause rows, or a report's pieces), extract (quantities) and the
+comparison stage's readings of each clause (:mod:`.documents`) — or is taken from the cache beside
+OUT when nothing it depends on changed (:mod:`.cache`); documents to read are read in worker
+processes when there are many (:mod:`.parallel`). What needs the whole corpus comes after: the
+tables, absent instrument rows, budget checks and summaries, targets, outcomes linked to their
+policies, and the editions (each document's edition, and what changed from one edition of a district's
+policy to the next). Every table is checked against its schema, and only then are they published
+together.
 
-The per-document work of extract and compare runs in runs of documents (:mod:`.parallel`); on a large
-corpus the quantities are extracted in worker processes, one per core. The tables are the same bytes
-with any number of processes. A progress bar on stderr follows the runs when stderr is a terminal
-and the corpus is large.
+The tables are the same bytes whether a document was read now, read in a worker, or taken from the
+cache. A build whose inputs are exactly those of the tables in OUT changes nothing and says so.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import gc
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -27,24 +31,24 @@ import pandas as pd
 from tqdm import tqdm
 
 from .. import paths
+from ..compare.budget_summary import budget_summaries
 from ..compare.budgets import budget_checks, budget_rows
 from ..compare.changes import edition_tables
 from ..compare.city_targets import city_target_rows
 from ..compare.findings import Findings, Readers, clause_findings
-from ..compare.indexed import ClauseIndex, group_by_clause, index_tables
+from ..compare.indexed import ClauseIndex, group_by_clause, index_tables, quantity_records
 from ..compare.instruments import comparison_rows
-from ..compare.outcomes import outcomes_table
+from ..compare.outcomes.table import outcome_frame
 from ..compare.policy_tools import tool_frame
 from ..compare.targets import target_frame
 from ..editions import Edition, places
+from ..errors import PolicyInputError
 from ..extract import unnormalised_count
-from ..extract.grammar import Grammar, grammar
-from ..extract.mentions import extract_many
-from ..extract.table import clause_inputs, quantity_rows
-from ..ingest.clauses import clause_records
-from ..ingest.corpus import read_corpus
-from ..model import Corpus, QuantityMention, TableSet
-from ..schema import AnomalyRow, ClauseRow, DocumentRow, QuantityRow, frame
+from ..ingest.integrity import check_raw, raw_bytes, sha256_hex
+from ..ingest.readers import document_text
+from ..ingest.registry import load_registry
+from ..model import Corpus, Document, TableSet
+from ..schema import AnomalyRow, ClauseRow, DocumentRow, QuantityRow, ReportLineRow, frame, records
 from ..vocabulary import (
     BudgetVocabulary,
     IndicatorVocabulary,
@@ -55,6 +59,8 @@ from ..vocabulary import (
     load_instruments,
     load_policy_tools,
 )
+from .cache import BuildCache, cache_dir, code_fingerprint, entry_key
+from .documents import DocumentReading, Stages, read_document
 from .fingerprint import MANIFEST, input_fingerprint, is_stale
 from .log import LISTED, budget_summary, grouped, years_note
 from .parallel import PARALLEL_MIN_DOCUMENTS, default_jobs, map_runs, runs
@@ -62,13 +68,18 @@ from .validate import check_tables
 from .write import publish_files
 
 Echo = Callable[..., None]
-Advance = Callable[[int], object]
-__all__ = ["build", "build_tables", "is_stale"]
-STAGES = ("read", "ingest", "extract", "compare", "editions", "validate", "publish")
+__all__ = ["build", "build_tables", "compare_stage", "is_stale"]
+# check: the registry read, each raw file hashed, the cache looked up; read: the documents not in the
+# cache, each read, ingested, extracted and read for the comparisons; tables: their rows made into the
+# tables; compare: what needs the whole corpus (absent instruments, budget checks and summaries,
+# targets, outcomes linked to policies); editions: consecutive editions of each district's policy paired.
+STAGES = ("check", "read", "tables", "compare", "editions", "validate", "publish")
+# Documents per run handed to a worker: small enough for a steady progress bar and an even split.
+DOCUMENTS_PER_WORKER_RUN = 10
 
 
-def documents_table(corpus: Corpus) -> pd.DataFrame:
-    place = places(Edition(d.id, d.district, d.kind, d.year, d.status) for d in corpus.documents)
+def documents_table(documents: Sequence[Document]) -> pd.DataFrame:
+    place = places(Edition(d.id, d.district, d.kind, d.year, d.status) for d in documents)
     rows = [
         DocumentRow(
             doc_id=d.id,
@@ -84,41 +95,9 @@ def documents_table(corpus: Corpus) -> pd.DataFrame:
             issued=d.issued,
             **asdict(place[d.id]),
         )
-        for d in corpus.documents
+        for d in documents
     ]
     return frame(DocumentRow, rows)
-
-
-def ingest_stage(corpus: Corpus, *, strict: bool = False) -> TableSet:
-    return _ingest(corpus, strict=strict)[0]
-
-
-def _ingest(corpus: Corpus, *, strict: bool = False) -> tuple[TableSet, list[ClauseRow]]:
-    """The ingest tables, and the clause rows they were made of (the later stages read those)."""
-    rows, anomalies = clause_records(corpus, strict=strict)
-    result = TableSet(
-        {
-            "documents": documents_table(corpus),
-            "clauses": frame(ClauseRow, rows),
-            "anomalies": frame(AnomalyRow, anomalies),
-        }
-    )
-    for anomaly in anomalies:
-        result.warn(f"{anomaly.file}:{anomaly.line}: {anomaly.message}", anomaly.kind)
-    return result, rows
-
-
-def _extract_run(state: tuple[list[str], Grammar], start: int, stop: int) -> list[list[QuantityMention]]:
-    texts, g = state
-    return extract_many(texts[start:stop], g)
-
-
-def extract_stage(clauses: pd.DataFrame, jobs: int = 1, advance: Advance = lambda documents: None) -> TableSet:
-    inputs = clause_inputs(clauses)
-    texts = [clause.text for clause in inputs]
-    parts = runs([clause.doc_id for clause in inputs])
-    mentions = map_runs(_extract_run, (texts, grammar()), parts, jobs - 1, lambda n, run: run, advance)
-    return _quantities_table(quantity_rows(inputs, [m for run in mentions for m in run]))
 
 
 def _quantities_table(rows: list[QuantityRow]) -> TableSet:
@@ -147,79 +126,76 @@ class Vocabularies:
     def load(cls) -> Vocabularies:
         return cls(load_instruments(), load_indicators(), load_policy_tools(), load_budget_vocabulary())
 
-    def readers(self) -> Readers:
-        return Readers.of(self.instruments, self.budgets, self.indicators, self.tools)
 
-
-@dataclass(frozen=True)
-class _Read:
-    """One run's quantity rows, grouped by clause, and what the comparison stage found in its clauses."""
-
-    quantities: list[QuantityRow]
-    by_clause: dict[str, list[QuantityRow]]
-    found: Findings
-
-
-def _extract_and_read(
-    clauses: list[ClauseRow], readers: Readers, jobs: int, advance: Advance, result: TableSet
-) -> tuple[list[QuantityRow], dict[str, list[QuantityRow]], Findings]:
-    """Every clause's quantities and the comparison stage's findings in them.
-
-    With ``jobs`` of 2 or more, ``jobs - 1`` worker processes extract the quantities while this one
-    reads each run for the comparison stage as soon as its quantities arrive: reading takes about as
-    long as extracting, so one worker keeps pace with this process on two cores. With 1, this process
-    does both, run by run.
-
-    The seconds spent reading go to ``result.timings["reading"]`` (part of the extract stage's).
-    """
-    parts = runs([clause.doc_id for clause in clauses])
-
-    def read(n: int, mentions: list[list[QuantityMention]]) -> _Read:
-        with _timed(result, "reading"):
-            run = clauses[parts[n].start : parts[n].stop]
-            rows = quantity_rows(run, mentions)
-            by_clause = group_by_clause(rows)
-            return _Read(rows, by_clause, clause_findings(run, by_clause, readers))
-
-    texts = [clause.text for clause in clauses]
-    done = map_runs(_extract_run, (texts, grammar()), parts, jobs - 1, read, advance)
+def reading_tables(documents: Sequence[Document], readings: Mapping[str, DocumentReading]) -> TableSet:
+    """The per-document tables (documents, clauses, anomalies, report_lines, quantities) and every
+    comparison table, from each document's reading (in registry order, wherever it was read)."""
+    ordered = [readings[d.id] for d in documents]
+    result = TableSet()
+    clause_rows = [c for r in ordered for c in r.clauses]
+    anomalies = [a for r in ordered for a in r.anomalies]
+    result.tables["documents"] = documents_table(documents)
+    result.tables["clauses"] = frame(ClauseRow, clause_rows)
+    result.tables["anomalies"] = frame(AnomalyRow, anomalies)
+    lines = [line for r in ordered for line in r.lines]
+    result.tables["report_lines"] = frame(ReportLineRow, lines)
+    for anomaly in anomalies:
+        result.warn(f"{anomaly.file}:{anomaly.line}: {anomaly.message}", anomaly.kind)
+    quantity_rows = [q for r in ordered for q in r.quantities]
+    result.merge(_quantities_table(quantity_rows))
     found = Findings()
-    for part in done:
-        found.extend(part.found)
-    return (
-        [q for part in done for q in part.quantities],
-        {k: v for part in done for k, v in part.by_clause.items()},
-        found,
-    )
+    for r in ordered:
+        found.extend(r.found)
+    by_clause = group_by_clause(quantity_rows)
+    with _timed(result, "compare"):
+        index = ClauseIndex.of(clause_rows, by_clause)
+        result.merge(_comparison_tables(result.tables, documents, lines, index, found, Vocabularies.load()))
+        for r in ordered:
+            for message, kind in r.warnings:
+                result.warn(message, kind)
+    with _timed(result, "editions"):
+        result.merge(edition_tables(documents, index.by_doc, index.quantities))
+    return result
 
 
-def _compare_run(
-    state: tuple[list[ClauseRow], dict[str, list[QuantityRow]], Readers], start: int, stop: int
-) -> Findings:
-    clauses, quantities, readers = state
-    return clause_findings(clauses[start:stop], quantities, readers)
-
-
-def compare_stage(
-    tables: dict[str, pd.DataFrame], corpus: Corpus, advance: Advance = lambda documents: None
-) -> TableSet:
-    """The comparison tables. Every vocabulary is read and checked before any table is built, so a bad
-    vocabulary stops the build before anything is computed."""
+def compare_stage(tables: dict[str, pd.DataFrame]) -> TableSet:
+    """The comparison tables from the published tables of the stages before (documents, clauses,
+    report_lines, quantities): what the build makes from each document's findings, remade here from
+    the tables alone (tests change a table and see what the comparisons make of it)."""
     vocabularies = Vocabularies.load()
-    # each clause's quantities grouped and sorted once, the tables converted to records
+    readers = Readers.of(vocabularies.instruments, vocabularies.budgets, vocabularies.indicators, vocabularies.tools)
     index = index_tables(tables["clauses"], tables["quantities"])
-    parts = runs([clause.doc_id for clause in index.clauses])
-    state = (index.clauses, index.quantities, vocabularies.readers())
-    found = Findings()
-    for run in map_runs(_compare_run, state, parts, 1, lambda n, run: run, advance):
-        found.extend(run)
-    return _comparison_tables(tables, corpus, index, found, vocabularies)
+    found = clause_findings(index.clauses, index.quantities, readers)
+    documents = [
+        Document(
+            d.doc_id,
+            Path(d.file),
+            d.kind,
+            d.district,
+            d.district_zh,
+            d.city,
+            d.province,
+            d.year,
+            d.status,
+            d.title,
+            d.issued,
+            0,
+        )
+        for d in records(DocumentRow, tables["documents"])
+    ]
+    lines = records(ReportLineRow, tables["report_lines"])
+    return _comparison_tables(tables, documents, lines, index, found, vocabularies)
 
 
 def _comparison_tables(
-    tables: dict[str, pd.DataFrame], corpus: Corpus, index: ClauseIndex, found: Findings, vocabularies: Vocabularies
+    tables: dict[str, pd.DataFrame],
+    documents: Sequence[Document],
+    lines: list[ReportLineRow],
+    index: ClauseIndex,
+    found: Findings,
+    vocabularies: Vocabularies,
 ) -> TableSet:
-    """The comparison tables from every clause's findings (in clause order)."""
+    """The comparison tables from every clause's findings (in clause order) and the reports' pieces."""
     # each table is made as soon as its rows are all found, and those rows let go of (peak memory)
     result = TableSet()
     result.tables["comparisons"] = comparison_rows(found.comparisons, index.clauses, vocabularies.instruments)
@@ -235,18 +211,32 @@ def _comparison_tables(
             result.notes.append(check.message())
     if len(checks) > LISTED:
         result.notes.append(budget_summary(checks))
+    summary, domains = budget_summaries(budgets, documents)
+    result.tables["budget_summary"] = summary
+    result.tables["budget_domains"] = domains
 
-    city, city_warnings = city_target_rows(corpus, vocabularies.indicators)
-    for warning in city_warnings:
-        result.warn(warning, "city_targets")
+    by_line = group_by_clause([q for q in _line_quantities(tables["quantities"], lines)])
+    city = city_target_rows(lines, by_line, vocabularies.indicators)
     result.tables["targets"] = target_frame(found.targets + city)
     found.targets.clear()
     result.tables["clause_tools"] = tool_frame(index.clauses, found.tools)
     found.tools.clear()
-    # the outcome stage may link report rows to these targets, so it sees every table built so far
-    result.tables["outcomes"] = outcomes_table(corpus, {**tables, **result.tables}, index)
+    # the outcome stage links report rows to the policies' quantities, through the clause index
+    result.tables["outcomes"] = outcome_frame(documents_rows(documents), lines, by_line, index)
     result.notes.extend(_summary(result.tables, tables["clauses"]))
     return result
+
+
+def _line_quantities(quantities: pd.DataFrame, lines: list[ReportLineRow]) -> list[QuantityRow]:
+    """The quantity rows of the reports' pieces."""
+    ids = {line.line_id for line in lines}
+    if not ids:
+        return []
+    return quantity_records(quantities[quantities["clause_id"].isin(ids)])
+
+
+def documents_rows(documents: Sequence[Document]) -> list[DocumentRow]:
+    return records(DocumentRow, documents_table(documents))
 
 
 def _summary(tables: dict[str, pd.DataFrame], clauses: pd.DataFrame) -> list[str]:
@@ -271,48 +261,242 @@ def _timed(result: TableSet, stage: str) -> Iterator[None]:
     result.timings[stage] = result.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-@contextmanager
-def _progress(stage: str, corpus: Corpus, show: bool) -> Iterator[Advance]:
-    """A bar on stderr counting the documents a per-document stage has read."""
-    with tqdm(
-        total=len(corpus.of_kind("policy")), desc=stage, unit="doc", file=sys.stderr, disable=not show, leave=False
-    ) as bar:
-        yield bar.update
-
-
-def build_tables(corpus: Corpus, *, strict: bool = False, jobs: int = 1, progress: bool = False) -> TableSet:
-    """Every table from a corpus, checked against its schema (pure: no file is written).
+def build_tables(corpus: Corpus, *, strict: bool = False) -> TableSet:
+    """Every table from a corpus already read, checked against its schema (pure: no file is written).
 
     With ``strict``, a section heading of no known domain is an error instead of an inferred domain.
-
-    ``jobs`` processes (this one included) share the per-document work: ``jobs - 1`` extract the
-    quantities while this one reads each finished run of documents for the comparison tables (see
-    :mod:`.parallel`); ``progress`` shows a bar on stderr.
     """
-    vocabularies = Vocabularies.load()
+    stages = Stages.load()
+    readings = {d.id: read_document(d, corpus.texts[d.id], stages, strict=strict) for d in corpus.documents}
+    result = reading_tables(corpus.documents, readings)
+    check_tables(result.tables)
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading the documents: the raw files checked, the cache consulted, the rest read in parallel
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A document to read: its entry, the SHA-256 its bytes were checked against, its cache key."""
+
+    doc: Document
+    sha256: str
+    key: str
+
+
+def _read_run(state: tuple[list[_Pending], Stages, bool, Path | None], start: int, stop: int) -> list[bytes]:
+    """Documents ``start:stop`` read, each encoded as a cache entry (and written to the cache, when
+    there is one): a worker's whole result, small to send back."""
+    pending, stages, strict, folder = state
+    out = []
+    for item in pending[start:stop]:
+        data = raw_bytes(item.doc.path)
+        if sha256_hex(data) != item.sha256:
+            raise PolicyInputError(item.doc.path, "changed while the build was reading it; build again")
+        text = document_text(data, item.doc.path)
+        entry = BuildCache.encode(read_document(item.doc, text, stages, strict=strict), item.key)
+        if folder is not None:
+            BuildCache(folder).put(item.key, entry)
+        out.append(entry)
+    return out
+
+
+def _without_text(reading: DocumentReading) -> DocumentReading:
+    """A reading without its extracted text, which its cache entry keeps: the tables are made from the
+    rows, and a thousand documents' texts held to the end of the build would be 100 MB (4 bytes a
+    character)."""
+    reading.text = ""
+    return reading
+
+
+def read_documents(
+    documents: Sequence[Document],
+    cache: BuildCache | None,
+    result: TableSet,
+    *,
+    strict: bool,
+    accept_changed: bool,
+    jobs: int | None,
+    progress: bool | None,
+) -> tuple[dict[str, DocumentReading], set[str]]:
+    """Every document's reading: each raw file checked against its registered SHA-256, then taken from
+    the cache when its entry is there and sound, else read — in ``jobs`` processes when there are many."""
+    code = code_fingerprint()
+    readings: dict[str, DocumentReading] = {}
+    keys: set[str] = set()
+    pending: list[_Pending] = []
+    # Entries make rows by the hundred thousand and no reference cycles: collections meanwhile would
+    # only walk them again and again (2.5 s of CPU against 1.0 s for 1,000 documents' entries).
+    with _timed(result, "check"), _no_collection():
+        for doc in documents:
+            check = check_raw(doc, raw_bytes(doc.path), accept_changed=accept_changed)
+            if check.warning is not None and check.kind is not None:
+                result.warn(check.warning, check.kind)
+            key = entry_key(doc, check.sha256, code, strict=strict)
+            keys.add(key)
+            reading = cache.get(key) if cache is not None else None
+            if reading is None:
+                pending.append(_Pending(doc, check.sha256, key))
+            else:
+                readings[doc.id] = _without_text(reading)
+    workers = default_jobs(len(pending)) if jobs is None else jobs
+    show = len(pending) >= PARALLEL_MIN_DOCUMENTS and sys.stderr.isatty() if progress is None else progress
+    parts = runs([p.doc.id for p in pending], per_run=DOCUMENTS_PER_WORKER_RUN)
+    state = (pending, Stages.load(), strict, cache.folder if cache is not None else None)
+    with (
+        _timed(result, "read"),
+        tqdm(total=len(pending), desc="documents", unit="doc", file=sys.stderr, disable=not show, leave=False) as bar,
+    ):
+
+        def then(n: int, entries: list[bytes]) -> None:
+            for item, entry in zip(pending[parts[n].start : parts[n].stop], entries, strict=True):
+                decoded = BuildCache.decode(entry, item.key)
+                assert decoded is not None, "an entry just encoded decodes"
+                readings[item.doc.id] = _without_text(decoded)
+
+        map_runs(_read_run, state, parts, workers if workers > 1 else 0, then, bar.update)
+    return readings, keys
+
+
+def build(
+    raw_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    strict: bool = False,
+    echo: Echo = print,
+    jobs: int | None = None,
+    progress: bool | None = None,
+    accept_changed: bool = False,
+    use_cache: bool = True,
+) -> TableSet:
+    """Read ``raw_dir/sources.yaml``, build and check every table, and publish them into ``out_dir``.
+
+    ``strict``: a section heading of no known domain is an error instead of an inferred domain.
+    ``jobs``: processes reading the documents not in the cache (default: every core when
+    PARALLEL_MIN_DOCUMENTS or more are to be read, else one). ``progress``: a progress bar on stderr
+    (default: when stderr is a terminal and that many documents are read). ``accept_changed``: build a
+    raw file whose bytes differ from its registered SHA-256 (with a warning) instead of refusing it.
+    ``use_cache``: take unchanged documents from the cache beside OUT, and skip a build whose inputs
+    are those of the tables in OUT (false: read everything again, and use no cache).
+    """
+    raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
+    out_dir = Path(out_dir) if out_dir else paths.processed_dir()
+    sources = raw_dir / "sources.yaml"
+    cache = BuildCache(cache_dir(out_dir)) if use_cache else None
     result = TableSet()
-    # the typed rows behind the clause and quantity tables are kept from stage to stage, not remade
+    if cache is not None:
+        with _timed(result, "check"):
+            unchanged = up_to_date(sources, out_dir, cache, strict=strict)
+        if unchanged is not None:
+            _echo_log(unchanged["warnings"], unchanged["kinds"], echo)
+            echo(f"{out_dir} is up to date: no raw file, registry entry, code or vocabulary changed since it was built")
+            for note in unchanged["notes"]:
+                echo(f"  {note}")
+            result.notes.extend(unchanged["notes"])
+            return result
+    with _timed(result, "check"):
+        documents = load_registry(sources)
+        if not documents:
+            raise PolicyInputError(sources, "registers no documents: add one with `policycmp add PATH`")
     with _long_lived() as settle:
-        with _timed(result, "ingest"):
-            ingested, clause_rows = _ingest(corpus, strict=strict)
-            result.merge(ingested)
+        readings, keys = read_documents(
+            documents, cache, result, strict=strict, accept_changed=accept_changed, jobs=jobs, progress=progress
+        )
         settle()
-        with _timed(result, "extract"), _progress("documents", corpus, progress) as advance:
-            quantity_rows, by_clause, found = _extract_and_read(
-                clause_rows, vocabularies.readers(), jobs, advance, result
-            )
-            result.merge(_quantities_table(quantity_rows))
-        settle()
-        with _timed(result, "compare"):
-            index = ClauseIndex.of(clause_rows, by_clause)
-            result.merge(_comparison_tables(result.tables, corpus, index, found, vocabularies))
-        with _timed(result, "editions"):
-            result.merge(edition_tables(corpus.documents, index.by_doc, index.quantities))
-        del clause_rows, quantity_rows, by_clause, found, index
+        with _timed(result, "tables"):
+            built = reading_tables(documents, readings)
+        del readings
+        for stage in ("compare", "editions"):  # timed inside reading_tables: not part of making the tables
+            seconds = built.timings.pop(stage, 0.0)
+            result.timings["tables"] -= seconds
+            result.timings[stage] = seconds
+        result.merge(built)
         settle()
         with _timed(result, "validate"):
             check_tables(result.tables)
+    with _timed(result, "publish"):
+        fingerprint = input_fingerprint(sources, [d.path for d in documents])
+        manifest: dict[str, Any] = {
+            "fingerprint": fingerprint,
+            "documents": [d.id for d in documents],
+            "tables": {name: len(table) for name, table in sorted(result.tables.items())},
+        }
+        files: dict[str, object] = {f"{name}.parquet": table for name, table in sorted(result.tables.items())}
+        files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        publish_files(files, out_dir)
+    counts = ", ".join(f"{n} {name}" for name, n in manifest["tables"].items())
+    if cache is not None:
+        notes = [f"built {len(documents)} documents into {out_dir}: {counts}", *(f"  {n}" for n in result.notes)]
+        cache.save_state(
+            {
+                "fingerprint": fingerprint,
+                "files": [str(d.path) for d in documents],
+                "strict": strict,
+                # a build that accepted changed raw files is not one to repeat without looking again
+                "clean": not any(kind == "changed_raw" for kind in result.kinds.values()),
+                "warnings": result.warnings,
+                "kinds": result.kinds,
+                "notes": notes,
+            }
+        )
+        cache.prune(keys)
+        if cache.rejected:
+            result.warn(
+                f"{cache.rejected} cache entries in {cache.folder} could not be trusted (damaged or of another "
+                "version) and were read again",
+                "cache",
+            )
+    _echo_log(result.warnings, result.kinds, echo)
+    echo(f"built {len(documents)} documents into {out_dir}: {counts}")
+    for note in result.notes:
+        echo(f"  {note}")
+    if cache is not None:
+        echo(f"  {cache.hits} documents from the cache, {cache.misses} read")
     return result
+
+
+def _echo_log(warnings: Sequence[str], kinds: Mapping[str, str], echo: Echo) -> None:
+    for warning in grouped(warnings, kinds):
+        echo(f"warning: {warning}", file=sys.stderr)
+
+
+def up_to_date(sources: Path, out_dir: Path, cache: BuildCache, *, strict: bool) -> dict[str, Any] | None:
+    """The last build's log when OUT holds the tables of exactly the current inputs, else None.
+
+    The inputs are those the manifest's fingerprint covers: the registry's bytes, every raw file's
+    bytes and the package's code and vocabularies. The registry's bytes being the same, so is its list
+    of files, which the last build kept; each file is hashed again. A last build that accepted
+    changed raw files, or was less strict than this one, is not taken as up to date.
+    """
+    state = cache.last_state()
+    if state is None or not state.get("clean") or (strict and not state.get("strict")):
+        return None
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    fingerprint = state.get("fingerprint")
+    if manifest.get("fingerprint") != fingerprint or not all(
+        (out_dir / f"{name}.parquet").is_file() for name in manifest.get("tables", {})
+    ):
+        return None
+    if input_fingerprint(sources, [Path(f) for f in state.get("files", [])]) != fingerprint:
+        return None
+    return {"warnings": state["warnings"], "kinds": state["kinds"], "notes": state["notes"][1:]}
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """No garbage collection while the body runs (it makes many objects and no reference cycles)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @contextmanager
@@ -332,59 +516,8 @@ def _long_lived() -> Iterator[Callable[[], None]]:
             gc.unfreeze()
 
 
-def build(
-    raw_dir: str | Path | None = None,
-    out_dir: str | Path | None = None,
-    *,
-    strict: bool = False,
-    echo: Echo = print,
-    jobs: int | None = None,
-    progress: bool | None = None,
-) -> TableSet:
-    """Read ``raw_dir/sources.yaml``, build and check every table, and publish them into ``out_dir``.
-
-    ``strict``: a section heading of no known domain is an error instead of an inferred domain.
-    ``jobs``: processes sharing the per-document work, this one included (default: every core on a corpus of
-    PARALLEL_MIN_DOCUMENTS policies or more, else one). ``progress``: a progress bar on stderr
-    (default: when stderr is a terminal and the corpus has that many policies).
-    """
-    raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
-    out_dir = Path(out_dir) if out_dir else paths.processed_dir()
-    sources = raw_dir / "sources.yaml"
-    started = time.perf_counter()
-    corpus = read_corpus(sources)
-    read = time.perf_counter() - started
-    policies = len(corpus.of_kind("policy"))
-    if progress is None:
-        progress = policies >= PARALLEL_MIN_DOCUMENTS and sys.stderr.isatty()
-    result = build_tables(
-        corpus, strict=strict, jobs=default_jobs(policies) if jobs is None else jobs, progress=progress
-    )
-    result.timings["read"] = read
-    with _timed(result, "publish"):
-        manifest: dict[str, Any] = {
-            "fingerprint": input_fingerprint(sources, [d.path for d in corpus.documents]),
-            "documents": [d.id for d in corpus.documents],
-            "tables": {name: len(table) for name, table in sorted(result.tables.items())},
-        }
-        files: dict[str, object] = {f"{name}.parquet": table for name, table in sorted(result.tables.items())}
-        files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        publish_files(files, out_dir)
-    for warning in grouped(result.warnings, result.kinds):
-        echo(f"warning: {warning}", file=sys.stderr)
-    counts = ", ".join(f"{n} {name}" for name, n in manifest["tables"].items())
-    echo(f"built {len(corpus.documents)} documents into {out_dir}: {counts}")
-    for note in result.notes:
-        echo(f"  {note}")
-    return result
-
-
 def timings_line(result: TableSet) -> str:
-    """``timings: read 0.12 s, ingest …; total …`` in stage order, and how much of extract was this
-    process reading finished runs for the comparison tables (the rest it waited for the workers)."""
+    """``timings: check 0.12 s, read …; total …`` in stage order."""
     shown = [stage for stage in STAGES if stage in result.timings]
     parts = ", ".join(f"{stage} {result.timings[stage]:.2f} s" for stage in shown)
-    line = f"timings: {parts}; total {sum(result.timings[stage] for stage in shown):.2f} s"
-    if "reading" in result.timings:
-        line += f"; reading {result.timings['reading']:.2f} s of extract: runs read for the comparison tables"
-    return line
+    return f"timings: {parts}; total {sum(result.timings[stage] for stage in shown):.2f} s"

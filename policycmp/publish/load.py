@@ -1,7 +1,14 @@
-"""Reading the published tables back, rebuilding them first when the inputs changed."""
+"""Reading the published tables back, rebuilding them first when the inputs changed.
+
+A read that rebuilds is a read that writes, and may take a while: it says so. The line goes to the
+``policycmp`` logger at WARNING, which Jupyter shows under the cell (through Python's last-resort
+handler when the notebook configured no logging), with every warning of the build; nothing is lost
+because the build ran out of sight.
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +18,9 @@ from .. import paths
 from ..schema import TABLES
 from .build import build
 from .fingerprint import is_stale
+from .log import grouped
+
+log = logging.getLogger("policycmp")
 
 
 def load_table(
@@ -20,19 +30,34 @@ def load_table(
     the processed folder.
 
     When ``rebuild`` is true and the folder is missing or was built from other inputs (raw files,
-    registry, or this package's code and vocabularies), ``policycmp build`` runs first. A name that is
-    no table is a ``ValueError`` listing the tables, before any build.
+    registry, or this package's code and vocabularies), ``policycmp build`` runs first, and a logged
+    line says so with the build's warnings. A name that is no table is a ``ValueError`` listing the
+    tables, before any build.
     """
     if name not in TABLES:
         raise ValueError(f"load_table: no table {name!r}; the tables are {', '.join(sorted(TABLES))}")
     out = Path(out_dir) if out_dir else paths.processed_dir()
     if rebuild and is_stale(raw_dir, out):
-        build(raw_dir, out, echo=lambda *a, **k: None, progress=False)
+        rebuild_tables(raw_dir, out)
     path = out / f"{name}.parquet"
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such table (run `policycmp build`)")
     # Parquet keeps the dtypes the build gave each column (string, Int64, float64…).
     return pd.read_parquet(path)
+
+
+def rebuild_tables(raw_dir: str | Path | None, out: Path) -> None:
+    """``policycmp build`` into ``out``, announced on the ``policycmp`` logger with its warnings."""
+    result = build(raw_dir, out, echo=lambda *a, **k: None, progress=False)
+    warnings = grouped(result.warnings, result.kinds)
+    shown = "".join(f"\n  warning: {w}" for w in warnings)
+    log.warning(
+        "policycmp: the tables in %s were stale (a raw file, the registry, the code or a vocabulary changed), "
+        "so they were rebuilt (%d warnings)%s",
+        out,
+        len(warnings),
+        shown,
+    )
 
 
 def load_clauses(**kwargs: Any) -> pd.DataFrame:

@@ -31,13 +31,19 @@ def add(
     sources = raw_dir / "sources.yaml"
     found = additions(paths, sources, district=district, kind=kind, year=year, issued=issued, title=title)
     for addition in found:
+        if addition.re_registered:
+            echo(f"# {addition.source}: its new bytes are recorded for {addition.entry['id']}")
+            echo(f"  source_sha256: {addition.entry['source_sha256']}")
+            continue
         echo(f"# {addition.source} →")
         echo(entry_yaml(addition.entry), end="")
     if dry_run:
         return [a.entry for a in found]
     # The copies first and the registry last: an entry never names a file that is not in place.
-    files: dict[str, object] = {a.file_name: a.data for a in found}
+    files: dict[str, object] = {a.file_name: a.data for a in found if not a.re_registered}
     files[sources.name] = registry_with(sources, found)
     publish_files(files, raw_dir)
-    echo(f"added {len(found)} document(s) to {sources}")
+    added = sum(1 for a in found if not a.re_registered)
+    again = len(found) - added
+    echo(f"added {added} document(s) to {sources}" + (f", recorded new bytes of {again}" if again else ""))
     return [a.entry for a in found]

@@ -53,8 +53,21 @@ def _values(column: pd.Series) -> list[Any]:
 
 
 def _texts(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """The text of every clause row and every report piece, by id: what a row's offsets point into."""
     clauses = tables["clauses"]
-    return dict(zip(clauses["clause_id"].astype(str).tolist(), clauses["text"].astype(str).tolist(), strict=True))
+    texts = dict(zip(clauses["clause_id"].astype(str).tolist(), clauses["text"].astype(str).tolist(), strict=True))
+    lines = tables.get("report_lines")
+    if lines is not None:
+        texts.update(zip(lines["line_id"].astype(str).tolist(), lines["text"].astype(str).tolist(), strict=True))
+    return texts
+
+
+def _known_ids(tables: dict[str, pd.DataFrame], with_lines: bool) -> pd.Series:
+    ids = tables["clauses"]["clause_id"]
+    lines = tables.get("report_lines")
+    if with_lines and lines is not None and len(lines):
+        ids = pd.concat([ids, lines["line_id"]], ignore_index=True)
+    return ids
 
 
 def _spans_match(
@@ -92,11 +105,12 @@ def _arrow(column: pd.Series) -> pyarrow.Array:
 
 
 def _clause_known(
-    column: str = "clause_id", *, allow: Callable[[pd.DataFrame], pd.Series] | None = None
+    column: str = "clause_id", *, lines: bool = False
 ) -> Callable[[pd.DataFrame, dict[str, pd.DataFrame]], pd.Series]:
+    """The row's clause is a row of ``clauses`` (or, with ``lines``, a piece of ``report_lines``)."""
+
     def ok(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
-        known = frame[column].isna() | _isin(frame[column], tables["clauses"]["clause_id"])
-        return known | allow(frame) if allow is not None else known
+        return frame[column].isna() | _isin(frame[column], _known_ids(tables, lines))
 
     return ok
 
@@ -115,15 +129,6 @@ def _range_ordered(
         return frame[low].isna() | frame[high].isna() | (frame[high] >= frame[low])
 
     return ok
-
-
-def _city_line(frame: pd.DataFrame) -> pd.Series:
-    """A city work report's target points at a line of the report, not at a clause."""
-    on_line = [
-        str(clause).startswith(f"{doc}:l")
-        for clause, doc in zip(frame["clause_id"].tolist(), frame["doc_id"].tolist(), strict=True)
-    ]
-    return (frame["kind_of_source"] == "city_work_report") & pd.Series(on_line, index=frame.index, dtype=bool)
 
 
 def _stated_has_clause(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
@@ -158,8 +163,8 @@ ROW_CHECKS: dict[str, list[RowCheck]] = {
     "clauses": [RowCheck("text", "non-empty text", _non_empty("text"))],
     "quantities": [
         RowCheck("span", "non-empty span", _non_empty("span")),
-        RowCheck("span", "span == text[start:end] of its clause", _spans_match("start", "end")),
-        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        RowCheck("span", "span == text[start:end] of its clause (or report piece)", _spans_match("start", "end")),
+        RowCheck("clause_id", "clause_id in clauses or report_lines", _clause_known(lines=True)),
         RowCheck("value_high", "value_high >= value", _range_ordered()),
     ],
     "comparisons": [
@@ -175,14 +180,13 @@ ROW_CHECKS: dict[str, list[RowCheck]] = {
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
     ],
     "targets": [
-        RowCheck(
-            "clause_id", "clause_id in clauses (or a line of a city work report)", _clause_known(allow=_city_line)
-        ),
+        RowCheck("clause_id", "clause_id in clauses (or a line of a city work report)", _clause_known(lines=True)),
         RowCheck("span", "non-empty span", _non_empty("span")),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
         RowCheck("value_high", "value_high >= value", _range_ordered()),
     ],
     "outcomes": [RowCheck("policy_clause_id", "policy_clause_id in clauses", _clause_known("policy_clause_id"))],
+    "budget_summary": [RowCheck("total_clause_id", "total_clause_id in clauses", _clause_known("total_clause_id"))],
     "clause_tools": [
         RowCheck("clause_id", "clause_id in clauses", _clause_known()),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),

@@ -32,6 +32,7 @@ class Layout:
     garbled_text: re.Pattern[str]
     run_on_min_chars: int
     run_on_section_marker: re.Pattern[str]
+    run_on_heading: re.Pattern[str]
     run_on_sentence_end: re.Pattern[str]
     run_on_markers: tuple[re.Pattern[str], ...]
 
@@ -67,6 +68,7 @@ def _build(path: Path, spec: Any) -> Layout:
         garbled_text=_pattern(spec, "garbled_text", path),
         run_on_min_chars=_whole_number(spec, "run_on_min_chars", path),
         run_on_section_marker=_pattern(spec, "run_on_section_marker", path),
+        run_on_heading=_pattern(spec, "run_on_heading", path),
         run_on_sentence_end=_pattern(spec, "run_on_sentence_end", path),
         run_on_markers=_patterns(spec, "run_on_markers", path),
     )

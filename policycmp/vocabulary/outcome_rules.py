@@ -36,11 +36,20 @@ class OutcomeRules:
     policy_kind: str
     link_min_score: float
     link_min_margin: float
-    indicator_columns: dict[str, re.Pattern[str]]  # name, unit, target, actual, absolute, growth
+    indicator_columns: dict[str, re.Pattern[str]]  # number, name, unit, target, actual, absolute, growth…
     no_data: re.Pattern[str]
     growth_target: re.Pattern[str]
+    sub_row: re.Pattern[str]
+    bare_figure: re.Pattern[str]
+    verdicts: tuple[tuple[str, re.Pattern[str]], ...]  # (status, the verdicts that give it)
+    default_direction: str
     narrative_start: re.Pattern[str]
     narrative_end: re.Pattern[str]
+
+    def verdict_of(self, cell: str) -> str | None:
+        """The status a table's verdict cell gives (超额完成 → met), or None when it is no verdict."""
+        cell = cell.strip()
+        return next((status for status, rx in self.verdicts if rx.match(cell)), None)
 
 
 @dataclass(frozen=True)
@@ -92,15 +101,44 @@ def _rules(path: Path, spec: Any) -> OutcomeRules:
             link_min_margin=float(spec["linking"]["min_margin"]),
             indicator_columns={
                 key: rx(spec["indicator_table"][key], f"indicator_table.{key}")
-                for key in ("name", "unit", "target", "actual", "absolute", "growth")
+                for key in (
+                    "number",
+                    "name",
+                    "unit",
+                    "target",
+                    "actual",
+                    "absolute",
+                    "growth",
+                    "verdict",
+                    "target_growth",
+                )
             },
             no_data=rx(spec["indicator_table"]["no_data"], "indicator_table.no_data"),
             growth_target=rx(spec["indicator_table"]["growth_target"], "indicator_table.growth_target"),
+            sub_row=_sub_row(rx(spec["indicator_table"]["sub_row"], "indicator_table.sub_row"), path),
+            bare_figure=rx(spec["indicator_table"]["bare_figure"], "indicator_table.bare_figure"),
+            verdicts=tuple(
+                (status, rx(spec["indicator_table"]["verdicts"][status], f"indicator_table.verdicts.{status}"))
+                for status in ("met", "not_met", "unclear")
+            ),
+            default_direction=_direction(spec["indicator_table"]["default_direction"], path),
             narrative_start=rx(spec["narrative"]["section_start"], "narrative.section_start"),
             narrative_end=rx(spec["narrative"]["section_end"], "narrative.section_end"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PolicyInputError(path, f"missing or malformed entry ({exc})") from None
+
+
+def _sub_row(pattern: re.Pattern[str], path: Path) -> re.Pattern[str]:
+    if "part" not in pattern.groupindex:
+        raise PolicyInputError(path, "indicator_table.sub_row needs a group (?P<part>…) naming the part")
+    return pattern
+
+
+def _direction(value: Any, path: Path) -> str:
+    if value not in ("up", "down", "none"):
+        raise PolicyInputError(path, f"indicator_table.default_direction {value!r} is not one of up, down, none")
+    return str(value)
 
 
 def _similarity(path: Path, spec: Any) -> SimilaritySettings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .judging import Judgement, judge, pair_target
 from .linking import PolicyQuantity, link_target, policy_quantities
-from .phrases import Mention, mentions_of, with_phrases
+from .phrases import Mention, with_phrases
 from .table import ReportSource, assess_row, outcomes_table
 
 __all__ = [
@@ -21,7 +21,6 @@ __all__ = [
     "assess_row",
     "judge",
     "link_target",
-    "mentions_of",
     "outcomes_table",
     "pair_target",
     "policy_quantities",

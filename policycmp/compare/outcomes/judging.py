@@ -101,17 +101,17 @@ def _actual_range(actual: Mention, tolerance: float) -> tuple[float, float]:
     return low, high
 
 
-def judge(target: Mention, actual: Mention) -> tuple[str, str]:
+def judge(target: Mention, actual: Mention, default: str | None = None) -> tuple[str, str]:
     """met / not_met / unclear for a paired target and actual, and the rule applied.
 
     The actual is a range (an exact figure is a point; 余/超 open it upwards, 不到 downwards). A
     condition is met when the whole range satisfies it, not met when none of it does, unclear
-    otherwise.
+    otherwise. ``default`` is the direction when the words do not say (``up`` for a plan's indicators).
     """
     tol = rules().tolerance
     lo, hi = _actual_range(actual, tol)
     t, t_high = target.value, target.value_high
-    way = direction(target)
+    way = direction(target) or default
     if target.bound == "approx":
         slack = tol * abs(t)
         floor, ceiling = t - slack, t + slack

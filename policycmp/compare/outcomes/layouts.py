@@ -11,32 +11,69 @@ value and status ``unclear`` — never a guessed target.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 
-from ...ingest.outcome_report import Figure, IndicatorRow
-from ...schema import OutcomeRow
+from ...ingest.outcome_report import IndicatorRow
+from ...ingest.report_lines import figure_prefix, indicator_name
+from ...schema import OutcomeRow, ReportLineRow
 from ...vocabulary import OutcomeRules
 from .judging import judge
 from .linking import PolicyQuantity, indicator_of, link_target
-from .phrases import Mention, mentions_of
-
-ASIDE = re.compile(r"\([^()]*\)")
-NUMBER = re.compile(r"^[-−]?\d+(?:\.\d+)?$")
+from .phrases import Mention
 
 
-def _figure(name: str, cell: str, suffix: str = "") -> Mention | None:
-    """The quantity a cell states, read after the words that name it (so direction and unit are known)."""
-    found = [m for m in mentions_of(f"{name}{cell}{suffix}") if m.start >= len(name)]
-    return found[0] if found else None
+def indicator_row(cells: Mapping[str, ReportLineRow], rules: OutcomeRules) -> IndicatorRow:
+    """An indicator table's row from its pieces in ``report_lines`` (by column)."""
+
+    def cell(column: str) -> str:
+        line = cells.get(column)
+        return line.cell if line is not None else ""
+
+    first = next(iter(cells.values()))
+    name = cell("indicator")
+    target = cells.get("target")
+    # a bare number under a 比上年增长(%) header was read as growth: its piece says 增长 after the name
+    prefix = indicator_name(name)
+    target_is_growth = (
+        target is not None
+        and target.text[len(prefix) :].startswith("增长")
+        and rules.bare_figure.match(target.cell) is not None
+        and "增长" not in target.cell
+    )
+    return IndicatorRow(
+        first.row_no,
+        name,
+        cell("unit"),
+        cell("target"),
+        cell("actual"),
+        cell("growth"),
+        first.line_no,
+        verdict=cell("verdict"),
+        target_is_growth=target_is_growth,
+    )
+
+
+def _figure(found: list[Mention], row: IndicatorRow, column: str, rules: OutcomeRules) -> Mention | None:
+    """The quantity a figure cell states, read after the words that name it (so direction and unit are known)."""
+    prefix = len(figure_prefix(row, column, rules))
+    own = [m for m in found if m.start >= prefix]
+    return own[0] if own else None
 
 
 def assess_indicator(
-    row: IndicatorRow, policy: list[PolicyQuantity], rules: OutcomeRules, doc_id: str, district: str, year: int
+    row: IndicatorRow,
+    figures: Mapping[str, list[Mention]],
+    policy: list[PolicyQuantity],
+    rules: OutcomeRules,
+    doc_id: str,
+    district: str,
+    year: int,
 ) -> OutcomeRow:
-    name = ASIDE.sub("", row.name).strip() or row.name
-    unit = "" if row.unit in ("%",) and row.target.endswith("%") else row.unit
-    growth = bool(rules.growth_target.search(row.target))
-    target = _figure(name, row.target, unit if NUMBER.match(row.target) else "")
+    """The outcome row of one indicator table row; ``figures``: the quantities of its target, actual and
+    growth pieces (with their phrases)."""
+    name = indicator_name(row.name)
+    growth = row.target_is_growth or bool(rules.growth_target.search(row.target))
+    target = _figure(figures.get("target", []), row, "target", rules)
     actual_cell = row.growth if growth else row.absolute
     if growth and not row.growth and rules.no_data.match(row.absolute):
         actual_cell = row.absolute  # 暂无数据 merged over both columns
@@ -47,20 +84,31 @@ def assess_indicator(
     elif not actual_cell or rules.no_data.match(actual_cell):
         what = "growth" if growth else "absolute"
         reason = f"{row.target}: no {what} figure achieved in the table ({actual_cell or 'empty'})"
-    elif not NUMBER.match(actual_cell):
-        reason = f"{row.target}: the achieved figure {actual_cell!r} is not a number"
     else:
-        actual = _figure(f"{name}增长", f"{actual_cell}%") if growth else _figure(name, actual_cell, row.unit)
-        if actual is None or actual.unit != target.unit:
+        achieved = "growth" if growth else "actual"
+        actual = _figure(figures.get(achieved, []), row, achieved, rules)
+        if actual is None:
+            reason = f"{row.target}: the achieved figure {actual_cell!r} states no quantity"
+        elif actual.unit != target.unit:
             reason = f"{row.target} vs {actual_cell}: not in the same unit"
             actual = None
         else:
-            status, rule = judge(target, actual)
+            default = None if rules.default_direction == "none" else rules.default_direction
+            status, rule = judge(target, actual, default)
             reason = f"{name} {target.span} vs {actual.span}: {rule} → {status}"
+    verdict = rules.verdict_of(row.verdict) if row.verdict else None
+    if verdict is not None:
+        # the table's own verdict decides; the figures stay, and the reason says what they gave
+        said = f"; the figures give {status} ({reason})" if reason else ""
+        status, reason = verdict, f"the table's verdict {row.verdict} → {verdict}{said}"
     link, why = link_target(target, policy) if target is not None else (None, "")
     completion = "; ".join(
         part
-        for part in (f"绝对值 {row.absolute}" if row.absolute else "", f"增速 {row.growth}" if row.growth else "")
+        for part in (
+            f"绝对值 {row.absolute}" if row.absolute else "",
+            f"增速 {row.growth}" if row.growth else "",
+            f"评价 {row.verdict}" if row.verdict else "",
+        )
         if part
     )
     return OutcomeRow(
@@ -90,38 +138,39 @@ def assess_indicator(
     )
 
 
-def assess_prose(figures: list[Figure], rules: OutcomeRules, doc_id: str, district: str, year: int) -> list[OutcomeRow]:
-    """One unclear row per actual figure the review states."""
+def assess_prose(
+    paragraph: ReportLineRow, mentions: list[Mention], rules: OutcomeRules, first_row: int
+) -> list[OutcomeRow]:
+    """One unclear row per actual figure a paragraph of the review states, numbered from ``first_row``."""
     rows: list[OutcomeRow] = []
-    for figure in figures:
-        for mention in mentions_of(figure.text):
-            if mention.kind not in rules.actual_kinds or mention.unit == "" or mention.value != mention.value:
-                continue
-            rows.append(
-                OutcomeRow(
-                    doc_id=doc_id,
-                    district=district,
-                    year=year,
-                    row_no=len(rows) + 1,
-                    task=mention.label,
-                    completion=figure.text,
-                    indicator=indicator_of(mention.phrase, mention.unit),
-                    target_value=None,
-                    actual_value=mention.value,
-                    unit=mention.unit,
-                    status="unclear",
-                    policy_clause_id=None,
-                    target_span=None,
-                    actual_span=mention.span,
-                    target_bound=None,
-                    line_no=figure.line_no,
-                    match_reason="the report states the figure achieved without the target it answers; not judged",
-                    indicator_zh=mention.label,
-                    targets_stated=0,
-                    targets_judged=0,
-                    link_span=None,
-                    policy_span=None,
-                    link_reason=None,
-                )
+    for mention in mentions:
+        if mention.kind not in rules.actual_kinds or mention.unit == "" or mention.value != mention.value:
+            continue
+        rows.append(
+            OutcomeRow(
+                doc_id=paragraph.doc_id,
+                district=paragraph.district,
+                year=paragraph.year,
+                row_no=first_row + len(rows),
+                task=mention.label,
+                completion=paragraph.cell,
+                indicator=indicator_of(mention.phrase, mention.unit),
+                target_value=None,
+                actual_value=mention.value,
+                unit=mention.unit,
+                status="unclear",
+                policy_clause_id=None,
+                target_span=None,
+                actual_span=mention.span,
+                target_bound=None,
+                line_no=paragraph.line_no,
+                match_reason="the report states the figure achieved without the target it answers; not judged",
+                indicator_zh=mention.label,
+                targets_stated=0,
+                targets_judged=0,
+                link_span=None,
+                policy_span=None,
+                link_reason=None,
             )
+        )
     return rows

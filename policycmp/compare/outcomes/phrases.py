@@ -9,7 +9,6 @@ from typing import Any
 
 import pandas as pd
 
-from ...extract import extract_mentions
 from ...model import QuantityMention
 from ...vocabulary import OutcomeRules, load_outcome_rules
 
@@ -148,12 +147,6 @@ def _strip_numbers(phrase: str) -> str:
 
 def _isnan(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
-def mentions_of(text: str | None) -> list[Mention]:
-    if not text:
-        return []
-    return with_phrases(text, extract_mentions(text))
 
 
 def recall(target: frozenset[str], other: frozenset[str]) -> float:

@@ -1,29 +1,29 @@
 """The outcomes table: each row of an outcome report, its target against what was achieved, and the
 policy clause that set the same target.
 
-An outcome report (e.g. Zhenhai's 2024年政府工作报告年度完成情况) is a pipe-separated table
-``编号 | 目标任务 | 完成情况 |`` (read by :mod:`policycmp.ingest.outcome_report`). For every row the
-quantities on both sides come from :func:`policycmp.extract.extract_mentions`; a target is paired
-with the actual figure whose key words (the characters around the number) cover it, and judged only
-when the two can be compared honestly. Everything else is ``unclear``: the status is never guessed.
-The rules and reference words live in ``data/outcome_rules.yaml``; docs/outcomes_and_lookup.md
-explains them.
+Ingest reads an outcome report into pieces (``report_lines``: the cells of each table row, or the
+paragraphs of a prose review) and extract their quantities (``quantities``, keyed by the piece's
+``line_id``); this module reads those two tables, never the raw text. A task table's target is
+paired with the actual figure whose key words (the characters around the number) cover it, and judged
+only when the two can be compared honestly. Everything else is ``unclear``: the status is never
+guessed. The rules and reference words live in ``data/outcome_rules.yaml``;
+docs/outcomes_and_lookup.md explains them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ...ingest.outcome_report import ReportRow, read_report
-from ...model import Corpus
-from ...schema import OutcomeRow, frame
-from ..indexed import ClauseIndex, index_tables
+from ...ingest.outcome_report import ReportRow
+from ...schema import DocumentRow, OutcomeRow, QuantityRow, ReportLineRow, frame, records
+from ..indexed import ClauseIndex, group_by_clause, index_tables, quantity_records
 from .judging import pair_target
-from .layouts import assess_indicator, assess_prose
+from .layouts import assess_indicator, assess_prose, indicator_row
 from .linking import PolicyQuantity, indicator_of, link_target, policy_quantities
-from .phrases import mentions_of, rules
+from .phrases import Mention, rules, with_phrases
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,14 @@ class ReportSource:
     year: int
 
 
-def assess_row(row: ReportRow, policy: list[PolicyQuantity], source: ReportSource) -> OutcomeRow:
-    """The outcome row of one report row (pure)."""
+def assess_row(
+    row: ReportRow, policy: list[PolicyQuantity], source: ReportSource, task: list[Mention], completion: list[Mention]
+) -> OutcomeRow:
+    """The outcome row of one report row (pure). ``task`` and ``completion`` are the cells' quantities
+    with their phrases, as the quantities table has them (:func:`.phrases.with_phrases`)."""
     spec = rules()
-    targets = [m for m in mentions_of(row.task) if m.kind in spec.target_kinds]
-    actuals = [m for m in mentions_of(row.completion) if m.kind in spec.actual_kinds]
+    targets = [m for m in task if m.kind in spec.target_kinds]
+    actuals = [m for m in completion if m.kind in spec.actual_kinds]
     judgements = [pair_target(t, actuals) for t in targets]
     judged = [j for j in judgements if j.status in ("met", "not_met")]
     status = "not_met" if any(j.status == "not_met" for j in judged) else "met" if judged else "unclear"
@@ -97,23 +100,63 @@ def assess_row(row: ReportRow, policy: list[PolicyQuantity], source: ReportSourc
     )
 
 
-def outcomes_table(corpus: Corpus, tables: dict[str, pd.DataFrame], index: ClauseIndex | None = None) -> pd.DataFrame:
-    """One row per row of every outcome report in ``corpus``, linked to the policy of the same
-    district and year (``tables`` holds ``clauses`` and ``quantities``; ``index``, when given, the
-    same tables already indexed)."""
+def outcomes_table(tables: Mapping[str, pd.DataFrame], index: ClauseIndex | None = None) -> pd.DataFrame:
+    """One row per row of every outcome report, linked to the policy of the same district and year.
+
+    ``tables`` holds ``documents``, ``report_lines``, ``quantities`` and ``clauses``; ``index``, when
+    given, the clause and quantity tables already indexed.
+    """
+    lines = records(ReportLineRow, tables["report_lines"])
+    quantities = tables["quantities"]
+    mine = quantities[quantities["clause_id"].isin([line.line_id for line in lines])]
+    by_line = group_by_clause(quantity_records(mine))
+    if index is None:
+        index = index_tables(tables["clauses"], quantities)
+    return outcome_frame(records(DocumentRow, tables["documents"]), lines, by_line, index)
+
+
+def outcome_frame(
+    documents: Sequence[DocumentRow],
+    lines: Sequence[ReportLineRow],
+    quantities: Mapping[str, list[QuantityRow]],
+    index: ClauseIndex,
+) -> pd.DataFrame:
+    """:func:`outcomes_table` from records (``quantities``: each report piece's, by line_id)."""
     spec = rules()
-    reports = [(doc, read_report(corpus.texts[doc.id], doc.path, spec)) for doc in corpus.of_kind("outcome_report")]
-    if reports and index is None:
-        index = index_tables(tables["clauses"], tables["quantities"])
     policies: dict[tuple[str, int], list[str]] = {}
-    for d in corpus.of_kind(spec.policy_kind):
-        policies.setdefault((d.district, d.year), []).append(d.id)
-    records: list[OutcomeRow] = []
-    for doc, report in reports:
-        policy_docs = policies.get((doc.district, doc.year), [])
-        policy = policy_quantities(index, policy_docs) if policy_docs and index is not None else []
-        source = ReportSource(doc.id, doc.district, doc.year)
-        records.extend(assess_row(row, policy, source) for row in report.tasks)
-        records.extend(assess_indicator(row, policy, spec, doc.id, doc.district, doc.year) for row in report.indicators)
-        records.extend(assess_prose(list(report.prose), spec, doc.id, doc.district, doc.year))
-    return frame(OutcomeRow, sorted(records, key=lambda r: (r.doc_id, r.row_no)))
+    for d in documents:
+        if d.kind == spec.policy_kind:
+            policies.setdefault((d.district, d.year), []).append(d.doc_id)
+    rows: dict[tuple[str, int], dict[str, ReportLineRow]] = {}
+    for line in lines:
+        if line.kind == "outcome_report":
+            rows.setdefault((line.doc_id, line.row_no), {})[line.column] = line
+    linked: dict[tuple[str, int], list[PolicyQuantity]] = {}
+    records_: list[OutcomeRow] = []
+    prose_rows: dict[str, int] = {}  # a prose review's rows are its figures, numbered across paragraphs
+    for (doc_id, row_no), cells in rows.items():
+        first = next(iter(cells.values()))
+        key = (first.district, first.year)
+        if key not in linked:
+            policy_docs = policies.get(key, [])
+            linked[key] = policy_quantities(index, policy_docs) if policy_docs else []
+        policy = linked[key]
+        source = ReportSource(doc_id, first.district, first.year)
+
+        def said(column: str, cells: dict[str, ReportLineRow] = cells) -> list[Mention]:
+            line = cells.get(column)
+            return with_phrases(line.text, quantities.get(line.line_id, [])) if line is not None else []
+
+        if first.layout == "task_table":
+            task, completion = cells["task"], cells.get("completion")
+            row = ReportRow(row_no, task.cell, completion.cell if completion else None, task.line_no)
+            records_.append(assess_row(row, policy, source, said("task"), said("completion")))
+        elif first.layout == "indicator_table":
+            indicator = indicator_row(cells, spec)
+            figures = {column: said(column) for column in ("target", "actual", "growth")}
+            records_.append(assess_indicator(indicator, figures, policy, spec, doc_id, first.district, first.year))
+        else:
+            found = assess_prose(cells["prose"], said("prose"), spec, prose_rows.get(doc_id, 0) + 1)
+            prose_rows[doc_id] = prose_rows.get(doc_id, 0) + len(found)
+            records_.extend(found)
+    return frame(OutcomeRow, sorted(records_, key=lambda r: (r.doc_id, r.row_no)))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ...errors import PolicyInputError
 from ..decoding import canonical_text
+from ..integrity import raw_bytes
 from . import docx, html, pdf, text
 from .vocabulary import vocabulary, vocabulary_path
 
@@ -75,14 +76,11 @@ def read_document(path: str | Path) -> str:
     """Read one registered file as its suffix says (text, web page, PDF, Word) and canonicalise it;
     a missing, empty, undecodable or unreadable file is a one-line error naming it."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise PolicyInputError(path, "file not found") from None
-    except IsADirectoryError:
-        raise PolicyInputError(path, "is a directory, not a document") from None
-    except OSError as exc:
-        raise PolicyInputError(path, f"cannot be read ({exc.strerror})") from None
+    return document_text(raw_bytes(path), path)
+
+
+def document_text(data: bytes, path: Path) -> str:
+    """:func:`read_document` of bytes already read (the build hashes them first)."""
     result = canonical_text(read_raw(data, path))
     if not result.strip():
         raise PolicyInputError(path, "file is empty")

@@ -1,7 +1,9 @@
 """PDFs with a text layer: the text in reading order, without running heads, and with paragraphs whole.
 
 A PDF keeps glyphs at positions, not paragraphs. Three things stand between its lines and the text a
-policy was written as, and each is undone from the positions pdfplumber (over pdfminer.six) reports:
+policy was written as, and each is undone from the lines and character boxes PDFium (pypdfium2)
+reports. PDFium was chosen over pdfplumber by measurement (``benchmarks/bench_readers.py``: the same
+text from every test layout, at a fraction of the time); running heads are dropped the same way:
 
 * running headers, footers and page numbers repeat on every page: lines at a page's top or bottom
   that recur on most pages (digits ignored), or that read as a page number (``- 3 -``, ``第3页``,
@@ -11,14 +13,14 @@ policy was written as, and each is undone from the positions pdfplumber (over pd
   larger gap separates them, and it does not start a heading or a numbered clause (一、 (一) 1. 1、
   (1)), which always starts a paragraph;
 * a scanned page has no text at all, and a font without a Unicode map yields ``(cid:N)`` glyph
-  codes: both are refused with what to do, rather than read as nothing or as garbage.
+  codes (PDFium's replacement character, or private-use code points): both are refused with what to do,
+  rather than read as nothing or as garbage.
 
 Full-width forms are left as they are; canonicalisation folds them afterwards.
 """
 
 from __future__ import annotations
 
-import io
 import itertools
 import math
 import re
@@ -28,14 +30,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ...errors import PolicyInputError
 from ...vocabulary import compile_pattern
 from .text import join_paragraphs, run_on
 from .vocabulary import vocabulary, vocabulary_path
 
-UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")  # pdfminer's stand-in for a glyph it cannot map to Unicode
+HYPHEN_MARK = "\ufffe"  # where PDFium ran a line ending in a hyphen on into the next one
+# what stands for a glyph that cannot be mapped to Unicode: the replacement character, a private-use code
+UNMAPPED_GLYPH = re.compile("[\ufffd\ue000-\uf8ff]+")
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class PdfRules:
     full_line_tolerance: float
     indent_min: float
     paragraph_gap_factor: float
+    character_fold: dict[int, str]
 
 
 def rules() -> PdfRules:
@@ -66,6 +72,7 @@ def rules() -> PdfRules:
         full_line_tolerance=float(spec["full_line_tolerance_chars"]),
         indent_min=float(spec["indent_min_chars"]),
         paragraph_gap_factor=float(spec["paragraph_gap_factor"]),
+        character_fold=str.maketrans({str(k): str(v) for k, v in spec["character_fold"].items()}),
     )
 
 
@@ -93,12 +100,10 @@ def read(data: bytes, path: Path) -> str:
 def extract_lines(data: bytes, path: Path) -> list[list[Line]]:
     """Every page's lines, top to bottom; refuses encrypted, scanned and undecodable files."""
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_lines(page) for page in pdf.pages]
-            has_images = any(page.images for page in pdf.pages)
+        pages, has_images = _pdfium_pages(data)
     except PolicyInputError:
         raise
-    except Exception as exc:  # pdfminer raises many types on damaged files: all mean unreadable
+    except Exception as exc:  # a damaged file fails in many ways: all mean unreadable
         raise _unreadable(exc, path) from None
     texts = [line.text for page in pages for line in page]
     if not any(text.strip() for text in texts):
@@ -114,31 +119,68 @@ def extract_lines(data: bytes, path: Path) -> list[list[Line]]:
 
 
 def _unreadable(exc: Exception, path: Path) -> PolicyInputError:
-    """The one-line error for a PDF pdfminer cannot open: encrypted, or damaged."""
-    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps
+    """The one-line error for a PDF that cannot be opened: encrypted, or damaged."""
+    cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # a wrapped cause
     name = type(cause).__name__
-    if "Password" in name or "Encryption" in name:
+    if "Password" in name or "Encryption" in name or "password" in str(cause).lower():
         return PolicyInputError(path, "is encrypted: it needs a password to open; save an unprotected copy as PDF")
     detail = " ".join(str(cause).split())[:120]
     return PolicyInputError(path, f"is not a readable PDF ({name}{': ' + detail if detail else ''})")
 
 
-def _page_lines(page) -> list[Line]:
-    lines = []
-    for raw in page.extract_text_lines(strip=False, return_chars=True, keep_blank_chars=True):
-        ink = [c for c in raw["chars"] if c["text"].strip()]
-        if not ink:
-            continue
-        lines.append(
-            Line(
-                text=raw["text"],
-                x0=ink[0]["x0"],
-                x1=ink[-1]["x1"],
-                top=raw["top"],
-                size=statistics.median(c["size"] for c in ink),
-            )
-        )
-    return lines
+def _pdfium_pages(data: bytes) -> tuple[list[list[Line]], bool]:
+    """Every page's lines as PDFium (pypdfium2) lays out its text, and whether any page holds an image.
+
+    PDFium gives each character with its box and font size and breaks the text into lines itself; a
+    line's ink runs from its first to its last visible character, its top is the highest box (loose
+    boxes: from the font's ascent, as a typesetter places lines, not the glyph's own outline).
+    """
+    pdf = pdfium.PdfDocument(data)
+    try:
+        pages: list[list[Line]] = []
+        has_images = False
+        for page in pdf:
+            try:
+                pages.append(_pdfium_lines(page))
+                has_images = has_images or any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))
+            finally:
+                page.close()
+        return pages, has_images
+    finally:
+        pdf.close()
+
+
+def _pdfium_lines(page) -> list[Line]:
+    height = page.get_height()
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        raw = textpage.get_text_range(0, count) if count else ""
+        text = raw.translate(rules().character_fold)
+        lines: list[Line] = []
+        start = 0
+        # PDFium ends a line with \r\n, except after a hyphen that ends a printed line: that line runs
+        # on into the next, marked with U+FFFE (then folded to the hyphen printed), so it ends there too.
+        ends = (i if ch == "\n" else i + 1 for i, ch in enumerate(raw) if ch in ("\n", HYPHEN_MARK))
+        for end in [*ends, len(text)]:
+            ink = [i for i in range(start, end) if not text[i].isspace()]
+            if ink:
+                boxes = [textpage.get_charbox(i, loose=True) for i in (ink[0], ink[-1])]
+                tops = [textpage.get_charbox(i, loose=True)[3] for i in ink[:: max(1, len(ink) // 8)]]
+                sizes = [pdfium_c.FPDFText_GetFontSize(textpage.raw, i) for i in ink[:: max(1, len(ink) // 8)]]
+                lines.append(
+                    Line(
+                        text=text[start:end].rstrip("\r"),
+                        x0=boxes[0][0],
+                        x1=boxes[1][2],
+                        top=height - max(tops),
+                        size=statistics.median(sizes),
+                    )
+                )
+            start = end + 1 if end < len(text) and text[end] == "\n" else end
+        return lines
+    finally:
+        textpage.close()
 
 
 # --------------------------------------------------------------------------------------------------
