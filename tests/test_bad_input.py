@@ -212,5 +212,6 @@ def test_a_file_without_chinese_text_is_refused_by_add_and_build(
         "utf-8",
     )
     (raw_copy / f"zhenhai.{suffix}").write_text(content, encoding="utf-8")
+    rehash(raw_copy)  # its bytes registered, so that what the build says is about the text
     err = run_build(raw_copy, out_dir, capsys)
     assert f"zhenhai.{suffix}: " in err and words in err, err

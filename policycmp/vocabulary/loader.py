@@ -74,10 +74,23 @@ def parse_yaml_node(raw: bytes, path: Path) -> tuple[Any, yaml.Node | None]:
             _check_nodes(node, path)
         return (loader.construct_document(node) if node is not None else None), node
     except yaml.YAMLError as exc:
-        line, problem = _where_it_starts(exc, text)
+        line, problem = _where_it_starts(_python_error(text, exc), text)
         raise PolicyInputError(path, f"malformed YAML: {problem}", line=line) from None
     finally:
         loader.dispose()
+
+
+def _python_error(text: str, exc: yaml.YAMLError) -> yaml.YAMLError:
+    """The error PyYAML's own parser gives for ``text``: libyaml words and places some problems
+    differently (a tab's line, "in this context"), and the messages are read in PyYAML's terms. Only
+    a file that failed pays for the second parse."""
+    if SAFE_LOADER is yaml.SafeLoader:
+        return exc
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError as python_exc:
+        return python_exc
+    return exc
 
 
 def _check_nodes(root: yaml.Node, path: Path) -> None:
