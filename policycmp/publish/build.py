@@ -30,7 +30,7 @@ from ..compare.budgets import budget_checks, budget_rows
 from ..compare.city_targets import city_target_rows
 from ..compare.findings import Findings, Readers, clause_findings
 from ..compare.indexed import ClauseIndex, group_by_clause, index_tables
-from ..compare.instruments import comparison_rows
+from ..compare.instruments import comparison_rows, unclassified_note
 from ..compare.outcomes import outcomes_table
 from ..compare.policy_tools import tool_frame
 from ..compare.targets import target_frame
@@ -219,6 +219,10 @@ def _comparison_tables(
     result = TableSet()
     result.tables["comparisons"] = comparison_rows(found.comparisons, index.clauses, vocabularies.instruments)
     found.comparisons.clear()
+    # like an unknown heading, an award no instrument recognises is worth a line: what to add to the vocabulary
+    unclassified = unclassified_note(result.tables["comparisons"], vocabularies.instruments)
+    if unclassified is not None:
+        result.warn(unclassified, "unclassified_awards")
 
     budgets, checks = budget_checks(budget_rows(found.budgets))
     found.budgets.clear()
@@ -250,8 +254,9 @@ def _summary(tables: dict[str, pd.DataFrame], clauses: pd.DataFrame) -> list[str
     pairs = clauses[["district", "year"]].drop_duplicates().sort_values("district")
     targets = tables["targets"]
     return [
-        f"{len(stated)} instrument rows stated, {int((~comparisons['stated']).sum())} absent "
-        f"({comparisons['instrument'].nunique()} instruments)",
+        f"{int(stated['instrument'].notna().sum())} instrument rows stated, "
+        f"{int(stated['instrument'].isna().sum())} award rows of no instrument, {int((~comparisons['stated']).sum())} "
+        f"absent ({comparisons['instrument'].nunique()} instruments)",
         f"{len(targets)} targets ({int((targets['kind_of_source'] == 'city_work_report').sum())} from city "
         f"work reports), {int(targets['indicator'].notna().sum())} named by an indicator",
         f"{len(tables['clause_tools'])} clause × policy-tool rows",

@@ -1,0 +1,235 @@
+"""Reading one award statement: what is rewarded, and which amount goes with which item.
+
+A statement such as 对新认定的国家级、省级、嘉兴市级科技企业孵化器分别给予300万元、150万元、50万元资金支持
+names the thing rewarded (its *object*) before the grant, often as an enumeration whose items pair
+one to one with the amounts. Each amount gets the item's tier, variant (新认定和重新认定, 五星, 未来工厂)
+and, when the items name different instruments, its instrument. These functions work on the
+statement's text only; :mod:`.instruments` turns what they find into rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..schema import QuantityRow
+from ..vocabulary import Instrument, InstrumentVocabulary
+from ..vocabulary.instruments import Variant
+
+# Money and shares are what one district's grant can be set beside another's; counts, areas and
+# thresholds are not amounts granted.
+GRANT_UNIT = re.compile(r"^(?:CNY|USD|%)(?:/.+)?$")
+# What separates the items of an enumeration (国家级、省级和市级; 新认定和重新认定).
+SEPARATOR = re.compile(r"以及|[、和及与或]")
+OPENING, CLOSING = "(“‘《〈「", ")”’》〉」"
+# Two amounts joined only by one of these are one enumeration (30万元、20万元和10万元).
+CONJOINED = re.compile(r"^\s*(?:[、,和及与或]|以及)?\s*$")
+TRIM = " \t\u3000,、:的"
+# An item that names nothing of its own is a modifier of the noun written once, after the last item.
+BARE_ITEM = 6
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of the thing rewarded, with where it lies in the statement."""
+
+    start: int
+    end: int
+    text: str
+    level: str | None
+    object: str
+    tiered: bool  # the item names a tier (省级以上 names several: level None)
+
+
+def grants(
+    quantities: Sequence[QuantityRow], text: str = "", offset: int = 0, vocab: InstrumentVocabulary | None = None
+) -> list[QuantityRow]:
+    """The amounts granted: quantities of kind subsidy in money or shares, and (given the statement's
+    ``text``) not a loan or credit line (最高500万元额度的贴息贷款)."""
+    found = [q for q in quantities if q.kind == "subsidy" and GRANT_UNIT.match(q.unit)]
+    if vocab is None or not text:
+        return found
+    return [q for q in found if not vocab.not_granted_after.match(text, q.end - offset)]
+
+
+def object_span(lead: str, vocab: InstrumentVocabulary) -> tuple[int, int]:
+    """Where the thing rewarded lies in ``lead`` (the statement before its first amount).
+
+    It ends where the grant opens (分别, 给予…) and starts after the last opener (对) before that;
+    without an opener, at the statement's start.
+    """
+    opener = vocab.grant_openers.search(lead) or vocab.grant_words.search(lead)
+    end = opener.start() if opener else len(lead)
+    # 对…的企业,在享受…基础上再给予: the thing rewarded is the first comma part, when it says something
+    comma = lead.find(",", 0, end)
+    if comma != -1 and comma - max(lead.rfind(o, 0, comma) for o in vocab.object_openers) > BARE_ITEM:
+        end = comma
+    start = max(
+        (lead.rfind(o, 0, end) + len(o) for o in vocab.object_openers if lead.rfind(o, 0, end) != -1), default=0
+    )
+    while start < end and lead[start] in TRIM:
+        start += 1
+    while end > start and lead[end - 1] in TRIM:
+        end -= 1
+    return (start, end) if end > start else (0, 0)
+
+
+def lead_of(text: str) -> str:
+    """A statement's first comma part: what it is about when no object can be found."""
+    return text.split(",", 1)[0].strip(TRIM) or text
+
+
+def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at the separators outside brackets and quotes."""
+    pieces, depth, at = [], 0, start
+    for m in re.finditer(rf"[{re.escape(OPENING + CLOSING)}]|{SEPARATOR.pattern}", text[start:end]):
+        token, position = m.group(), start + m.start()
+        if token in OPENING:
+            depth += 1
+        elif token in CLOSING:
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            pieces.append((at, position))
+            at = position + len(token)
+    pieces.append((at, end))
+    return [(a, b) for a, b in pieces if text[a:b].strip(TRIM)]
+
+
+SEVERAL = re.compile(r"\s*及?以上")
+
+
+def tiers_at(text: str, vocab: InstrumentVocabulary) -> list[tuple[int, int, str | None]]:
+    """Every tier word of ``text`` (with its context, so bare 国家、省、市 count in an enumeration),
+    the longest at a position first; None for a tier that opens several (省级以上)."""
+    found: list[tuple[int, int, str | None]] = [
+        (m.start(), m.end(), None if SEVERAL.match(text, m.end()) else level)
+        for level, patterns in vocab.level_words
+        for rx in patterns
+        for m in rx.finditer(text)
+    ]
+    return sorted(found, key=lambda t: (t[0], -t[1]))
+
+
+def items_of(
+    text: str, span: tuple[int, int], n: int, vocab: InstrumentVocabulary, named: Sequence[Instrument]
+) -> list[Item]:
+    """The ``n`` items of the object enumeration, or [] when it does not hold ``n`` items.
+
+    A bare item (国家级, 新认定) takes the noun written once after the last item (科技企业孵化器), and
+    the words before the first item's tier (新认定的): 新认定的国家级、省级科技企业孵化器 gives
+    新认定的国家级科技企业孵化器 and 新认定的省级科技企业孵化器.
+    """
+    pieces = _split(text, *span)
+    if n < 2 or len(pieces) != n:
+        return []
+    tiers = tiers_at(text, vocab)
+
+    def level_in(a: int, b: int) -> tuple[str | None, int]:
+        inside = [(s, e, level) for s, e, level in tiers if a <= s < b]
+        return (inside[0][2], inside[0][1]) if inside else (None, a)
+
+    def tiered(a: int, b: int) -> bool:
+        return any(a <= s < b for s, _, _ in tiers)
+
+    def names_something(a: int, b: int) -> bool:
+        """An item with a noun of its own (省级未来工厂), not a tier or modifier alone (新认定的国家级)."""
+        piece = text[a:b]
+        if any(i.named_at(piece) is not None for i in named):
+            return True
+        inside = [e for s, e, _ in tiers if a <= s < b]
+        return len(piece) > BARE_ITEM and not (inside and inside[-1] >= b)
+
+    last_a, last_b = pieces[-1]
+    _, last_after = level_in(last_a, last_b)
+    de = text.find("的", last_a, last_b)
+    head_from = last_after if tiered(last_a, last_b) else (de if de != -1 else last_b)
+    head = text[head_from:last_b]
+    first_a, first_b = pieces[0]
+    first_tier = next((s for s, _, _ in tiers if first_a <= s < first_b), None)
+    prefix = text[first_a:first_tier] if first_tier is not None else ""
+    out = []
+    for index, (a, b) in enumerate(pieces):
+        level, _ = level_in(a, b)
+        piece = text[a:b]
+        if index < n - 1 and not names_something(a, b):
+            piece += head
+        if index > 0:
+            piece = prefix + piece
+        out.append(Item(a, b, text[a:b], level, piece.strip(TRIM), tiered(a, b)))
+    return out
+
+
+def conjoined(text: str, amounts: Sequence[QuantityRow], offset: int) -> bool:
+    """Whether the amounts are written as one enumeration (nothing but 、/和 between them)."""
+    return all(
+        CONJOINED.match(text[a.end - offset : b.start - offset]) for a, b in zip(amounts, amounts[1:], strict=False)
+    )
+
+
+def variant_in(text: str, instrument: Instrument, vocab: InstrumentVocabulary) -> Variant | None:
+    """The instrument's first variant that ``text`` names, outside asides that exclude (不含重新认定)."""
+    if not instrument.variants:
+        return None
+    return instrument.variant_of(vocab.exclusion_asides.sub(lambda m: " " * len(m.group()), text))
+
+
+def bracket(amount: QuantityRow) -> str:
+    """A revenue or investment bracket as a variant key: ge_10000000_cny, 10000000_to_50000000_cny."""
+    unit = re.sub(r"[^a-z0-9]+", "_", amount.unit.lower()).strip("_") or "x"
+
+    def figure(value: float) -> str:
+        return f"{value:.0f}" if float(value).is_integer() else f"{value:g}".replace(".", "p")
+
+    if amount.value_high is not None and amount.value_high == amount.value_high:  # a range (not NaN)
+        return f"{figure(amount.value)}_to_{figure(amount.value_high)}_{unit}"
+    prefix = "le" if amount.bound == "max" else "ge"
+    return f"{prefix}_{figure(amount.value)}_{unit}"
+
+
+def is_condition(q: QuantityRow) -> bool:
+    """An amount that qualifies who gets a grant: not granted itself, and in money or counts."""
+    return q.kind != "subsidy" and (q.unit in ("CNY", "USD", "count") or q.unit.startswith("CNY"))
+
+
+def brackets_of(
+    text: str, offset: int, quantities: Sequence[QuantityRow], granted: Sequence[QuantityRow]
+) -> list[str | None]:
+    """Each grant's bracket: the condition amounts paired one to one with the grants (首次突破1000万元、
+    2000万元…分别奖励…), or the one condition written between the previous grant and this one
+    (实际投资额在5000万及以上的项目,给予…10%)."""
+    first = granted[0].start
+    before = [q for q in quantities if is_condition(q) and q.end <= first]
+    if len(granted) > 1 and len(before) == len(granted) and "分别" in text:
+        return [bracket(q) for q in before]
+    out: list[str | None] = []
+    previous_end = offset
+    for g in granted:
+        between = [q for q in quantities if is_condition(q) and previous_end <= q.start and q.end <= g.start]
+        out.append(
+            bracket(between[0]) if len(between) == 1 and between[0].bound != "exact" or _ranged(between) else None
+        )
+        previous_end = g.end
+    return out
+
+
+def _ranged(between: Sequence[QuantityRow]) -> bool:
+    return len(between) == 1 and between[0].value_high is not None and between[0].value_high == between[0].value_high
+
+
+def is_top_up(text: str, amount: QuantityRow, offset: int, vocab: InstrumentVocabulary) -> bool:
+    """A share of a higher government's grant (按国家、省立项补助金额的20%)."""
+    if amount.unit != "%":
+        return False
+    return vocab.top_up_bases.search(text[max(0, amount.start - offset - 24) : amount.start - offset]) is not None
+
+
+def object_core(obj: str, vocab: InstrumentVocabulary) -> str:
+    """An object without tier words and recognition modifiers, to group the log's unclassified rows."""
+    core = obj
+    for level_patterns in vocab.level_words:
+        for rx in level_patterns[1]:
+            core = rx.sub("", core)
+    for rx in vocab.object_modifiers:
+        core = rx.sub("", core)
+    return core.strip(TRIM) or obj
