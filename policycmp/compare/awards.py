@@ -50,24 +50,36 @@ def grants(
     found = [q for q in quantities if q.kind == "subsidy" and GRANT_UNIT.match(q.unit)]
     if vocab is None or not text:
         return found
-    return [q for q in found if not vocab.not_granted_after.match(text, q.end - offset)]
+    return [
+        q
+        for q in found
+        if not vocab.not_granted_after.match(text, q.end - offset)
+        and not vocab.not_granted_before.search(text[max(0, q.start - offset - 16) : q.start - offset])
+    ]
 
 
 def object_span(lead: str, vocab: InstrumentVocabulary) -> tuple[int, int]:
     """Where the thing rewarded lies in ``lead`` (the statement before its first amount).
 
-    It ends where the grant opens (分别, 给予…) and starts after the last opener (对) before that;
-    without an opener, at the statement's start.
+    It ends where the grant opens (分别, 给予…). After an opener (对) it is the words that follow it, up
+    to the first comma when that part says something (对…的企业,在享受…基础上再给予); without an
+    opener, the last comma part before the grant (做强做大数字核心企业,当年首次列入…的,分别给予),
+    or the two last when the last says little (…重点实验室,新认定的给予).
     """
     opener = vocab.grant_openers.search(lead) or vocab.grant_words.search(lead)
     end = opener.start() if opener else len(lead)
-    # 对…的企业,在享受…基础上再给予: the thing rewarded is the first comma part, when it says something
-    comma = lead.find(",", 0, end)
-    if comma != -1 and comma - max(lead.rfind(o, 0, comma) for o in vocab.object_openers) > BARE_ITEM:
-        end = comma
-    start = max(
-        (lead.rfind(o, 0, end) + len(o) for o in vocab.object_openers if lead.rfind(o, 0, end) != -1), default=0
-    )
+    openers = [lead.rfind(o, 0, end) + len(o) for o in vocab.object_openers if lead.rfind(o, 0, end) != -1]
+    if openers:
+        start = max(openers)
+        comma = lead.find(",", start, end)
+        if comma != -1 and comma - start > BARE_ITEM:
+            end = comma
+    else:
+        parts = lead[:end].rstrip(TRIM).split(",")
+        start = end - len(parts[-1]) if parts[-1].strip(TRIM) else 0
+        if len(parts) > 1 and len(parts[-1].strip(TRIM)) <= BARE_ITEM:
+            start -= len(parts[-2]) + 1
+        start = max(start, 0)
     while start < end and lead[start] in TRIM:
         start += 1
     while end > start and lead[end - 1] in TRIM:
@@ -111,6 +123,19 @@ def tiers_at(text: str, vocab: InstrumentVocabulary) -> list[tuple[int, int, str
     return sorted(found, key=lambda t: (t[0], -t[1]))
 
 
+def item_tier(item: str, vocab: InstrumentVocabulary) -> tuple[str, int] | None:
+    """The one tier an item names by the looser amount patterns, and where that word ends; None when
+    it names none or several."""
+    found = {
+        (level, m.end()) for level, patterns in vocab.item_level_words for rx in patterns for m in rx.finditer(item)
+    }
+    levels = {level for level, _ in found}
+    if len(levels) != 1:
+        return None
+    level = levels.pop()
+    return level, min(end for lv, end in found if lv == level)
+
+
 def items_of(
     text: str, span: tuple[int, int], n: int, vocab: InstrumentVocabulary, named: Sequence[Instrument]
 ) -> list[Item]:
@@ -127,10 +152,14 @@ def items_of(
 
     def level_in(a: int, b: int) -> tuple[str | None, int]:
         inside = [(s, e, level) for s, e, level in tiers if a <= s < b]
-        return (inside[0][2], inside[0][1]) if inside else (None, a)
+        if inside:
+            return inside[0][2], inside[0][1]
+        # an item alone may name its tier more loosely (省电子信息产业百家重点企业)
+        alone = item_tier(text[a:b], vocab)
+        return (alone[0], a + alone[1]) if alone else (None, a)
 
     def tiered(a: int, b: int) -> bool:
-        return any(a <= s < b for s, _, _ in tiers)
+        return any(a <= s < b for s, _, _ in tiers) or item_tier(text[a:b], vocab) is not None
 
     def names_something(a: int, b: int) -> bool:
         """An item with a noun of its own (省级未来工厂), not a tier or modifier alone (新认定的国家级)."""
@@ -148,16 +177,28 @@ def items_of(
     first_a, first_b = pieces[0]
     first_tier = next((s for s, _, _ in tiers if first_a <= s < first_b), None)
     prefix = text[first_a:first_tier] if first_tier is not None else ""
+    # a tier written once before the enumeration (市级专业化、标准化科技企业孵化器) is every item's
+    shared = level_in(first_a, first_b)[0] if not any(tiered(a, b) for a, b in pieces[1:]) else None
     out = []
     for index, (a, b) in enumerate(pieces):
         level, _ = level_in(a, b)
+        if index > 0 and shared is not None:
+            level = shared
         piece = text[a:b]
         if index < n - 1 and not names_something(a, b):
             piece += head
         if index > 0:
             piece = prefix + piece
-        out.append(Item(a, b, text[a:b], level, piece.strip(TRIM), tiered(a, b)))
+        out.append(Item(a, b, text[a:b], level, piece.strip(TRIM), tiered(a, b) or shared is not None))
     return out
+
+
+RESPECTIVELY = re.compile(r"分\s?别")
+
+
+def respectively(text: str) -> bool:
+    """分别 (respectively), also as a PDF may leave it (分 别)."""
+    return RESPECTIVELY.search(text) is not None
 
 
 def conjoined(text: str, amounts: Sequence[QuantityRow], offset: int) -> bool:
@@ -167,11 +208,39 @@ def conjoined(text: str, amounts: Sequence[QuantityRow], offset: int) -> bool:
     )
 
 
+PARENTHESISED = re.compile(r"\([^()]*\)")
+ENUMERATED = re.compile(r"[、,和及与或]")
+
+
 def variant_in(text: str, instrument: Instrument, vocab: InstrumentVocabulary) -> Variant | None:
-    """The instrument's first variant that ``text`` names, outside asides that exclude (不含重新认定)."""
+    """The variant of the instrument that ``text`` names, outside asides that exclude (不含重新认定).
+
+    Variants named inside a parenthesis after another are what that one includes (智能工厂(数字化车间、
+    5G全连接工厂)): they are left aside when one is named outside. Several variants listed side by side
+    for one amount (绿色工厂、绿色园区和绿色供应链…200万元) name no single variant: None. Words that
+    qualify one another (专精特新“小巨人”企业) give the instrument's first variant; a variant whose
+    words lie inside another's (企业研究院 in 重点企业研究院) is the other.
+    """
     if not instrument.variants:
         return None
-    return instrument.variant_of(vocab.exclusion_asides.sub(lambda m: " " * len(m.group()), text))
+    text = vocab.exclusion_asides.sub(lambda m: " " * len(m.group()), text)
+    outside = PARENTHESISED.sub(lambda m: " " * len(m.group()), text)
+
+    def named(where: str) -> list[tuple[int, int, Variant]]:
+        found = [(m.start(), m.end(), v) for v in instrument.variants for rx in v.patterns for m in rx.finditer(where)]
+        return sorted(
+            f for f in found if not any(g[0] <= f[0] and f[1] <= g[1] and g[1] - g[0] > f[1] - f[0] for g in found)
+        )
+
+    found = named(outside) or named(text)
+    if not found:
+        return None
+    keys = {v.key for _, _, v in found}
+    if len(keys) > 1 and any(
+        a[2].key != b[2].key and ENUMERATED.search(outside[a[1] : b[0]]) for a, b in zip(found, found[1:], strict=False)
+    ):
+        return None
+    return next(v for v in instrument.variants if v.key in keys)
 
 
 def bracket(amount: QuantityRow) -> str:
@@ -200,7 +269,7 @@ def brackets_of(
     (实际投资额在5000万及以上的项目,给予…10%)."""
     first = granted[0].start
     before = [q for q in quantities if is_condition(q) and q.end <= first]
-    if len(granted) > 1 and len(before) == len(granted) and "分别" in text:
+    if len(granted) > 1 and len(before) == len(granted) and respectively(text):
         return [bracket(q) for q in before]
     out: list[str | None] = []
     previous_end = offset

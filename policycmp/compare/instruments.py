@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from ..chinese import simplified
 from ..schema import ClauseRow, ComparisonRow, QuantityRow, frame
 from ..vocabulary import Instrument, InstrumentVocabulary, load_instruments
 from ..vocabulary.checks import joined
@@ -27,16 +28,21 @@ from .awards import (
     conjoined,
     grants,
     is_top_up,
+    item_tier,
     items_of,
     lead_of,
     object_core,
     object_span,
+    respectively,
     tiers_at,
     variant_in,
 )
 from .indexed import ClauseIndex, index_tables
 from .statements import Statement, body_end, statements, within
 
+# Characters only traditional writing uses (the quantity cues' traditional_hint): a clause holding one
+# is read through its simplified form.
+TRADITIONAL = re.compile("[億萬獎補貼發與為國區縣會級業經濟項資費稅價實開進標準達現確額總計劃產認對]")
 # Instruments tried as a group before one by one: a statement states one or two of the 55, so about
 # eight group searches and one group's members replace 55 searches.
 GROUP = 7
@@ -100,23 +106,33 @@ class _Grant:
 
 def _assign(
     statement: Statement,
-    matched: list[Instrument],
+    matched: list[list[Instrument]],
     amounts: list[QuantityRow],
     vocab: InstrumentVocabulary,
 ) -> list[list[_Grant]]:
-    """For each amount, the grants it is (usually one; one per instrument when several share it)."""
+    """For each amount, the grants it is (usually one; one per instrument when several share it).
+
+    ``matched[n]``: the instruments the words up to the n-th amount state.
+    """
     text, offset = statement.text, statement.start
     first = amounts[0].start - offset
     span = object_span(text[:first], vocab)
     whole_object = text[span[0] : span[1]] or lead_of(text)
-    paired = "分别" in text or conjoined(text, amounts, offset)
-    items: list[Item] = items_of(text, span, len(amounts), vocab, matched) if paired else []
+    every = list(dict.fromkeys(i for found in matched for i in found))
+    paired = respectively(text) or conjoined(text, amounts, offset)
+    items: list[Item] = items_of(text, span, len(amounts), vocab, every) if paired else []
     written = [level for _, _, level in tiers_at(text[:first], vocab)]
     tiers_in_order = written if len(written) == len(amounts) else []
+    # one tier written (or the same tier written for each thing listed) is every amount's: 省级重点实验室、
+    # 省级重点企业研究院和省级企业研究院…给予最高100万元
+    one_tier = written[0] if written and len(set(written)) == 1 and len(amounts) == 1 else None
+    if not written and len(amounts) == 1:
+        loose = item_tier(whole_object, vocab)  # 省重点服务业项目: a bare 省 in the thing rewarded
+        one_tier = loose[0] if loose else None
 
     # Variants: the items' own when any item names one (新认定和重新认定); else the words before each
     # amount, an amount conjoined to the one before sharing its variant (五星…50万元、30万元、20万元)
-    by_item = bool(items) and any(variant_in(item.text, i, vocab) for item in items for i in matched)
+    by_item = bool(items) and any(variant_in(item.object, i, vocab) for item in items for i in every)
     out: list[list[_Grant]] = []
     previous_end = 0
     previous: dict[str, Variant | None] = {}
@@ -126,16 +142,11 @@ def _assign(
         previous_end = amount.end - offset
         item = items[n] if items else None
         grants_of_amount = []
-        for instrument in _owners(n, item, matched, amounts, text):
-            # the item's tier (None for 省级以上), else the amount's own, else the tiers written in order
-            if item is not None and item.tiered:
-                level = item.level
-            else:
-                level = amount.level or (tiers_in_order[n] if tiers_in_order else None)
+        for instrument in _owners(n, item, matched[n], every, amounts, text):
             variant: Variant | None = None
             if instrument is not None:
                 if by_item and item is not None:
-                    variant = variant_in(item.text, instrument, vocab)
+                    variant = variant_in(item.object, instrument, vocab)
                 elif follows:
                     variant = previous.get(instrument.key)
                 else:
@@ -143,9 +154,18 @@ def _assign(
                         variant_in(whole_object, instrument, vocab) if n == 0 else None
                     )
                 previous[instrument.key] = variant
-                level = level or (variant.level if variant else None)
-                if level is not None and level not in instrument.levels:
-                    level = None
+            # the item's tier (None for 省级以上) or the one its variant always has; without items the
+            # amount's own, the tiers written in order, or the one tier written
+            if item is not None:
+                level = item.level if item.tiered else (variant.level if variant else None)
+            else:
+                level = (
+                    amount.level
+                    or (tiers_in_order[n] if tiers_in_order else one_tier)
+                    or (variant.level if variant else None)
+                )
+            if instrument is not None and level is not None and level not in instrument.levels:
+                level = None
             grants_of_amount.append(
                 _Grant(instrument, level, variant.key if variant else None, item.object if item else whole_object)
             )
@@ -154,24 +174,30 @@ def _assign(
 
 
 def _owners(
-    n: int, item: Item | None, matched: list[Instrument], amounts: list[QuantityRow], text: str
+    n: int,
+    item: Item | None,
+    matched: list[Instrument],
+    every: list[Instrument],
+    amounts: list[QuantityRow],
+    text: str,
 ) -> list[Instrument | None]:
-    """The instruments the n-th amount belongs to.
+    """The instruments the n-th amount belongs to (``matched``: those stated up to it; ``every``: up
+    to the statement's last amount).
 
     An item that names an instrument gives it; with 分别 and as many amounts as instruments, the
     n-th instrument named gets the n-th amount (对认定为浙江省科技领军企业和浙江省科技小巨人企业的,分别给予
-    50万元和20万元奖励); otherwise every instrument of the statement shares the amount. None: no
+    50万元和20万元奖励); otherwise every instrument stated up to the amount shares it. None: no
     instrument recognises it.
     """
     if item is not None:
-        named = [(i.named_at(item.text), k, i) for k, i in enumerate(matched)]
+        named = [(i.named_at(item.text), k, i) for k, i in enumerate(every)]
         found = sorted((at, k, i) for at, k, i in named if at is not None)
         if found:
             return [found[0][2]]
     if not matched:
         return [None]
-    if len(matched) > 1 and "分别" in text and len(amounts) == len(matched):
-        order = sorted(matched, key=lambda i: i.named_at(text) or 0)
+    if len(every) > 1 and respectively(text) and len(amounts) == len(every):
+        order = sorted(every, key=lambda i: i.named_at(text) or 0)
         return [order[n]]
     return list(matched)
 
@@ -182,9 +208,15 @@ def statement_rows(
     matched: list[Instrument],
     quantities: list[QuantityRow],
     vocab: InstrumentVocabulary,
+    per_amount: list[list[Instrument]] | None = None,
 ) -> list[FoundComparison]:
     """The rows of one statement: one per amount granted and instrument (or none), or, for an
-    instrument stated without an amount, one per tier it names."""
+    instrument stated without an amount, one per tier it names.
+
+    ``statement`` is read (in simplified characters when the clause is written in traditional ones);
+    rows point at the clause text with its offsets. ``per_amount``: the instruments stated up to each
+    amount (``matched`` for every amount when not given).
+    """
 
     def row(
         instrument: Instrument | None,
@@ -208,7 +240,7 @@ def statement_rows(
             bound=None if amount is None else amount.bound,
             stated=True,
             clause_id=clause.clause_id,
-            span=statement.text,
+            span=clause.text[statement.start : statement.start + len(statement.text)],
             doc_id=clause.doc_id,
             instrument_zh=None if instrument is None else instrument.zh,
             instrument_en=None if instrument is None else instrument.en,
@@ -238,14 +270,18 @@ def statement_rows(
         return found
     roles = _roles(amounts, statement.text, statement.start, vocab)
     brackets = brackets_of(statement.text, statement.start, quantities, amounts)
+    owners_of = _assign(statement, per_amount or [matched] * len(amounts), amounts, vocab)
+    # a cap limits the share or rate before it: it is granted on the same condition (bracket)
+    of_grant = {number: bracket for (role, number), bracket in zip(roles, brackets, strict=True) if role != "cap"}
+    brackets = [of_grant.get(number) if role == "cap" else b for (role, number), b in zip(roles, brackets, strict=True)]
     found = []
-    for amount, owners, (role, number), bracket in zip(
-        amounts, _assign(statement, matched, amounts, vocab), roles, brackets, strict=True
-    ):
+    for amount, owners, (role, number), bracket in zip(amounts, owners_of, roles, brackets, strict=True):
         for grant in owners:
+            # a top-up's tier words name the higher grant it is a share of, not a tier of this award
+            level = None if role == "top_up" else grant.level
             found.append(
                 FoundComparison(
-                    row(grant.instrument, grant.object, grant.variant, grant.level, amount, role, number),
+                    row(grant.instrument, grant.object, grant.variant, level, amount, role, number),
                     clause.seq,
                     amount.start,
                     bracket,
@@ -394,18 +430,70 @@ class Recogniser:
 def clause_comparisons(
     clause: ClauseRow, quantities: list[QuantityRow], recogniser: Recogniser, found: list[Statement] | None = None
 ) -> list[FoundComparison]:
-    """The comparison rows one clause states (``found``: its sentences up to :func:`.body_end`, if known)."""
+    """The comparison rows one clause states (``found``: its sentences up to :func:`.body_end`, if known).
+
+    A clause written in traditional characters is read through its simplified form (the offsets are
+    the same), so the vocabulary's words apply.
+    """
     vocab = recogniser.vocab
     text = clause.text
+    reading = readable(text)
     rows: list[FoundComparison] = []
-    for statement in statements(text, vocab.statement_breaks, body_end(text, clause.responsible_units), found):
-        inside = within(quantities, statement)
-        has_grant = bool(grants(inside, statement.text, statement.start, vocab))
-        matched = recogniser.recognised(statement.text, clause.domain)
-        if not has_grant and not (matched and vocab.grant_words.search(statement.text)):
+    previous: tuple[list[Instrument], str] | None = None  # the last award statement's instruments and lead
+    for original in statements(reading, vocab.statement_breaks, body_end(text, clause.responsible_units), found):
+        statement = (
+            original
+            if reading is text
+            else Statement(original.start, original.end, reading[original.start : original.end])
+        )
+        inside = within(quantities, original)
+        amounts = grants(inside, statement.text, statement.start, vocab)
+        if not amounts:
+            matched = recogniser.recognised(statement.text, clause.domain)
+            if matched and vocab.grant_words.search(statement.text):
+                rows.extend(statement_rows(clause, statement, matched, inside, vocab))
             continue
-        rows.extend(statement_rows(clause, statement, matched, inside, vocab))
+        # what is rewarded is written before its amount: each amount's instruments are those the
+        # words up to it state, their conditions and exclusions included
+        per_amount = [recogniser.recognised(statement.text[: a.end - statement.start], clause.domain) for a in amounts]
+        lead = statement.text[: amounts[0].start - statement.start]
+        if not any(per_amount) and previous is not None and _continues(lead, previous, vocab):
+            per_amount = [previous[0]] * len(amounts)
+        every = list(dict.fromkeys(i for found_here in per_amount for i in found_here))
+        if every:
+            previous = (every, lead)
+        rows.extend(statement_rows(clause, statement, every, inside, vocab, per_amount))
     return _with_brackets(rows)
+
+
+CONTINUATION_GRAMS = 4  # words of this many characters the two leads must share
+GRAM_CHARACTERS = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def _continues(lead: str, previous: tuple[list[Instrument], str], vocab: InstrumentVocabulary) -> bool:
+    """A statement that names no instrument continues the award statement before it in the clause
+    when it names one of its variants (…;重新认定的每家奖励5万元) or repeats its condition's words
+    (实际投资额在5000万及以上的项目,给予…;实际投资额在1000万-5000万的项目,给予…), and opens no
+    new beneficiary (对…)."""
+    instruments, before = previous
+    if any(opener in lead for opener in vocab.object_openers):
+        return False
+    if any(variant_in(lead, instrument, vocab) for instrument in instruments):
+        return True
+    mine = {lead[i : i + CONTINUATION_GRAMS] for i in range(len(lead) - CONTINUATION_GRAMS + 1)}
+    return any(
+        GRAM_CHARACTERS.match(gram) and gram in mine
+        for gram in (before[i : i + CONTINUATION_GRAMS] for i in range(len(before) - CONTINUATION_GRAMS + 1))
+    )
+
+
+def readable(text: str) -> str:
+    """``text`` in simplified characters when it holds traditional ones and the conversion keeps every
+    offset; ``text`` itself otherwise."""
+    if not TRADITIONAL.search(text):
+        return text
+    simple = simplified(text)
+    return simple if len(simple) == len(text) else text
 
 
 def comparison_frame(index: ClauseIndex, vocab: InstrumentVocabulary) -> pd.DataFrame:

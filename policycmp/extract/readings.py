@@ -5,6 +5,7 @@ Each step takes the readings in text order and returns new ones; none changes a 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from .candidates import Reading
@@ -12,17 +13,25 @@ from .grammar import BoundGrammar, NumberGrammar, UnitWord
 from .windows import Windows
 
 JOINABLE = ("money", "physical", "count", "share")
+# Whether the end of a range is included, written between it and the separator: 2000万元(含)至5000万元.
+INCLUSIVE = re.compile(r"\((?:不)?含\)")
 
 
 def merge_ranges(readings: list[Reading], norm: str, g: NumberGrammar, b: BoundGrammar) -> list[Reading]:
-    """10%-20% / 10-20万元 / 15%~20% become one reading with value and value_high."""
+    """10%-20% / 10-20万元 / 15%~20% / 2000万元(含)至5000万元 become one reading with value and value_high;
+    so do 1000万-5000万, whose unit the sentence gives later (:func:`implied_units`)."""
     out: list[Reading] = []
     i = 0
     while i < len(readings):
         low, high = readings[i], readings[i + 1] if i + 1 < len(readings) else None
+        between = INCLUSIVE.sub("", norm[low.end : high.start]) if high is not None else ""
+        if high is not None and low.magnitude_only and high.magnitude_only and b.range_sep.match(between):
+            out.append(low._replace(end=high.end, value_high=high.value))
+            i += 2
+            continue
         if (
             high is not None
-            and b.range_sep.match(norm[low.end : high.start])
+            and b.range_sep.match(between)
             and high.normalised
             and ((low.normalised and low.unit == high.unit) or low.bare or low.magnitude_only)
         ):

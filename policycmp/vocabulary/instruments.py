@@ -88,6 +88,8 @@ class InstrumentVocabulary:
     instruments: tuple[Instrument, ...]
     variants: tuple[Variant, ...]
     level_words: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    # the tiers' amount patterns: read in one item of an enumeration alone (省电子信息产业百家重点企业)
+    item_level_words: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
     statement_breaks: tuple[str, ...]
     # a statement that states an instrument without an amount must still speak of a grant (奖励, 补助…)
     grant_words: re.Pattern[str]
@@ -100,6 +102,7 @@ class InstrumentVocabulary:
     exclusion_asides: re.Pattern[str]
     # words right after an amount that make it a loan or credit line, not a grant (500万元额度)
     not_granted_after: re.Pattern[str]
+    not_granted_before: re.Pattern[str]
     # what a share is computed on when it tops up a higher government's grant (按国家立项补助金额的20%)
     top_up_bases: re.Pattern[str]
 
@@ -161,12 +164,15 @@ def _build(path: Path, data: Any) -> InstrumentVocabulary:
     known = {v.key: v for v in variants}
     seen: set[str] = set()
     instruments = tuple(_instrument(path, entry, i, seen, known) for i, entry in enumerate(entries))
-    level_words = tuple((tier.key, tier.statement_patterns) for tier in load_tiers().tiers)
+    tiers = load_tiers().tiers
+    level_words = tuple((tier.key, tier.statement_patterns) for tier in tiers)
+    item_level_words = tuple((tier.key, tier.amount_patterns) for tier in tiers)
     return InstrumentVocabulary(
         path,
         instruments,
         variants,
         level_words,
+        item_level_words,
         breaks,
         grant_words=_joined(path, data, "grant_words"),
         object_openers=word_list(path, "object_openers", data.get("object_openers", [])),
@@ -176,6 +182,7 @@ def _build(path: Path, data: Any) -> InstrumentVocabulary:
         ),
         exclusion_asides=_joined(path, data, "exclusion_asides"),
         not_granted_after=_joined(path, data, "not_granted_after"),
+        not_granted_before=_joined(path, data, "not_granted_before"),
         top_up_bases=_joined(path, data, "top_up_bases"),
     )
 
