@@ -22,6 +22,7 @@ import yaml
 
 from ..compare.instruments import comparison_table
 from ..extract import quantities_table
+from ..report.lookup import similar
 from ..schema import ClauseRow, frame
 
 SPLITS = ("development", "held_out")
@@ -76,7 +77,9 @@ def load_survey(path: str | Path) -> list[SurveyClause]:
                 url=entry["url"],
                 domain=entry["domain"],
                 text=entry["text"],
-                amounts=tuple(Amount(a[0], a[1], a[2], float(a[3]), str(a[4]), str(a[5])) for a in entry.get("amounts") or []),
+                amounts=tuple(
+                    Amount(a[0], a[1], a[2], float(a[3]), str(a[4]), str(a[5])) for a in entry.get("amounts") or []
+                ),
                 not_amounts=tuple((float(n[0]), str(n[1]), str(n[2])) for n in entry.get("not_amounts") or []),
                 shapes=tuple(entry.get("shapes") or ()),
             )
@@ -256,6 +259,28 @@ def one_key_per_instrument(built: Built, clauses: Iterable[SurveyClause]) -> tup
                     failing.append(f"{key}: {clause.id} {amount.value:g} {amount.unit}")
     broken = {f.split(":")[0] for f in failing}
     return len(shared) - len(broken), len(shared), failing
+
+
+def same_instrument_ranks(built: Built, clauses: Iterable[SurveyClause], *, with_comparisons: bool) -> list[int | None]:
+    """For each surveyed clause with a labelled instrument that another district's clause is labelled
+    with too: the rank, among ``similar``'s answers over every other district's surveyed clause, of the
+    first clause labelled with one of the same instruments (None below the 10th)."""
+    labels = {c.id: {a.instrument for a in c.amounts if a.instrument} for c in built.survey}
+    district = {c.id: c.district for c in built.survey}
+    by_clause_id = {clause_id: survey_id for clause_id, survey_id in built.ids.items()}
+    tables: pd.DataFrame | dict[str, pd.DataFrame] = (
+        {"clauses": built.clauses, "comparisons": built.comparisons} if with_comparisons else built.clauses
+    )
+    ranks: list[int | None] = []
+    for clause in clauses:
+        mine = labels[clause.id]
+        if not mine or not any(labels[o] & mine for o in labels if district[o] != clause.district):
+            continue
+        clause_id = next(c for c, s in built.ids.items() if s == clause.id)
+        found = similar(clause_id, 10, tables=tables)
+        hits = [n for n, c in enumerate(found["clause_id"], 1) if labels[by_clause_id[str(c)]] & mine]
+        ranks.append(hits[0] if hits else None)
+    return ranks
 
 
 def describe(result: Score) -> dict[str, Any]:

@@ -71,7 +71,9 @@ def subsidy_amounts() -> pd.DataFrame:
 
     def compute() -> pd.DataFrame:
         table = shared("comparisons")
-        stated = table[table["stated"].map(lambda v: v is True) & table["value"].notna()].copy()
+        # award rows of no instrument (instrument null) have no instrument to rank within
+        stated = table[table["stated"].map(lambda v: v is True) & table["value"].notna() & table["instrument"].notna()]
+        stated = stated.copy()
         stated["value"] = _num(stated["value"])
         stated["level"] = stated["level"].map(lambda v: v if isinstance(v, str) else "")
         stated = stated.sort_values(["value", "clause_id"], ascending=[False, True], kind="stable")

@@ -62,7 +62,8 @@ def _legend_below(ax: Axes, handles: list[Any], labels: list[str], ncol: int = 4
 
 def _comparisons(districts: list[str]) -> pd.DataFrame:
     table = load("comparisons")
-    table = table[table["district"].isin(districts)].copy()
+    # award rows of no instrument (instrument null) have no row of the instrument grid
+    table = table[table["district"].isin(districts) & table["instrument"].notna()].copy()
     table["value"] = _num(table["value"])
     table["value_high"] = _num(table["value_high"])
     table["stated"] = table["stated"].map(lambda v: v is True)
