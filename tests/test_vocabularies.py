@@ -143,7 +143,9 @@ def test_variant_pattern_that_does_not_compile(tmp_path):
     assert "variant renewed" in message and "does not compile" in message
 
 
-@pytest.mark.parametrize(("seen_in", "says"), [(None, "'seen_in' must list"), (["Deqing 2024"], "is not a district key")])
+@pytest.mark.parametrize(
+    ("seen_in", "says"), [(None, "'seen_in' must list"), (["Deqing 2024"], "is not a district key")]
+)
 def test_every_instrument_says_where_it_was_seen(tmp_path, seen_in, says):
     data = packaged("instruments.yaml")
     if seen_in is None:

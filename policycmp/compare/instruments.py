@@ -126,8 +126,8 @@ def _assign(
     # one tier written (or the same tier written for each thing listed) is every amount's: 省级重点实验室、
     # 省级重点企业研究院和省级企业研究院…给予最高100万元
     one_tier = written[0] if written and len(set(written)) == 1 and len(amounts) == 1 else None
-    if not written and len(amounts) == 1:
-        loose = item_tier(whole_object, vocab)  # 省重点服务业项目: a bare 省 in the thing rewarded
+    if not written and not items:
+        loose = item_tier(whole_object, vocab)  # 省重点服务业项目、省重大产业项目: a bare 省 in what is rewarded
         one_tier = loose[0] if loose else None
 
     # Variants: the items' own when any item names one (新认定和重新认定); else the words before each
@@ -161,7 +161,8 @@ def _assign(
             else:
                 level = (
                     amount.level
-                    or (tiers_in_order[n] if tiers_in_order else one_tier)
+                    or (tiers_in_order[n] if tiers_in_order else None)
+                    or (one_tier if len(amounts) == 1 or not written else None)
                     or (variant.level if variant else None)
                 )
             if instrument is not None and level is not None and level not in instrument.levels:

@@ -175,8 +175,9 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
     arabic = _pattern(
         rf"(?:(?<![\d.])(?P<sign>[{signs}]))?(?<![\d.])(?P<num>{number})"
         # PDF text may put one space between the number and what follows it (795 亿元, 30 万和15 万元).
+        # (a magnitude is not read where a unit word starts: 元/千瓦时 is per kWh, not per thousand 瓦)
         rf"(?:\s?(?:(?P<mag>{mag_rx})?(?P<more>{more})?(?P<unit>{unit_rx})"
-        rf"(?:{per}(?P<dnum>\d+(?:\.\d+)?)?(?P<dmag>{mag_rx})?(?P<dunit>{unit_rx}|[{CJK}]))?"
+        rf"(?:{per}(?P<dnum>\d+(?:\.\d+)?)?(?P<dmag>(?!{unit_rx}){mag_rx})?(?P<dunit>{unit_rx}|[{CJK}]))?"
         rf"|(?P<magonly>{big_mag_rx})(?P<more2>{more})?|(?P<more3>{more})))?",
         upath,
         "arabic number grammar",
