@@ -15,6 +15,7 @@ whose current keys the check reads when it runs.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -215,7 +216,7 @@ class QuantityRow:
 @dataclass(frozen=True, slots=True)
 class ComparisonRow:
     """One district × instrument × tier × variant (× amount) that a policy states, one row per award
-    amount no instrument recognises (``instrument`` null), or an explicit absent row."""
+    amount no instrument recognises (`instrument` null), or an explicit absent row."""
 
     instrument: str | None = col(
         "string",
@@ -437,7 +438,7 @@ def markdown() -> str:
         out += [
             f"## `{name}.parquet`",
             "",
-            (row_type.__doc__ or "").strip(),
+            inspect.cleandoc(row_type.__doc__ or ""),
             "",
             "| column | dtype | null | allowed values | meaning |",
             "|---|---|---|---|---|",
