@@ -47,14 +47,16 @@ def grants(
 ) -> list[QuantityRow]:
     """The amounts granted: quantities of kind subsidy in money or shares, and (given the statement's
     ``text``) not a loan or credit line (最高500万元额度的贴息贷款)."""
+    if not quantities:
+        return []
     found = [q for q in quantities if q.kind == "subsidy" and GRANT_UNIT.match(q.unit)]
-    if vocab is None or not text:
+    if not found or vocab is None or not text:
         return found
     return [
         q
         for q in found
         if not vocab.not_granted_after.match(text, q.end - offset)
-        and not vocab.not_granted_before.search(text[max(0, q.start - offset - 16) : q.start - offset])
+        and not vocab.not_granted_before.search(text, max(0, q.start - offset - 16), q.start - offset)
     ]
 
 
@@ -111,9 +113,15 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
 SEVERAL = re.compile(r"\s*及?以上")
 
 
+# Every tier word holds one of these characters: a text without any names no tier.
+TIER_CHARACTERS = re.compile("[国省市区县]")
+
+
 def tiers_at(text: str, vocab: InstrumentVocabulary) -> list[tuple[int, int, str | None]]:
     """Every tier word of ``text`` (with its context, so bare 国家、省、市 count in an enumeration),
     the longest at a position first; None for a tier that opens several (省级以上)."""
+    if not TIER_CHARACTERS.search(text):
+        return []
     found: list[tuple[int, int, str | None]] = [
         (m.start(), m.end(), None if SEVERAL.match(text, m.end()) else level)
         for level, patterns in vocab.level_words
@@ -126,6 +134,8 @@ def tiers_at(text: str, vocab: InstrumentVocabulary) -> list[tuple[int, int, str
 def item_tier(item: str, vocab: InstrumentVocabulary) -> tuple[str, int] | None:
     """The one tier an item names by the looser amount patterns, and where that word ends; None when
     it names none or several."""
+    if not TIER_CHARACTERS.search(item):
+        return None
     found = {
         (level, m.end()) for level, patterns in vocab.item_level_words for rx in patterns for m in rx.finditer(item)
     }
@@ -137,7 +147,12 @@ def item_tier(item: str, vocab: InstrumentVocabulary) -> tuple[str, int] | None:
 
 
 def items_of(
-    text: str, span: tuple[int, int], n: int, vocab: InstrumentVocabulary, named: Sequence[Instrument]
+    text: str,
+    span: tuple[int, int],
+    n: int,
+    vocab: InstrumentVocabulary,
+    named: Sequence[Instrument],
+    tiers: list[tuple[int, int, str | None]] | None = None,
 ) -> list[Item]:
     """The ``n`` items of the object enumeration, or [] when it does not hold ``n`` items.
 
@@ -145,21 +160,29 @@ def items_of(
     the words before the first item's tier (新认定的): 新认定的国家级、省级科技企业孵化器 gives
     新认定的国家级科技企业孵化器 and 新认定的省级科技企业孵化器.
     """
-    pieces = _split(text, *span)
-    if n < 2 or len(pieces) != n:
+    if n < 2:
         return []
-    tiers = tiers_at(text, vocab)
+    pieces = _split(text, *span)
+    if len(pieces) != n:
+        return []
+    tiers = tiers_at(text, vocab) if tiers is None else tiers
+    loose: dict[tuple[int, int], tuple[str, int] | None] = {}
+
+    def alone(a: int, b: int) -> tuple[str, int] | None:
+        # an item alone may name its tier more loosely (省电子信息产业百家重点企业)
+        if (a, b) not in loose:
+            loose[(a, b)] = item_tier(text[a:b], vocab)
+        return loose[(a, b)]
 
     def level_in(a: int, b: int) -> tuple[str | None, int]:
         inside = [(s, e, level) for s, e, level in tiers if a <= s < b]
         if inside:
             return inside[0][2], inside[0][1]
-        # an item alone may name its tier more loosely (省电子信息产业百家重点企业)
-        alone = item_tier(text[a:b], vocab)
-        return (alone[0], a + alone[1]) if alone else (None, a)
+        found = alone(a, b)
+        return (found[0], a + found[1]) if found else (None, a)
 
     def tiered(a: int, b: int) -> bool:
-        return any(a <= s < b for s, _, _ in tiers) or item_tier(text[a:b], vocab) is not None
+        return any(a <= s < b for s, _, _ in tiers) or alone(a, b) is not None
 
     def names_something(a: int, b: int) -> bool:
         """An item with a noun of its own (省级未来工厂), not a tier or modifier alone (新认定的国家级)."""
@@ -209,6 +232,18 @@ def conjoined(text: str, amounts: Sequence[QuantityRow], offset: int) -> bool:
 
 
 PARENTHESISED = re.compile(r"\([^()]*\)")
+_VARIANT_ALTERNATIONS: dict[tuple[str, tuple[str, ...]], re.Pattern[str]] = {}
+
+
+def _any_variant(instrument: Instrument) -> re.Pattern[str]:
+    """One alternation of all the instrument's variant patterns: most texts name none, one search says so."""
+    key = (instrument.key, tuple(rx.pattern for v in instrument.variants for rx in v.patterns))
+    found = _VARIANT_ALTERNATIONS.get(key)
+    if found is None:
+        found = _VARIANT_ALTERNATIONS[key] = re.compile("|".join(f"(?:{p})" for p in key[1]))
+    return found
+
+
 ENUMERATED = re.compile(r"[、,和及与或]")
 
 
@@ -221,7 +256,7 @@ def variant_in(text: str, instrument: Instrument, vocab: InstrumentVocabulary) -
     qualify one another (专精特新“小巨人”企业) give the instrument's first variant; a variant whose
     words lie inside another's (企业研究院 in 重点企业研究院) is the other.
     """
-    if not instrument.variants:
+    if not instrument.variants or not _any_variant(instrument).search(text):
         return None
     text = vocab.exclusion_asides.sub(lambda m: " " * len(m.group()), text)
     outside = PARENTHESISED.sub(lambda m: " " * len(m.group()), text)
@@ -267,14 +302,17 @@ def brackets_of(
     """Each grant's bracket: the condition amounts paired one to one with the grants (首次突破1000万元、
     2000万元…分别奖励…), or the one condition written between the previous grant and this one
     (实际投资额在5000万及以上的项目,给予…10%)."""
+    conditions = [q for q in quantities if is_condition(q)]
+    if not conditions:
+        return [None] * len(granted)
     first = granted[0].start
-    before = [q for q in quantities if is_condition(q) and q.end <= first]
+    before = [q for q in conditions if q.end <= first]
     if len(granted) > 1 and len(before) == len(granted) and respectively(text):
         return [bracket(q) for q in before]
     out: list[str | None] = []
     previous_end = offset
     for g in granted:
-        between = [q for q in quantities if is_condition(q) and previous_end <= q.start and q.end <= g.start]
+        between = [q for q in conditions if previous_end <= q.start and q.end <= g.start]
         out.append(
             bracket(between[0]) if len(between) == 1 and between[0].bound != "exact" or _ranged(between) else None
         )
