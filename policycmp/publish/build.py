@@ -219,10 +219,6 @@ def _comparison_tables(
     result = TableSet()
     result.tables["comparisons"] = comparison_rows(found.comparisons, index.clauses, vocabularies.instruments)
     found.comparisons.clear()
-    # like an unknown heading, an award no instrument recognises is worth a line: what to add to the vocabulary
-    unclassified = unclassified_note(result.tables["comparisons"], vocabularies.instruments)
-    if unclassified is not None:
-        result.warn(unclassified, "unclassified_awards")
 
     budgets, checks = budget_checks(budget_rows(found.budgets))
     found.budgets.clear()
@@ -244,6 +240,10 @@ def _comparison_tables(
     found.tools.clear()
     # the outcome stage may link report rows to these targets, so it sees every table built so far
     result.tables["outcomes"] = outcomes_table(corpus, {**tables, **result.tables}, index)
+    # like an unknown heading, an award no instrument recognises is worth a line: what to add to the vocabulary
+    unclassified = unclassified_note(result.tables["comparisons"], vocabularies.instruments)
+    if unclassified is not None:
+        result.warn(unclassified, "unclassified_awards")
     result.notes.extend(_summary(result.tables, tables["clauses"]))
     return result
 
