@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     header = ["what"] + [
         f"{split} ({len([c for c in survey if c.split == split])} clauses, "
-        f"{len({c.district for c in survey if c.split == split})} districts)"
+        f"{len({c.district for c in survey if c.split == split})} places)"
         for split in SPLITS
     ]
     rows: list[list[str]] = []
@@ -65,26 +65,16 @@ def main(argv: list[str] | None = None) -> int:
         rows.append([what, *cells])
 
     line("labelled amounts", [str(scores[s].labelled) for s in SPLITS])
-    line(
-        "the labelled amount is a quantity of its clause",
-        [share(scores[s].quantity, scores[s].labelled) for s in SPLITS],
+    # (what, the count found, the count it is a share of): attributes of policycmp.evaluation.instruments.Score
+    shares = (
+        ("the labelled amount is a quantity of its clause", "quantity", "labelled"),
+        ("it reaches comparisons.parquet at the right level", "right_level", "labelled"),
+        ("… with the right instrument key (null where none fits)", "with_key", "labelled"),
+        ("… and the right variant and bound (the full key)", "right_key", "labelled"),
+        ("award amounts labelled with an instrument that get one", "got_instrument", "instrument_labelled"),
     )
-    line(
-        "it reaches comparisons.parquet at the right level",
-        [share(scores[s].right_level, scores[s].labelled) for s in SPLITS],
-    )
-    line(
-        "… with the right instrument key (null where none fits)",
-        [share(scores[s].with_key, scores[s].labelled) for s in SPLITS],
-    )
-    line(
-        "… and the right variant and bound (the full key)",
-        [share(scores[s].right_key, scores[s].labelled) for s in SPLITS],
-    )
-    line(
-        "award amounts labelled with an instrument that get one",
-        [share(scores[s].got_instrument, scores[s].instrument_labelled) for s in SPLITS],
-    )
+    for what, part, whole in shares:
+        line(what, [share(getattr(scores[s], part), getattr(scores[s], whole)) for s in SPLITS])
     line(
         "instruments labelled in two or more districts with every amount under their key",
         [share(keys[s][0], keys[s][1]) for s in SPLITS],
