@@ -34,8 +34,10 @@ def similar(
     clause_id: str, k: int = 5, *, tables: Tables | None = None, districts: str | list[str] | None = None
 ) -> pd.DataFrame:
     """The ``k`` clauses of *other* districts that read most like ``clause_id``, best first; ``tables``
-    defaults to :func:`policycmp.load_clauses`."""
-    return _lookup().similar(clause_id, k, tables=load_clauses() if tables is None else tables, districts=districts)
+    defaults to the clause and comparison tables (a clause about the same instrument ranks first)."""
+    if tables is None:
+        tables = {"clauses": load_clauses(), "comparisons": load_table("comparisons")}
+    return _lookup().similar(clause_id, k, tables=tables, districts=districts)
 
 
 def _edition_tables(tables: dict[str, pd.DataFrame] | None) -> dict[str, pd.DataFrame]:

@@ -15,6 +15,7 @@ whose current keys the check reads when it runs.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -28,7 +29,7 @@ DOMAIN_SOURCES = ("vocabulary", "inferred")
 QUANTITY_KINDS = ("subsidy", "budget", "target", "threshold", "other")
 BOUNDS = ("max", "min", "approx", "exact")
 OUTCOME_STATUSES = ("met", "not_met", "unclear")
-COMPARISON_ROLES = ("amount", "share", "cap", "rate", "none")
+COMPARISON_ROLES = ("amount", "share", "cap", "rate", "top_up", "none")
 BUDGET_ROLES = ("total", "allocation", "item")
 TARGET_SOURCES = ("policy", "city_work_report")
 CHANGES = ("unchanged", "reworded", "amounts_changed", "added", "removed")
@@ -224,9 +225,28 @@ class QuantityRow:
 
 @dataclass(frozen=True, slots=True)
 class ComparisonRow:
-    """One district × instrument × tier (× amount) that a policy states, or an explicit absent row."""
+    """One district × instrument × tier × variant (× amount) that a policy states, one row per award
+    amount no instrument recognises (`instrument` null), or an explicit absent row."""
 
-    instrument: str = col("string", "key from instruments.yaml", nullable=False, codes="instruments", contract=True)
+    instrument: str | None = col(
+        "string",
+        "key from instruments.yaml; null on an award row with an amount that no instrument recognises",
+        codes="instruments",
+        contract=True,
+    )
+    object: str | None = col(
+        "string",
+        "what is rewarded, as written (新认定的国家级科技企业孵化器); the statement's lead when no object can be "
+        "found; null only on an absent row",
+        contract=True,
+    )
+    variant: str | None = col(
+        "string",
+        "what separates amounts of one instrument and tier besides the tier: a variant key of instruments.yaml "
+        "(renewed, five_star, future_factory, above_scale…) or a bracket of the condition (ge_10000000_cny); null "
+        "when none is stated",
+        contract=True,
+    )
     level: str | None = col("string", "the award tier, or null", codes="tiers", contract=True)
     district: str = col("string", "the district", nullable=False, contract=True)
     year: int = col("int64", "the year the policy applies to", nullable=False, contract=True)
@@ -242,13 +262,23 @@ class ComparisonRow:
         "string", "the statement the row came from: `text[span_start:span_end]` of the clause", contract=True
     )
     doc_id: str = col("string", "the policy document", nullable=False)
-    instrument_zh: str = col("string", "the instrument's Chinese name", nullable=False)
-    instrument_en: str = col("string", "the instrument's English name", nullable=False)
-    domain: str = col("string", "the instrument's domain in the vocabulary", nullable=False, codes="domains")
+    instrument_zh: str | None = col("string", "the instrument's Chinese name (null when no instrument recognises it)")
+    instrument_en: str | None = col("string", "the instrument's English name (null when no instrument recognises it)")
+    domain: str | None = col(
+        "string", "the instrument's domain in the vocabulary (null when no instrument recognises it)", codes="domains"
+    )
     clause_domain: str | None = col("string", "the section the statement was found in", codes="domains")
     clause_title: str | None = col("string", "the clause's lead phrase")
     role: str | None = col(
-        "string", "amount, share, cap, rate, or none (stated without an amount)", codes=COMPARISON_ROLES
+        "string",
+        "amount, share, cap (the most a share or rate pays), rate (per unit), top_up (a share of a higher "
+        "government's grant), or none (stated without an amount)",
+        codes=COMPARISON_ROLES,
+    )
+    grant_no: int | None = col(
+        "Int64",
+        "the grant's number in its statement (1, 2…): a share or rate and the cap that limits it share it; null "
+        "without an amount",
     )
     quantity_span: str | None = col("string", "the amount as written, e.g. 最高50万元")
     span_start: int | None = col("Int64", "offset of `span` in the clause text")
@@ -654,7 +684,7 @@ def markdown() -> str:
         out += [
             f"## `{name}.parquet`",
             "",
-            (row_type.__doc__ or "").strip(),
+            inspect.cleandoc(row_type.__doc__ or ""),
             "",
             "| column | dtype | null | allowed values | meaning |",
             "|---|---|---|---|---|",

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from policycmp.compare.policy_tools import tool_mix
+from policycmp.evaluation.instruments import SurveyClause, build
 from policycmp.extract import quantities_table
 from policycmp.publish.build import build_tables, compare_stage
 from policycmp.schema import ClauseToolRow, ComparisonRow, dtypes
@@ -59,8 +60,11 @@ def test_the_build_gets_every_comparison_table(result):
 
 
 def test_comparisons_have_the_contract_columns_and_dtypes(comparisons):
-    assert list(comparisons.columns)[:11] == [
+    # the contract's order: object and variant follow instrument (issue 15)
+    assert list(comparisons.columns)[:13] == [
         "instrument",
+        "object",
+        "variant",
         "level",
         "district",
         "year",
@@ -165,7 +169,8 @@ def test_every_policy_district_has_every_instrument_stated_or_absent(comparisons
     keys = set(load_instruments().keys())
     assert CONTRACT_INSTRUMENTS <= keys
     for district in POLICY_DISTRICTS:
-        mine = comparisons[comparisons["district"] == district]
+        # award rows no instrument recognises (instrument null) come besides the vocabulary's
+        mine = comparisons[(comparisons["district"] == district) & comparisons["instrument"].notna()]
         assert set(mine["instrument"]) == keys
         for instrument, group in mine.groupby("instrument"):
             # either stated rows or exactly one absent row, never both
@@ -190,7 +195,10 @@ def test_stated_rows_point_at_their_source(comparisons, clauses):
 
 
 def test_rows_are_in_a_stable_order(comparisons):
-    order = comparisons[["district", "instrument"]].apply(tuple, axis=1).tolist()
+    # by district, then instrument; a district's unclassified award rows (instrument null) come last
+    order = [
+        (d, pd.isna(i), "" if pd.isna(i) else i) for d, i in zip(comparisons["district"], comparisons["instrument"])
+    ]
     assert order == sorted(order)
 
 
@@ -243,3 +251,67 @@ def test_tool_mix_shares_are_per_district_and_domain(clause_tools, clauses):
     innovation = mix[(mix["district"] == "zhenhai") & (mix["domain"] == "innovation")]
     # every one of Zhenhai's nine innovation clauses grants or builds something
     assert innovation.set_index("tool_type").loc["supply", "with_tool"] == 9
+
+
+# --- objects, variants and award rows no instrument recognises (issue 15) ---------------------------
+
+
+def test_each_row_of_an_enumeration_says_what_it_rewards(comparisons):
+    # 对首次认定为国家级、省级、市级科技企业孵化器的,分别给予150万元、100万元和50万元奖励
+    zhenhai = rows(comparisons, "zhenhai", "incubator_award").set_index("level")
+    assert zhenhai.loc["national", "object"] == "首次认定为国家级科技企业孵化器"
+    assert zhenhai.loc["municipal", "object"] == "首次认定为市级科技企业孵化器"
+    assert zhenhai["grant_no"].tolist() == [1, 2, 3]
+
+
+def test_an_award_no_instrument_recognises_is_a_row_with_its_object(comparisons):
+    # 对分离设立的批发零售餐饮企业,给予最稿不超过100万元补助 (最稿: 最高 typed by a pinyin input method)
+    unclassified = comparisons[comparisons["stated"] & comparisons["instrument"].isna()]
+    row = unclassified[unclassified["object"] == "分离设立的批发零售餐饮企业"].iloc[0]
+    assert (row["district"], row["value"], row["unit"], row["bound"]) == ("zhenhai", 1_000_000.0, "CNY", "max")
+    assert pd.isna(row["instrument_zh"]) and pd.isna(row["domain"]) and row["clause_domain"] == "services"
+    # every amount of the seeds is a row: under an instrument or not (3 districts, 4 rows of no instrument)
+    assert len(unclassified) == 4 and unclassified["value"].notna().all()
+    assert comparisons[comparisons["stated"]]["object"].notna().all()
+
+
+def test_the_build_log_counts_award_rows_of_no_instrument(result):
+    notes = [w for w in result.warnings if "name no instrument" in w]
+    assert len(notes) == 1
+    assert notes[0].startswith("4 award amounts in 2 districts name no instrument (instrument null in comparisons")
+    assert "分离设立的批发零售餐饮企业 (1)" in notes[0] and "add a pattern to instruments.yaml" in notes[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "instrument", "value", "not_granted"),
+    [
+        # a loan line is not the subsidy: 每年提供最高500万元额度的财政贴息贷款
+        ("为国家高新技术企业每年提供最高500万元额度的财政贴息贷款服务。", None, None, 5_000_000.0),
+        # a threshold is a condition: 设备投资100万元以上的项目, 按10%…最高500万元
+        (
+            "对设备投资100万元以上的技术改造项目,按设备投资额的10%给予补助,最高500万元。",
+            "equipment_upgrade_subsidy",
+            10.0,
+            1_000_000.0,
+        ),
+        # a project's investment is not granted: 总投资1亿元以上的重大项目
+        ("对总投资1亿元以上的重大项目,给予50万元奖励。", None, 500_000.0, 100_000_000.0),
+        # no object can be found: the statement's lead is the object
+        ("给予50万元一次性奖励。", None, 500_000.0, None),
+    ],
+)
+def test_amounts_that_are_not_grants_and_statements_without_an_object(text, instrument, value, not_granted):
+    clause = SurveyClause(
+        "t", "testdistrict", "测试区", "hangzhou", 2024, "final", "development", "-", "manufacturing", text, (), (), ()
+    )
+    table = build([clause]).comparisons
+    stated = table[table["stated"] & table["value"].notna()]
+    assert not_granted not in set(stated["value"])
+    if value is None:
+        assert stated.empty
+    else:
+        row = stated[stated["value"] == value].iloc[0]
+        assert (None if pd.isna(row["instrument"]) else row["instrument"]) == instrument
+        assert isinstance(row["object"], str) and row["object"]
+    if text.startswith("给予"):
+        assert stated["object"].tolist() == ["给予50万元一次性奖励"]

@@ -100,9 +100,12 @@ def test_fixed_asset_investment_with_its_stretch_target(targets):
         (45_000_000_000, False, ""),
         (48_000_000_000, True, "全力冲刺"),
     ]
-    linping = one(targets, "linping", "fixed_asset_investment")
+    # Linping states 有效投资 (effective investment), an indicator of its own (issue 15: it was mapped
+    # onto fixed_asset_investment as a variant before)
+    assert targets[(targets["district"] == "linping") & (targets["indicator"] == "fixed_asset_investment")].empty
+    linping = one(targets, "linping", "effective_investment")
     assert linping["value"] == 67_740_000_000 and linping["bound"] == "min"
-    assert linping["indicator_zh"] == "有效投资" and linping["variant"] == "effective_investment"
+    assert linping["indicator_zh"] == "有效投资" and pd.isna(linping["variant"])
     assert one(targets, "qujiang", "fixed_asset_investment")["value"] == 10_400_000_000
     assert one(targets, "qujiang", "fixed_asset_investment_growth")["value"] == 20.0
 

@@ -116,6 +116,60 @@ def test_instrument_with_an_unknown_level(tmp_path):
     assert "entry 'makerspace_award': unknown level 'county'" in message
 
 
+def test_instrument_with_an_unknown_variant(tmp_path):
+    data = packaged("instruments.yaml")
+    data["instruments"][2]["variants"] = ["five_star", "six_star"]
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert "entry 'incubator_performance_award': unknown variant 'six_star'" in message
+
+
+def test_variant_with_an_unknown_level(tmp_path):
+    data = packaged("instruments.yaml")
+    data["variants"][0]["level"] = "galactic"
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert "variant 'renewed': unknown level 'galactic'" in message
+
+
+def test_duplicate_variant_key(tmp_path):
+    data = packaged("instruments.yaml")
+    data["variants"].append(dict(data["variants"][0]))
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert "entry 'renewed': duplicate key" in message
+
+
+def test_variant_pattern_that_does_not_compile(tmp_path):
+    data = packaged("instruments.yaml")
+    data["variants"][0]["patterns"] = ["重新认定", "复审("]
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert "variant renewed" in message and "does not compile" in message
+
+
+@pytest.mark.parametrize(
+    ("seen_in", "says"), [(None, "'seen_in' must list"), (["Deqing 2024"], "is not a district key")]
+)
+def test_every_instrument_says_where_it_was_seen(tmp_path, seen_in, says):
+    data = packaged("instruments.yaml")
+    if seen_in is None:
+        del data["instruments"][3]["seen_in"]
+    else:
+        data["instruments"][3]["seen_in"] = seen_in
+    message = error_of(load_instruments, written(tmp_path, "instruments.yaml", data))
+    assert f"entry 'hightech_enterprise_award': {says}" in message.replace("seen_in 'Deqing 2024' ", "")
+
+
+def test_packaged_instruments_say_where_they_were_seen():
+    vocab = load_instruments()
+    assert all(instrument.seen_in for instrument in vocab.instruments)
+    # the contract's keys are kept
+    assert {
+        "incubator_award",
+        "makerspace_award",
+        "hightech_enterprise_award",
+        "rd_expense_subsidy",
+        "export_credit_insurance_premium",
+    } <= set(vocab.keys())
+
+
 def test_award_tier_without_its_amount_patterns(tmp_path):
     data = packaged("award_tiers.yaml")
     del data["tiers"][2]["amount_patterns"]

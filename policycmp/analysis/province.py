@@ -70,7 +70,12 @@ def rank_subsidies(comparisons: pd.DataFrame) -> pd.DataFrame:
     most this one). ``level`` is ``""`` for an instrument without award levels. Pass the whole
     comparisons table to rank across the corpus, or some districts' rows to rank among them.
     """
-    stated = comparisons[comparisons["stated"].map(lambda v: v is True) & comparisons["value"].notna()].copy()
+    # award rows of no instrument (instrument null) have no instrument to rank within
+    stated = comparisons[
+        comparisons["stated"].map(lambda v: v is True)
+        & comparisons["value"].notna()
+        & comparisons["instrument"].notna()
+    ].copy()
     stated["value"] = numeric(stated["value"])
     stated["level"] = stated["level"].map(lambda v: v if isinstance(v, str) else "")
     stated = stated.sort_values(["value", "clause_id"], ascending=[False, True], kind="stable")

@@ -1,29 +1,52 @@
 """Who pays how much for the same thing: policy instruments across districts (comparisons.parquet).
 
-A statement of a clause (see :mod:`.statements`) that the instrument vocabulary recognises gives
-one row per amount it grants, or one row without an amount when it grants one without saying how
-much. Districts that never state an instrument get an explicit absent row, so "not in the document"
-is a row a reader can see rather than a gap.
+Every award statement of a clause (see :mod:`.statements`) with an amount becomes rows, one per
+amount it grants: under the instrument the vocabulary recognises, or with ``instrument`` null and
+its ``object`` as written when none does, so no amount is left out. A statement that states an
+instrument without saying how much gives one row without an amount. Districts that never state an
+instrument get an explicit absent row, so "not in the document" is a row a reader can see rather
+than a gap. :mod:`.awards` reads what each amount is for (object, tier, variant).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from ..chinese import simplified
+from ..extract.scanning import skipping
 from ..schema import ClauseRow, ComparisonRow, QuantityRow, frame
 from ..vocabulary import Instrument, InstrumentVocabulary, load_instruments
 from ..vocabulary.checks import joined
+from ..vocabulary.instruments import Variant
+from .awards import (
+    CONJOINED,
+    Item,
+    brackets_of,
+    conjoined,
+    grants,
+    is_top_up,
+    item_tier,
+    items_of,
+    lead_of,
+    object_core,
+    object_span,
+    respectively,
+    tiers_at,
+    variant_in,
+)
 from .indexed import ClauseIndex, index_tables
 from .statements import Statement, body_end, statements, within
 
-# Money and shares are what one district's grant can be set beside another's; counts, areas and
-# thresholds are not amounts granted.
-GRANT_UNIT = re.compile(r"^(?:CNY|USD|%)(?:/.+)?$")
-# Instruments tried as a group before one by one: a statement states one or two of the 41, so about
-# six group searches and one group's members replace 41 searches.
+# Characters only traditional writing uses (the quantity cues' traditional_hint): a clause holding one
+# is read through its simplified form.
+TRADITIONAL = re.compile("[億萬獎補貼發與為國區縣會級業經濟項資費稅價實開進標準達現確額總計劃產認對]")
+# Instruments tried as a group before one by one: a statement states one or two of the 55, so about
+# eight group searches and one group's members replace 55 searches.
 GROUP = 7
 
 
@@ -34,13 +57,16 @@ class FoundComparison:
     row: ComparisonRow
     seq: int
     start: int
+    # the bracket the amount's condition states (ge_10000000_cny); a variant only where the clause
+    # states two or more brackets for the same instrument and tier
+    bracket: str | None = None
 
 
-def tier_levels(text: str, vocab: InstrumentVocabulary, allowed: tuple[str, ...]) -> list[str]:
-    """The award tiers named in ``text``, in the order written, limited to ``allowed``."""
+def tier_levels(text: str, vocab: InstrumentVocabulary, allowed: tuple[str, ...] | None) -> list[str]:
+    """The award tiers named in ``text``, in the order written (limited to ``allowed`` when given)."""
     found: list[tuple[int, str]] = []
     for level, patterns in vocab.level_words:
-        if level not in allowed:
+        if allowed is not None and level not in allowed:
             continue
         positions = [m.start() for rx in patterns for m in rx.finditer(text)]
         if positions:
@@ -48,94 +74,251 @@ def tier_levels(text: str, vocab: InstrumentVocabulary, allowed: tuple[str, ...]
     return [level for _, level in sorted(found)]
 
 
-def _role(unit: str, bound: str, has_share: bool) -> str:
-    if unit == "%":
-        return "share"
-    if "/" in unit:
-        return "rate"
-    if has_share and bound == "max":
-        return "cap"
-    return "amount"
+def _roles(amounts: list[QuantityRow], text: str, offset: int, vocab: InstrumentVocabulary) -> list[tuple[str, int]]:
+    """Each amount's role and grant number: a cap joins the share or rate before it (按设备投资额的10%
+    给予补助,最高500万元: one grant of two rows)."""
+    out: list[tuple[str, int]] = []
+    number, open_share = 0, False
+    for amount in amounts:
+        if amount.unit == "%":
+            role = "top_up" if is_top_up(text, amount, offset, vocab) else "share"
+        elif "/" in amount.unit:
+            role = "rate"
+        elif open_share and amount.bound == "max":
+            out.append(("cap", number))
+            open_share = False
+            continue
+        else:
+            role = "amount"
+        number += 1
+        open_share = role in ("share", "rate", "top_up")
+        out.append((role, number))
+    return out
 
 
-def _amount_levels(
-    amounts: list[QuantityRow], statement: Statement, instrument: Instrument, vocab: InstrumentVocabulary
-) -> list[str | None]:
-    """Each amount's tier: the quantity's own, or the tiers written before the amounts, one each."""
-    given = [q.level for q in amounts]
-    if any(given):
-        return given
-    first = min(q.start for q in amounts) - statement.start
-    written = tier_levels(statement.text[:first], vocab, instrument.levels)
-    if len(written) == len(amounts) and len(amounts) > 0:
-        return list(written)
-    return [None] * len(amounts)
+@dataclass(frozen=True)
+class _Grant:
+    """What one amount of a statement is for."""
+
+    instrument: Instrument | None
+    level: str | None
+    variant: str | None
+    object: str
+
+
+def _assign(
+    statement: Statement,
+    matched: list[list[Instrument]],
+    amounts: list[QuantityRow],
+    vocab: InstrumentVocabulary,
+) -> list[list[_Grant]]:
+    """For each amount, the grants it is (usually one; one per instrument when several share it).
+
+    ``matched[n]``: the instruments the words up to the n-th amount state.
+    """
+    text, offset = statement.text, statement.start
+    first = amounts[0].start - offset
+    span = object_span(text[:first], vocab)
+    whole_object = text[span[0] : span[1]] or lead_of(text)
+    every = _distinct(i for found in matched for i in found)
+    paired = respectively(text) or conjoined(text, amounts, offset)
+    tiers = tiers_at(text, vocab)
+    items: list[Item] = items_of(text, span, len(amounts), vocab, every, tiers) if paired else []
+    written = [level for _, end, level in tiers if end <= first]
+    tiers_in_order = written if len(written) == len(amounts) else []
+    # one tier written (or the same tier written for each thing listed) is every amount's: 省级重点实验室、
+    # 省级重点企业研究院和省级企业研究院…给予最高100万元
+    one_tier = written[0] if written and len(set(written)) == 1 and len(amounts) == 1 else None
+    if not written and not items:
+        loose = item_tier(whole_object, vocab)  # 省重点服务业项目、省重大产业项目: a bare 省 in what is rewarded
+        one_tier = loose[0] if loose else None
+
+    # Variants: the items' own when any item names one (新认定和重新认定); else the words before each
+    # amount, an amount conjoined to the one before sharing its variant (五星…50万元、30万元、20万元)
+    by_item = bool(items) and any(variant_in(item.object, i, vocab) for item in items for i in every)
+    out: list[list[_Grant]] = []
+    previous_end = 0
+    previous: dict[str, Variant | None] = {}
+    for n, amount in enumerate(amounts):
+        segment = text[previous_end : amount.start - offset]
+        follows = n > 0 and CONJOINED.match(segment) is not None
+        previous_end = amount.end - offset
+        item = items[n] if items else None
+        grants_of_amount = []
+        for instrument in _owners(n, item, matched[n], every, amounts, text):
+            variant: Variant | None = None
+            if instrument is not None:
+                if by_item and item is not None:
+                    variant = variant_in(item.object, instrument, vocab)
+                elif follows:
+                    variant = previous.get(instrument.key)
+                else:
+                    variant = variant_in(segment, instrument, vocab) or (
+                        variant_in(whole_object, instrument, vocab) if n == 0 else None
+                    )
+                previous[instrument.key] = variant
+            # the item's tier (None for 省级以上) or the one its variant always has; without items the
+            # amount's own, the tiers written in order, or the one tier written
+            if item is not None:
+                level = item.level if item.tiered else (variant.level if variant else None)
+            else:
+                level = (
+                    amount.level
+                    or (tiers_in_order[n] if tiers_in_order else None)
+                    or (one_tier if len(amounts) == 1 or not written else None)
+                    or (variant.level if variant else None)
+                )
+            if instrument is not None and level is not None and level not in instrument.levels:
+                level = None
+            grants_of_amount.append(
+                _Grant(instrument, level, variant.key if variant else None, item.object if item else whole_object)
+            )
+        out.append(grants_of_amount)
+    return out
+
+
+def _distinct(instruments: Iterable[Instrument]) -> list[Instrument]:
+    """The instruments once each, in order (by key: an instrument's hash would read its patterns)."""
+    return list({i.key: i for i in instruments}.values())
+
+
+def _owners(
+    n: int,
+    item: Item | None,
+    matched: list[Instrument],
+    every: list[Instrument],
+    amounts: list[QuantityRow],
+    text: str,
+) -> list[Instrument | None]:
+    """The instruments the n-th amount belongs to (``matched``: those stated up to it; ``every``: up
+    to the statement's last amount).
+
+    An item that names an instrument gives it; with 分别 and as many amounts as instruments, the
+    n-th instrument named gets the n-th amount (对认定为浙江省科技领军企业和浙江省科技小巨人企业的,分别给予
+    50万元和20万元奖励); otherwise every instrument stated up to the amount shares it. None: no
+    instrument recognises it.
+    """
+    if item is not None:
+        named = [(i.named_at(item.text), k, i) for k, i in enumerate(every)]
+        found = sorted((at, k, i) for at, k, i in named if at is not None)
+        if found:
+            return [found[0][2]]
+    if not matched:
+        return [None]
+    if len(every) > 1 and respectively(text) and len(amounts) == len(every):
+        order = sorted(every, key=lambda i: i.named_at(text) or 0)
+        return [order[n]]
+    return list(matched)
 
 
 def statement_rows(
     clause: ClauseRow,
     statement: Statement,
-    instrument: Instrument,
+    matched: list[Instrument],
     quantities: list[QuantityRow],
     vocab: InstrumentVocabulary,
+    per_amount: list[list[Instrument]] | None = None,
+    granted: list[QuantityRow] | None = None,
 ) -> list[FoundComparison]:
-    """The rows one statement gives for one instrument it states."""
+    """The rows of one statement: one per amount granted and instrument (or none), or, for an
+    instrument stated without an amount, one per tier it names.
 
-    def row(level: str | None, amount: QuantityRow | None, role: str) -> ComparisonRow:
+    ``statement`` is read (in simplified characters when the clause is written in traditional ones);
+    rows point at the clause text with its offsets. ``per_amount``: the instruments stated up to each
+    amount (``matched`` for every amount when not given).
+    """
+
+    def row(
+        instrument: Instrument | None,
+        obj: str,
+        variant: str | None,
+        level: str | None,
+        amount: QuantityRow | None,
+        role: str,
+        grant_no: int | None,
+    ) -> ComparisonRow:
+        end = statement.start + len(statement.text)
+        # positional, in the schema's column order: building rows by keyword costs a third more
         return ComparisonRow(
-            instrument=instrument.key,
-            level=level,
-            district=clause.district,
-            year=clause.year,
-            value=None if amount is None else amount.value,
-            value_high=None if amount is None else amount.value_high,
-            unit=None if amount is None else amount.unit,
-            bound=None if amount is None else amount.bound,
-            stated=True,
-            clause_id=clause.clause_id,
-            span=statement.text,
-            doc_id=clause.doc_id,
-            instrument_zh=instrument.zh,
-            instrument_en=instrument.en,
-            domain=instrument.domain,
-            clause_domain=clause.domain,
-            clause_title=clause.title,
-            role=role,
-            quantity_span=None if amount is None else amount.span,
-            span_start=statement.start,
-            span_end=statement.end,
+            None if instrument is None else instrument.key,
+            obj,
+            variant,
+            level,
+            clause.district,
+            clause.year,
+            None if amount is None else amount.value,
+            None if amount is None else amount.value_high,
+            None if amount is None else amount.unit,
+            None if amount is None else amount.bound,
+            True,
+            clause.clause_id,
+            clause.text[statement.start : end],
+            clause.doc_id,
+            None if instrument is None else instrument.zh,
+            None if instrument is None else instrument.en,
+            None if instrument is None else instrument.domain,
+            clause.domain,
+            clause.title,
+            role,
+            grant_no,
+            None if amount is None else amount.span,
+            statement.start,
+            end,
         )
 
-    amounts = _grants(quantities)
+    amounts = granted if granted is not None else grants(quantities, statement.text, statement.start, vocab)
     if not amounts:
-        levels: list[str | None] = [*tier_levels(statement.text, vocab, instrument.levels)] or [None]
-        return [FoundComparison(row(level, None, "none"), clause.seq, statement.start) for level in levels]
-    has_share = any(q.unit == "%" for q in amounts)
+        span = object_span(statement.text, vocab)
+        obj = statement.text[span[0] : span[1]] or lead_of(statement.text)
+        found = []
+        for instrument in matched:
+            levels: list[str | None] = [*tier_levels(statement.text, vocab, instrument.levels)] or [None]
+            chosen = variant_in(statement.text, instrument, vocab)
+            variant = chosen.key if chosen else None
+            found += [
+                FoundComparison(row(instrument, obj, variant, level, None, "none", None), clause.seq, statement.start)
+                for level in levels
+            ]
+        return found
+    roles = _roles(amounts, statement.text, statement.start, vocab)
+    brackets = brackets_of(statement.text, statement.start, quantities, amounts)
+    owners_of = _assign(statement, per_amount or [matched] * len(amounts), amounts, vocab)
+    # a cap limits the share or rate before it: it is granted on the same condition (bracket)
+    of_grant = {number: bracket for (role, number), bracket in zip(roles, brackets, strict=True) if role != "cap"}
+    brackets = [of_grant.get(number) if role == "cap" else b for (role, number), b in zip(roles, brackets, strict=True)]
     found = []
-    for level, amount in zip(_amount_levels(amounts, statement, instrument, vocab), amounts, strict=True):
-        role = _role(amount.unit, amount.bound, has_share)
-        found.append(FoundComparison(row(level, amount, role), clause.seq, amount.start))
+    for amount, owners, (role, number), bracket in zip(amounts, owners_of, roles, brackets, strict=True):
+        for grant in owners:
+            # a top-up's tier words name the higher grant it is a share of, not a tier of this award
+            level = None if role == "top_up" else grant.level
+            found.append(
+                FoundComparison(
+                    row(grant.instrument, grant.object, grant.variant, level, amount, role, number),
+                    clause.seq,
+                    amount.start,
+                    bracket,
+                )
+            )
     return found
 
 
-def _share_out(
-    statement: Statement, matched: list[Instrument], quantities: list[QuantityRow]
-) -> list[tuple[Instrument, list[QuantityRow]]]:
-    """Which amounts belong to which instrument when one statement states several.
-
-    对认定为浙江省科技领军企业和浙江省科技小巨人企业的,分别给予50万元和20万元奖励: with 分别 and as many
-    grants as instruments, the n-th instrument named gets the n-th amount. Otherwise every
-    instrument of the statement shares all its amounts (they are written for all of them).
-    """
-    grants = _grants(quantities)
-    if len(matched) < 2 or "分别" not in statement.text or len(grants) != len(matched):
-        return [(instrument, quantities) for instrument in matched]
-    named = sorted(matched, key=lambda i: min(m.start() for rx in i.patterns for m in rx.finditer(statement.text)))
-    return [(instrument, [grants[n]]) for n, instrument in enumerate(named)]
-
-
-def _grants(quantities: list[QuantityRow]) -> list[QuantityRow]:
-    return [q for q in quantities if q.kind == "subsidy" and GRANT_UNIT.match(q.unit)]
+def _with_brackets(found: list[FoundComparison]) -> list[FoundComparison]:
+    """Brackets become variants where a clause states two or more for one instrument and tier
+    (实际投资额在5000万及以上…10%; 1000万-5000万…8%): one threshold alone is an eligibility
+    condition, and keeping it would split one instrument into a key per district."""
+    if not any(f.bracket is not None for f in found):
+        return found
+    seen: dict[tuple[str | None, str | None, str | None], set[str]] = {}
+    for f in found:
+        if f.bracket is not None and f.row.variant is None:
+            seen.setdefault((f.row.clause_id, f.row.instrument, f.row.level), set()).add(f.bracket)
+    out = []
+    for f in found:
+        key = (f.row.clause_id, f.row.instrument, f.row.level)
+        if f.bracket is not None and f.row.variant is None and len(seen.get(key, ())) >= 2:
+            f = replace(f, row=replace(f.row, variant=f.bracket))
+        out.append(f)
+    return out
 
 
 def _without_redundant_mentions(found: list[FoundComparison]) -> list[FoundComparison]:
@@ -156,7 +339,7 @@ def _without_redundant_mentions(found: list[FoundComparison]) -> list[FoundCompa
         and (f.row.district, f.row.instrument, f.row.level or "") not in amount_keys
         and ((f.row.level or "") != "" or (f.row.district, f.row.instrument) not in leveled)
     ]
-    first: dict[tuple[str, str, str], FoundComparison] = {}
+    first: dict[tuple[str, str | None, str], FoundComparison] = {}
     for f in sorted(mentions, key=lambda f: (f.seq, f.start)):
         first.setdefault((f.row.district, f.row.instrument, f.row.level or ""), f)
     kept = list(first.values())
@@ -178,6 +361,8 @@ def _absent_rows(
                 FoundComparison(
                     ComparisonRow(
                         instrument=instrument.key,
+                        object=None,
+                        variant=None,
                         level=None,
                         district=district,
                         year=year,
@@ -195,6 +380,7 @@ def _absent_rows(
                         clause_domain=None,
                         clause_title=None,
                         role=None,
+                        grant_no=None,
                         quantity_span=None,
                         span_start=None,
                         span_end=None,
@@ -209,17 +395,25 @@ def _absent_rows(
 def comparison_table(
     clauses: pd.DataFrame, quantities: pd.DataFrame, vocab: InstrumentVocabulary | None = None
 ) -> pd.DataFrame:
-    """One row per district × instrument × tier (× amount) that a policy states, plus absent rows."""
+    """One row per district × instrument × tier × variant (× amount) that a policy states, one per
+    award amount no instrument recognises, plus absent rows."""
     return comparison_frame(index_tables(clauses, quantities), vocab or load_instruments())
+
+
+def _skipping(rx: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    """``rx`` with a lookahead for the characters its matches open with, so ``re`` skips to them: an
+    alternation of a hundred words searched over a clause is five times faster (extract.scanning)."""
+    return None if rx is None else skipping(rx)
 
 
 @dataclass(frozen=True)
 class Recogniser:
     """The instrument vocabulary made ready for many statements.
 
-    Most statements state no instrument: one alternation of every instrument's patterns passes them
-    over with one search; then one alternation per group of instruments, and one per instrument,
-    rule out the others before an instrument's requires and excludes are read (see
+    Most clauses state no instrument: one alternation of every instrument's patterns passes them over
+    with one search; then one alternation per group of instruments, and one per instrument, rule out
+    the others. A clause's statements are then read only for the instruments its text names
+    (:meth:`among`), before their requires and excludes are read (see
     :func:`~policycmp.vocabulary.checks.joined`).
     """
 
@@ -227,22 +421,28 @@ class Recogniser:
     any_pattern: re.Pattern[str] | None
     # the instruments in runs of GROUP, each run with one alternation of its instruments' patterns
     groups: tuple[tuple[re.Pattern[str] | None, tuple[tuple[Instrument, re.Pattern[str] | None], ...]], ...]
+    # each instrument's patterns as one alternation (None: they cannot be joined)
+    patterns: dict[str, re.Pattern[str] | None]
 
     @classmethod
     def of(cls, vocab: InstrumentVocabulary) -> Recogniser:
-        every = joined(tuple(rx for instrument in vocab.instruments for rx in instrument.patterns))
+        every = _skipping(joined(tuple(rx for instrument in vocab.instruments for rx in instrument.patterns)))
         instruments = vocab.instruments
         groups = tuple(
             (
-                joined(tuple(rx for instrument in run for rx in instrument.patterns)),
-                tuple((instrument, joined(instrument.patterns)) for instrument in run),
+                _skipping(joined(tuple(rx for instrument in run for rx in instrument.patterns))),
+                tuple((instrument, _skipping(joined(instrument.patterns))) for instrument in run),
             )
             for run in (instruments[i : i + GROUP] for i in range(0, len(instruments), GROUP))
         )
-        return cls(vocab, every, groups)
+        return cls(vocab, every, groups, {i.key: rx for _, members in groups for i, rx in members})
 
     def recognised(self, text: str, domain: str | None) -> list[Instrument]:
         """The instruments ``text`` states, in vocabulary order (as ``Instrument.recognises`` reads them)."""
+        return [instrument for instrument in self.named(text) if instrument.recognises(text, domain)]
+
+    def named(self, text: str) -> list[Instrument]:
+        """The instruments whose patterns match ``text`` (before their requires and excludes are read)."""
         if self.any_pattern is not None and not self.any_pattern.search(text):
             return []
         return [
@@ -250,25 +450,106 @@ class Recogniser:
             for group, members in self.groups
             if group is None or group.search(text)
             for instrument, rx in members
-            if (rx is None or rx.search(text)) and instrument.recognises(text, domain)
+            if rx is None or rx.search(text)
         ]
+
+    def among(self, candidates: list[Instrument], text: str) -> list[Instrument]:
+        """Those of ``candidates`` (the instruments a text holding ``text`` names) that ``text`` names."""
+        out = []
+        for instrument in candidates:
+            rx = self.patterns[instrument.key]
+            if rx.search(text) if rx is not None else instrument.named_at(text) is not None:
+                out.append(instrument)
+        return out
 
 
 def clause_comparisons(
     clause: ClauseRow, quantities: list[QuantityRow], recogniser: Recogniser, found: list[Statement] | None = None
 ) -> list[FoundComparison]:
-    """The comparison rows one clause states (``found``: its sentences up to :func:`.body_end`, if known)."""
+    """The comparison rows one clause states (``found``: its sentences up to :func:`.body_end`, if known).
+
+    A clause written in traditional characters is read through its simplified form (the offsets are
+    the same), so the vocabulary's words apply.
+    """
     vocab = recogniser.vocab
     text = clause.text
+    reading = readable(text)
     rows: list[FoundComparison] = []
-    for statement in statements(text, vocab.statement_breaks, body_end(text, clause.responsible_units), found):
-        matched = recogniser.recognised(statement.text, clause.domain)
-        if not matched:
+    previous: tuple[list[Instrument], str] | None = None  # the last award statement's instruments and lead
+    granting = any(q.kind == "subsidy" for q in quantities)
+    # the instruments the clause names at all, found once; each statement is read for those only
+    body = body_end(text, clause.responsible_units)
+    candidates = recogniser.named(reading[:body])
+    for original in statements(reading, vocab.statement_breaks, body, found):
+        statement = (
+            original
+            if reading is text
+            else Statement(original.start, original.end, reading[original.start : original.end])
+        )
+        # most clauses grant nothing: their statements are read for amount-less mentions only
+        inside = within(quantities, original) if granting else []
+        amounts = grants(inside, statement.text, statement.start, vocab) if inside else []
+        if not amounts:
+            # a statement without an amount states an instrument only when it speaks of a grant
+            if candidates and vocab.grant_words.search(statement.text):
+                matched = [
+                    i
+                    for i in recogniser.among(candidates, statement.text)
+                    if i.recognises(statement.text, clause.domain)
+                ]
+                if matched:
+                    rows.extend(statement_rows(clause, statement, matched, inside, vocab))
             continue
-        inside = within(quantities, statement)
-        for instrument, amounts in _share_out(statement, matched, inside):
-            rows.extend(statement_rows(clause, statement, instrument, amounts, vocab))
-    return rows
+        # what is rewarded is written before its amount: each amount's instruments are those the
+        # words up to it state, their conditions and exclusions included (read among those the
+        # whole statement names)
+        named = recogniser.among(candidates, statement.text)
+        per_amount = (
+            [
+                [i for i in named if i.recognises(statement.text[: a.end - statement.start], clause.domain)]
+                for a in amounts
+            ]
+            if named
+            else [[] for _ in amounts]
+        )
+        lead = statement.text[: amounts[0].start - statement.start]
+        if not any(per_amount) and previous is not None and _continues(lead, previous, vocab):
+            per_amount = [previous[0]] * len(amounts)
+        every = _distinct(i for found_here in per_amount for i in found_here)
+        if every:
+            previous = (every, lead)
+        rows.extend(statement_rows(clause, statement, every, inside, vocab, per_amount, amounts))
+    return _with_brackets(rows)
+
+
+CONTINUATION_GRAMS = 4  # words of this many characters the two leads must share
+GRAM_CHARACTERS = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def _continues(lead: str, previous: tuple[list[Instrument], str], vocab: InstrumentVocabulary) -> bool:
+    """A statement that names no instrument continues the award statement before it in the clause
+    when it names one of its variants (…;重新认定的每家奖励5万元) or repeats its condition's words
+    (实际投资额在5000万及以上的项目,给予…;实际投资额在1000万-5000万的项目,给予…), and opens no
+    new beneficiary (对…)."""
+    instruments, before = previous
+    if any(opener in lead for opener in vocab.object_openers):
+        return False
+    if any(variant_in(lead, instrument, vocab) for instrument in instruments):
+        return True
+    mine = {lead[i : i + CONTINUATION_GRAMS] for i in range(len(lead) - CONTINUATION_GRAMS + 1)}
+    return any(
+        GRAM_CHARACTERS.match(gram) and gram in mine
+        for gram in (before[i : i + CONTINUATION_GRAMS] for i in range(len(before) - CONTINUATION_GRAMS + 1))
+    )
+
+
+def readable(text: str) -> str:
+    """``text`` in simplified characters when it holds traditional ones and the conversion keeps every
+    offset; ``text`` itself otherwise."""
+    if not TRADITIONAL.search(text):
+        return text
+    simple = simplified(text)
+    return simple if len(simple) == len(text) else text
 
 
 def comparison_frame(index: ClauseIndex, vocab: InstrumentVocabulary) -> pd.DataFrame:
@@ -289,8 +570,34 @@ def comparison_rows(
 def _ordered(found: list[FoundComparison], vocab: InstrumentVocabulary) -> pd.DataFrame:
     level_rank = {level: i for i, (level, _) in enumerate(vocab.level_words)}
 
-    def key(f: FoundComparison) -> tuple[str, str, int, bool, int, int]:
+    def key(f: FoundComparison) -> tuple[str, bool, str, int, bool, int, int]:
         rank = level_rank.get(f.row.level, len(level_rank)) if f.row.level is not None else len(level_rank)
-        return (f.row.district, f.row.instrument, rank, not f.row.stated, f.seq, f.start)
+        # rows no instrument recognises come after the district's instruments
+        return (
+            f.row.district,
+            f.row.instrument is None,
+            f.row.instrument or "",
+            rank,
+            not f.row.stated,
+            f.seq,
+            f.start,
+        )
 
     return frame(ComparisonRow, [f.row for f in sorted(found, key=key)])
+
+
+def unclassified_note(comparisons: pd.DataFrame, vocab: InstrumentVocabulary, shown: int = 5) -> str | None:
+    """The build log's line on award rows no instrument recognises: how many, and their most frequent
+    objects (tier words and recognition modifiers left out), ready to become patterns of instruments.yaml."""
+    rows = comparisons[comparisons["stated"].astype(bool) & comparisons["instrument"].isna()]
+    if rows.empty:
+        return None
+    counts = Counter(object_core(str(o), vocab) for o in rows["object"].tolist())
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:shown]
+    listed = ", ".join(f"{core} ({n})" for core, n in top)
+    districts = rows["district"].nunique()
+    return (
+        f"{len(rows):,} award amounts in {districts:,} districts name no instrument (instrument null in "
+        f"comparisons.parquet); most frequent objects: {listed}; to compare them, add a pattern to "
+        f"instruments.yaml, e.g. patterns: ['{top[0][0]}']"
+    )

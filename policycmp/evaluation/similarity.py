@@ -20,7 +20,7 @@ def rank_pairs(pairs: pd.DataFrame, *, tables: pd.DataFrame | dict[str, pd.DataF
     for row in pairs.to_dict("records"):
         if row["match_clause_id"] not in district_of:
             raise unknown_clause(row["match_clause_id"], clauses)
-        found = similar(row["clause_id"], depth, tables=clauses, districts=district_of[row["match_clause_id"]])
+        found = similar(row["clause_id"], depth, tables=tables, districts=district_of[row["match_clause_id"]])
         hit = found.index[found["clause_id"] == row["match_clause_id"]]
         ranks.append(int(hit[0]) + 1 if len(hit) else None)
         top.append(found["clause_id"].iloc[0] if len(found) else None)

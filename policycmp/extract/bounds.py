@@ -79,7 +79,7 @@ def share_bounds(items: list[Bounded], norm: str, b: BoundGrammar) -> list[Bound
         if (
             y.bound is None
             and x.bound
-            and x.side in ("prefix", "shared_prefix")
+            and x.side in ("prefix", "shared_prefix", "reach")
             and x.reading.cls == y.reading.cls
             and b.conjunction.match(norm[x.span_end : y.span_start])
         ):

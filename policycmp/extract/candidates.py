@@ -37,6 +37,7 @@ class Reading(NamedTuple):
     multiplier: Decimal = Decimal(1)  # the magnitude as written
     more: bool = False  # 200余场: "more than" written inside the amount
     written_end: int = -1  # end of an unknown unit as written (kept in the span)
+    per: UnitWord | None = None  # the denominator written after 每 before the amount (每亩300元)
 
 
 def blocked_positions(norm: str, spans: list[tuple[int, int]], g: NumberGrammar) -> bytearray:

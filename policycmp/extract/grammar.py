@@ -47,6 +47,7 @@ class NumberGrammar:
     clause_number: re.Pattern[str]
     bare_year: re.Pattern[str]
     per_unit: re.Pattern[str]
+    per_unit_measures: frozenset[str]  # count measure words that form a rate after 每 (每台)
     written_unit: re.Pattern[str]
     cue_word: re.Pattern[str]
     ratio_cue: re.Pattern[str]
@@ -92,6 +93,7 @@ class TierCues:
     scene: re.Pattern[str]
     recognition: re.Pattern[str]
     explicit_heads: re.Pattern[str]
+    explicit_tail: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,13 @@ def _unit_alternation(units: dict[str, UnitWord]) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
+def _reach(uspec: Any, path: Path) -> int:
+    reach = require(uspec, "per_unit_reach", path)
+    if not isinstance(reach, int) or isinstance(reach, bool) or not 0 <= reach <= 40:
+        raise PolicyInputError(path, "entry 'per_unit_reach': expected a whole number of characters from 0 to 40")
+    return reach
+
+
 def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
     units = _unit_words(uspec, upath)
     magnitudes = {str(k): Decimal(str(v)) for k, v in require(uspec, "magnitudes", upath).items()}
@@ -166,8 +175,9 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
     arabic = _pattern(
         rf"(?:(?<![\d.])(?P<sign>[{signs}]))?(?<![\d.])(?P<num>{number})"
         # PDF text may put one space between the number and what follows it (795 亿元, 30 万和15 万元).
+        # (a magnitude is not read where a unit word starts: 元/千瓦时 is per kWh, not per thousand 瓦)
         rf"(?:\s?(?:(?P<mag>{mag_rx})?(?P<more>{more})?(?P<unit>{unit_rx})"
-        rf"(?:{per}(?P<dnum>\d+(?:\.\d+)?)?(?P<dmag>{mag_rx})?(?P<dunit>{unit_rx}|[{CJK}]))?"
+        rf"(?:{per}(?P<dnum>\d+(?:\.\d+)?)?(?P<dmag>(?!{unit_rx}){mag_rx})?(?P<dunit>{unit_rx}|[{CJK}]))?"
         rf"|(?P<magonly>{big_mag_rx})(?P<more2>{more})?|(?P<more3>{more})))?",
         upath,
         "arabic number grammar",
@@ -236,10 +246,12 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
         ),
         clause_number=compile_pattern(require(cspec, "clause_number", cpath), cpath, "clause_number"),
         bare_year=compile_pattern(require(cspec, "bare_year", cpath), cpath, "bare_year"),
-        # 每亩300元 / 每亩补贴300元 / 每吨为50元: the unit after 每 is the rate's denominator.
+        # 每亩300元 / 每亩分别给予50元 / 每台联网袜机不超过1500元: the unit after 每 is the rate's
+        # denominator, with up to per_unit_reach characters (no digit, no break) before the amount.
         per_unit=compile_pattern(
-            rf"每(?P<per>{_unit_alternation(units)})(?:补助|补贴|奖励|为|给予|按)?", upath, "per-unit prefix"
+            rf"每(?P<per>{_unit_alternation(units)})[^\d,。;:!?]{{0,{_reach(uspec, upath)}}}$", upath, "per-unit prefix"
         ),
+        per_unit_measures=frozenset(map(str, require(uspec, "per_unit_measure_words", upath))),
         written_unit=compile_pattern(rf"[^\s\d{stop}\W]{{1,2}}", cpath, "unknown_unit_stop"),
         # A cue word right after a number is text, not its unit (500万补助经费).
         cue_word=_alternation(
@@ -326,11 +338,17 @@ def _tier_cues(cspec: Any, path: Path, tiers: TierVocabulary) -> TierCues:
         levels=levels,
         level_word=compile_pattern("|".join(f"(?:{rx.pattern})" for _, rx in levels), tiers.path, "tiers"),
         exclusions=compile_pattern("|".join(require(cspec, "level_exclusions", path)), path, "level_exclusions"),
-        scene=_alternation(require(cspec, "level_scene_openers", path), path, "level_scene_openers"),
+        scene=_alternation(require(cspec, "level_scene_patterns", path), path, "level_scene_patterns", literal=False),
         recognition=_alternation(require(cspec, "level_recognition_verbs", path), path, "level_recognition_verbs"),
         explicit_heads=compile_pattern(
             rf"^\s*{_alternation(require(cspec, 'level_explicit_heads', path), path, 'level_explicit_heads').pattern}"
             r"(?!以上|及以上)",
+            path,
+            "level_explicit_heads",
+        ),
+        explicit_tail=compile_pattern(
+            rf"{_alternation(require(cspec, 'level_explicit_heads', path), path, 'level_explicit_heads').pattern}"
+            rf"(?:{_alternation(require(cspec, 'grant_reach_words', path), path, 'grant_reach_words').pattern})?\s*$",
             path,
             "level_explicit_heads",
         ),

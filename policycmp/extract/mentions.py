@@ -55,7 +55,7 @@ def extract_many(texts: Sequence[str], g: Grammar | None = None) -> list[list[Qu
     norms = [_normalised(text, g) if isinstance(text, str) else "" for text in texts]
     readings = find_readings(norms, numbers)
     readings = [merge_ranges(r, norm, numbers, bounds) if r else r for r, norm in zip(readings, norms, strict=True)]
-    readings = [per_unit_prefix(r, norm, numbers) if r else r for r, norm in zip(readings, norms, strict=True)]
+    readings = [per_unit_prefix(r, norm, numbers, bounds) if r else r for r, norm in zip(readings, norms, strict=True)]
     readings = [share_units(r, norm, numbers, bounds) if r else r for r, norm in zip(readings, norms, strict=True)]
     # Where each text's sentences and fragments end, found once for the steps that read them.
     windows = [Windows(norm) if r else NO_WINDOWS for r, norm in zip(readings, norms, strict=True)]

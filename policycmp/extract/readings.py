@@ -5,24 +5,33 @@ Each step takes the readings in text order and returns new ones; none changes a 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from .candidates import Reading
-from .grammar import BoundGrammar, NumberGrammar
+from .grammar import BoundGrammar, NumberGrammar, UnitWord
 from .windows import Windows
 
 JOINABLE = ("money", "physical", "count", "share")
+# Whether the end of a range is included, written between it and the separator: 2000万元(含)至5000万元.
+INCLUSIVE = re.compile(r"\((?:不)?含\)")
 
 
 def merge_ranges(readings: list[Reading], norm: str, g: NumberGrammar, b: BoundGrammar) -> list[Reading]:
-    """10%-20% / 10-20万元 / 15%~20% become one reading with value and value_high."""
+    """10%-20% / 10-20万元 / 15%~20% / 2000万元(含)至5000万元 become one reading with value and value_high;
+    so do 1000万-5000万, whose unit the sentence gives later (:func:`implied_units`)."""
     out: list[Reading] = []
     i = 0
     while i < len(readings):
         low, high = readings[i], readings[i + 1] if i + 1 < len(readings) else None
+        between = INCLUSIVE.sub("", norm[low.end : high.start]) if high is not None else ""
+        if high is not None and low.magnitude_only and high.magnitude_only and b.range_sep.match(between):
+            out.append(low._replace(end=high.end, value_high=high.value))
+            i += 2
+            continue
         if (
             high is not None
-            and b.range_sep.match(norm[low.end : high.start])
+            and b.range_sep.match(between)
             and high.normalised
             and ((low.normalised and low.unit == high.unit) or low.bare or low.magnitude_only)
         ):
@@ -44,19 +53,32 @@ def merge_ranges(readings: list[Reading], norm: str, g: NumberGrammar, b: BoundG
     return out
 
 
-def per_unit_prefix(readings: list[Reading], norm: str, g: NumberGrammar) -> list[Reading]:
-    """每亩300元 is a rate like 300元/亩. Only physical units: 每家100万元 is a grant per firm, which
-    is how grants are stated anyway, so it stays CNY."""
-    out = []
+def per_unit_prefix(readings: list[Reading], norm: str, g: NumberGrammar, b: BoundGrammar) -> list[Reading]:
+    """每亩300元 is a rate like 300元/亩, and so is 每台联网袜机不超过1500元: a physical unit, or a measure
+    word of ``per_unit_measure_words``, after 每 in the same fragment. 每家100万元 is a grant per firm,
+    which is how grants are stated anyway, so it stays CNY. Amounts conjoined after such a rate share
+    its denominator (每亩分别给予50元、100元)."""
+    out: list[Reading] = []
     for r in readings:
         if r.cls in ("money", "share") and r.normalised and r.value is not None:
-            m = g.per_unit.search(norm, max(0, r.start - 8), r.start)
-            if m and m.end() == r.start:
-                den = g.units[m.group("per")]
-                if den.cls == "physical":
-                    r = r._replace(value=r.value / den.factor, unit=f"{r.unit}/{den.unit}", cls="rate")
+            m = g.per_unit.search(norm, max(0, r.start - 16), r.start)
+            den = g.units[m.group("per")] if m else None
+            if den is not None and (den.cls == "physical" or den.word in g.per_unit_measures):
+                r = _per(r, den)
+            elif (
+                out and out[-1].cls == "rate" and r.cls == "money" and b.conjunction.match(norm[out[-1].end : r.start])
+            ):
+                previous = out[-1]
+                if previous.unit.startswith(f"{r.unit}/") and previous.per is not None:
+                    r = _per(r, previous.per)
         out.append(r)
     return out
+
+
+def _per(r: Reading, den: UnitWord) -> Reading:
+    assert r.value is not None
+    unit = den.unit if den.cls == "physical" else den.word
+    return r._replace(value=r.value / den.factor, unit=f"{r.unit}/{unit}", cls="rate", per=den)
 
 
 def share_units(readings: list[Reading], norm: str, g: NumberGrammar, b: BoundGrammar) -> list[Reading]:

@@ -71,7 +71,12 @@ def assign_levels(
                 previous = index
                 continue
             s0 = items[previous].span_end
-        levels[index] = _single_tier(norm[s0 : item.span_start], t)
+        condition = norm[s0 : item.span_start]
+        tail = t.explicit_tail.search(condition)
+        # 分别给予国家级25万元、省级20万元: a tier written right before the amount is its own
+        levels[index] = (
+            tiers_in(tail.group(), t)[0] if tail and tiers_in(tail.group(), t) else _single_tier(condition, t)
+        )
         previous = index
     return levels
 
@@ -86,7 +91,7 @@ def _tier_lists(text: str, t: TierCues) -> list[list[str]]:
 def _single_tier(condition: str, t: TierCues) -> str | None:
     # Scene-setting fragments (在享受省市有关政策扶持后) do not describe the beneficiary.
     parts = CONDITION_PARTS.split(condition)
-    parts = [p for p in parts[:-1] if not t.scene.match(p)] + parts[-1:]
+    parts = [p for p in parts[:-1] if not t.scene.search(p)] + parts[-1:]
     text = ",".join(parts)
     verb = t.recognition.search(text)
     if not verb:

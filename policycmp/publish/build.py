@@ -37,7 +37,7 @@ from ..compare.changes import edition_tables
 from ..compare.city_targets import city_target_rows
 from ..compare.findings import Findings, Readers, clause_findings
 from ..compare.indexed import ClauseIndex, group_by_clause, index_tables, quantity_records
-from ..compare.instruments import comparison_rows
+from ..compare.instruments import comparison_rows, unclassified_note
 from ..compare.outcomes.table import outcome_frame
 from ..compare.policy_tools import tool_frame
 from ..compare.targets import target_frame
@@ -223,6 +223,10 @@ def _comparison_tables(
     found.tools.clear()
     # the outcome stage links report rows to the policies' quantities, through the clause index
     result.tables["outcomes"] = outcome_frame(documents_rows(documents), lines, by_line, index)
+    # like an unknown heading, an award no instrument recognises is worth a line: what to add to the vocabulary
+    unclassified = unclassified_note(result.tables["comparisons"], vocabularies.instruments)
+    if unclassified is not None:
+        result.warn(unclassified, "unclassified_awards")
     result.notes.extend(_summary(result.tables, tables["clauses"]))
     return result
 
@@ -245,8 +249,9 @@ def _summary(tables: dict[str, pd.DataFrame], clauses: pd.DataFrame) -> list[str
     pairs = clauses[["district", "year"]].drop_duplicates().sort_values("district")
     targets = tables["targets"]
     return [
-        f"{len(stated)} instrument rows stated, {int((~comparisons['stated']).sum())} absent "
-        f"({comparisons['instrument'].nunique()} instruments)",
+        f"{int(stated['instrument'].notna().sum())} instrument rows stated, "
+        f"{int(stated['instrument'].isna().sum())} award rows of no instrument, {int((~comparisons['stated']).sum())} "
+        f"absent ({comparisons['instrument'].nunique()} instruments)",
         f"{len(targets)} targets ({int((targets['kind_of_source'] == 'city_work_report').sum())} from city "
         f"work reports), {int(targets['indicator'].notna().sum())} named by an indicator",
         f"{len(tables['clause_tools'])} clause × policy-tool rows",

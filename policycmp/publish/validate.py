@@ -8,6 +8,7 @@ and the first bad row, and OUT stays as it was.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -159,6 +160,26 @@ def _amount_on_a_side(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> p
     return (before | after) & (before == frame["before"].notna()) & (after == frame["after"].notna())
 
 
+def _stated_has_object(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+    return ~frame["stated"].astype(bool) | (frame["object"].notna() & (frame["object"].astype(str).str.len() > 0))
+
+
+def _unclassified_has_amount(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+    return frame["instrument"].notna() | frame["value"].notna()
+
+
+# A bracket of the condition an amount is granted on (ge_10000000_cny, 10000000_to_50000000_cny, le_5_pct).
+BRACKET = re.compile(r"^(?:(?:ge|le)_[0-9p]+|[0-9p]+_to_[0-9p]+)_[a-z0-9_]+$")
+
+
+def _variant_known(frame: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+    known = set(load_instruments().variant_keys())
+    values = _values(frame["variant"])
+    return pd.Series(
+        [v is None or v in known or BRACKET.match(v) is not None for v in values], index=frame.index, dtype=bool
+    )
+
+
 ROW_CHECKS: dict[str, list[RowCheck]] = {
     "clauses": [RowCheck("text", "non-empty text", _non_empty("text"))],
     "quantities": [
@@ -169,6 +190,9 @@ ROW_CHECKS: dict[str, list[RowCheck]] = {
     ],
     "comparisons": [
         RowCheck("clause_id", "a stated row names its clause", _stated_has_clause),
+        RowCheck("object", "a stated row says what is rewarded", _stated_has_object),
+        RowCheck("value", "a row of no instrument has an amount", _unclassified_has_amount),
+        RowCheck("variant", "a variant of instruments.yaml or a bracket", _variant_known),
         RowCheck("clause_id", "clause_id in clauses", _clause_known()),
         RowCheck("span", "non-empty span", _non_empty("span")),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),

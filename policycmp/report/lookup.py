@@ -60,6 +60,13 @@ def clause_table_of(tables: pd.DataFrame | dict[str, pd.DataFrame]) -> pd.DataFr
     return tables["clauses"]
 
 
+def comparison_table_of(tables: pd.DataFrame | dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """The comparison table when ``tables`` is a dict holding it (``similar`` then uses instruments and objects)."""
+    if isinstance(tables, dict):
+        return tables.get("comparisons")
+    return None
+
+
 # --- search -----------------------------------------------------------------------------------
 
 
@@ -179,6 +186,60 @@ def build_index(clauses: pd.DataFrame) -> SimilarityIndex:
 _INDEX_CACHE: dict[int, SimilarityIndex] = {}
 
 
+@dataclass(frozen=True)
+class AwardIndex:
+    """What the comparison table says each clause rewards: its instruments and its rows' objects."""
+
+    instruments: list[frozenset[str]]  # aligned with the clause index's rows
+    objects: Any  # L2-normalised TF-IDF rows of the objects (a scipy sparse matrix), aligned likewise
+
+
+def build_award_index(index: SimilarityIndex, comparisons: pd.DataFrame) -> AwardIndex:
+    """Each clause's instrument keys and objects, from the stated rows of the comparison table."""
+    stated = comparisons[comparisons["stated"].map(lambda v: v is True) & comparisons["clause_id"].notna()]
+    keys: dict[str, set[str]] = {}
+    objects: dict[str, list[str]] = {}
+    for clause_id, instrument, obj in zip(stated["clause_id"], stated["instrument"], stated["object"], strict=True):
+        if isinstance(instrument, str):
+            keys.setdefault(str(clause_id), set()).add(instrument)
+        if isinstance(obj, str):
+            objects.setdefault(str(clause_id), []).append(obj)
+    ids = [str(c) for c in index.clauses["clause_id"]]
+    settings = _settings()
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=settings.ngram_range, norm="l2", dtype=np.float64)
+    texts = [" ".join(dict.fromkeys(objects.get(c, []))) for c in ids]
+    vectors = vectorizer.fit_transform(texts) if any(texts) else None
+    return AwardIndex([frozenset(keys.get(c, ())) for c in ids], vectors.tocsr() if vectors is not None else None)
+
+
+_AWARD_CACHE: dict[tuple[int, int], AwardIndex] = {}
+
+
+def _award_index_for(index: SimilarityIndex, comparisons: pd.DataFrame) -> AwardIndex:
+    columns = [c for c in ("clause_id", "instrument", "object", "stated") if c in comparisons.columns]
+    key = (id(index), int(pd.util.hash_pandas_object(comparisons[columns].astype("string"), index=False).sum()))
+    if key not in _AWARD_CACHE:
+        _AWARD_CACHE.clear()
+        _AWARD_CACHE[key] = build_award_index(index, comparisons)
+    return _AWARD_CACHE[key]
+
+
+def award_scores(index: SimilarityIndex, awards: AwardIndex, clause_id: str) -> np.ndarray:
+    """What the comparison table adds to each row's score for ``clause_id``: the share of its
+    instruments the row also states (times the instrument boost), and the cosine of their objects
+    (times the object weight)."""
+    settings = _settings()
+    i = index.position[clause_id]
+    mine = awards.instruments[i]
+    shared = np.array(
+        [len(mine & theirs) / len(mine) if mine else 0.0 for theirs in awards.instruments], dtype=np.float64
+    )
+    scores = settings.instrument_boost * shared
+    if awards.objects is not None and awards.objects[i].nnz:
+        scores = scores + settings.object_weight * (awards.objects @ awards.objects[i].T).toarray().ravel()
+    return scores
+
+
 def _index_for(clauses: pd.DataFrame) -> SimilarityIndex:
     # Keyed on content, not object identity, so a reloaded table reuses the index and an edited one
     # does not.
@@ -207,8 +268,12 @@ def similar(
     """The ``k`` clauses of *other* districts that read most like ``clause_id``, best first.
 
     ``score`` is the cosine similarity of TF-IDF character n-grams (0–1) plus a small boost when
-    both rows are in the same policy domain. ``districts`` limits the candidates further (e.g.
-    ``["linping"]``). Ties are broken by clause_id, so the answer is deterministic.
+    both rows are in the same policy domain. When ``tables`` holds the comparison table too, what it
+    says a clause rewards counts: a boost for the share of the clause's instruments the other states,
+    and the likeness of their objects (``similarity`` in outcome_rules.yaml), so a clause about the
+    same instrument ranks first however differently each district words it. ``districts`` limits the
+    candidates further (e.g. ``["linping"]``). Ties are broken by clause_id, so the answer is
+    deterministic.
     """
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
         raise ValueError(f"k must be a positive whole number, not {k!r}")
@@ -223,6 +288,9 @@ def similar(
         wanted = {districts} if isinstance(districts, str) else set(districts)
         keep &= frame["district"].isin(wanted).to_numpy(dtype=bool)
     scores = index.scores(clause_id)
+    comparisons = comparison_table_of(tables)
+    if comparisons is not None and len(comparisons):
+        scores = scores + award_scores(index, _award_index_for(index, comparisons), clause_id)
     candidates = frame.loc[keep, ["clause_id", "district", "year", "domain", "title", "text"]].copy()
     candidates["score"] = np.round(scores[keep], 6)  # rounding keeps ties stable across BLAS builds
     candidates = candidates.sort_values(["score", "clause_id"], ascending=[False, True], kind="stable").head(int(k))

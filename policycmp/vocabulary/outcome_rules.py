@@ -58,6 +58,10 @@ class SimilaritySettings:
     ngram_range: tuple[int, int]
     domain_boost: float
     sublinear_tf: bool
+    # with the comparison table at hand: the share of the clause's instruments another clause also
+    # states, times instrument_boost; the cosine of the two clauses' objects, times object_weight
+    instrument_boost: float
+    object_weight: float
 
 
 def _rules(path: Path, spec: Any) -> OutcomeRules:
@@ -150,6 +154,8 @@ def _similarity(path: Path, spec: Any) -> SimilaritySettings:
             ngram_range=(int(low), int(high)),
             domain_boost=float(settings["same_domain_boost"]),
             sublinear_tf=bool(settings["sublinear_tf"]),
+            instrument_boost=float(settings["same_instrument_boost"]),
+            object_weight=float(settings["object_weight"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PolicyInputError(path, f"missing or malformed entry in 'similarity' ({exc})") from None

@@ -220,7 +220,8 @@ def profile_domains(district: str, spreads: Spreads) -> Part:
 
 def profile_subsidies(district: str, spreads: Spreads) -> Part:
     """Each instrument of the district against the districts' quartiles for it."""
-    table = _own("comparisons", district).copy()
+    table = _own("comparisons", district)
+    table = table[table["instrument"].notna()].copy()  # award rows of no instrument: no quartiles to show
     table["value"] = _num(table["value"])
     table["value_high"] = _num(table["value_high"])
     table["stated"] = table["stated"].map(lambda v: v is True)
@@ -432,7 +433,9 @@ def _profile_inputs(p: dict[str, Any]) -> Inputs:
     own = {name: _own(name, district) for name in ("clauses", "quantities", "comparisons", "budgets", "targets")}
     context = profile_context()
     stated = own["comparisons"][
-        own["comparisons"]["stated"].map(lambda v: v is True) & own["comparisons"]["value"].notna()
+        own["comparisons"]["stated"].map(lambda v: v is True)
+        & own["comparisons"]["value"].notna()
+        & own["comparisons"]["instrument"].notna()  # award rows of no instrument have no context to set them in
     ]
     stated = stated.assign(level=stated["level"].map(lambda v: v if isinstance(v, str) else ""))
     targets = own["targets"][own["targets"]["indicator"].notna()]

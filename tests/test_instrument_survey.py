@@ -1,0 +1,321 @@
+"""comparisons.parquet on real award clauses of other districts (tests/data/instrument_survey.yaml).
+
+Every labelled amount is checked, clause by clause: it must reach the table under the labelled
+instrument, tier, variant and bound, or be one of the misses listed here with the reason. The list is
+exact, so a rule that mends a miss, or breaks a row, shows. Amounts labelled as not granted (a
+threshold, a loan, a project's investment) must never be a row's amount.
+
+Development clauses are those the rules of instruments.yaml were written with in view; held-out
+clauses (seven districts) were set aside before any rule was written and are scored, not tuned on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from policycmp.compare.instruments import comparison_table
+from policycmp.evaluation.instruments import (
+    SPLITS,
+    Amount,
+    SurveyClause,
+    build,
+    load_survey,
+    one_key_per_instrument,
+    same_instrument_ranks,
+    score,
+)
+from policycmp.extract import quantities_table
+from policycmp.publish.validate import BRACKET
+from policycmp.vocabulary import load_instruments
+
+SURVEY_FILE = Path(__file__).parent / "data" / "instrument_survey.yaml"
+SEEDS = {"zhenhai", "linping", "qujiang"}
+HELD_OUT = {"pinghu", "linhai", "yuhang", "cixi", "longwan", "daishan", "jinyun"}
+
+# Development amounts that do not reach the table under their labelled key, and why. The key is
+# (clause id, value, unit).
+DEVELOPMENT_MISSES = {
+    ("deqing-2024-b", 5.0, "%"): "补助标准再提高 5 个百分点: a raise of a rate, read as a goal (提高), not a grant",
+    ("deqing-2024-b", 3000000.0, "CNY"): "the cap stands after 对企业使用…平台, which opens a statement of its own",
+    ("haining-2025-b", 10.0, "%"): "加奖10%: 加奖 is not a grant word of the quantity cues",
+    ("haining-2025-b", 20000000.0, "CNY"): "单个项目最高2000万元 is a sentence of its own, with no grant word",
+    ("shengzhou-2022-b", 100000.0, "CNY"): "纳入浙江省…平台 reads as a provincial tier (浙江省 after 通过)",
+    ("shengzhou-2022-b", 200000.0, "CNY"): "纳入浙江省…平台 reads as a provincial tier (浙江省 after 通过)",
+    ("shengzhou-2022-b", 500000.0, "CNY"): "纳入浙江省…平台 reads as a provincial tier (浙江省 after 通过)",
+    ("shengzhou-2022-b", 1000000.0, "CNY"): "纳入浙江省…平台 reads as a provincial tier (浙江省 after 通过)",
+    ("shangyu-2025-a", 300000.0, "CNY"): "one bracket per statement, two statements: no 分别 pairs them",
+    ("shangyu-2025-a", 500000.0, "CNY"): "one bracket per statement, two statements: no 分别 pairs them",
+    ("xiaoshan-2021-b", 7000000.0, "CNY"): "境外 is in the statement before (红筹…境外上市), not in this one",
+    ("shaoxing-2019-a", 20000.0, "CNY"): "a news paraphrase quoting a second policy: the tiers of the first are paired",
+    ("shaoxing-2019-a", 50000.0, "CNY"): "a news paraphrase quoting a second policy: the tiers of the first are paired",
+    ("ruian-2025-a", 1500000.0, "CNY"): "a table row: 国家地方联合150万元 is a statement without the thing rewarded",
+    ("ruian-2025-a", 1000000.0, "CNY"): "a table row: 省级100万元 is a statement without the thing rewarded",
+    ("xiamen-2022-a", 200.0, "CNY"): "奖励200元 leaves 标箱 implied by the rate before it",
+    ("xiamen-2022-a", 150.0, "CNY/TEU"): "存量150元/标箱 has no grant word in its fragment",
+    ("xiamen-2022-a", 350.0, "CNY"): "增量350元 leaves 标箱 implied, with no grant word",
+    ("ruian-2022-b", 1000000.0, "CNY"): "a table row: the amounts follow the sentence naming the thing rewarded",
+    ("ruian-2022-b", 500000.0, "CNY"): "a table row: the amounts follow the sentence naming the thing rewarded",
+    (
+        "chunan-2020-b",
+        25.0,
+        "%",
+    ): "an interest subsidy to 市雏鹰计划 firms: the programme's tier is read as the award's",
+}
+
+
+@pytest.fixture(scope="module")
+def survey() -> list[SurveyClause]:
+    return load_survey(SURVEY_FILE)
+
+
+@pytest.fixture(scope="module")
+def built(survey):
+    return build(survey)
+
+
+def development(survey):
+    return [c for c in survey if c.split == "development"]
+
+
+def held_out(survey):
+    return [c for c in survey if c.split == "held_out"]
+
+
+def test_the_survey_covers_fifteen_districts_beyond_the_seeds_with_sources(survey):
+    districts = {c.district for c in survey} - SEEDS
+    assert len(districts) >= 15, sorted(districts)
+    zhejiang = {c.district for c in survey if "(" not in c.district_zh} - SEEDS
+    assert len(zhejiang) >= 15, sorted(zhejiang)
+    assert all(c.url and c.text and c.split in SPLITS and c.amounts for c in survey)
+    assert {c.district for c in held_out(survey)} == HELD_OUT
+    assert len({c.id for c in survey}) == len(survey)
+
+
+def test_every_label_names_a_key_the_vocabulary_has(survey):
+    vocab = load_instruments()
+    keys, variants = set(vocab.keys()), set(vocab.variant_keys())
+    for clause in survey:
+        for amount in clause.amounts:
+            assert amount.instrument is None or amount.instrument in keys, (clause.id, amount)
+            assert amount.variant is None or amount.variant in variants or BRACKET.match(amount.variant), amount
+            assert amount.level in (None, "national", "provincial", "municipal", "district"), amount
+
+
+# Instruments whose clauses were found in one district only (the seeds' own measures the search store
+# returned no second clause for, and 小升规, found in Ruian alone). docs/comparisons.md lists them.
+SEEN_IN_ONE_DISTRICT = {
+    "industrial_scale_up_award",
+    "innovation_center_award",
+    "tech_finance_interest_subsidy",
+    "culture_park_award",
+    "digital_culture_settlement_subsidy",
+    "export_growth_award",
+    "service_outsourcing_award",
+    "crop_rotation_subsidy",
+    "grain_sale_subsidy",
+    "agri_tech_cooperation",
+    "agri_enterprise_upgrade_subsidy",
+    "farm_machinery_subsidy",
+    "elevator_retrofit_grant",
+    "skills_training_subsidy",
+}
+
+
+def test_each_instrument_is_tested_on_clauses_of_two_districts(survey, clauses):
+    """Every instrument is stated by two or more districts of the seeds and the survey, but the ones
+    listed as seen in one district; the list is exact."""
+    seeds = comparison_table(clauses, quantities_table(clauses))
+    stated = seeds[seeds["stated"] & seeds["instrument"].notna()]
+    districts: dict[str, set[str]] = {}
+    for instrument, district in zip(stated["instrument"], stated["district"], strict=True):
+        districts.setdefault(instrument, set()).add(district)
+    for clause in survey:
+        for amount in clause.amounts:
+            if amount.instrument:
+                districts.setdefault(amount.instrument, set()).add(clause.district)
+    single = {i.key for i in load_instruments().instruments if len(districts.get(i.key, set())) < 2}
+    assert single == SEEN_IN_ONE_DISTRICT
+
+
+def test_seen_in_names_documents_the_rules_were_written_from(survey):
+    """seen_in lists seed documents and development clauses of the survey, never a held-out one."""
+    documents = {f"{c.district}-{c.year}" + ("-draft" if c.status == "draft" else "") for c in development(survey)}
+    documents |= {"zhenhai-2024-draft", "linping-2024", "qujiang-2023"}
+    for instrument in load_instruments().instruments:
+        for seen in instrument.seen_in:
+            assert seen in documents, (instrument.key, seen)
+            assert seen.split("-")[0] not in HELD_OUT, (instrument.key, seen)
+
+
+def _found(built, clause: SurveyClause, amount: Amount) -> bool:
+    rows = built.rows_of(clause.id)
+    for r in rows.itertuples():
+        if pd.isna(r.value) or abs(float(r.value) - amount.value) > 1e-6 * max(1.0, amount.value):
+            continue
+        if r.unit != amount.unit or r.bound != amount.bound:
+            continue
+        if all(
+            (pd.isna(got) and want is None) or (not pd.isna(got) and got == want)
+            for got, want in ((r.instrument, amount.instrument), (r.level, amount.level), (r.variant, amount.variant))
+        ):
+            return True
+    return False
+
+
+def test_every_development_amount_reaches_the_table_under_its_key_or_is_a_listed_miss(survey, built):
+    missed = {}
+    for clause in development(survey):
+        for amount in clause.amounts:
+            if not _found(built, clause, amount):
+                missed[(clause.id, amount.value, amount.unit)] = amount
+    assert set(missed) == set(DEVELOPMENT_MISSES), {
+        "new misses": sorted(set(missed) - set(DEVELOPMENT_MISSES)),
+        "mended (remove from the list)": sorted(set(DEVELOPMENT_MISSES) - set(missed)),
+    }
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_no_amount_labelled_as_not_granted_becomes_a_row(survey, built, split):
+    clauses = [c for c in survey if c.split == split]
+    result = score(built, clauses)
+    assert result.negatives >= 4
+    assert result.negatives_as_rows == 0
+
+
+def test_no_development_row_carries_an_amount_no_label_has(survey, built):
+    result = score(built, development(survey))
+    assert result.rows >= 150
+    assert result.wrong_amounts == 0, result.wrong
+
+
+def test_development_figures(survey, built):
+    """The issue's figures on the development clauses (measured; see docs/comparisons.md)."""
+    result = score(built, development(survey))
+    assert result.labelled >= 150
+    assert result.share(result.quantity) >= 0.99
+    assert result.share(result.right_level) >= 0.88
+    assert result.share(result.with_key) >= 0.87
+    assert result.share(result.right_key) >= 0.84
+    assert result.share(result.got_instrument, result.instrument_labelled) >= 0.92
+    shared, of, _ = one_key_per_instrument(built, development(survey))
+    assert of >= 15 and shared >= 11
+
+
+def test_similar_ranks_a_clause_of_the_same_instrument_first(survey, built):
+    text_only = same_instrument_ranks(built, development(survey), with_comparisons=False)
+    with_table = same_instrument_ranks(built, development(survey), with_comparisons=True)
+    first = sum(1 for r in with_table if r == 1) / len(with_table)
+    assert first > sum(1 for r in text_only if r == 1) / len(text_only)
+    assert first >= 0.94 and all(r is not None and r <= 5 for r in with_table)
+
+
+# --- the shapes of the issue, on the surveyed clauses --------------------------------------------
+
+
+def rows_of(built, survey_id: str) -> pd.DataFrame:
+    rows = built.rows_of(survey_id)
+    return rows[rows["value"].notna()]
+
+
+def keyed(rows: pd.DataFrame) -> set[tuple]:
+    return {
+        (
+            None if pd.isna(r.instrument) else r.instrument,
+            None if pd.isna(r.level) else r.level,
+            None if pd.isna(r.variant) else r.variant,
+            float(r.value),
+            r.unit,
+        )
+        for r in rows.itertuples()
+    }
+
+
+def test_one_row_per_level(built):
+    # 对新认定的国家级、省级、嘉兴市级科技企业孵化器分别给予300万元、150万元、50万元资金支持
+    rows = rows_of(built, "haining-2025-a")
+    assert {
+        ("incubator_award", "national", None, 3_000_000.0, "CNY"),
+        ("incubator_award", "provincial", None, 1_500_000.0, "CNY"),
+        ("incubator_award", "municipal", None, 500_000.0, "CNY"),
+    } <= keyed(rows)
+    objects = set(rows[rows["instrument"] == "incubator_award"]["object"])
+    assert "新认定的国家级科技企业孵化器" in objects and "新认定的嘉兴市级科技企业孵化器" in objects
+
+
+def test_one_row_per_variant(built):
+    # 对新认定和重新认定的国家高新技术企业,分别给予每家30万元、15万元的奖励
+    assert {
+        ("hightech_enterprise_award", None, None, 300_000.0, "CNY"),
+        ("hightech_enterprise_award", None, "renewed", 150_000.0, "CNY"),
+    } <= keyed(rows_of(built, "longquan-2023-a"))
+    # 规模以上企业40万元奖励,给予规模以下企业25万元奖励 (不含重新认定 names no variant)
+    chunan = keyed(rows_of(built, "chunan-2020-a"))
+    assert ("hightech_enterprise_award", None, "above_scale", 400_000.0, "CNY") in chunan
+    assert ("hightech_enterprise_award", None, "below_scale", 250_000.0, "CNY") in chunan
+
+
+def test_star_ratings_and_tiers(built):
+    rows = keyed(rows_of(built, "fuyang-2025-a"))
+    assert ("incubator_performance_award", "national", "five_star", 500_000.0, "CNY") in rows
+    assert ("incubator_performance_award", "municipal", "four_star", 100_000.0, "CNY") in rows
+
+
+def test_revenue_brackets_are_variants(built):
+    # 年销售收入首次突破1000万元、2000万元、5000万元、1亿元的,分别给予…10万元、20万元、50万元、100万元
+    anji = keyed(rows_of(built, "anji-2021-b"))
+    assert ("trade_scale_up_award", None, "ge_100000000_cny", 50_000.0, "CNY") in anji
+    assert ("services_scale_up_award", None, "ge_200000000_cny", 200_000.0, "CNY") in anji
+    # brackets of an investment, one per statement of the clause
+    ruian = keyed(rows_of(built, "ruian-2021-a"))
+    assert ("equipment_upgrade_subsidy", None, "10000000_to_50000000_cny", 8.0, "%") in ruian
+    # a single threshold is an eligibility condition, not a variant: 投入10万元以上的,按30%
+    zhuji = keyed(rows_of(built, "zhuji-2024-a"))
+    assert ("digital_transformation_subsidy", None, None, 30.0, "%") in zhuji
+
+
+def test_a_rate_and_its_cap_are_linked(built):
+    # 按实际投入的4%给予一次性补助,最高补助60万元
+    rows = rows_of(built, "anji-2021-a")
+    share = rows[(rows["value"] == 4.0) & (rows["unit"] == "%")].iloc[0]
+    cap = rows[(rows["value"] == 600_000.0) & (rows["unit"] == "CNY")].iloc[0]
+    assert share["role"] == "share" and cap["role"] == "cap"
+    assert share["grant_no"] == cap["grant_no"] and share["span_start"] == cap["span_start"]
+    # the cap keeps the bracket of the share it limits
+    ruian = rows_of(built, "ruian-2021-a")
+    assert set(ruian[ruian["value"] == 10_000_000.0]["variant"]) == {"ge_50000000_cny"}
+
+
+def test_per_unit_rates(built):
+    assert ("digital_transformation_subsidy", None, None, 1500.0, "CNY/台") in keyed(rows_of(built, "zhuji-2024-a"))
+    assert ("container_freight_subsidy", None, None, 50.0, "CNY/TEU") in keyed(rows_of(built, "xiamen-2022-a"))
+    assert ("container_freight_subsidy", None, None, 30.0, "CNY/TEU") in keyed(rows_of(built, "shangyu-2021-a"))
+    assert (None, None, None, 0.2, "CNY/kWh") in keyed(rows_of(built, "xinchang-2022-a"))
+
+
+def test_a_top_up_on_a_higher_grant(built):
+    # 按国家、省立项补助金额的20%给予奖励
+    rows = rows_of(built, "dongyang-2025-a")
+    top_up = rows[rows["value"] == 20.0].iloc[0]
+    assert top_up["role"] == "top_up" and top_up["instrument"] == "key_technology_project_subsidy"
+    assert pd.isna(top_up["level"])
+
+
+def test_an_award_no_instrument_recognises_is_a_row_with_its_object(built):
+    # 对符合条件的土特产(特色农产品)生产基地,分类给予最高50万元的补助
+    rows = rows_of(built, "yuyao-2025-a")
+    base = rows[rows["value"] == 500_000.0].iloc[0]
+    assert pd.isna(base["instrument"]) and base["object"] == "符合条件的土特产(特色农产品)生产基地"
+    assert base["stated"] and base["span"] == "对符合条件的土特产(特色农产品)生产基地,分类给予最高50万元的补助"
+
+
+def test_traditional_clauses_are_read_like_simplified_ones(built):
+    # 對當年被認定為國家級、省級智能工廠(數字化車間、…)的企業,分別獎勵50萬元、30萬元
+    rows = rows_of(built, "zhuji-2025-a")
+    assert ("smart_manufacturing_award", "national", "smart_factory", 500_000.0, "CNY") in keyed(rows)
+    assert ("smart_manufacturing_award", "provincial", "future_factory", 1_500_000.0, "CNY") in keyed(rows)
+    text = built.clauses.set_index("clause_id")["text"]
+    for r in rows.itertuples():
+        assert text[r.clause_id][r.span_start : r.span_end] == r.span  # the span stays as written
