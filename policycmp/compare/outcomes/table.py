@@ -12,6 +12,7 @@ docs/outcomes_and_lookup.md explains them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,10 +21,11 @@ import pandas as pd
 from ...ingest.outcome_report import ReportRow
 from ...schema import DocumentRow, OutcomeRow, QuantityRow, ReportLineRow, frame, records
 from ..indexed import ClauseIndex, group_by_clause, index_tables, quantity_records
-from .judging import pair_target
+from .judging import Judgement, pair_target
 from .layouts import assess_indicator, assess_prose, indicator_row
 from .linking import PolicyQuantity, indicator_of, link_target, policy_quantities
-from .phrases import Mention, rules, with_phrases
+from .phrases import Mention, counts_in_words, rules, with_phrases
+from .verdicts import apply_verdicts, level_target, restated_levels
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,16 @@ def assess_row(
     spec = rules()
     targets = [m for m in task if m.kind in spec.target_kinds]
     actuals = [m for m in completion if m.kind in spec.actual_kinds]
-    judgements = [pair_target(t, actuals) for t in targets]
+    text = row.completion or ""
+    in_words = counts_in_words(text, completion)
+    judgements = apply_verdicts([pair_target(t, actuals, text, in_words) for t in targets], actuals, text)
+    # a level stated in words and restated of the same thing (保持“双百” … 保持双百) is a target met too
+    levels = restated_levels(row.task, text)
+    judgements += [
+        Judgement(level_target(level), None, "met", f"{level.words}: the report restates it ({said}) → met", said)
+        for level, said in levels
+    ]
+    targets = targets + [j.target for j in judgements[len(judgements) - len(levels) :]]
     judged = [j for j in judgements if j.status in ("met", "not_met")]
     status = "not_met" if any(j.status == "not_met" for j in judged) else "met" if judged else "unclear"
     # The row's headline: the deciding comparison, else a paired target, else the first target.
@@ -73,6 +84,7 @@ def assess_row(
 
     target = headline.target if headline else None
     actual = headline.actual if headline else None
+    target_value = None if target is None or math.isnan(target.value) else target.value
     return OutcomeRow(
         doc_id=source.doc_id,
         district=source.district,
@@ -80,14 +92,14 @@ def assess_row(
         row_no=row.row_no,
         task=row.task,
         completion=row.completion,
-        indicator=indicator_of(target.phrase, target.unit) if target else None,
-        target_value=target.value if target else None,
+        indicator=indicator_of(target.phrase, target.unit) if target and target.unit else None,
+        target_value=target_value,
         actual_value=actual.value if actual else None,
-        unit=target.unit if target else None,
+        unit=(target.unit or None) if target else None,
         status=status,
         policy_clause_id=link.clause_id if link else None,
         target_span=target.span if target else None,
-        actual_span=actual.span if actual else None,
+        actual_span=actual.span if actual else headline.said if headline else None,
         target_bound=target.bound if target else None,
         line_no=row.line_no,
         match_reason=reason,
