@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import PolicyInputError
 from ..vocabulary import TierVocabulary, compile_pattern, load, load_tiers
 from ..vocabulary.loader import require
+from ..vocabulary.units import UnitsFile, load_units
 from .scanning import Scanner, skipping
 
 CJK = "\u4e00-\u9fff"
@@ -369,13 +370,13 @@ def _spec(path: Path, data: Any) -> _Spec:
 
 
 _lock = threading.Lock()
-_built: tuple[_Spec, _Spec, TierVocabulary, Grammar] | None = None
+_built: tuple[UnitsFile, _Spec, TierVocabulary, Grammar] | None = None
 
 
 def grammar() -> Grammar:
     """The compiled grammar of the current vocabulary files (rebuilt when one of them changes)."""
     global _built
-    units, cues, tiers = load(_spec, "units.yaml"), load(_spec, "quantity_cues.yaml"), load_tiers()
+    units, cues, tiers = load_units(), load(_spec, "quantity_cues.yaml"), load_tiers()
     with _lock:
         if _built is not None and _built[0] is units and _built[1] is cues and _built[2] is tiers:
             return _built[3]
