@@ -9,10 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from ...extract.grammar import grammar
-from ...extract.numbers import chinese_number
 from ...model import QuantityMention
 from ...vocabulary import OutcomeRules, load_outcome_rules
+from ...vocabulary.units import load_numerals
 
 
 def rules() -> OutcomeRules:
@@ -162,6 +161,18 @@ def _head(text: str, blanked: str, left: int, right: int, q: Any, classifier: st
     return LIST_END.sub("", before)
 
 
+def sizes_a_set(m: Mention, mentions: list[Mention], text: str) -> bool:
+    """A count written before what it counts, then 均 and the figure each must reach, sizes the set a
+    target covers: 4个结构性指标均实现10%以上增长 (the target is 10%以上, for each of 4)."""
+    if m.classifier is None:
+        return False
+    later = [o.start for o in mentions if o.start > m.end]
+    if not later:
+        return False
+    between = text[m.end : min(later)]
+    return not rules().delimiters.search(between) and bool(rules().set_size_after.search(between))
+
+
 NUMERALS = "一二两三四五六七八九十"
 
 
@@ -192,7 +203,7 @@ def counts_in_words(text: str, found: list[Any]) -> list[Mention]:
     for m in re.finditer(rf"(?<![{NUMERALS}\d百千万第])(?P<n>[{NUMERALS}]{{1,3}})(?:{words})", text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
-        value = chinese_number(m.group("n"), grammar().numbers)
+        value = load_numerals().value(m.group("n"))
         if value is not None and value > 0:
             counts.append(_Count(m.group(), m.start(), m.end(), float(value)))
     if not counts:

@@ -12,7 +12,9 @@ docs/outcomes_and_lookup.md explains them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -22,10 +24,13 @@ from ...ingest.outcome_report import ReportRow
 from ...schema import DocumentRow, OutcomeRow, QuantityRow, ReportLineRow, frame, records
 from ..indexed import ClauseIndex, group_by_clause, index_tables, quantity_records
 from .judging import Judgement, pair_target
-from .layouts import assess_indicator, assess_prose, indicator_row
+from .layouts import assess_indicator, indicator_row
 from .linking import PolicyQuantity, indicator_of, link_target, policy_quantities
-from .phrases import Mention, counts_in_words, rules, with_phrases
+from .phrases import Mention, counts_in_words, rules, sizes_a_set, with_phrases
+from .prose import assess_prose
 from .verdicts import apply_verdicts, level_target, restated_levels
+
+SHARE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%")
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ def assess_row(
     """The outcome row of one report row (pure). ``task`` and ``completion`` are the cells' quantities
     with their phrases, as the quantities table has them (:func:`.phrases.with_phrases`)."""
     spec = rules()
-    targets = [m for m in task if m.kind in spec.target_kinds]
+    targets = [m for m in task if m.kind in spec.target_kinds and not sizes_a_set(m, task, row.task)]
     actuals = [m for m in completion if m.kind in spec.actual_kinds]
     text = row.completion or ""
     in_words = counts_in_words(text, completion)
@@ -112,6 +117,52 @@ def assess_row(
     )
 
 
+def decided_by_the_table(record: OutcomeRow, row: ReportRow, cutoff: str) -> OutcomeRow:
+    """A task row's status as its table decides it: the table's own verdict (完成任务, 超额完成, 未完成)
+    decides; else the share done (当前进度 80%, 完成率 72%) says done at 100%, short of it not done; and in a
+    progress report (its heading gives a cut-off before the year's end, 截至10月31日) a target not yet
+    reached is in progress, not missed. The figures' answer stays in ``match_reason``."""
+    spec = rules()
+    said = f"the figures give {record.status} ({record.match_reason})"
+    status, why = record.status, ""
+    verdict = spec.verdict_of(row.verdict) if row.verdict else None
+    share = _share(row.progress)
+    if verdict is not None:
+        status, why = verdict, f"the table's verdict {row.verdict} → {verdict}"
+    elif share is not None:
+        done = share >= spec.progress_done
+        status = "met" if done else "not_met"
+        why = f"the share done {row.progress} → {'done' if done else 'not done'}"
+    if cutoff and status == "not_met":
+        status = "unclear"
+        why = (why + "; " if why else "") + f"in progress at the report's cut-off ({cutoff}): not yet missed"
+    elif cutoff and status == "met" and verdict is None and share is None and record.unit == "%":
+        # a count or an amount reached early is reached; a rate so far is not the year's rate
+        status = "unclear"
+        why = f"a rate at the report's cut-off ({cutoff}) is the rate so far, not the year's"
+    if not why:
+        return record
+    return dataclasses.replace(
+        record,
+        status=status,
+        completion="; ".join(
+            part for part in (record.completion, f"评价 {row.verdict}" if row.verdict else "", _progress(row)) if part
+        )
+        or None,
+        match_reason=f"{why}; {said}",
+    )
+
+
+def _share(progress: str) -> float | None:
+    """The share done a progress cell opens with (80%(新区实验幼儿园进度滞后) → 80), or None."""
+    found = SHARE.match(progress)
+    return float(found.group(1)) if found else None
+
+
+def _progress(row: ReportRow) -> str:
+    return f"进度 {row.progress}" if row.progress else ""
+
+
 def outcomes_table(tables: Mapping[str, pd.DataFrame], index: ClauseIndex | None = None) -> pd.DataFrame:
     """One row per row of every outcome report, linked to the policy of the same district and year.
 
@@ -140,8 +191,13 @@ def outcome_frame(
         if d.kind == spec.policy_kind:
             policies.setdefault((d.district, d.year), []).append(d.doc_id)
     rows: dict[tuple[str, int], dict[str, ReportLineRow]] = {}
+    cutoffs: dict[str, str] = {}  # a progress report's cut-off before the year's end (截至10月31日)
     for line in lines:
-        if line.kind == "outcome_report":
+        if line.kind != "outcome_report":
+            continue
+        if line.column == "cutoff":
+            cutoffs[line.doc_id] = line.cell
+        else:
             rows.setdefault((line.doc_id, line.row_no), {})[line.column] = line
     linked: dict[tuple[str, int], list[PolicyQuantity]] = {}
     records_: list[OutcomeRow] = []
@@ -161,14 +217,25 @@ def outcome_frame(
 
         if first.layout == "task_table":
             task, completion = cells["task"], cells.get("completion")
-            row = ReportRow(row_no, task.cell, completion.cell if completion else None, task.line_no)
-            records_.append(assess_row(row, policy, source, said("task"), said("completion")))
+            verdict, progress = cells.get("verdict"), cells.get("progress")
+            row = ReportRow(
+                row_no,
+                task.cell,
+                completion.cell if completion else None,
+                task.line_no,
+                verdict=verdict.cell if verdict else "",
+                progress=progress.cell if progress else "",
+            )
+            record = assess_row(row, policy, source, said("task"), said("completion"))
+            records_.append(decided_by_the_table(record, row, cutoffs.get(doc_id, "")))
         elif first.layout == "indicator_table":
             indicator = indicator_row(cells, spec)
             figures = {column: said(column) for column in ("target", "actual", "growth")}
             records_.append(assess_indicator(indicator, figures, policy, spec, doc_id, first.district, first.year))
         else:
-            found = assess_prose(cells["prose"], said("prose"), spec, prose_rows.get(doc_id, 0) + 1)
+            found = assess_prose(
+                cells["prose"], said("prose"), spec, prose_rows.get(doc_id, 0) + 1, cutoffs.get(doc_id, "")
+            )
             prose_rows[doc_id] = prose_rows.get(doc_id, 0) + len(found)
             records_.extend(found)
     return frame(OutcomeRow, sorted(records_, key=lambda r: (r.doc_id, r.row_no)))
