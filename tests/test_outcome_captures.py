@@ -187,3 +187,16 @@ def test_a_broken_label_file_is_one_line_naming_it(tmp_path):
     with pytest.raises(PolicyInputError, match=r"captures\[0\] \(a.txt\): status 'done'") as caught:
         load_captures(bad)
     assert caught.value.path == str(bad)
+
+
+def test_every_status_shows_what_decided_it(captures, outcomes):
+    judged = outcomes[outcomes["status"] != "unclear"]
+    assert len(judged) == 56 and (judged["targets_judged"] >= 1).all()
+    assert (outcomes.loc[outcomes["targets_judged"] == 0, "status"] == "unclear").all()
+    # the figure or the words that decided it stand in the report as written, and so does the target
+    # (an indicator table's figure is read with the unit its row gives: 1008.5 → 1008.5亿元)
+    tables = {c.doc_id for c in captures if c.layout == "indicator_table"}
+    for row in outcomes[~outcomes["doc_id"].isin(tables)].dropna(subset=["actual_span"]).itertuples():
+        assert row.actual_span in row.completion, row
+    for row in outcomes[~outcomes["doc_id"].isin(tables)].dropna(subset=["target_span"]).itertuples():
+        assert row.target_span in row.task or row.target_span in row.completion, row

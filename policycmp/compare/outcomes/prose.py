@@ -131,7 +131,7 @@ def assess_prose(
                 if decision
                 else "the report states the figure achieved without the target it answers; not judged",
                 indicator_zh=mention.label,
-                targets_stated=1 if decision else 0,
+                targets_stated=1 if target else 0,
                 targets_judged=1 if status in ("met", "not_met") else 0,
                 link_span=None,
                 policy_span=None,

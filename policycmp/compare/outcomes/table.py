@@ -142,9 +142,11 @@ def decided_by_the_table(record: OutcomeRow, row: ReportRow, cutoff: str) -> Out
         why = f"a rate at the report's cut-off ({cutoff}) is the rate so far, not the year's"
     if not why:
         return record
+    judged = record.targets_judged if status == record.status else int(status in ("met", "not_met"))
     return dataclasses.replace(
         record,
         status=status,
+        targets_judged=judged,
         completion="; ".join(
             part for part in (record.completion, f"评价 {row.verdict}" if row.verdict else "", _progress(row)) if part
         )
