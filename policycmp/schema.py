@@ -36,7 +36,20 @@ CHANGES = ("unchanged", "reworded", "amounts_changed", "added", "removed")
 AMOUNT_DIRECTIONS = ("up", "down", "added", "removed")
 REPORT_KINDS = ("outcome_report", "city_work_report")
 REPORT_LAYOUTS = ("task_table", "indicator_table", "prose", "goals")
-REPORT_COLUMNS = ("task", "completion", "indicator", "unit", "target", "actual", "growth", "verdict", "prose", "goal")
+REPORT_COLUMNS = (
+    "task",
+    "completion",
+    "indicator",
+    "unit",
+    "target",
+    "actual",
+    "growth",
+    "verdict",
+    "progress",
+    "cutoff",
+    "prose",
+    "goal",
+)
 ANOMALY_KINDS = (
     "duplicate_clause_number",
     "skipped_clause_number",
@@ -410,8 +423,9 @@ class ReportLineRow:
     year: int = col("int64", "the year the report covers (sources.yaml)", nullable=False)
     layout: str = col(
         "string",
-        "task_table (编号 | 目标任务 | 完成情况), indicator_table (指标 | 目标 | 实绩…), prose (a review of the year "
-        "without targets) or goals (a work report's goals section)",
+        "task_table (a row per task: 编号 | 目标任务 | 完成情况, or 序号 | 项目内容 | 年度完成情况 | 完成成效 …), "
+        "indicator_table (指标 | 目标 | 实绩…), prose (a review of the year) or goals (a work report's goals "
+        "section)",
         nullable=False,
         codes=REPORT_LAYOUTS,
     )
@@ -424,7 +438,9 @@ class ReportLineRow:
     )
     column: str = col(
         "string",
-        "which cell: task, completion, indicator, unit, target, actual, growth, verdict; prose; goal",
+        "which cell: task, completion, indicator, unit, target, actual, growth, verdict, progress (the share "
+        "done, 80%); prose; goal; cutoff (row 0: the words of a progress report's heading that give a cut-off "
+        "before the year's end, 截至10月31日)",
         nullable=False,
         codes=REPORT_COLUMNS,
     )

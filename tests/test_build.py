@@ -94,9 +94,9 @@ def test_build_reports_quantities_it_could_not_normalise(raw_copy, tmp_path, cap
     out = tmp_path / "out"
     assert main(["build", "--raw", str(raw_copy), "--out", str(out)]) == 0
     captured = capsys.readouterr()
-    # 7 of the reports' own (141 without a unit, 1400余 read as 万元…), and the one added here
-    assert "8 quantities could not be normalised" in captured.err
-    assert "(8 could not be normalised)" in captured.out
+    # 2 of the reports' own (the bare index values 1.06 and 0.18 of 区人民医院's CMI), and the one added here
+    assert "3 quantities could not be normalised" in captured.err
+    assert "(3 could not be normalised)" in captured.out
     quantities = pd.read_parquet(out / "quantities.parquet")
     kept = quantities[quantities.span.str.contains("英镑")]
     assert list(kept.clause_id) == ["zhenhai-2024-policy:c2"]

@@ -7,6 +7,8 @@ districts): the target column before the actual one, a verdict column, sub-rows 
 actual split into 总量 and 增速, and one cell per line. The districts and figures are invented; the
 layouts are those of the pattern. Every row whose target and actual are comparable figures is judged
 met or not met; a target with no figure stays unclear; a verdict column decides when it is there.
+Real reports of other places, in the shapes found for real, are tests/test_outcome_captures.py; of the
+shapes here, sub-rows, a bare growth target under 比上年增长(%) and 总量 / 增速 were not found for real.
 """
 
 from __future__ import annotations

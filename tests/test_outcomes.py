@@ -45,6 +45,7 @@ CONTRACT_COLUMNS = [
     "policy_clause_id",
 ]
 HEADER = "编号 | 目标任务 | 完成情况 |"
+BEDS = "居家养老服务中心认知障碍照护专区"  # Zhenhai row 39's words for where the new beds are
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +224,7 @@ def test_row_88_services_growth_links_to_the_services_target(by_row, tables):
         (56, "zhenhai-2024-policy:p3", "7%"),  # 规上工业增加值增长7%
         (59, "zhenhai-2024-policy:c21", "10%以上"),  # 数字经济核心产业增加值增长10%以上
         (79, "zhenhai-2024-policy:p6", "6.5%"),  # 社会消费品零售总额增长6.5%
-        (80, "zhenhai-2024-policy:c37", "2个"),  # 建设2个“一刻钟便民生活圈”
+        (80, "zhenhai-2024-policy:c37", "4个"),  # 打造陈倪路等4个特色商业街区 (the target missed: 两条)
         (83, "zhenhai-2024-policy:c40", "1个"),  # 培育省级公共海外仓1个
         (86, "zhenhai-2024-policy:c26", "4个"),  # 4个特色服务业发展集聚区
     ],
@@ -268,15 +269,83 @@ def test_judged_rows(by_row, row_no, status, target, actual):
     "row_no, words",
     [
         (25, "no actual figure with its key words"),  # 新建1967亩 / 改造提升6343亩 are parts of 8000亩
-        (39, "ambiguous"),  # three wards' beds (35, 13, 20张) vs 60张以上
         (53, "no actual figure with its key words"),  # 托育学位680个 vs 托育部托位数1010个: other words
         (60, "no actual figure with its key words"),  # 完成…数改项目20个 vs 立项10个石化行业项10个
-        (63, "申报"),  # 高新技术企业申报共认定207家
+        (59, "none of them is achieved"),  # 5家 and 14家 企业申报…数字化车间: applications, not workshops
+        (88, "预计"),  # 全年服务业增加值预计增长8%: an estimate
     ],
 )
 def test_rows_that_cannot_be_judged_honestly_stay_unclear(by_row, row_no, words):
     row = by_row.loc[row_no]
     assert row["status"] == "unclear" and words in row["match_reason"]
+
+
+@pytest.mark.parametrize(
+    "row_no, status, target, actual, actual_span, words",
+    [
+        # parts a reader adds: three wards' new beds, listed in one sentence (the third without the words)
+        (39, "met", 60.0, 68.0, "35张,九如城" + BEDS + "床位13张,青枫社区居家养老服务中心20张", "the parts"),
+        (69, "met", 200.0, 230.0, "70家,低散乱污企业160家", "the parts 70家 + 160家"),
+        # the thing counted, written after the number: 已完成10个文化新空间建设 answers 文化新空间40家
+        (33, "not_met", 40.0, 10.0, "10个", "the thing counted"),
+        # a count in words, and 个 standing for 条: 两条特色街区 answers 4个特色商业街区
+        (80, "not_met", 4.0, 2.0, "两条", "the thing counted"),
+        # a broader figure is no rival: 3家…小巨人 beside 5家…重点小巨人 for 重点小巨人8家
+        (57, "not_met", 8.0, 5.0, "5家", "key words 0.78"),
+        # an application with its result: 申报共认定207家 counts the firms recognised
+        (63, "met", 110.0, 207.0, "207家", "key words 1.00"),
+        # a verdict in words after the figure: 已举办促消费活动110场,顺利完成全年工作目标
+        (81, "met", 100.0, 110.0, "110场", "the report says 110场 … 顺利完成全年工作目标"),
+        # a verdict naming its subject; a level in words restated
+        (26, "met", 3.84e7 * 0.5, None, "均完成目标任务", "粮食种植面积与蔬菜产量均完成目标任务"),  # 3840万斤
+        (70, "met", None, None, "双百", "the report restates it"),
+    ],
+)
+def test_what_a_reader_reads_the_rules_read(by_row, row_no, status, target, actual, actual_span, words):
+    row = by_row.loc[row_no]
+    assert row["status"] == status, row["match_reason"]
+    assert pd.isna(row["target_value"]) if target is None else row["target_value"] == pytest.approx(target)
+    assert pd.isna(row["actual_value"]) if actual is None else row["actual_value"] == pytest.approx(actual)
+    assert row["actual_span"] == actual_span and words in row["match_reason"]
+
+
+@pytest.mark.parametrize(
+    "task, completion, status, words",
+    [
+        # parts that fall short show nothing: a list may go on in words the rules do not see
+        ("新增照护床位60张以上。", "甲中心新增照护床位35张,乙中心新增照护床位13张。", "unclear", "no target missed"),
+        # a part only planned is not counted, and the rest falls short
+        (
+            "新增照护床位60张以上。",
+            "甲中心新增照护床位35张,乙中心计划新增照护床位30张。",
+            "unclear",
+            "not counted: 30张",
+        ),
+        # ... but when the achieved parts reach the target on their own, it is met
+        (
+            "新增照护床位60张以上。",
+            "甲中心新增照护床位35张,乙中心新增照护床位30张,丙中心计划新增照护床位20张。",
+            "met",
+            "the parts 35张 + 30张 = 65",
+        ),
+        # a verdict that names something else answers nothing of the row
+        ("新增托位320个。", "普惠托育机构建设均完成目标任务。", "unclear", "no actual figure"),
+        # a stage reached is not the year's goal (row 4)
+        ("完成项目验收20个。", "验收项目15个,已达成阶段性目标。", "not_met", "needs ≥ 20"),
+        # 未完成 is not 完成
+        ("新建口袋公园10个。", "新建口袋公园8个,未完成年度目标。", "not_met", "needs ≥ 10"),
+        # an ordinal is no count in words: 第九批 (row 83)
+        ("培育省级公共海外仓1个。", "塔拉戈纳仓获评2024年省级第九批公共海外仓。", "unclear", "no actual figure"),
+        # only basically reached is no restatement of a level
+        ("实现重点点位计量检定全覆盖。", "基本实现重点点位计量检定全覆盖。", "unclear", "qualitative"),
+        # an application without its result stays one
+        ("新增高新技术企业110家。", "高新技术企业申报150家。", "unclear", "application"),
+    ],
+)
+def test_words_and_parts_decide_nothing_they_do_not_say(task, completion, status, words):
+    record = assess(ReportRow(1, task, completion, 1))
+    assert record.status == status, record.match_reason
+    assert words in record.match_reason
 
 
 def test_a_new_units_target_is_not_judged_against_a_running_total(by_row):
@@ -295,10 +364,17 @@ def test_qualitative_rows_are_unclear_without_values(by_row):
 def test_a_status_is_never_guessed(outcomes):
     judged = outcomes[outcomes["status"] != "unclear"]
     assert len(judged) >= 15
-    assert judged[["target_value", "actual_value", "unit", "target_span", "actual_span"]].notna().all().all()
+    # every judged row shows what decided it, as written in the task and in the completion
+    assert judged[["target_span", "actual_span"]].notna().all().all()
     assert (judged["targets_judged"] >= 1).all()
     for row in judged.itertuples():
         assert row.target_span in row.task and row.actual_span in row.completion
+    # ... by figures, or by the report's own words (row 26: 均完成目标任务; row 70: 保持双百)
+    by_figures = judged[judged["actual_value"].notna()]
+    assert by_figures[["target_value", "unit"]].notna().all().all()
+    by_words = judged[judged["actual_value"].isna()]
+    assert sorted(by_words["row_no"]) == [26, 70]
+    assert by_words["match_reason"].str.contains("the report says|the report restates").all()
     unjudged = outcomes[outcomes["targets_judged"] == 0]
     assert (unjudged["status"] == "unclear").all()
 
@@ -311,25 +387,16 @@ def test_statuses_against_the_hand_labels(outcomes):
     parts, reads words (均完成目标任务) or counts written as words (两条), or matches other wordings.
     """
     score = score_outcomes(outcomes, load_outcome_labels(), "zhenhai-2024-outcomes")
-    assert (score.rows, score.correct) == (90, 77) and round(score.accuracy, 3) == 0.856
-    assert score.per_status() == {"met": (25, 16), "not_met": (6, 2), "unclear": (59, 59)}
+    assert (score.rows, score.correct) == (90, 87) and round(score.accuracy, 3) == 0.967
+    assert score.per_status() == {"met": (25, 23), "not_met": (6, 5), "unclear": (59, 59)}
+    # the three left are other wordings of the same measure, which the rules do not guess at
     assert score.wrong == [
-        (26, "met", "unclear"),  # 均完成目标任务: words, not figures
-        (28, "met", "unclear"),  # 新增市级…3家 and 省级…1家资料已上报: two answers, neither taken
-        (33, "not_met", "met"),  # 已完成10个文化新空间 is not read as answering 文化新空间40家
-        (39, "met", "unclear"),  # 35+13+20张: parts are never added
-        (53, "met", "unclear"),  # 托育学位 vs 托育部托位数: other words
-        (57, "not_met", "unclear"),  # 重点小巨人 5家 and 小巨人 3家 both answer 8家
-        (60, "not_met", "unclear"),  # 完成16个试点项目竣工验收: other words
-        (63, "met", "unclear"),  # 申报共认定207家 read as an application
-        (70, "met", "unclear"),  # 保持双百: a figure in words
-        (72, "met", "unclear"),  # 68+20+3家: parts are never added
-        (80, "not_met", "met"),  # 两条特色街区: a count in words, not read
-        (81, "met", "unclear"),  # 商贸节庆活动 vs 促消费活动: other words
-        (83, "met", "unclear"),  # 1个 vs 西班牙塔拉戈纳仓获评: no figure
+        (53, "met", "unclear"),  # 托育学位680个 vs 托育部托位数1010个: 学位 and 托位
+        (60, "not_met", "unclear"),  # 数改项目20个 vs 完成16个试点项目竣工验收: 数改 abbreviates 数字化改造
+        (83, "met", "unclear"),  # 省级公共海外仓1个 vs 塔拉戈纳仓获评…公共海外仓: one thing named, no figure
     ]
-    # two rows get the opposite verdict: the target that fell short was not paired, the one met was
-    assert [w[0] for w in score.wrong if {w[1], w[2]} == {"met", "not_met"}] == [33, 80]
+    # no row gets the opposite verdict any more (rows 33 and 80 did: the target missed was not paired)
+    assert [w for w in score.wrong if {w[1], w[2]} == {"met", "not_met"}] == []
 
 
 def test_the_labels_are_read_only_when_asked(tmp_path):

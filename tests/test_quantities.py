@@ -693,3 +693,30 @@ def test_a_size_class_of_projects_is_a_threshold():
         ("2亿元以上", "threshold"),
         ("3亿元以上", "threshold"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # 余 before the magnitude, as after it: "more than" (Zhenhai's completion report, row 84)
+        ("发挥政策引领作用,完成市场政策资金兑付1400余万元。", [("1400余万元", 14_000_000, "CNY", "min")]),
+        ("举办促消费活动200余场", [("200余场", 200, "count", "min")]),
+        ("全年服务青少年1万余人次", [("1万余人次", 10_000, "count", "min")]),
+        # a measure word the text runs straight on from: the unit is the measure word (rows 64 and 73)
+        ("走访重点企业和科研院所并发放500册服务手册", [("500册", 500, "count", "exact")]),
+        ("并完成1起跨区域排污权出让、两家企业开展排污权临时租赁", [("1起", 1, "count", "exact")]),
+        ("发生较大事故2起", [("2起", 2, "count", "exact")]),
+        # ... but not 起 of 起步 / 起点
+        ("起步价10元起步", [("10元", 10, "CNY", "exact")]),
+        # a number alone between reversed quote marks is a name (row 12: the ”141“ platform)
+        ("推进应消消防工作和”141“平台深度融合,配齐配强镇(街道)应消站", []),
+        ("推进“141”平台和“8332”工程", []),
+        # a level label like 2.0版 (row 59): 1.0水平; the 100% after it is a figure
+        ("完成全区规上工业企业数字化改造1.0水平评估,实现覆盖率达100%", [("100%", 100, "%", "exact")]),
+        # a bare index value stays a number without a unit: nothing is invented for it (row 50)
+        ("2024年,CMI值1.06,较去年同期提升0.18;", [("1.06", 1.06, "", "exact"), ("0.18", 0.18, "", "exact")]),
+    ],
+)
+def test_report_figures_read_by_the_pattern(text, expected):
+    found = [(m.span, m.value, m.unit, m.bound) for m in extract_mentions(text)]
+    assert found == [(s, pytest.approx(v), u, b) for s, v, u, b in expected]

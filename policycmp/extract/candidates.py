@@ -52,18 +52,18 @@ def blocked_positions(norm: str, spans: list[tuple[int, int]], g: NumberGrammar)
     return blocked
 
 
-ARABIC_GROUPS = ("sign", "num", "mag", "more", "more2", "more3", "unit", "dunit", "magonly")
+ARABIC_GROUPS = ("sign", "num", "mag", "more", "more2", "more3", "unit", "dunit", "magonly", "more0", "more4")
 ONE = Decimal(1)
 
 
 def arabic_reading(m: re.Match[str], norm: str, g: NumberGrammar) -> Reading:
-    sign, raw, mag_word, more1, more2, more3, unit_word, dunit, magonly = m.group(*ARABIC_GROUPS)
+    sign, raw, mag_word, more1, more2, more3, unit_word, dunit, magonly, more0, more4 = m.group(*ARABIC_GROUPS)
     num = parse_number(raw, g)
     negative = bool(sign) and not g.amount_end.search(norm, max(0, m.start() - 8), m.start())
     if negative and num is not None:
         num = -num
     start, end = (m.start() if negative else m.start("num")), m.end()
-    more = bool(more1 or more2 or more3)
+    more = bool(more0 or more1 or more2 or more3 or more4)
     if unit_word:
         uw = g.units[unit_word]
         mag = g.magnitudes[mag_word] if mag_word else ONE

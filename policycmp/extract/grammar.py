@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import PolicyInputError
 from ..vocabulary import TierVocabulary, compile_pattern, load, load_tiers
 from ..vocabulary.loader import require
+from ..vocabulary.units import UnitsFile, load_units
 from .scanning import Scanner, skipping
 
 CJK = "\u4e00-\u9fff"
@@ -171,14 +172,15 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
     per = re.escape(separator)
     number = r"\d{1,3}(?:,\d{3})+(?![\d])(?:\.\d+)?|\d+(?:\.\d+)+|\d+"
     signs = "".join(re.escape(str(s)) for s in require(uspec, "minus_signs", upath))
-    # number ( [magnitude] [余] unit [/ [number] [magnitude] unit-or-measure-word] | magnitude [余] | 余 )
+    # number ( [余] [magnitude] [余] unit [/ [number] [magnitude] unit-or-measure-word] | [余] magnitude [余] | 余 )
+    # 余 is written after the magnitude (1万余个) or before it (1400余万元): either way "more than".
     arabic = _pattern(
         rf"(?:(?<![\d.])(?P<sign>[{signs}]))?(?<![\d.])(?P<num>{number})"
         # PDF text may put one space between the number and what follows it (795 亿元, 30 万和15 万元).
         # (a magnitude is not read where a unit word starts: 元/千瓦时 is per kWh, not per thousand 瓦)
-        rf"(?:\s?(?:(?P<mag>{mag_rx})?(?P<more>{more})?(?P<unit>{unit_rx})"
+        rf"(?:\s?(?:(?:(?P<more0>{more})(?={mag_rx}))?(?P<mag>{mag_rx})?(?P<more>{more})?(?P<unit>{unit_rx})"
         rf"(?:{per}(?P<dnum>\d+(?:\.\d+)?)?(?P<dmag>(?!{unit_rx}){mag_rx})?(?P<dunit>{unit_rx}|[{CJK}]))?"
-        rf"|(?P<magonly>{big_mag_rx})(?P<more2>{more})?|(?P<more3>{more})))?",
+        rf"|(?P<more4>{more})?(?P<magonly>{big_mag_rx})(?P<more2>{more})?|(?P<more3>{more})))?",
         upath,
         "arabic number grammar",
     )
@@ -368,13 +370,13 @@ def _spec(path: Path, data: Any) -> _Spec:
 
 
 _lock = threading.Lock()
-_built: tuple[_Spec, _Spec, TierVocabulary, Grammar] | None = None
+_built: tuple[UnitsFile, _Spec, TierVocabulary, Grammar] | None = None
 
 
 def grammar() -> Grammar:
     """The compiled grammar of the current vocabulary files (rebuilt when one of them changes)."""
     global _built
-    units, cues, tiers = load(_spec, "units.yaml"), load(_spec, "quantity_cues.yaml"), load_tiers()
+    units, cues, tiers = load_units(), load(_spec, "quantity_cues.yaml"), load_tiers()
     with _lock:
         if _built is not None and _built[0] is units and _built[1] is cues and _built[2] is tiers:
             return _built[3]

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from ..vocabulary.units import numeral_value
 from .grammar import NumberGrammar
 
 THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -65,32 +66,7 @@ def _folded(ch: str) -> str:
 
 def chinese_number(numeral: str, g: NumberGrammar) -> Decimal | None:
     """二十 → 20, 三十五万 → 350000, 亿 → 10^8 (a bare magnitude), 一倍's 一 → 1."""
-    if not numeral:
-        return None
-    if all(ch in g.cn_multipliers for ch in numeral):
-        value = Decimal(1)
-        for ch in numeral:
-            value *= g.cn_multipliers[ch]
-        return value
-    total, section, digit = Decimal(0), Decimal(0), Decimal(0)
-    for ch in numeral:
-        if ch in g.cn_digits:
-            digit = Decimal(g.cn_digits[ch])
-        elif ch in g.cn_multipliers:
-            mult = g.cn_multipliers[ch]
-            if mult >= 10000:
-                section += digit
-                if mult >= 100000000:
-                    total = (total + section) * mult
-                else:
-                    total += section * mult
-                section, digit = Decimal(0), Decimal(0)
-            else:
-                section += (digit if digit else 1) * mult
-                digit = Decimal(0)
-        else:
-            return None
-    return total + section + digit
+    return numeral_value(numeral, g.cn_digits, g.cn_multipliers)
 
 
 def parse_number(raw: str, g: NumberGrammar) -> Decimal | None:

@@ -17,14 +17,9 @@ from pathlib import Path
 
 from ..errors import PolicyInputError
 from ..vocabulary import OutcomeRules, load_outcome_rules
+from .task_tables import ReportRow, pipe_lines, task_table
 
-
-@dataclass(frozen=True)
-class ReportRow:
-    row_no: int
-    task: str
-    completion: str | None
-    line_no: int  # where the row starts in the source (1-based)
+__all__ = ["Figure", "IndicatorRow", "OutcomeReport", "ReportRow", "parse_report", "read_report"]
 
 
 def _cells(raw: str) -> list[str]:
@@ -106,6 +101,7 @@ class IndicatorRow:
     line_no: int
     verdict: str = ""  # the table's own verdict (超额完成 / 完成 / 未完成 / 暂无数据), where it has that column
     target_is_growth: bool = False  # the target column's header says its figures are growth (比上年增长(%))
+    actual_is_estimate: bool = False  # the achieved column's header says its figures are estimates (预计值)
 
 
 @dataclass(frozen=True)
@@ -123,6 +119,8 @@ class OutcomeReport:
     tasks: tuple[ReportRow, ...] = ()
     indicators: tuple[IndicatorRow, ...] = ()
     prose: tuple[Figure, ...] = ()
+    cutoff: str = ""  # a progress report's cut-off before the year's end, as written (截至10月31日)
+    cutoff_line: int = 0
 
 
 def read_report(text: str, path: str | Path = "<text>", rules: OutcomeRules | None = None) -> OutcomeReport:
@@ -133,6 +131,9 @@ def read_report(text: str, path: str | Path = "<text>", rules: OutcomeRules | No
     lines = text.split("\n")
     if any(spec.header.match(line) for line in lines):
         return OutcomeReport(tasks=tuple(parse_report(text, path, spec)))
+    tasks = task_table(lines, spec)
+    if tasks is not None:
+        return OutcomeReport(tasks=tasks.rows, cutoff=tasks.cutoff, cutoff_line=tasks.cutoff_line)
     indicators = indicator_rows(lines, spec)
     if indicators:
         return OutcomeReport(indicators=tuple(indicators))
@@ -150,6 +151,18 @@ def _cells_of(line: str) -> list[str]:
     return [c.strip() for c in line.split(PIPE)]
 
 
+def _spaced_cells(line: str) -> list[str]:
+    """The cells of a line whose cells are separated by spaces (a yearbook page's text layer), a year
+    split from its word put back (2020 年目标值 → 2020年目标值)."""
+    cells: list[str] = []
+    for token in line.split():
+        if cells and YEAR.fullmatch(cells[-1]) and token.startswith("年"):
+            cells[-1] += token
+        else:
+            cells.append(token)
+    return cells
+
+
 def _header(lines: list[str], spec: OutcomeRules) -> tuple[int, int, list[str]] | None:
     """(first line, line after the header, header cells) of an indicator table, pipes or one per line."""
     columns = spec.indicator_columns
@@ -157,6 +170,10 @@ def _header(lines: list[str], spec: OutcomeRules) -> tuple[int, int, list[str]] 
         if PIPE in line:
             cells = [c for c in _cells_of(line) if c]
             if _is_header(cells, columns):
+                return i, i + 1, cells
+        elif not _short(line) and len(line.split()) >= MIN_SPACED_CELLS:
+            cells = _spaced_cells(line)
+            if _is_header(cells, columns) and all(len(c) <= SHORT_CELL for c in cells):
                 return i, i + 1, cells
         elif columns["name"].search(line.strip()) and _short(line):
             # one cell per line: the header is the run of short lines around 指标名称
@@ -173,8 +190,14 @@ def _header(lines: list[str], spec: OutcomeRules) -> tuple[int, int, list[str]] 
     return None
 
 
+SHORT_CELL = 12  # a header cell is short; a longer line is a row's text
+MIN_SPACED_CELLS = 4  # 序号 指标名称 目标 实际…: fewer spaced words are prose
+YEAR = re.compile(r"\d{4}")
+DIGIT = re.compile(r"\d")
+
+
 def _short(line: str) -> bool:
-    return len(line.strip()) <= 12
+    return len(line.strip()) <= SHORT_CELL
 
 
 def _is_header(cells: list[str], columns: dict[str, re.Pattern[str]]) -> bool:
@@ -192,6 +215,7 @@ class Columns:
 
     roles: tuple[str, ...]
     target_is_growth: bool
+    actual_is_estimate: bool = False
 
 
 def _role(cell: str, columns: dict[str, re.Pattern[str]], seen: list[str]) -> str | None:
@@ -239,7 +263,8 @@ def _columns(header: list[str], sub: list[str], spec: OutcomeRules) -> Columns:
     elif split and all(columns["target_growth"].search(c) for c in split):
         target_is_growth = True
     # a header that names a verdict before any figure (完成情况 heading the verdicts) is read by its cells
-    return Columns(tuple(roles), target_is_growth)
+    estimate = any(_role(c, columns, []) is not None and columns["estimate"].search(c) for c in header)
+    return Columns(tuple(roles), target_is_growth, estimate)
 
 
 def _sub_header(lines: list[str], start: int, spec: OutcomeRules) -> tuple[list[str], int]:
@@ -278,7 +303,9 @@ def indicator_rows(lines: list[str], spec: OutcomeRules) -> list[IndicatorRow]:
     # in a one-cell-per-line table the second header row is part of the header's run of short lines
     columns = _columns(header, sub, spec) if sub or PIPE in lines[first] else _columns_of_run(header, spec)
     if PIPE in lines[first]:
-        raw_rows = _pipe_rows(lines, body_start)
+        raw_rows = pipe_lines(lines, body_start)
+    elif not _short(lines[first]):
+        raw_rows = _spaced_rows(lines, body_start)
     else:
         raw_rows = _line_rows(lines, body_start, len(columns.roles) + 1)  # + 序号
     rows: list[IndicatorRow] = []
@@ -313,19 +340,16 @@ def _columns_of_run(cells: list[str], spec: OutcomeRules) -> Columns:
     return _columns(head, sub, spec)
 
 
-def _pipe_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
+def _spaced_rows(lines: list[str], start: int) -> list[tuple[int, list[str]]]:
+    """Rows of a table whose cells are separated by spaces: each line opening with its number."""
     rows = []
     for i in range(start, len(lines)):
-        line = lines[i]
-        if PIPE not in line:
-            if line.strip():
-                break
+        cells = lines[i].split()
+        if not cells:
             continue
-        cells = _cells_of(line)
-        while cells and not cells[-1]:
-            cells.pop()  # the table's empty padding cells
-        if cells:
-            rows.append((i + 1, cells))
+        if not ROW_NUMBER.match(cells[0]):
+            break
+        rows.append((i + 1, cells))
     return rows
 
 
@@ -364,29 +388,49 @@ def _indicator_row(
         cells.pop(0)  # the empty 序号 (and category) cells of a row without them
     if len(cells) > 1 and not ROW_NUMBER.match(cells[0]) and ROW_NUMBER.match(cells[1]):
         cells = cells[1:]  # a category cell merged over the rows of its category
-    if cells and ROW_NUMBER.match(cells[0]):
+    numbered = bool(cells) and bool(ROW_NUMBER.match(cells[0]))
+    if numbered:
         cells = cells[1:]
-    if not cells or (len(cells) < 3 and not spec.sub_row.match(cells[0])):
+    # a short line is a category (经济发展), unless it is numbered: then it is a row cut short (4 固)
+    if not cells or (len(cells) < 3 and not numbered and not spec.sub_row.match(cells[0])):
         return None
     values = dict(zip(columns.roles, cells, strict=False))
     if "verdict" in columns.roles and "verdict" not in values and cells and spec.verdict_of(cells[-1]):
         values["verdict"] = cells[-1]  # a short row whose merged figure cells were dropped
+    name = values.get("name", "")
     return IndicatorRow(
         position,
-        values.get("name", ""),
-        values.get("unit", ""),
+        name,
+        values.get("unit", "") if "unit" in columns.roles else unit_in_name(name),
         values.get("target", ""),
         values.get("absolute", ""),
         values.get("growth", ""),
         line_no,
         verdict=values.get("verdict", ""),
         target_is_growth=columns.target_is_growth,
+        actual_is_estimate=columns.actual_is_estimate,
     )
 
 
+NAME_UNIT = re.compile(r"[(（](?P<unit>[^()（）]{1,8})[)）]\s*$")
+
+
+def unit_in_name(name: str) -> str:
+    """The unit an indicator's name gives in its closing parentheses when the table has no 单位 column
+    (全区生产总值(亿元) → 亿元); whether it is a unit is the extract stage's to say (地区生产总值(GDP) is not)."""
+    found = NAME_UNIT.search(name)
+    return found.group("unit") if found else ""
+
+
 def review_paragraphs(lines: list[str], spec: OutcomeRules) -> list[Figure]:
-    """The paragraphs of the report's review of the year (一、2024年…计划执行情况), up to the next part."""
+    """The paragraphs of the report's review of the year (一、2024年…计划执行情况), up to the next part.
+
+    Without such a section, the paragraphs after the first line saying what the text reports (2018年10个
+    民生实事项目全面落实), when they state figures: a title over words alone is no report to read."""
     start = next((i for i, line in enumerate(lines) if spec.narrative_start.match(line.strip())), None)
+    numbered = start is not None
+    if start is None:
+        start = next((i for i, line in enumerate(lines) if spec.narrative_title.search(line)), None)
     if start is None:
         return []
     out = []
@@ -396,4 +440,6 @@ def review_paragraphs(lines: list[str], spec: OutcomeRules) -> list[Figure]:
             break
         if line:
             out.append(Figure(line, i + 1))
+    if not numbered and not any(DIGIT.search(f.text) for f in out):
+        return []
     return out

@@ -35,9 +35,15 @@ def _is_growth(row: IndicatorRow, column: str) -> bool:
     return column == "growth" or (column == "target" and row.target_is_growth)
 
 
+ESTIMATE_WORD = "预计"
+
+
 def figure_prefix(row: IndicatorRow, column: str, rules: OutcomeRules) -> str:
-    """What a figure cell of ``row`` is read after: the name, and 增长 for a growth figure given bare."""
+    """What a figure cell of ``row`` is read after: the name, 增长 for a growth figure given bare, and
+    预计 for a figure of a column headed as estimates (预计值), so that its piece says what it is."""
     name = indicator_name(row.name)
+    if column in ("actual", "growth") and row.actual_is_estimate:
+        name += ESTIMATE_WORD
     cell = {"target": row.target, "actual": row.absolute, "growth": row.growth}[column]
     bare = rules.bare_figure.match(cell)
     if _is_growth(row, column) and bare is not None and not bare.group("lead"):
@@ -93,12 +99,14 @@ def _line(doc: Document, layout: str, row_no: int, column: str, text: str, cell:
 def _outcome_lines(doc: Document, text: str, rules: OutcomeRules) -> list[ReportLineRow]:
     report = read_report(text, doc.path, rules)
     out: list[ReportLineRow] = []
+    if report.cutoff:
+        out.append(_line(doc, "task_table", 0, "cutoff", report.cutoff, report.cutoff, report.cutoff_line))
     for task in report.tasks:
-        out.append(_line(doc, "task_table", task.row_no, "task", task.task, task.task, task.line_no))
-        if task.completion is not None:
-            out.append(
-                _line(doc, "task_table", task.row_no, "completion", task.completion, task.completion, task.line_no)
-            )
+        pieces = [("task", task.task), ("completion", task.completion), ("verdict", task.verdict)]
+        pieces.append(("progress", task.progress))
+        out.extend(
+            _line(doc, "task_table", task.row_no, column, cell, cell, task.line_no) for column, cell in pieces if cell
+        )
     for row in report.indicators:
         cells = [("indicator", row.name, row.name)]
         if row.unit:

@@ -25,8 +25,11 @@ class OutcomeRules:
     min_own_key_chars: int
     pair_min_score: float
     pair_min_margin: float
+    head_min_chars: int  # a head shorter than this is not matched on its own (企业)
+    head_min_bigrams: int
     classifier_group: dict[str, int]
-    not_achieved: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]
+    # (name, cue, units it does not apply to, a result word after the cue that overrides it)
+    not_achieved: tuple[tuple[str, re.Pattern[str], frozenset[str], re.Pattern[str] | None], ...]
     incompatible: tuple[tuple[re.Pattern[str], re.Pattern[str], str], ...]
     tolerance: float
     lower_better: re.Pattern[str]
@@ -42,9 +45,20 @@ class OutcomeRules:
     sub_row: re.Pattern[str]
     bare_figure: re.Pattern[str]
     verdicts: tuple[tuple[str, re.Pattern[str]], ...]  # (status, the verdicts that give it)
+    task_columns: dict[str, re.Pattern[str]]  # number, planned, progress, verdict, completion, task
+    cutoff: re.Pattern[str]  # a progress report's cut-off before the year's end (截至10月31日, 一季度)
+    progress_done: float  # the share done (%) at which a task is complete
+    verdict_words: dict[str, re.Pattern[str]]  # status → a verdict written in a sentence (顺利完成全年工作目标)
+    levels_in_words: re.Pattern[str]  # a level stated in words (保持“双百”), its group ``level``
+    level_hedges: re.Pattern[str]  # words before a level that say it is only nearly reached (基本)
     default_direction: str
     narrative_start: re.Pattern[str]
     narrative_end: re.Pattern[str]
+    narrative_title: re.Pattern[str]  # without a numbered section, the title line the review follows
+    prose_target_after: re.Pattern[str]  # after a figure: it is the target its sentence states (的年度目标任务)
+    prose_rate_before: re.Pattern[str]  # before a share: it is the share of the task done (整体完成率)
+    prose_excess_before: re.Pattern[str]  # before a share: by how much the task was exceeded (超任务数的)
+    set_size_after: re.Pattern[str]  # after a count's head: the count sizes the set a target covers (均)
 
     def verdict_of(self, cell: str) -> str | None:
         """The status a table's verdict cell gives (超额完成 → met), or None when it is no verdict."""
@@ -82,12 +96,15 @@ def _rules(path: Path, spec: Any) -> OutcomeRules:
             min_own_key_chars=int(spec["min_own_key_chars"]),
             pair_min_score=float(spec["pairing"]["min_score"]),
             pair_min_margin=float(spec["pairing"]["min_margin"]),
+            head_min_chars=int(spec["pairing"]["head_min_chars"]),
+            head_min_bigrams=int(spec["pairing"]["head_min_chars"]) - 1,
             classifier_group=groups,
             not_achieved=tuple(
                 (
                     str(e["name"]),
                     rx(e["pattern"], f"not_achieved_cues.{e['name']}"),
                     frozenset(e.get("skip_units") or ()),
+                    _unless(e, rx),
                 )
                 for e in spec["not_achieved_cues"]
             ),
@@ -115,6 +132,7 @@ def _rules(path: Path, spec: Any) -> OutcomeRules:
                     "growth",
                     "verdict",
                     "target_growth",
+                    "estimate",
                 )
             },
             no_data=rx(spec["indicator_table"]["no_data"], "indicator_table.no_data"),
@@ -125,9 +143,26 @@ def _rules(path: Path, spec: Any) -> OutcomeRules:
                 (status, rx(spec["indicator_table"]["verdicts"][status], f"indicator_table.verdicts.{status}"))
                 for status in ("met", "not_met", "unclear")
             ),
+            task_columns={
+                key: rx(spec["task_table"]["columns"][key], f"task_table.columns.{key}")
+                for key in ("number", "planned", "progress", "verdict", "completion", "task")
+            },
+            cutoff=rx(spec["task_table"]["cutoff"], "task_table.cutoff"),
+            progress_done=float(spec["task_table"]["progress_done"]),
+            verdict_words={
+                status: rx(spec["verdict_words"][status], f"verdict_words.{status}")
+                for status in ("met", "not_met", "unclear")
+            },
+            levels_in_words=_level(rx(spec["levels_in_words"]["pattern"], "levels_in_words.pattern"), path),
+            level_hedges=rx(spec["levels_in_words"]["hedges"], "levels_in_words.hedges"),
             default_direction=_direction(spec["indicator_table"]["default_direction"], path),
             narrative_start=rx(spec["narrative"]["section_start"], "narrative.section_start"),
             narrative_end=rx(spec["narrative"]["section_end"], "narrative.section_end"),
+            narrative_title=rx(spec["narrative"]["title_start"], "narrative.title_start"),
+            prose_target_after=rx(spec["narrative"]["target_after"], "narrative.target_after"),
+            prose_rate_before=rx(spec["narrative"]["rate_before"], "narrative.rate_before"),
+            prose_excess_before=rx(spec["narrative"]["excess_before"], "narrative.excess_before"),
+            set_size_after=rx(spec["pairing"]["set_size_after"], "pairing.set_size_after"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise PolicyInputError(path, f"missing or malformed entry ({exc})") from None
@@ -136,6 +171,18 @@ def _rules(path: Path, spec: Any) -> OutcomeRules:
 def _sub_row(pattern: re.Pattern[str], path: Path) -> re.Pattern[str]:
     if "part" not in pattern.groupindex:
         raise PolicyInputError(path, "indicator_table.sub_row needs a group (?P<part>…) naming the part")
+    return pattern
+
+
+def _unless(entry: Any, rx: Any) -> re.Pattern[str] | None:
+    """The result word that, after a not-achieved cue, makes the figure achieved (申报…认定)."""
+    pattern = entry.get("unless_followed_by")
+    return None if pattern is None else rx(pattern, f"not_achieved_cues.{entry['name']}.unless_followed_by")
+
+
+def _level(pattern: re.Pattern[str], path: Path) -> re.Pattern[str]:
+    if "level" not in pattern.groupindex:
+        raise PolicyInputError(path, "levels_in_words.pattern needs a group (?P<level>…) naming the level")
     return pattern
 
 

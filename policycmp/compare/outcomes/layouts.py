@@ -1,12 +1,9 @@
-"""Outcome rows from the layouts other than the task table: an indicator table, or prose.
+"""Outcome rows of an indicator table (prose is :mod:`.prose`).
 
 An indicator table row states a target and the achieved figures in separate columns: a growth
 target (增长7%左右) is judged against the growth column (增速 3.7), a level target (73.3) against the
 absolute one, with the same rules as task rows (:func:`.judging.judge`). A row with no figure
 (暂无数据) or a qualitative target (稳步增长, 与经济增长同步) is ``unclear``.
-
-Prose states actual figures without the targets they answer: each figure is a row with its actual
-value and status ``unclear`` — never a guessed target.
 """
 
 from __future__ import annotations
@@ -14,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ...ingest.outcome_report import IndicatorRow
-from ...ingest.report_lines import figure_prefix, indicator_name
+from ...ingest.report_lines import ESTIMATE_WORD, figure_prefix, indicator_name
 from ...schema import OutcomeRow, ReportLineRow
 from ...vocabulary import OutcomeRules
 from .judging import judge
@@ -40,6 +37,9 @@ def indicator_row(cells: Mapping[str, ReportLineRow], rules: OutcomeRules) -> In
         and rules.bare_figure.match(target.cell) is not None
         and "增长" not in target.cell
     )
+    # a figure of a column headed as estimates (预计值): its piece says 预计 after the name
+    achieved = cells.get("actual") or cells.get("growth")
+    actual_is_estimate = achieved is not None and achieved.text[len(prefix) :].startswith(ESTIMATE_WORD)
     return IndicatorRow(
         first.row_no,
         name,
@@ -50,6 +50,7 @@ def indicator_row(cells: Mapping[str, ReportLineRow], rules: OutcomeRules) -> In
         first.line_no,
         verdict=cell("verdict"),
         target_is_growth=target_is_growth,
+        actual_is_estimate=actual_is_estimate,
     )
 
 
@@ -92,6 +93,8 @@ def assess_indicator(
         elif actual.unit != target.unit:
             reason = f"{row.target} vs {actual_cell}: not in the same unit"
             actual = None
+        elif row.actual_is_estimate:
+            reason = f"{name} {target.span} vs {actual.span}: the achieved column holds estimates (预计), not judged"
         else:
             default = None if rules.default_direction == "none" else rules.default_direction
             status, rule = judge(target, actual, default)
@@ -116,7 +119,9 @@ def assess_indicator(
         district=district,
         year=year,
         row_no=row.row_no,
-        task=f"{row.name}({row.unit}): {row.target}",
+        task=f"{row.name}: {row.target}"
+        if row.name.endswith(f"({row.unit})")
+        else f"{row.name}({row.unit}): {row.target}",
         completion=completion or None,
         indicator=indicator_of(f"{name}{row.target}", target.unit) if target else None,
         target_value=target.value if target else None,
@@ -136,41 +141,3 @@ def assess_indicator(
         policy_span=link.mention.span if link else None,
         link_reason=why or None,
     )
-
-
-def assess_prose(
-    paragraph: ReportLineRow, mentions: list[Mention], rules: OutcomeRules, first_row: int
-) -> list[OutcomeRow]:
-    """One unclear row per actual figure a paragraph of the review states, numbered from ``first_row``."""
-    rows: list[OutcomeRow] = []
-    for mention in mentions:
-        if mention.kind not in rules.actual_kinds or mention.unit == "" or mention.value != mention.value:
-            continue
-        rows.append(
-            OutcomeRow(
-                doc_id=paragraph.doc_id,
-                district=paragraph.district,
-                year=paragraph.year,
-                row_no=first_row + len(rows),
-                task=mention.label,
-                completion=paragraph.cell,
-                indicator=indicator_of(mention.phrase, mention.unit),
-                target_value=None,
-                actual_value=mention.value,
-                unit=mention.unit,
-                status="unclear",
-                policy_clause_id=None,
-                target_span=None,
-                actual_span=mention.span,
-                target_bound=None,
-                line_no=paragraph.line_no,
-                match_reason="the report states the figure achieved without the target it answers; not judged",
-                indicator_zh=mention.label,
-                targets_stated=0,
-                targets_judged=0,
-                link_span=None,
-                policy_span=None,
-                link_reason=None,
-            )
-        )
-    return rows

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ...model import QuantityMention
 from ...vocabulary import OutcomeRules, load_outcome_rules
+from ...vocabulary.units import load_numerals
 
 
 def rules() -> OutcomeRules:
@@ -20,7 +21,7 @@ def rules() -> OutcomeRules:
 
 HAN_OR_WORD = re.compile(r"[\w\u4e00-\u9fff]+")
 QUOTES = re.compile(r"[“”‘’\"'《》〈〉「」『』]")
-CLASSIFIER_TAIL = re.compile(r"[\d.]\s*(?:万|亿)?\s*(?P<word>[^\d\s.])(?P<next>[^\d\s.]?)")
+CLASSIFIER_TAIL = re.compile(r"[\d.一二两三四五六七八九十]\s*(?:万|亿)?\s*(?P<word>[^\d\s.])(?P<next>[^\d\s.]?)")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Mention(QuantityMention):
     keys: frozenset[str]  # key-word bigrams of the phrase alone
     wide_keys: frozenset[str]  # …plus the phrase before it when the phrase alone says too little
     classifier: str | None  # the measure word of a count: 家, 个, 套…
+    head: frozenset[str] = frozenset()  # key words of the thing counted (文化新空间 in …等文化新空间40家)
 
     @property
     def label(self) -> str:
@@ -119,6 +121,7 @@ def with_phrases(text: str, found: list[Any]) -> list[Mention]:
         sentence_start = max((text.rfind(c, 0, q.start) for c in "。;!?\n"), default=-1) + 1
         words = "".join(HAN_OR_WORD.findall(_strip_numbers(QUOTES.sub("", phrase))))
         level = getattr(q, "level", None)
+        classifier = _classifier(str(q.span), str(q.unit))
         out.append(
             Mention(
                 str(q.span),
@@ -135,10 +138,78 @@ def with_phrases(text: str, found: list[Any]) -> list[Mention]:
                 words,
                 keys,
                 wide,
-                _classifier(str(q.span), str(q.unit)),
+                classifier,
+                _bigrams(_key_chunks(_head(text, blanked, left, right, q, classifier))),
             )
         )
     return out
+
+
+LIST_END = re.compile(r".*[、等]")
+HEAD_STOP = re.compile(r"[(()、]")
+
+
+def _head(text: str, blanked: str, left: int, right: int, q: Any, classifier: str | None) -> str:
+    """The words naming what a quantity counts or measures, next to it in its phrase: after a count
+    written number first (已完成10个文化新空间建设 → 文化新空间; 新增5家…重点小巨人企业), else before it, after
+    any list it closes (建成城市书房、文化驿站、乡村博物馆等文化新空间40家 → 文化新空间)."""
+    after = QUOTES.sub("", blanked[int(q.end) : right])
+    if classifier is not None and after[:1].strip() and not rules().delimiters.match(after[:1]):
+        stop = HEAD_STOP.search(after)
+        return after[: stop.start()] if stop else after
+    before = blanked[left : int(q.start)]
+    return LIST_END.sub("", before)
+
+
+def sizes_a_set(m: Mention, mentions: list[Mention], text: str) -> bool:
+    """A count written before what it counts, then 均 and the figure each must reach, sizes the set a
+    target covers: 4个结构性指标均实现10%以上增长 (the target is 10%以上, for each of 4)."""
+    if m.classifier is None:
+        return False
+    later = [o.start for o in mentions if o.start > m.end]
+    if not later:
+        return False
+    between = text[m.end : min(later)]
+    return not rules().delimiters.search(between) and bool(rules().set_size_after.search(between))
+
+
+NUMERALS = "一二两三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class _Count:
+    """A count written in words, shaped like a row of the quantities table for :func:`with_phrases`."""
+
+    span: str
+    start: int
+    end: int
+    value: float
+    value_high: None = None
+    unit: str = "count"
+    kind: str = "other"
+    bound: str = "exact"
+    level: None = None
+
+
+def counts_in_words(text: str, found: list[Any]) -> list[Mention]:
+    """Counts a report writes in words (已打造庄市永旺、宁大步行街两条特色街区), with their phrases.
+
+    The extract stage reads no count in words (五大领域, 一批, 三年行动 are set phrases), so these are
+    heard only as the answer to a target counting the same thing (:func:`.judging.pair_target`)."""
+    spec = rules()
+    words = "|".join(sorted(map(re.escape, spec.classifier_group), key=len, reverse=True))
+    taken = [(int(q.start), int(q.end)) for q in found]
+    counts = []
+    for m in re.finditer(rf"(?<![{NUMERALS}\d百千万第])(?P<n>[{NUMERALS}]{{1,3}})(?:{words})", text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        value = load_numerals().value(m.group("n"))
+        if value is not None and value > 0:
+            counts.append(_Count(m.group(), m.start(), m.end(), float(value)))
+    if not counts:
+        return []
+    mine = {(c.start, c.end) for c in counts}
+    return [m for m in with_phrases(text, [*found, *counts]) if (m.start, m.end) in mine]
 
 
 def _strip_numbers(phrase: str) -> str:

@@ -12,6 +12,9 @@ docs/outcomes_and_lookup.md explains them.
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,10 +23,14 @@ import pandas as pd
 from ...ingest.outcome_report import ReportRow
 from ...schema import DocumentRow, OutcomeRow, QuantityRow, ReportLineRow, frame, records
 from ..indexed import ClauseIndex, group_by_clause, index_tables, quantity_records
-from .judging import pair_target
-from .layouts import assess_indicator, assess_prose, indicator_row
+from .judging import Judgement, pair_target
+from .layouts import assess_indicator, indicator_row
 from .linking import PolicyQuantity, indicator_of, link_target, policy_quantities
-from .phrases import Mention, rules, with_phrases
+from .phrases import Mention, counts_in_words, rules, sizes_a_set, with_phrases
+from .prose import assess_prose
+from .verdicts import apply_verdicts, level_target, restated_levels
+
+SHARE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%")
 
 
 @dataclass(frozen=True)
@@ -41,9 +48,18 @@ def assess_row(
     """The outcome row of one report row (pure). ``task`` and ``completion`` are the cells' quantities
     with their phrases, as the quantities table has them (:func:`.phrases.with_phrases`)."""
     spec = rules()
-    targets = [m for m in task if m.kind in spec.target_kinds]
+    targets = [m for m in task if m.kind in spec.target_kinds and not sizes_a_set(m, task, row.task)]
     actuals = [m for m in completion if m.kind in spec.actual_kinds]
-    judgements = [pair_target(t, actuals) for t in targets]
+    text = row.completion or ""
+    in_words = counts_in_words(text, completion)
+    judgements = apply_verdicts([pair_target(t, actuals, text, in_words) for t in targets], actuals, text)
+    # a level stated in words and restated of the same thing (保持“双百” … 保持双百) is a target met too
+    levels = restated_levels(row.task, text)
+    judgements += [
+        Judgement(level_target(level), None, "met", f"{level.words}: the report restates it ({said}) → met", said)
+        for level, said in levels
+    ]
+    targets = targets + [j.target for j in judgements[len(judgements) - len(levels) :]]
     judged = [j for j in judgements if j.status in ("met", "not_met")]
     status = "not_met" if any(j.status == "not_met" for j in judged) else "met" if judged else "unclear"
     # The row's headline: the deciding comparison, else a paired target, else the first target.
@@ -73,6 +89,7 @@ def assess_row(
 
     target = headline.target if headline else None
     actual = headline.actual if headline else None
+    target_value = None if target is None or math.isnan(target.value) else target.value
     return OutcomeRow(
         doc_id=source.doc_id,
         district=source.district,
@@ -80,14 +97,14 @@ def assess_row(
         row_no=row.row_no,
         task=row.task,
         completion=row.completion,
-        indicator=indicator_of(target.phrase, target.unit) if target else None,
-        target_value=target.value if target else None,
+        indicator=indicator_of(target.phrase, target.unit) if target and target.unit else None,
+        target_value=target_value,
         actual_value=actual.value if actual else None,
-        unit=target.unit if target else None,
+        unit=(target.unit or None) if target else None,
         status=status,
         policy_clause_id=link.clause_id if link else None,
         target_span=target.span if target else None,
-        actual_span=actual.span if actual else None,
+        actual_span=actual.span if actual else headline.said if headline else None,
         target_bound=target.bound if target else None,
         line_no=row.line_no,
         match_reason=reason,
@@ -98,6 +115,54 @@ def assess_row(
         policy_span=link.mention.span if link else None,
         link_reason=link_reason,
     )
+
+
+def decided_by_the_table(record: OutcomeRow, row: ReportRow, cutoff: str) -> OutcomeRow:
+    """A task row's status as its table decides it: the table's own verdict (完成任务, 超额完成, 未完成)
+    decides; else the share done (当前进度 80%, 完成率 72%) says done at 100%, short of it not done; and in a
+    progress report (its heading gives a cut-off before the year's end, 截至10月31日) a target not yet
+    reached is in progress, not missed. The figures' answer stays in ``match_reason``."""
+    spec = rules()
+    said = f"the figures give {record.status} ({record.match_reason})"
+    status, why = record.status, ""
+    verdict = spec.verdict_of(row.verdict) if row.verdict else None
+    share = _share(row.progress)
+    if verdict is not None:
+        status, why = verdict, f"the table's verdict {row.verdict} → {verdict}"
+    elif share is not None:
+        done = share >= spec.progress_done
+        status = "met" if done else "not_met"
+        why = f"the share done {row.progress} → {'done' if done else 'not done'}"
+    if cutoff and status == "not_met":
+        status = "unclear"
+        why = (why + "; " if why else "") + f"in progress at the report's cut-off ({cutoff}): not yet missed"
+    elif cutoff and status == "met" and verdict is None and share is None and record.unit == "%":
+        # a count or an amount reached early is reached; a rate so far is not the year's rate
+        status = "unclear"
+        why = f"a rate at the report's cut-off ({cutoff}) is the rate so far, not the year's"
+    if not why:
+        return record
+    judged = record.targets_judged if status == record.status else int(status in ("met", "not_met"))
+    return dataclasses.replace(
+        record,
+        status=status,
+        targets_judged=judged,
+        completion="; ".join(
+            part for part in (record.completion, f"评价 {row.verdict}" if row.verdict else "", _progress(row)) if part
+        )
+        or None,
+        match_reason=f"{why}; {said}",
+    )
+
+
+def _share(progress: str) -> float | None:
+    """The share done a progress cell opens with (80%(新区实验幼儿园进度滞后) → 80), or None."""
+    found = SHARE.match(progress)
+    return float(found.group(1)) if found else None
+
+
+def _progress(row: ReportRow) -> str:
+    return f"进度 {row.progress}" if row.progress else ""
 
 
 def outcomes_table(tables: Mapping[str, pd.DataFrame], index: ClauseIndex | None = None) -> pd.DataFrame:
@@ -128,8 +193,13 @@ def outcome_frame(
         if d.kind == spec.policy_kind:
             policies.setdefault((d.district, d.year), []).append(d.doc_id)
     rows: dict[tuple[str, int], dict[str, ReportLineRow]] = {}
+    cutoffs: dict[str, str] = {}  # a progress report's cut-off before the year's end (截至10月31日)
     for line in lines:
-        if line.kind == "outcome_report":
+        if line.kind != "outcome_report":
+            continue
+        if line.column == "cutoff":
+            cutoffs[line.doc_id] = line.cell
+        else:
             rows.setdefault((line.doc_id, line.row_no), {})[line.column] = line
     linked: dict[tuple[str, int], list[PolicyQuantity]] = {}
     records_: list[OutcomeRow] = []
@@ -149,14 +219,25 @@ def outcome_frame(
 
         if first.layout == "task_table":
             task, completion = cells["task"], cells.get("completion")
-            row = ReportRow(row_no, task.cell, completion.cell if completion else None, task.line_no)
-            records_.append(assess_row(row, policy, source, said("task"), said("completion")))
+            verdict, progress = cells.get("verdict"), cells.get("progress")
+            row = ReportRow(
+                row_no,
+                task.cell,
+                completion.cell if completion else None,
+                task.line_no,
+                verdict=verdict.cell if verdict else "",
+                progress=progress.cell if progress else "",
+            )
+            record = assess_row(row, policy, source, said("task"), said("completion"))
+            records_.append(decided_by_the_table(record, row, cutoffs.get(doc_id, "")))
         elif first.layout == "indicator_table":
             indicator = indicator_row(cells, spec)
             figures = {column: said(column) for column in ("target", "actual", "growth")}
             records_.append(assess_indicator(indicator, figures, policy, spec, doc_id, first.district, first.year))
         else:
-            found = assess_prose(cells["prose"], said("prose"), spec, prose_rows.get(doc_id, 0) + 1)
+            found = assess_prose(
+                cells["prose"], said("prose"), spec, prose_rows.get(doc_id, 0) + 1, cutoffs.get(doc_id, "")
+            )
             prose_rows[doc_id] = prose_rows.get(doc_id, 0) + len(found)
             records_.extend(found)
     return frame(OutcomeRow, sorted(records_, key=lambda r: (r.doc_id, r.row_no)))
