@@ -68,6 +68,7 @@ def classify_kind(c: Bounded, norm: str, windows: Windows, k: KindCues, earlier:
     r = c.reading
     if not r.normalised:
         return "other"
+    earlier = list(earlier)  # read more than once below
     if r.digitless:
         return "threshold"
     f0, f1 = windows.fragment(c.span_start, c.span_end)
@@ -98,7 +99,34 @@ def classify_kind(c: Bounded, norm: str, windows: Windows, k: KindCues, earlier:
     if c.bound in ("min", "max") and (k.subsidy_nouns.search(norm[f1:s1]) or k.grant_verbs.search(norm[f1:s1])):
         return "threshold"  # 单个项目投资额100万元(含)以上,按…予以资助
     # Nothing in the fragment decided it: the nearer cue in the whole sentence does.
-    return _nearer_cue(k, norm[s0:s1], c.span_start - s0, c.span_end - s0, money) or "other"
+    nearer = _nearer_cue(k, norm[s0:s1], c.span_start - s0, c.span_end - s0, money)
+    if nearer:
+        return nearer
+    if money and _continues_a_grant_list(c, norm, windows, k, earlier, s0):
+        return "subsidy"  # 国家级250万元;国家地方联合150万元;省级100万元: a list of one grant's amounts
+    return "other"
+
+
+LIST_LABEL = 8  # characters a list entry may write before its amount (国家地方联合, 省级)
+LABEL_NOISE = re.compile(r"[\s|]")
+
+
+def _continues_a_grant_list(
+    c: Bounded, norm: str, windows: Windows, k: KindCues, earlier: Iterable[tuple[Bounded, str]], s0: int
+) -> bool:
+    """A sentence that is only a short label and an amount (国家地方联合150万元) continues the grant of the
+    sentence before it, when that sentence granted an amount or spoke of a grant (…定额类补助,即时兑付。
+    国家级 100 万元;省级 50 万元): a table row or list cut at its semicolons."""
+    label = LABEL_NOISE.sub("", norm[s0 : c.span_start])
+    if len(label) > LIST_LABEL or s0 == 0 or any(mark in label for mark in ",:"):
+        return False
+    p0, p1 = windows.sentence(s0 - 1, s0 - 1)
+    if any(kind == "subsidy" and p0 <= e.span_start < p1 for e, kind in earlier):
+        return True
+    before = norm[p0:p1]
+    return not any(p0 <= e.span_start < p1 for e, _ in earlier) and bool(
+        k.subsidy_nouns.search(before) or k.grant_verbs.search(before)
+    )
 
 
 def is_threshold(c: Bounded, k: KindCues, before: str, after: str) -> bool:
