@@ -306,3 +306,121 @@ def test_traditional_clauses_are_read_like_simplified_ones(built):
     text = built.clauses.set_index("clause_id")["text"]
     for r in rows.itertuples():
         assert text[r.clause_id][r.span_start : r.span_end] == r.span  # the span stays as written
+
+
+# --- round two: the patterns the wider survey showed ---------------------------------------------
+
+
+def objects(built, survey_id: str, value: float) -> list[str]:
+    rows = rows_of(built, survey_id)
+    return rows[rows["value"] == value]["object"].tolist()
+
+
+def test_a_grant_cut_from_its_subject_by_a_break_is_read_with_it(built):
+    # 支持工业互联网平台提升能力、做大 做强,对服务县内同行业企业超 30 家…的平 台,奖励 100 万元;
+    # 对服务企业超 80 家…的 平台,奖励 200 万元 (the second: a ladder of conditions on the same noun)
+    rows = keyed(rows_of(built, "deqing-2024-c"))
+    assert ("industrial_internet_platform_award", None, None, 1_000_000.0, "CNY") in rows
+    assert ("industrial_internet_platform_award", None, None, 2_000_000.0, "CNY") in rows
+    # the object is what is rewarded as written, the span the whole statement
+    deqing = rows_of(built, "deqing-2024-c")
+    row = deqing[(deqing["value"] == 2_000_000.0)].iloc[0]
+    assert row["object"] == "服务企业超 80 家或连接设备超 2 千台的 平台"
+    first = deqing[(deqing["value"] == 1_000_000.0) & deqing["level"].isna()].iloc[0]
+    assert first["span"].startswith("支持工业互联网平台提升能力")
+
+
+def test_two_beneficiaries_opened_by_对_with_a_generic_noun_are_not_one_instrument(built):
+    # 对…通过…CMMI…认证的企业,分别奖励…;对…通过…DCMM…认证的企业,分别奖励…: no instrument, and the
+    # second 对 statement does not inherit one from a statement before it that names a 企业
+    rows = rows_of(built, "deqing-2024-d")
+    assert len(rows) == 6 and rows["instrument"].isna().all()
+
+
+def test_table_rows_continue_the_thing_rewarded_written_once(built):
+    # 新认定的国家级、省级服务型制造示范企业(平台) 企业 定额类补助,即时兑付。 国家级 100 万元;省级 50 万元。
+    assert {
+        ("service_manufacturing_award", "national", None, 1_000_000.0, "CNY"),
+        ("service_manufacturing_award", "provincial", None, 500_000.0, "CNY"),
+    } <= keyed(rows_of(built, "ruian-2022-b"))
+    # …工程实验室(工程研究中心)…国家级250万元;…;省级100万元: the variant of the first row holds too
+    assert ("rd_institution_award", "provincial", "key_laboratory", 1_000_000.0, "CNY") in keyed(
+        rows_of(built, "ruian-2025-a")
+    )
+
+
+def test_a_cap_and_a_part_written_on_their_own_continue_the_grant(built):
+    # …软件部分在原基础上加奖10%。单个项目最高2000万元。
+    haining = keyed(rows_of(built, "haining-2025-b"))
+    assert ("equipment_upgrade_subsidy", None, None, 10.0, "%") in haining
+    assert ("equipment_upgrade_subsidy", None, None, 20_000_000.0, "CNY") in haining
+    # …追加奖励30万元(…),其中被纳入数字经济及其核心产业的,纳入当年在原基础上再增加10万元
+    xinchang = rows_of(built, "xinchang-2025-a")
+    raise_ = xinchang[xinchang["span"].str.startswith("其中被纳入")]
+    assert keyed(raise_) == {
+        ("industrial_scale_up_award", None, None, 100_000.0, "CNY"),
+        ("equipment_upgrade_subsidy", None, None, 1.0, "%"),  # …首次升规企业第二年实施技改部分…再增加1个百分点
+    }
+    # …产值首次跨越5000万元,奖励3万元: the milestone is a condition, the award has no instrument
+    assert 50_000_000.0 not in set(xinchang["value"])
+    assert keyed(xinchang[xinchang["value"] == 30_000.0]) >= {(None, None, None, 30_000.0, "CNY")}
+
+
+def test_objects_of_traditional_clauses_stay_as_written(built):
+    # 對首次通過認定的高新技術企業,給予一次性不超過20萬元獎勵: read in simplified characters, written as is
+    ningbo = rows_of(built, "ningbo-2020-a")
+    assert set(ningbo["object"]) >= {"首次通過認定的高新技術企業", "重新通過認定的高新技術企業"}
+    assert ("hightech_enterprise_award", None, "relocated", 200_000.0, "CNY") in keyed(ningbo)
+    zhuji = objects(built, "zhuji-2025-a", 500_000.0)
+    assert any("當年被認定為國家級智能工廠" in o for o in zhuji), zhuji
+
+
+def test_the_province_keeping_a_platform_is_no_tier(built):
+    # 对通过软件企业评估,且纳入浙江省经济和信息化数据服务平台的软件企业,年销售收入首次突破…: no tier
+    rows = rows_of(built, "shengzhou-2022-b")
+    software = rows[rows["instrument"] == "software_enterprise_award"]
+    assert len(software) == 4 and software["level"].isna().all()
+
+
+def test_a_county_level_citys_own_tier_is_the_district_tier(built):
+    # 初次认定为乐清市级、温州市级科技(创新)型企业的,分别一次性给予1万元、3万元的奖励 (乐清 is a county-level city)
+    rows = keyed(rows_of(built, "yueqing-2013-a"))
+    assert {(None, "district", None, 10_000.0, "CNY"), (None, "municipal", None, 30_000.0, "CNY")} <= rows
+
+
+def test_a_citys_own_high_tech_list_is_another_programme(built):
+    # 被认定为国家高新技术企业的一次性奖励20万元,市级高新技术企业的一次性奖励5万元
+    assert {
+        ("hightech_enterprise_award", None, None, 200_000.0, "CNY"),
+        (None, "municipal", None, 50_000.0, "CNY"),
+    } <= keyed(rows_of(built, "liandu-2025-a"))
+
+
+def test_new_renewed_relocated_and_size_are_variants_of_one_key(built):
+    jinhua = keyed(rows_of(built, "jinhua-2022-a"))
+    assert {
+        ("hightech_enterprise_award", None, None, 400_000.0, "CNY"),
+        ("hightech_enterprise_award", None, "renewed", 200_000.0, "CNY"),
+        ("hightech_enterprise_award", None, "relocated", 400_000.0, "CNY"),
+        ("industrial_scale_up_award", None, None, 100_000.0, "CNY"),
+    } <= jinhua
+    # 规模以上企业新认定…40万元…,其他企业新认定…30万元
+    assert {
+        ("hightech_enterprise_award", None, "above_scale", 400_000.0, "CNY"),
+        ("hightech_enterprise_award", None, "below_scale", 300_000.0, "CNY"),
+    } <= keyed(rows_of(built, "liandu-2025-b"))
+    # 新认定和通过重新认定国家高新技术企业,在市政策奖励标准的基础上每家分别再给予一次性奖励10万元、5万元:
+    # the scene-setting part is not the thing rewarded
+    wucheng = rows_of(built, "wucheng-2022-a")
+    assert ("hightech_enterprise_award", None, None, 100_000.0, "CNY") in keyed(wucheng[wucheng["grant_no"] == 1])
+    assert "基础上" not in " ".join(wucheng["object"])
+
+
+def test_an_rd_centre_ladder_down_to_the_district(built):
+    # 国家级企业工程技术研究开发中心、省级高新技术企业研究开发中心、市级…、区级…分别给予50万元、10万元、5万元、3万元
+    rows = keyed(rows_of(built, "ouhai-2013-a"))
+    assert {
+        ("rd_institution_award", "national", "rd_center", 500_000.0, "CNY"),
+        ("rd_institution_award", "provincial", "rd_center", 100_000.0, "CNY"),
+        ("rd_institution_award", "district", "rd_center", 30_000.0, "CNY"),
+    } <= rows

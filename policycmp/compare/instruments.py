@@ -151,7 +151,7 @@ def _assign(
         previous_end = amount.end - offset
         item = items[n] if items else None
         grants_of_amount = []
-        for instrument in _owners(n, item, matched[n], every, amounts, text):
+        for instrument in _owners(n, item, matched[n], every, amounts, text, text[: amount.start - offset]):
             variant: Variant | None = None
             if instrument is not None:
                 if by_item and item is not None:
@@ -194,14 +194,16 @@ def _owners(
     every: list[Instrument],
     amounts: list[QuantityRow],
     text: str,
+    upto: str,
 ) -> list[Instrument | None]:
-    """The instruments the n-th amount belongs to (``matched``: those stated up to it; ``every``: up
-    to the statement's last amount).
+    """The instruments the n-th amount belongs to (``matched``: those stated up to it, in ``upto``, the
+    statement's words before it; ``every``: up to the statement's last amount).
 
     An item that names an instrument gives it; with 分别 and as many amounts as instruments, the
     n-th instrument named gets the n-th amount (对认定为浙江省科技领军企业和浙江省科技小巨人企业的,分别给予
-    50万元和20万元奖励); otherwise every instrument stated up to the amount shares it. None: no
-    instrument recognises it.
+    50万元和20万元奖励); otherwise every instrument stated up to the amount shares it, but one that only
+    qualifies the thing rewarded named after it (首次升规企业第二年实施技改部分…再增加1个百分点: the raise
+    is of the 技改 grant) does not. None: no instrument recognises it.
     """
     if item is not None:
         named = [(i.named_at(item.text), k, i) for k, i in enumerate(every)]
@@ -213,7 +215,34 @@ def _owners(
     if len(every) > 1 and respectively(text) and len(amounts) == len(every):
         order = sorted(every, key=lambda i: i.named_at(text) or 0)
         return [order[n]]
-    return list(matched)
+    return list(_heads(matched, upto))
+
+
+QUALIFIER_GAP = re.compile(r"[、和及与或,]")
+
+
+def _heads(instruments: list[Instrument], before: str) -> list[Instrument]:
+    """The instruments named in ``before`` (the words up to an amount) that are not mere qualifiers of
+    another named after them in the same noun phrase: two names with no enumeration (、和及与或) or comma
+    between them are a qualifier and its head (首次升规企业…实施技改部分), and the head is what is
+    rewarded. Named side by side (孵化器和众创空间), both are."""
+    if len(instruments) < 2:
+        return instruments
+    spans = []
+    for instrument in instruments:
+        last = None
+        for rx in instrument.patterns:
+            for m in rx.finditer(before):
+                if last is None or m.start() > last[0]:
+                    last = (m.start(), m.end())
+        spans.append((last or (-1, -1), instrument))
+    spans.sort(key=lambda s: s[0])
+    kept = []
+    for (span, instrument), (later, _) in zip(spans, [*spans[1:], ((-1, -1), None)], strict=True):
+        qualifier = later[0] >= span[1] >= 0 and not QUALIFIER_GAP.search(before, span[1], later[0])
+        if not qualifier:
+            kept.append(instrument)
+    return [i for i in instruments if i in kept]
 
 
 def statement_rows(

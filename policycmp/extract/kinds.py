@@ -14,6 +14,7 @@ ENUMERATION = re.compile("[、和及与或]")
 GRANT_LEAD = re.compile(r"^(?:的|一次性|的一次性)")
 LEADING_DIGIT = re.compile(r"\s*\d")
 MONEY_CLASSES = ("money", "share", "rate")
+RATE_STANDARD = "的标准"
 
 
 def without_asides(norm: str, items: list[Bounded]) -> str:
@@ -109,17 +110,22 @@ def classify_kind(c: Bounded, norm: str, windows: Windows, k: KindCues, earlier:
 
 LIST_LABEL = 8  # characters a list entry may write before its amount (国家地方联合, 省级)
 LABEL_NOISE = re.compile(r"[\s|]")
+TIER_MARK = re.compile("[国省市区县]")
 
 
 def _continues_a_grant_list(
     c: Bounded, norm: str, windows: Windows, k: KindCues, earlier: Iterable[tuple[Bounded, str]], s0: int
 ) -> bool:
-    """A sentence that is only a short label and an amount (国家地方联合150万元) continues the grant of the
-    sentence before it, when that sentence granted an amount or spoke of a grant (…定额类补助,即时兑付。
-    国家级 100 万元;省级 50 万元): a table row or list cut at its semicolons."""
+    """A sentence that is only a short label and an amount continues the grant of the sentence before
+    it, when that sentence granted an amount or spoke of a grant: a table row or list cut at its
+    semicolons (…定额类补助,即时兑付。国家级 100 万元;省级 50 万元; 国家地方联合150万元), whose label
+    names a tier or nothing, or a cap written on its own (…加奖10%。单个项目最高2000万元)."""
     label = LABEL_NOISE.sub("", norm[s0 : c.span_start])
-    if len(label) > LIST_LABEL or s0 == 0 or any(mark in label for mark in ",:"):
+    capping = c.bound == "max" and k.cap_heads.match(label) is not None  # 单个项目最高2000万元
+    if len(label) > LIST_LABEL or s0 == 0 or any(m in label for m in ",:"):
         return False
+    if label and not capping and not TIER_MARK.search(label):
+        return False  # an entry of such a list names a tier (省级), or nothing
     p0, p1 = windows.sentence(s0 - 1, s0 - 1)
     if any(kind == "subsidy" and p0 <= e.span_start < p1 for e, kind in earlier):
         return True
@@ -135,8 +141,8 @@ def is_threshold(c: Bounded, k: KindCues, before: str, after: str) -> bool:
     Not when it is the basis of a grant (按20万元/台的标准给予补助), and a 的 counts only when it
     closes the condition before any grant word (…85%以上的种粮农户给予…).
     """
-    if "按" in before:
-        return False
+    if "按" in before or after.startswith(RATE_STANDARD):
+        return False  # 按…的标准 / 1500元的标准: the rate of the grant, not who may have it
     de = after.find("的")
     closes = False
     if de >= 0:
