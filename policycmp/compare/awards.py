@@ -208,12 +208,15 @@ def items_of(
         return any(a <= s < b for s, _, _ in tiers) or alone(a, b) is not None
 
     def names_something(a: int, b: int) -> bool:
-        """An item with a noun of its own (省级未来工厂), not a tier or modifier alone (新认定的国家级)."""
-        piece = text[a:b]
-        if any(i.named_at(piece) is not None for i in named):
+        """An item with a noun of its own (省级未来工厂), not a tier or modifier alone (新认定的国家级).
+        Words before the item's tier are the enumeration's shared prefix (孵化器获国家、省、市…优秀的):
+        they are every item's, not this one's own."""
+        starts = [s for s, _, _ in tiers if a <= s < b]
+        own = text[starts[0] : b] if starts else text[a:b]
+        if any(i.named_at(own) is not None for i in named):
             return True
         inside = [e for s, e, _ in tiers if a <= s < b]
-        return len(piece) > BARE_ITEM and not (inside and inside[-1] >= b)
+        return len(text[a:b]) > BARE_ITEM and not (inside and inside[-1] >= b)
 
     last_a, last_b = pieces[-1]
     _, last_after = level_in(last_a, last_b)
