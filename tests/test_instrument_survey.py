@@ -386,6 +386,8 @@ def test_a_county_level_citys_own_tier_is_the_district_tier(built):
     # 初次认定为乐清市级、温州市级科技(创新)型企业的,分别一次性给予1万元、3万元的奖励 (乐清 is a county-level city)
     rows = keyed(rows_of(built, "yueqing-2013-a"))
     assert {(None, "district", None, 10_000.0, "CNY"), (None, "municipal", None, 30_000.0, "CNY")} <= rows
+    # the place's name is part of its tier word, not a prefix of what the other items reward
+    assert objects(built, "yueqing-2013-a", 30_000.0) == ["第九条 初次认定为温州市级科技(创新)型企业"]
 
 
 def test_a_citys_own_high_tech_list_is_another_programme(built):
@@ -394,6 +396,14 @@ def test_a_citys_own_high_tech_list_is_another_programme(built):
         ("hightech_enterprise_award", None, None, 200_000.0, "CNY"),
         (None, "municipal", None, 50_000.0, "CNY"),
     } <= keyed(rows_of(built, "liandu-2025-a"))
+    # each amount with a condition of its own says what it rewards
+    assert objects(built, "liandu-2025-a", 50_000.0) == ["市级高新技术企业"]
+    # …but a qualifier named before the thing rewarded is no instrument of the amount: 国家高新技术企业
+    # 首次升规的,在享受小升规政策基础上,每家再奖励10万元 is the 小升规 award alone
+    jinhua = rows_of(built, "jinhua-2022-a")
+    assert jinhua[jinhua["span"].str.startswith("国家高新技术企业 首次升规")]["instrument"].tolist() == [
+        "industrial_scale_up_award"
+    ]
 
 
 def test_new_renewed_relocated_and_size_are_variants_of_one_key(built):

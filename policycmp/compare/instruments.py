@@ -145,11 +145,15 @@ def _assign(
     out: list[list[_Grant]] = []
     previous_end = 0
     previous: dict[str, Variant | None] = {}
+    own_object = whole_object
     for n, amount in enumerate(amounts):
         segment = text[previous_end : amount.start - offset]
         follows = n > 0 and CONJOINED.match(segment) is not None
-        previous_end = amount.end - offset
         item = items[n] if items else None
+        if n > 0 and not follows and item is None:
+            # an amount with a condition of its own (…奖励20万元,市级高新技术企业的一次性奖励5万元)
+            own_object = _segment_object(text, written, previous_end, amount.start - offset, vocab) or own_object
+        previous_end = amount.end - offset
         grants_of_amount = []
         for instrument in _owners(n, item, matched[n], every, amounts, text, text[: amount.start - offset]):
             variant: Variant | None = None
@@ -177,9 +181,25 @@ def _assign(
             if instrument is not None and level is not None and level not in instrument.levels:
                 level = None
             key = variant.key if variant else (inherited or {}).get(instrument.key) if instrument else None
-            grants_of_amount.append(_Grant(instrument, level, key, item.object if item else whole_object))
+            grants_of_amount.append(_Grant(instrument, level, key, item.object if item else own_object))
         out.append(grants_of_amount)
     return out
+
+
+def _segment_object(text: str, written: str, start: int, end: int, vocab: InstrumentVocabulary) -> str | None:
+    """What the words between two amounts say is rewarded (``text[start:end]``, read; cut from
+    ``written``), or None when they name no object of their own (…奖励,给予规模以下企业…: the grant
+    opens the segment)."""
+    segment = text[start:end].lstrip(TRIM_LEAD)
+    if segment.startswith(("(", *vocab.continuation_openers)):
+        return None  # (其中省财政直接补贴…): a part of the amount before, not a new thing rewarded
+    span = object_span(text[start:end], vocab)
+    found = text[start + span[0] : start + span[1]]
+    if len(found) <= 2 or vocab.grant_words.match(found) or vocab.grant_openers.match(found):
+        return None
+    if _says_nothing(found, vocab):
+        return None  # 单家企业最高: the cap of the grant before
+    return written[start + span[0] : start + span[1]]
 
 
 def _distinct(instruments: Iterable[Instrument]) -> list[Instrument]:
@@ -224,25 +244,26 @@ QUALIFIER_GAP = re.compile(r"[、和及与或,]")
 def _heads(instruments: list[Instrument], before: str) -> list[Instrument]:
     """The instruments named in ``before`` (the words up to an amount) that are not mere qualifiers of
     another named after them in the same noun phrase: two names with no enumeration (、和及与或) or comma
-    between them are a qualifier and its head (首次升规企业…实施技改部分), and the head is what is
-    rewarded. Named side by side (孵化器和众创空间), both are."""
+    between them are a qualifier and its head (国家高新技术企业 首次升规的; 首次升规企业…实施技改部分),
+    and the head is what is rewarded. Named side by side (孵化器和众创空间), both are."""
     if len(instruments) < 2:
         return instruments
-    spans = []
-    for instrument in instruments:
-        last = None
-        for rx in instrument.patterns:
-            for m in rx.finditer(before):
-                if last is None or m.start() > last[0]:
-                    last = (m.start(), m.end())
-        spans.append((last or (-1, -1), instrument))
-    spans.sort(key=lambda s: s[0])
-    kept = []
-    for (span, instrument), (later, _) in zip(spans, [*spans[1:], ((-1, -1), None)], strict=True):
-        qualifier = later[0] >= span[1] >= 0 and not QUALIFIER_GAP.search(before, span[1], later[0])
-        if not qualifier:
-            kept.append(instrument)
-    return [i for i in instruments if i in kept]
+    mentions = [
+        (m.start(), m.end(), instrument.key)
+        for instrument in instruments
+        for rx in instrument.patterns
+        for m in rx.finditer(before)
+    ]
+    qualifiers = {
+        key
+        for start, end, key in mentions
+        if any(
+            other != key and later >= end and not QUALIFIER_GAP.search(before, end, later)
+            for later, _, other in mentions
+        )
+    }
+    heads = [i for i in instruments if i.key not in qualifiers]
+    return heads or instruments
 
 
 def statement_rows(
@@ -697,19 +718,25 @@ def _says_nothing(lead: str, vocab: InstrumentVocabulary) -> bool:
 def readable(text: str, own_tiers: tuple[str, ...] = ()) -> str:
     """``text`` as the vocabulary reads it, with every offset kept: in simplified characters when it
     holds traditional ones (and the conversion keeps every offset), and with the district's own tier
-    written as the county tier (乐清市级 → 乐清县级: a county-level city calls its own tier 市级, which
-    is the district tier of the table, not the municipal one). ``text`` itself when nothing changes."""
+    written as the county tier (乐清市级 is read 县级县级: a county-level city calls its own tier 市级,
+    which is the district tier of the table, not the municipal one). ``text`` itself when nothing changes."""
     out = text
     if TRADITIONAL.search(text):
         simple = simplified(text)
         out = simple if len(simple) == len(text) else text
     for own in own_tiers:
         if own in out:
-            out = out.replace(own, own[:-2] + COUNTY_TIER)
+            out = out.replace(own, _county_tier(len(own)))
     return out
 
 
 COUNTY_TIER = "县级"
+
+
+def _county_tier(length: int) -> str:
+    """The county tier written over ``length`` characters (乐清市级 → 县级县级), so that the tier word
+    covers the place's name too and no word of it is left as a prefix of what is rewarded."""
+    return " " * (length % 2) + COUNTY_TIER * (length // 2)
 
 
 def own_tier_words(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
