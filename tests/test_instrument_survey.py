@@ -18,6 +18,7 @@ import pytest
 
 from policycmp.compare.instruments import comparison_table
 from policycmp.evaluation.instruments import (
+    HELD_OUT_2,
     SPLITS,
     Amount,
     SurveyClause,
@@ -434,3 +435,25 @@ def test_an_rd_centre_ladder_down_to_the_district(built):
         ("rd_institution_award", "provincial", "rd_center", 100_000.0, "CNY"),
         ("rd_institution_award", "district", "rd_center", 30_000.0, "CNY"),
     } <= rows
+
+
+# --- the second held-out set: checked for form here, scored only by the benchmark ------------------
+
+HELD_OUT_2_FILE = Path(__file__).parent / "data" / "instrument_survey_heldout2.yaml"
+
+
+def test_the_second_held_out_set_is_of_new_districts_and_names_known_keys(survey):
+    second = load_survey(HELD_OUT_2_FILE)
+    vocab = load_instruments()
+    keys, variants = set(vocab.keys()), set(vocab.variant_keys())
+    districts = {c.district for c in second}
+    assert len(second) >= 10 and len(districts) >= 4 and {c.split for c in second} == {HELD_OUT_2}
+    assert all(c.url and c.text and c.amounts for c in second)
+    # districts appear nowhere else: not in the survey, the seeds, or any rule's seen_in
+    assert not districts & ({c.district for c in survey} | SEEDS)
+    seen = {s.split("-")[0] for i in vocab.instruments for s in i.seen_in}
+    assert not districts & seen
+    for clause in second:
+        for amount in clause.amounts:
+            assert amount.instrument is None or amount.instrument in keys, (clause.id, amount)
+            assert amount.variant is None or amount.variant in variants, amount
