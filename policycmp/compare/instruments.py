@@ -568,7 +568,7 @@ def clause_comparisons(
                 ]
                 if matched:
                     rows.extend(statement_rows(clause, statement, matched, inside, vocab))
-                    previous = _Previous(matched, statement.text, "", {})
+                    previous = _Previous(matched, statement.text, {}, opens_nothing=True)
             continue
         named = recogniser.among(candidates, statement.text)
         if not named and index > 0:
@@ -603,7 +603,7 @@ def clause_comparisons(
         found_rows = statement_rows(clause, statement, every, inside, vocab, per_amount, amounts, inherited)
         if every:
             variants = {f.row.instrument: f.row.variant for f in found_rows if f.row.instrument is not None}
-            previous = _Previous(every, lead, _object_head(lead, vocab), variants)
+            previous = _Previous(every, lead, variants)
         rows.extend(found_rows)
     return _with_brackets(rows)
 
@@ -614,8 +614,12 @@ class _Previous:
 
     instruments: list[Instrument]
     lead: str  # its words before its first amount
-    head: str  # the noun its object ends in (平台), or ""
     variants: dict[str, str | None]  # the variant of its last row of each instrument
+    opens_nothing: bool = False  # a statement without an amount: no object a later 对 could repeat
+
+    def head(self, vocab: InstrumentVocabulary) -> str:
+        """The noun its object ends in (平台), or "" (read only when a later statement opens with 对)."""
+        return "" if self.opens_nothing else _object_head(self.lead, vocab)
 
 
 def _subject_before(
@@ -679,8 +683,10 @@ def _continues(lead: str, previous: _Previous, vocab: InstrumentVocabulary) -> s
     if bare.startswith(vocab.continuation_openers):
         return CONTINUES
     opens = any(opener in lead for opener in vocab.object_openers)
-    if opens and (not previous.head or _object_head(lead, vocab) != previous.head):
-        return None
+    if opens:
+        head = previous.head(vocab)
+        if not head or _object_head(lead, vocab) != head:
+            return None
     if not opens and any(variant_in(lead, instrument, vocab) for instrument in instruments):
         return CONTINUES
     mine = {lead[i : i + CONTINUATION_GRAMS] for i in range(len(lead) - CONTINUATION_GRAMS + 1)}
