@@ -51,9 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         help="also score the second held-out set (tests/data/instrument_survey_heldout2.yaml): once, at the end "
         "of a round; a rule written after reading its figures makes it development data",
     )
-    parser.add_argument(
-        "--misses", action="store_true", help="list the development amounts not found under their key"
-    )
+    parser.add_argument("--misses", action="store_true", help="list the development amounts not found under their key")
     parser.add_argument(
         "--held-out-misses",
         action="store_true",

@@ -318,7 +318,9 @@ def test_amounts_that_are_not_grants_and_statements_without_an_object(text, inst
 
 
 def _built_one(text: str, domain: str = "innovation") -> pd.DataFrame:
-    clause = SurveyClause("t", "testdistrict", "测试区", "hangzhou", 2024, "final", "development", "-", domain, text, (), (), ())
+    clause = SurveyClause(
+        "t", "testdistrict", "测试区", "hangzhou", 2024, "final", "development", "-", domain, text, (), (), ()
+    )
     table = build([clause]).comparisons
     return table[table["stated"] & table["value"].notna()]
 

@@ -39,7 +39,7 @@ HELD_OUT = {"pinghu", "linhai", "yuhang", "cixi", "longwan", "daishan", "jinyun"
 # Development amounts that do not reach the table under their labelled key, and why. The key is
 # (clause id, value, unit).
 DEVELOPMENT_MISSES = {
-    ("deqing-2024-b", 5.0, "%"): "补助标准再提高 5 个百分 点: a PDF's space inside the unit (百分 点) leaves a count of 5",
+    ("deqing-2024-b", 5.0, "%"): "再提高 5 个百分 点: a PDF's space inside the unit leaves a count of 5",
     ("deqing-2024-b", 3000000.0, "CNY"): "the cap of that raised rate, which is not read, so it has no instrument",
     ("shaoxing-2019-a", 20000.0, "CNY"): "a news paraphrase quoting a second policy: the tiers of the first are paired",
     ("shaoxing-2019-a", 50000.0, "CNY"): "a news paraphrase quoting a second policy: the tiers of the first are paired",
@@ -47,11 +47,13 @@ DEVELOPMENT_MISSES = {
     ("ruian-2025-a", 1500000.0, "CNY"): "国家地方联合 (a national-local joint laboratory) reads as the national tier",
     ("xiamen-2022-a", 150.0, "CNY/TEU"): "存量150元/标箱 has no grant word in its fragment",
     ("xiamen-2022-a", 350.0, "CNY"): "增量350元 leaves 标箱 implied, with no grant word",
-    ("chunan-2020-b", 25.0, "%"): "an interest subsidy to 市雏鹰计划 firms: the programme's tier is read as the award's",
-    ("longquan-2025-a", 400000.0, "CNY"): "新认定40万元 with no grant word anywhere in the clause: not read as granted",
-    ("longquan-2025-a", 200000.0, "CNY"): "重新认定20万元 with no grant word anywhere in the clause: not read as granted",
-    ("xiaoshan-2020-b", 30.0, "%"): "依据诊断方案实施改造的 refers back to the diagnosis with no word of its own in common",
+    ("chunan-2020-b", 25.0, "%"): "interest subsidy to 市雏鹰计划 firms: the programme's tier is read as the award's",
+    ("longquan-2025-a", 400000.0, "CNY"): "新认定40万元, no grant word anywhere in the clause: not granted",
+    ("longquan-2025-a", 200000.0, "CNY"): "重新认定20万元, no grant word anywhere in the clause: not granted",
+    ("xiaoshan-2020-b", 30.0, "%"): "依据诊断方案实施改造的 refers back to the diagnosis with no word in common",
     ("xiaoshan-2020-b", 10000000.0, "CNY"): "the cap of that rate, in the same statement",
+    ("yuyao-2020-a", 500000.0, "CNY"): "宁波“单项冠军”: a city named without 级 names no tier (read: national)",
+    ("yuyao-2020-a", 50000.0, "CNY"): "宁波专精特新…培育企业: a city named without 级 names no tier",
 }
 
 

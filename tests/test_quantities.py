@@ -740,7 +740,10 @@ def test_a_size_class_of_projects_is_a_threshold():
         ),
         # negatives: an entry that names no tier, and a sentence after no grant, are not granted
         ("对符合条件的企业给予补助。全年营收30亿元。", [("30亿元", 3_000_000_000, "other", "exact")]),
-        ("新认定40万元;重新认定20万元。", [("40万元", 400_000, "other", "exact"), ("20万元", 200_000, "other", "exact")]),
+        (
+            "新认定40万元;重新认定20万元。",
+            [("40万元", 400_000, "other", "exact"), ("20万元", 200_000, "other", "exact")],
+        ),
         # 1500元的标准: the rate of the grant, not who may have it (zhuji-2024)
         ("每台联网袜机不超过1500元的标准予以补助", [("不超过1500元", 1500, "subsidy", "max")]),
     ],

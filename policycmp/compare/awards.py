@@ -130,6 +130,17 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in pieces if text[a:b].strip(TRIM)]
 
 
+def _after_the_act(text: str, span: tuple[int, int], vocab: InstrumentVocabulary) -> list[tuple[int, int]]:
+    """The enumeration cut only after the last act of recognition in it (获评或复核通过 | 宁波“单项冠军”
+    示范企业、省“隐形冠军”培育企业…): the words up to the act belong to the first item, not an item
+    of their own."""
+    acts = [m.end() for m in vocab.recognition_acts.finditer(text, *span)]
+    if not acts:
+        return []
+    pieces = _split(text, acts[-1], span[1])
+    return [(span[0], pieces[0][1]), *pieces[1:]] if pieces else []
+
+
 SEVERAL = re.compile(r"\s*及?以上")
 
 
@@ -187,7 +198,9 @@ def items_of(
         return []
     pieces = _split(text, *span)
     if len(pieces) != n:
-        return []
+        pieces = _after_the_act(text, span, vocab)
+        if len(pieces) != n:
+            return []
     tiers = tiers_at(text, vocab) if tiers is None else tiers
     loose: dict[tuple[int, int], tuple[str, int] | None] = {}
 

@@ -21,11 +21,13 @@ from ..chinese import simplified
 from ..extract.scanning import skipping
 from ..schema import ClauseRow, ComparisonRow, QuantityRow, frame
 from ..vocabulary import Instrument, InstrumentVocabulary, load_instruments
-from ..vocabulary.gazetteer import Gazetteer, load_gazetteer
 from ..vocabulary.checks import joined
+from ..vocabulary.gazetteer import Gazetteer, load_gazetteer
 from ..vocabulary.instruments import Variant
 from .awards import (
+    BARE_ITEM,
     CONJOINED,
+    TIER_CHARACTERS,
     Item,
     brackets_of,
     conjoined,
@@ -40,7 +42,6 @@ from .awards import (
     tiers_at,
     variant_in,
 )
-from .awards import BARE_ITEM, TIER_CHARACTERS
 from .indexed import ClauseIndex, index_tables
 from .statements import Statement, body_end, statements, within
 
@@ -136,7 +137,8 @@ def _assign(
     # 省级重点企业研究院和省级企业研究院…给予最高100万元
     one_tier = written_tiers[0] if written_tiers and len(set(written_tiers)) == 1 and len(amounts) == 1 else None
     if not written_tiers and not items:
-        loose = item_tier(text[span[0] : span[1]] or lead_of(text), vocab)  # 省重点服务业项目、省重大产业项目: a bare 省 in what is rewarded
+        # 省重点服务业项目、省重大产业项目: a bare 省 in what is rewarded
+        loose = item_tier(text[span[0] : span[1]] or lead_of(text), vocab)
         one_tier = loose[0] if loose else None
 
     # Variants: the items' own when any item names one (新认定和重新认定); else the words before each
@@ -547,7 +549,11 @@ def clause_comparisons(
     granting = any(q.kind == "subsidy" for q in quantities)
     # the instruments the clause names at all, found once; each statement is read for those only
     body = body_end(text, clause.responsible_units)
+    if not granting and not vocab.grant_words.search(reading, 0, body):
+        return rows  # nothing granted and no word of a grant: no row (most clauses)
     candidates = recogniser.named(reading[:body])
+    if not candidates and not granting:
+        return rows
     pieces = statements(reading, vocab.statement_breaks, body, found)
     for index, original in enumerate(pieces):
         statement = (

@@ -113,6 +113,8 @@ class InstrumentVocabulary:
     generic_heads: tuple[str, ...]
     # words a lead may be made of and still say nothing of its own (单个项目最高)
     lead_fillers: tuple[str, ...]
+    # the acts of recognition (认定为, 获评, 通过): an enumeration of things rewarded starts after them
+    recognition_acts: re.Pattern[str]
 
     def keys(self) -> list[str]:
         return [i.key for i in self.instruments]
@@ -196,6 +198,7 @@ def _build(path: Path, data: Any) -> InstrumentVocabulary:
         continuation_openers=word_list(path, "continuation_openers", data.get("continuation_openers", [])),
         generic_heads=word_list(path, "generic_heads", data.get("generic_heads", [])),
         lead_fillers=word_list(path, "lead_fillers", data.get("lead_fillers", [])),
+        recognition_acts=_joined(path, data, "recognition_acts"),
     )
 
 
