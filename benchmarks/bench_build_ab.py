@@ -8,6 +8,10 @@ synthetic corpus (policycmp.evaluation.synthetic) and take turns, the order alte
 so a change of the machine's load falls on both. Prints each run's wall and CPU seconds (the
 build's processes, from ``getrusage``) and the medians and minima: on a shared machine CPU time is
 the steadier of the two.
+
+Every run is a cold build: OUT and the build cache beside it (a revision that has one) are removed
+first, and ``--no-cache`` is passed to a revision whose ``build`` knows it, so that no run reads what
+an earlier one cached.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import argparse
 import io
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,13 +43,29 @@ def export(revision: str, folder: Path) -> Path:
     return folder
 
 
-def run(raw: Path, out: Path, jobs: int, pythonpath: str | None) -> tuple[float, float]:
+def environment(pythonpath: str | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
+    return env
+
+
+def knows_no_cache(pythonpath: str | None) -> bool:
+    """Whether the revision's ``policycmp build`` has a cache to turn off (``--no-cache``)."""
+    command = [str(PYTHON), "-m", "policycmp.cli", "build", "--help"]
+    env = environment(pythonpath)
+    shown = subprocess.run(command, env=env, capture_output=True, text=True, cwd=tempfile.gettempdir())
+    return "--no-cache" in shown.stdout
+
+
+def run(raw: Path, out: Path, jobs: int, pythonpath: str | None, no_cache: bool) -> tuple[float, float]:
+    env = environment(pythonpath)
+    for stale in (out, out.parent / f".{out.name}.cache"):
+        shutil.rmtree(stale, ignore_errors=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     command = [str(PYTHON), "-m", "policycmp.cli", "build", "--raw", str(raw), "--out", str(out), "--jobs", str(jobs)]
+    command += ["--no-cache"] if no_cache else []
     subprocess.run(command, env=env, check=True, capture_output=True, cwd=tempfile.gettempdir())
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -63,10 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         base = export(args.base, folder / "base")
         write_corpus(folder / "raw", args.documents, raw_dir=ROOT / "data" / "raw")
         results: dict[str, list[tuple[float, float]]] = {"base": [], "this": []}
+        no_cache = {"base": knows_no_cache(str(base)), "this": knows_no_cache(None)}
         for n in range(args.rounds):
             for name in ("base", "this") if n % 2 == 0 else ("this", "base"):
                 pythonpath = str(base) if name == "base" else None
-                results[name].append(run(folder / "raw", folder / f"out-{name}", args.jobs, pythonpath))
+                out = folder / f"out-{name}"
+                results[name].append(run(folder / "raw", out, args.jobs, pythonpath, no_cache[name]))
                 wall, cpu = results[name][-1]
                 print(f"{name:4s} wall {wall:6.2f} s  cpu {cpu:6.2f} s  load {os.getloadavg()[0]:.1f}", flush=True)
         medians = {}

@@ -315,3 +315,103 @@ def test_amounts_that_are_not_grants_and_statements_without_an_object(text, inst
         assert isinstance(row["object"], str) and row["object"]
     if text.startswith("给予"):
         assert stated["object"].tolist() == ["给予50万元一次性奖励"]
+
+
+def _built_one(text: str, domain: str = "innovation") -> pd.DataFrame:
+    clause = SurveyClause(
+        "t", "testdistrict", "测试区", "hangzhou", 2024, "final", "development", "-", domain, text, (), (), ()
+    )
+    table = build([clause]).comparisons
+    return table[table["stated"] & table["value"].notna()]
+
+
+def _keys(table: pd.DataFrame) -> list[tuple]:
+    def v(x: object) -> object:
+        return None if pd.isna(x) else x
+
+    return [
+        (v(r.instrument), v(r.level), v(r.variant), float(r.value), r.unit, r.role, int(r.grant_no))
+        for r in table.sort_values(["grant_no", "value"]).itertuples()
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "domain", "expected"),
+    [
+        # one row per level
+        (
+            "对新认定的国家级、省级、市级科技企业孵化器分别给予50万元、30万元、10万元奖励。",
+            "innovation",
+            [
+                ("incubator_award", "national", None, 500_000.0, "CNY", "amount", 1),
+                ("incubator_award", "provincial", None, 300_000.0, "CNY", "amount", 2),
+                ("incubator_award", "municipal", None, 100_000.0, "CNY", "amount", 3),
+            ],
+        ),
+        # one row per variant
+        (
+            "对新认定和重新认定的国家高新技术企业,分别给予40万元、20万元奖励。",
+            "innovation",
+            [
+                ("hightech_enterprise_award", None, None, 400_000.0, "CNY", "amount", 1),
+                ("hightech_enterprise_award", None, "renewed", 200_000.0, "CNY", "amount", 2),
+            ],
+        ),
+        # star ratings, each tier
+        (
+            "孵化器获国家、省、市年度绩效考核优秀(五星)的,再分别给予50万元、30万元、20万元奖励。",
+            "innovation",
+            [
+                ("incubator_performance_award", "national", "five_star", 500_000.0, "CNY", "amount", 1),
+                ("incubator_performance_award", "provincial", "five_star", 300_000.0, "CNY", "amount", 2),
+                ("incubator_performance_award", "municipal", "five_star", 200_000.0, "CNY", "amount", 3),
+            ],
+        ),
+        # revenue brackets
+        (
+            "对软件企业年销售收入首次突破1000万元、2000万元的,分别给予10万元、20万元奖励。",
+            "services",
+            [
+                ("software_enterprise_award", None, "ge_10000000_cny", 100_000.0, "CNY", "amount", 1),
+                ("software_enterprise_award", None, "ge_20000000_cny", 200_000.0, "CNY", "amount", 2),
+            ],
+        ),
+        # a rate with its cap, linked by grant_no
+        (
+            "对企业技术改造项目按设备投资额的10%给予补助,最高500万元。",
+            "manufacturing",
+            [
+                ("equipment_upgrade_subsidy", None, None, 10.0, "%", "share", 1),
+                ("equipment_upgrade_subsidy", None, None, 5_000_000.0, "CNY", "cap", 1),
+            ],
+        ),
+        # per-unit rates: the unit first (每亩) or after a slash (/TEU), and 每台…不超过
+        (
+            "对规模种粮大户早稻、晚稻每亩分别给予50元、100元补贴。",
+            "rural",
+            [
+                ("grain_subsidy_per_mu", None, None, 50.0, "CNY/mu", "rate", 1),
+                ("grain_subsidy_per_mu", None, None, 100.0, "CNY/mu", "rate", 2),
+            ],
+        ),
+        (
+            "对海铁联运集装箱按100元/TEU给予补助。",
+            "transport",
+            [("container_freight_subsidy", None, None, 100.0, "CNY/TEU", "rate", 1)],
+        ),
+        (
+            "企业实施数字化改造的,按照每台联网袜机不超过1500元的标准予以补助。",
+            "manufacturing",
+            [("digital_transformation_subsidy", None, None, 1500.0, "CNY/台", "rate", 1)],
+        ),
+        # a top-up on a higher government's grant names no tier of its own
+        (
+            "承担的国家、省重大科技专项通过验收后,按国家、省立项补助金额的20%给予奖励。",
+            "innovation",
+            [("key_technology_project_subsidy", None, None, 20.0, "%", "top_up", 1)],
+        ),
+    ],
+)
+def test_the_contract_shapes_hold(text, domain, expected):
+    """The shapes of issue 15 as written there, each in a statement of its own."""
+    assert _keys(_built_one(text, domain)) == expected

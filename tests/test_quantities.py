@@ -720,3 +720,61 @@ def test_a_size_class_of_projects_is_a_threshold():
 def test_report_figures_read_by_the_pattern(text, expected):
     found = [(m.span, m.value, m.unit, m.bound) for m in extract_mentions(text)]
     assert found == [(s, pytest.approx(v), u, b) for s, v, u, b in expected]
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 15, round two: readings the surveyed award clauses needed (tests/data/instrument_survey.yaml)
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a milestone crossed is passed: a condition of the award after it (xinchang-2025)
+        (
+            "单体企业当年县内产值首次跨越5000万元,奖励3万元",
+            [("跨越5000万元", 50_000_000, "threshold", "min"), ("3万元", 30_000, "subsidy", "exact")],
+        ),
+        # (含)及以上 bounds as 及以上 does (shangyu-2025)
+        (
+            "达到5000万元(含)及以上的,一次性奖励50万元",
+            [("5000万元(含)及以上", 50_000_000, "threshold", "min"), ("50万元", 500_000, "subsidy", "exact")],
+        ),
+        ("5000万元(含)及以下的项目", [("5000万元(含)及以下", 50_000_000, "threshold", "max")]),
+        # raising a grant on its base grants the raise (xinchang-2025), and so does 加奖 (haining-2025)
+        ("纳入当年在原基础上再增加10万元", [("10万元", 100_000, "subsidy", "exact")]),
+        ("软件部分在原基础上加奖10%", [("10%", 10, "subsidy", "exact")]),
+        # …but a goal to add money is still a goal
+        ("全年新增投资10亿元", [("10亿元", 1_000_000_000, "target", "exact")]),
+        # a table row cut at its semicolons keeps the grant of the first entry (ruian-2025)
+        (
+            "| 定额类补助 | 国家级250万元;国家地方联合150万元;省级100万元。",
+            [
+                ("250万元", 2_500_000, "subsidy", "exact"),
+                ("150万元", 1_500_000, "subsidy", "exact"),
+                ("100万元", 1_000_000, "subsidy", "exact"),
+            ],
+        ),
+        # the grant is written in the sentence before, with no amount (ruian-2022)
+        (
+            "新认定的国家级、省级服务型制造示范企业(平台) 企业 定额类补助,即时兑付。 国家级 100 万元;省级 50 万元。",
+            [("100 万元", 1_000_000, "subsidy", "exact"), ("50 万元", 500_000, "subsidy", "exact")],
+        ),
+        # a cap on its own after a grant (haining-2025)
+        (
+            "按13%给予奖励。单个项目最高2000万元。",
+            [("13%", 13, "subsidy", "exact"), ("最高2000万元", 20_000_000, "subsidy", "max")],
+        ),
+        # negatives: an entry that names no tier, and a sentence after no grant, are not granted
+        ("对符合条件的企业给予补助。全年营收30亿元。", [("30亿元", 3_000_000_000, "other", "exact")]),
+        (
+            "新认定40万元;重新认定20万元。",
+            [("40万元", 400_000, "other", "exact"), ("20万元", 200_000, "other", "exact")],
+        ),
+        # 1500元的标准: the rate of the grant, not who may have it (zhuji-2024)
+        ("每台联网袜机不超过1500元的标准予以补助", [("不超过1500元", 1500, "subsidy", "max")]),
+    ],
+)
+def test_readings_of_the_surveyed_award_clauses(text, expected):
+    got = [(m.span, m.value, m.kind, m.bound) for m in extract_mentions(text)]
+    assert got == expected

@@ -137,6 +137,23 @@ def test_duplicate_variant_key(tmp_path):
     assert "entry 'renewed': duplicate key" in message
 
 
+@pytest.mark.parametrize(
+    "field, value, says",
+    [
+        ("object_asides", ["^在[^,]{0,30}基础上", "(在"], "entry 'object_asides': pattern '(在' does not compile"),
+        ("continuation_openers", "其中", "entry 'continuation_openers': expected a list of words"),
+        ("generic_heads", ["企业", ""], "entry 'generic_heads': expected a list of words"),
+        ("lead_fillers", [3], "entry 'lead_fillers': expected a list of words"),
+    ],
+)
+def test_a_bad_reading_rule_of_instruments_yaml_names_the_file_and_entry(tmp_path, field, value, says):
+    data = packaged("instruments.yaml")
+    data[field] = value
+    path = written(tmp_path, "instruments.yaml", data)
+    message = error_of(load_instruments, path)
+    assert says in message and str(path) in message and "\n" not in message
+
+
 def test_variant_pattern_that_does_not_compile(tmp_path):
     data = packaged("instruments.yaml")
     data["variants"][0]["patterns"] = ["重新认定", "复审("]

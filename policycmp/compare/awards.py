@@ -38,8 +38,9 @@ class Item:
     end: int
     text: str
     level: str | None
-    object: str
+    object: str  # as written
     tiered: bool  # the item names a tier (省级以上 names several: level None)
+    read: str = ""  # the object as read (simplified characters): what variants are read in
 
 
 def grants(
@@ -64,29 +65,48 @@ def object_span(lead: str, vocab: InstrumentVocabulary) -> tuple[int, int]:
     """Where the thing rewarded lies in ``lead`` (the statement before its first amount).
 
     It ends where the grant opens (分别, 给予…). After an opener (对) it is the words that follow it, up
-    to the first comma when that part says something (对…的企业,在享受…基础上再给予); without an
-    opener, the last comma part before the grant (做强做大数字核心企业,当年首次列入…的,分别给予),
-    or the two last when the last says little (…重点实验室,新认定的给予).
+    to the first comma when that part says something (对…的企业,在享受…基础上再给予); when they say
+    little (…全省重点实验室,对新认定的给予) the comma part before the opener joins them. Without an
+    opener, the last comma part before the grant (做强做大数字核心企业,当年首次列入…的,分别给予), or the
+    two last when the last says little (…重点实验室,新认定的给予); parts that only set the scene
+    (在市政策奖励标准的基础上) are passed over.
     """
     opener = vocab.grant_openers.search(lead) or vocab.grant_words.search(lead)
     end = opener.start() if opener else len(lead)
-    openers = [lead.rfind(o, 0, end) + len(o) for o in vocab.object_openers if lead.rfind(o, 0, end) != -1]
-    if openers:
-        start = max(openers)
+    found = [(lead.rfind(o, 0, end), o) for o in vocab.object_openers if lead.rfind(o, 0, end) != -1]
+    if found:
+        at, word = max(found)
+        start = at + len(word)
         comma = lead.find(",", start, end)
         if comma != -1 and comma - start > BARE_ITEM:
             end = comma
+        elif len(lead[start:end].strip(TRIM)) <= BARE_ITEM and lead[:at].rstrip(" ").endswith(","):
+            # 对新认定的: what is new is named in the part before the opener
+            before = lead[:at].rstrip(" ")[:-1]
+            start = before.rfind(",") + 1
     else:
-        parts = lead[:end].rstrip(TRIM).split(",")
-        start = end - len(parts[-1]) if parts[-1].strip(TRIM) else 0
-        if len(parts) > 1 and len(parts[-1].strip(TRIM)) <= BARE_ITEM:
-            start -= len(parts[-2]) + 1
-        start = max(start, 0)
+        parts = _comma_parts(lead, end)
+        while len(parts) > 1 and vocab.object_asides.search(lead[parts[-1][0] : parts[-1][1]]):
+            parts.pop()
+        start, end = parts[-1]
+        if len(parts) > 1 and len(lead[start:end].strip(TRIM)) <= BARE_ITEM:
+            start = parts[-2][0]
     while start < end and lead[start] in TRIM:
         start += 1
     while end > start and lead[end - 1] in TRIM:
         end -= 1
     return (start, end) if end > start else (0, 0)
+
+
+def _comma_parts(text: str, end: int) -> list[tuple[int, int]]:
+    """The comma parts of ``text[:end]`` that hold more than punctuation, as (start, end) offsets
+    (one part ``(0, end)`` when there is none)."""
+    out, at = [], 0
+    for position in [i for i, c in enumerate(text[:end]) if c == ","] + [end]:
+        if text[at:position].strip(TRIM):
+            out.append((at, position))
+        at = position + 1
+    return out or [(0, end)]
 
 
 def lead_of(text: str) -> str:
@@ -108,6 +128,17 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
             at = position + len(token)
     pieces.append((at, end))
     return [(a, b) for a, b in pieces if text[a:b].strip(TRIM)]
+
+
+def _after_the_act(text: str, span: tuple[int, int], vocab: InstrumentVocabulary) -> list[tuple[int, int]]:
+    """The enumeration cut only after the last act of recognition in it (获评或复核通过 | 宁波“单项冠军”
+    示范企业、省“隐形冠军”培育企业…): the words up to the act belong to the first item, not an item
+    of their own."""
+    acts = [m.end() for m in vocab.recognition_acts.finditer(text, *span)]
+    if not acts:
+        return []
+    pieces = _split(text, acts[-1], span[1])
+    return [(span[0], pieces[0][1]), *pieces[1:]] if pieces else []
 
 
 SEVERAL = re.compile(r"\s*及?以上")
@@ -153,18 +184,23 @@ def items_of(
     vocab: InstrumentVocabulary,
     named: Sequence[Instrument],
     tiers: list[tuple[int, int, str | None]] | None = None,
+    written: str | None = None,
 ) -> list[Item]:
     """The ``n`` items of the object enumeration, or [] when it does not hold ``n`` items.
 
     A bare item (国家级, 新认定) takes the noun written once after the last item (科技企业孵化器), and
     the words before the first item's tier (新认定的): 新认定的国家级、省级科技企业孵化器 gives
-    新认定的国家级科技企业孵化器 and 新认定的省级科技企业孵化器.
+    新认定的国家级科技企业孵化器 and 新认定的省级科技企业孵化器. ``text`` is read; the objects are cut
+    from ``written`` (the statement as written, same offsets: traditional characters stay).
     """
+    written = text if written is None else written
     if n < 2:
         return []
     pieces = _split(text, *span)
     if len(pieces) != n:
-        return []
+        pieces = _after_the_act(text, span, vocab)
+        if len(pieces) != n:
+            return []
     tiers = tiers_at(text, vocab) if tiers is None else tiers
     loose: dict[tuple[int, int], tuple[str, int] | None] = {}
 
@@ -185,34 +221,49 @@ def items_of(
         return any(a <= s < b for s, _, _ in tiers) or alone(a, b) is not None
 
     def names_something(a: int, b: int) -> bool:
-        """An item with a noun of its own (省级未来工厂), not a tier or modifier alone (新认定的国家级)."""
-        piece = text[a:b]
-        if any(i.named_at(piece) is not None for i in named):
+        """An item with a noun of its own (省级未来工厂), not a tier or modifier alone (新认定的国家级).
+        Words before the item's tier are the enumeration's shared prefix (孵化器获国家、省、市…优秀的):
+        they are every item's, not this one's own."""
+        starts = [s for s, _, _ in tiers if a <= s < b]
+        own = text[starts[0] : b] if starts else text[a:b]
+        if any(i.named_at(own) is not None for i in named):
             return True
         inside = [e for s, e, _ in tiers if a <= s < b]
-        return len(piece) > BARE_ITEM and not (inside and inside[-1] >= b)
+        return len(text[a:b]) > BARE_ITEM and not (inside and inside[-1] >= b)
 
     last_a, last_b = pieces[-1]
     _, last_after = level_in(last_a, last_b)
     de = text.find("的", last_a, last_b)
     head_from = last_after if tiered(last_a, last_b) else (de if de != -1 else last_b)
-    head = text[head_from:last_b]
     first_a, first_b = pieces[0]
     first_tier = next((s for s, _, _ in tiers if first_a <= s < first_b), None)
-    prefix = text[first_a:first_tier] if first_tier is not None else ""
     # a tier written once before the enumeration (市级专业化、标准化科技企业孵化器) is every item's
     shared = level_in(first_a, first_b)[0] if not any(tiered(a, b) for a, b in pieces[1:]) else None
+
+    def object_of(index: int, a: int, b: int, source: str) -> str:
+        piece = source[a:b]
+        if index < n - 1 and not names_something(a, b):
+            piece += source[head_from:last_b]
+        if index > 0 and first_tier is not None:
+            piece = source[first_a:first_tier] + piece
+        return piece.strip(TRIM)
+
     out = []
     for index, (a, b) in enumerate(pieces):
         level, _ = level_in(a, b)
         if index > 0 and shared is not None:
             level = shared
-        piece = text[a:b]
-        if index < n - 1 and not names_something(a, b):
-            piece += head
-        if index > 0:
-            piece = prefix + piece
-        out.append(Item(a, b, text[a:b], level, piece.strip(TRIM), tiered(a, b) or shared is not None))
+        out.append(
+            Item(
+                a,
+                b,
+                text[a:b],
+                level,
+                object_of(index, a, b, written),
+                tiered(a, b) or shared is not None,
+                object_of(index, a, b, text),
+            )
+        )
     return out
 
 

@@ -22,9 +22,12 @@ from ..extract.scanning import skipping
 from ..schema import ClauseRow, ComparisonRow, QuantityRow, frame
 from ..vocabulary import Instrument, InstrumentVocabulary, load_instruments
 from ..vocabulary.checks import joined
+from ..vocabulary.gazetteer import Gazetteer, load_gazetteer
 from ..vocabulary.instruments import Variant
 from .awards import (
+    BARE_ITEM,
     CONJOINED,
+    TIER_CHARACTERS,
     Item,
     brackets_of,
     conjoined,
@@ -111,50 +114,59 @@ def _assign(
     matched: list[list[Instrument]],
     amounts: list[QuantityRow],
     vocab: InstrumentVocabulary,
+    written: str | None = None,
+    inherited: dict[str, str | None] | None = None,
 ) -> list[list[_Grant]]:
     """For each amount, the grants it is (usually one; one per instrument when several share it).
 
-    ``matched[n]``: the instruments the words up to the n-th amount state.
+    ``matched[n]``: the instruments the words up to the n-th amount state. ``statement.text`` is read;
+    objects are cut from ``written``, the statement as written (the same offsets).
     """
     text, offset = statement.text, statement.start
+    written = text if written is None else written
     first = amounts[0].start - offset
     span = object_span(text[:first], vocab)
-    whole_object = text[span[0] : span[1]] or lead_of(text)
+    whole_object = written[span[0] : span[1]] or lead_of(written)
     every = _distinct(i for found in matched for i in found)
     paired = respectively(text) or conjoined(text, amounts, offset)
     tiers = tiers_at(text, vocab)
-    items: list[Item] = items_of(text, span, len(amounts), vocab, every, tiers) if paired else []
-    written = [level for _, end, level in tiers if end <= first]
-    tiers_in_order = written if len(written) == len(amounts) else []
+    items: list[Item] = items_of(text, span, len(amounts), vocab, every, tiers, written) if paired else []
+    written_tiers = [level for _, end, level in tiers if end <= first]
+    tiers_in_order = written_tiers if len(written_tiers) == len(amounts) else []
     # one tier written (or the same tier written for each thing listed) is every amount's: 省级重点实验室、
     # 省级重点企业研究院和省级企业研究院…给予最高100万元
-    one_tier = written[0] if written and len(set(written)) == 1 and len(amounts) == 1 else None
-    if not written and not items:
-        loose = item_tier(whole_object, vocab)  # 省重点服务业项目、省重大产业项目: a bare 省 in what is rewarded
+    one_tier = written_tiers[0] if written_tiers and len(set(written_tiers)) == 1 and len(amounts) == 1 else None
+    if not written_tiers and not items:
+        # 省重点服务业项目、省重大产业项目: a bare 省 in what is rewarded
+        loose = item_tier(text[span[0] : span[1]] or lead_of(text), vocab)
         one_tier = loose[0] if loose else None
 
     # Variants: the items' own when any item names one (新认定和重新认定); else the words before each
     # amount, an amount conjoined to the one before sharing its variant (五星…50万元、30万元、20万元)
-    by_item = bool(items) and any(variant_in(item.object, i, vocab) for item in items for i in every)
+    by_item = bool(items) and any(variant_in(item.read, i, vocab) for item in items for i in every)
     out: list[list[_Grant]] = []
     previous_end = 0
     previous: dict[str, Variant | None] = {}
+    own_object = whole_object
     for n, amount in enumerate(amounts):
         segment = text[previous_end : amount.start - offset]
         follows = n > 0 and CONJOINED.match(segment) is not None
-        previous_end = amount.end - offset
         item = items[n] if items else None
+        if n > 0 and not follows and item is None:
+            # an amount with a condition of its own (…奖励20万元,市级高新技术企业的一次性奖励5万元)
+            own_object = _segment_object(text, written, previous_end, amount.start - offset, vocab) or own_object
+        previous_end = amount.end - offset
         grants_of_amount = []
-        for instrument in _owners(n, item, matched[n], every, amounts, text):
+        for instrument in _owners(n, item, matched[n], every, amounts, text, text[: amount.start - offset]):
             variant: Variant | None = None
             if instrument is not None:
                 if by_item and item is not None:
-                    variant = variant_in(item.object, instrument, vocab)
+                    variant = variant_in(item.read, instrument, vocab)
                 elif follows:
                     variant = previous.get(instrument.key)
                 else:
                     variant = variant_in(segment, instrument, vocab) or (
-                        variant_in(whole_object, instrument, vocab) if n == 0 else None
+                        variant_in(text[span[0] : span[1]], instrument, vocab) if n == 0 else None
                     )
                 previous[instrument.key] = variant
             # the item's tier (None for 省级以上) or the one its variant always has; without items the
@@ -165,16 +177,31 @@ def _assign(
                 level = (
                     amount.level
                     or (tiers_in_order[n] if tiers_in_order else None)
-                    or (one_tier if len(amounts) == 1 or not written else None)
+                    or (one_tier if len(amounts) == 1 or not written_tiers else None)
                     or (variant.level if variant else None)
                 )
             if instrument is not None and level is not None and level not in instrument.levels:
                 level = None
-            grants_of_amount.append(
-                _Grant(instrument, level, variant.key if variant else None, item.object if item else whole_object)
-            )
+            key = variant.key if variant else (inherited or {}).get(instrument.key) if instrument else None
+            grants_of_amount.append(_Grant(instrument, level, key, item.object if item else own_object))
         out.append(grants_of_amount)
     return out
+
+
+def _segment_object(text: str, written: str, start: int, end: int, vocab: InstrumentVocabulary) -> str | None:
+    """What the words between two amounts say is rewarded (``text[start:end]``, read; cut from
+    ``written``), or None when they name no object of their own (…奖励,给予规模以下企业…: the grant
+    opens the segment)."""
+    segment = text[start:end].lstrip(TRIM_LEAD)
+    if segment.startswith(("(", *vocab.continuation_openers)):
+        return None  # (其中省财政直接补贴…): a part of the amount before, not a new thing rewarded
+    span = object_span(text[start:end], vocab)
+    found = text[start + span[0] : start + span[1]]
+    if len(found) <= 2 or vocab.grant_words.match(found) or vocab.grant_openers.match(found):
+        return None
+    if _says_nothing(found, vocab):
+        return None  # 单家企业最高: the cap of the grant before
+    return written[start + span[0] : start + span[1]]
 
 
 def _distinct(instruments: Iterable[Instrument]) -> list[Instrument]:
@@ -189,14 +216,16 @@ def _owners(
     every: list[Instrument],
     amounts: list[QuantityRow],
     text: str,
+    upto: str,
 ) -> list[Instrument | None]:
-    """The instruments the n-th amount belongs to (``matched``: those stated up to it; ``every``: up
-    to the statement's last amount).
+    """The instruments the n-th amount belongs to (``matched``: those stated up to it, in ``upto``, the
+    statement's words before it; ``every``: up to the statement's last amount).
 
     An item that names an instrument gives it; with 分别 and as many amounts as instruments, the
     n-th instrument named gets the n-th amount (对认定为浙江省科技领军企业和浙江省科技小巨人企业的,分别给予
-    50万元和20万元奖励); otherwise every instrument stated up to the amount shares it. None: no
-    instrument recognises it.
+    50万元和20万元奖励); otherwise every instrument stated up to the amount shares it, but one that only
+    qualifies the thing rewarded named after it (首次升规企业第二年实施技改部分…再增加1个百分点: the raise
+    is of the 技改 grant) does not. None: no instrument recognises it.
     """
     if item is not None:
         named = [(i.named_at(item.text), k, i) for k, i in enumerate(every)]
@@ -208,7 +237,35 @@ def _owners(
     if len(every) > 1 and respectively(text) and len(amounts) == len(every):
         order = sorted(every, key=lambda i: i.named_at(text) or 0)
         return [order[n]]
-    return list(matched)
+    return list(_heads(matched, upto))
+
+
+QUALIFIER_GAP = re.compile(r"[、和及与或,]")
+
+
+def _heads(instruments: list[Instrument], before: str) -> list[Instrument]:
+    """The instruments named in ``before`` (the words up to an amount) that are not mere qualifiers of
+    another named after them in the same noun phrase: two names with no enumeration (、和及与或) or comma
+    between them are a qualifier and its head (国家高新技术企业 首次升规的; 首次升规企业…实施技改部分),
+    and the head is what is rewarded. Named side by side (孵化器和众创空间), both are."""
+    if len(instruments) < 2:
+        return instruments
+    mentions = [
+        (m.start(), m.end(), instrument.key)
+        for instrument in instruments
+        for rx in instrument.patterns
+        for m in rx.finditer(before)
+    ]
+    qualifiers = {
+        key
+        for start, end, key in mentions
+        if any(
+            other != key and later >= end and not QUALIFIER_GAP.search(before, end, later)
+            for later, _, other in mentions
+        )
+    }
+    heads = [i for i in instruments if i.key not in qualifiers]
+    return heads or instruments
 
 
 def statement_rows(
@@ -219,9 +276,11 @@ def statement_rows(
     vocab: InstrumentVocabulary,
     per_amount: list[list[Instrument]] | None = None,
     granted: list[QuantityRow] | None = None,
+    inherited: dict[str, str | None] | None = None,
 ) -> list[FoundComparison]:
     """The rows of one statement: one per amount granted and instrument (or none), or, for an
-    instrument stated without an amount, one per tier it names.
+    instrument stated without an amount, one per tier it names. ``inherited``: the variant of each
+    instrument where the statement continues one that named it (a table row).
 
     ``statement`` is read (in simplified characters when the clause is written in traditional ones);
     rows point at the clause text with its offsets. ``per_amount``: the instruments stated up to each
@@ -267,9 +326,11 @@ def statement_rows(
         )
 
     amounts = granted if granted is not None else grants(quantities, statement.text, statement.start, vocab)
+    # the object is what is rewarded as written: cut from the clause text, not its simplified reading
+    written = clause.text[statement.start : statement.start + len(statement.text)]
     if not amounts:
         span = object_span(statement.text, vocab)
-        obj = statement.text[span[0] : span[1]] or lead_of(statement.text)
+        obj = written[span[0] : span[1]] or lead_of(written)
         found = []
         for instrument in matched:
             levels: list[str | None] = [*tier_levels(statement.text, vocab, instrument.levels)] or [None]
@@ -282,7 +343,7 @@ def statement_rows(
         return found
     roles = _roles(amounts, statement.text, statement.start, vocab)
     brackets = brackets_of(statement.text, statement.start, quantities, amounts)
-    owners_of = _assign(statement, per_amount or [matched] * len(amounts), amounts, vocab)
+    owners_of = _assign(statement, per_amount or [matched] * len(amounts), amounts, vocab, written, inherited)
     # a cap limits the share or rate before it: it is granted on the same condition (bracket)
     of_grant = {number: bracket for (role, number), bracket in zip(roles, brackets, strict=True) if role != "cap"}
     brackets = [of_grant.get(number) if role == "cap" else b for (role, number), b in zip(roles, brackets, strict=True)]
@@ -423,6 +484,8 @@ class Recogniser:
     groups: tuple[tuple[re.Pattern[str] | None, tuple[tuple[Instrument, re.Pattern[str] | None], ...]], ...]
     # each instrument's patterns as one alternation (None: they cannot be joined)
     patterns: dict[str, re.Pattern[str] | None]
+    # each county-level city's own tier words (乐清市级), read as the county tier
+    own_tiers: dict[str, tuple[str, ...]]
 
     @classmethod
     def of(cls, vocab: InstrumentVocabulary) -> Recogniser:
@@ -435,7 +498,13 @@ class Recogniser:
             )
             for run in (instruments[i : i + GROUP] for i in range(0, len(instruments), GROUP))
         )
-        return cls(vocab, every, groups, {i.key: rx for _, members in groups for i, rx in members})
+        return cls(
+            vocab,
+            every,
+            groups,
+            {i.key: rx for _, members in groups for i, rx in members},
+            own_tier_words(load_gazetteer()),
+        )
 
     def recognised(self, text: str, domain: str | None) -> list[Instrument]:
         """The instruments ``text`` states, in vocabulary order (as ``Instrument.recognises`` reads them)."""
@@ -469,18 +538,24 @@ def clause_comparisons(
     """The comparison rows one clause states (``found``: its sentences up to :func:`.body_end`, if known).
 
     A clause written in traditional characters is read through its simplified form (the offsets are
-    the same), so the vocabulary's words apply.
+    the same), so the vocabulary's words apply; a county-level city's own tier (乐清市级) is read as the
+    county tier it is.
     """
     vocab = recogniser.vocab
     text = clause.text
-    reading = readable(text)
+    reading = readable(text, recogniser.own_tiers.get(clause.district, ()))
     rows: list[FoundComparison] = []
-    previous: tuple[list[Instrument], str] | None = None  # the last award statement's instruments and lead
+    previous: _Previous | None = None  # the last statement that stated an instrument, and its lead
     granting = any(q.kind == "subsidy" for q in quantities)
     # the instruments the clause names at all, found once; each statement is read for those only
     body = body_end(text, clause.responsible_units)
+    if not granting and not vocab.grant_words.search(reading, 0, body):
+        return rows  # nothing granted and no word of a grant: no row (most clauses)
     candidates = recogniser.named(reading[:body])
-    for original in statements(reading, vocab.statement_breaks, body, found):
+    if not candidates and not granting:
+        return rows
+    pieces = statements(reading, vocab.statement_breaks, body, found)
+    for index, original in enumerate(pieces):
         statement = (
             original
             if reading is text
@@ -499,11 +574,17 @@ def clause_comparisons(
                 ]
                 if matched:
                     rows.extend(statement_rows(clause, statement, matched, inside, vocab))
+                    previous = _Previous(matched, statement.text, {}, opens_nothing=True)
             continue
+        named = recogniser.among(candidates, statement.text)
+        if not named and index > 0:
+            # cut from its subject by a break (…全省重点实验室,对新认定的给予…): read with the part before
+            joined_to = _subject_before(reading, pieces[index - 1], statement, quantities, recogniser, candidates)
+            if joined_to is not None:
+                statement, named = joined_to
         # what is rewarded is written before its amount: each amount's instruments are those the
         # words up to it state, their conditions and exclusions included (read among those the
         # whole statement names)
-        named = recogniser.among(candidates, statement.text)
         per_amount = (
             [
                 [i for i in named if i.recognises(statement.text[: a.end - statement.start], clause.domain)]
@@ -513,43 +594,167 @@ def clause_comparisons(
             else [[] for _ in amounts]
         )
         lead = statement.text[: amounts[0].start - statement.start]
-        if not any(per_amount) and previous is not None and _continues(lead, previous, vocab):
-            per_amount = [previous[0]] * len(amounts)
+        inherited: dict[str, str | None] = {}
+        if previous is not None and not per_amount[0] and not recogniser.among(candidates, lead):
+            how = _continues(lead, previous, vocab)
+            if how is not None:
+                # the amounts before any the statement's own words give an instrument are the earlier one's
+                for n, found_here in enumerate(per_amount):
+                    if found_here:
+                        break
+                    per_amount[n] = list(previous.instruments)
+                if how == SAYS_NOTHING:
+                    inherited = previous.variants  # a table row, a cap: the variant written before too
         every = _distinct(i for found_here in per_amount for i in found_here)
+        found_rows = statement_rows(clause, statement, every, inside, vocab, per_amount, amounts, inherited)
         if every:
-            previous = (every, lead)
-        rows.extend(statement_rows(clause, statement, every, inside, vocab, per_amount, amounts))
+            variants = {f.row.instrument: f.row.variant for f in found_rows if f.row.instrument is not None}
+            previous = _Previous(every, lead, variants)
+        rows.extend(found_rows)
     return _with_brackets(rows)
+
+
+@dataclass(frozen=True)
+class _Previous:
+    """The last statement of a clause that stated an instrument: what a later one may continue."""
+
+    instruments: list[Instrument]
+    lead: str  # its words before its first amount
+    variants: dict[str, str | None]  # the variant of its last row of each instrument
+    opens_nothing: bool = False  # a statement without an amount: no object a later 对 could repeat
+
+    def head(self, vocab: InstrumentVocabulary) -> str:
+        """The noun its object ends in (平台), or "" (read only when a later statement opens with 对)."""
+        return "" if self.opens_nothing else _object_head(self.lead, vocab)
+
+
+def _subject_before(
+    reading: str,
+    before: Statement,
+    statement: Statement,
+    quantities: list[QuantityRow],
+    recogniser: Recogniser,
+    candidates: list[Instrument],
+) -> tuple[Statement, list[Instrument]] | None:
+    """The statement joined to the part before it, when a break cut it from its subject.
+
+    ``…牵头建设全省重点实验室,对新认定的给予每家最高200万元补助``: the break before 对 leaves the grant
+    naming nothing. When the part before lies in the same sentence (a break comma between them),
+    grants nothing itself and names an instrument, the two are read as one statement.
+    """
+    gap = reading[before.end : statement.start]
+    if "," not in gap or gap.strip(" ,") or within(quantities, before):
+        return None
+    joined = Statement(before.start, statement.end, reading[before.start : statement.end])
+    named = recogniser.among(candidates, joined.text)
+    return (joined, named) if named else None
+
+
+HEAD = 2  # characters of an object's head noun (平台, 车间)
+
+
+def _object_head(lead: str, vocab: InstrumentVocabulary) -> str:
+    """The noun the lead's object ends in, when it says what kind of thing is rewarded (平台), else ""."""
+    span = object_span(lead, vocab)
+    core = re.sub(r"\s+", "", lead[span[0] : span[1]])
+    head = core[-HEAD:] if len(core) >= HEAD else ""
+    return "" if head in vocab.generic_heads or not GRAM_CHARACTERS.match(head or "x") else head
 
 
 CONTINUATION_GRAMS = 4  # words of this many characters the two leads must share
 GRAM_CHARACTERS = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
-def _continues(lead: str, previous: tuple[list[Instrument], str], vocab: InstrumentVocabulary) -> bool:
-    """A statement that names no instrument continues the award statement before it in the clause
-    when it names one of its variants (…;重新认定的每家奖励5万元) or repeats its condition's words
-    (实际投资额在5000万及以上的项目,给予…;实际投资额在1000万-5000万的项目,给予…), and opens no
-    new beneficiary (对…)."""
-    instruments, before = previous
-    if any(opener in lead for opener in vocab.object_openers):
-        return False
-    if any(variant_in(lead, instrument, vocab) for instrument in instruments):
-        return True
+SAYS_NOTHING = "says nothing"  # a lead that names nothing of its own: a table row, a cap
+CONTINUES = "continues"
+
+
+def _continues(lead: str, previous: _Previous, vocab: InstrumentVocabulary) -> str | None:
+    """Whether (and how) a statement whose lead names no instrument continues the statement before it
+    in the clause that stated one: when
+
+    - its lead says nothing of its own but a tier or a cap (国家地方联合150万元 and 省级 50 万元 in a
+      table row; 单个项目最高2000万元 after a rate): SAYS_NOTHING, and the earlier variant holds too;
+    - it opens with a word that speaks of part of that award (其中…, 另…);
+    - it names one of the instruments' variants (…;重新认定的每家奖励5万元);
+    - or it repeats four characters of that statement's condition (实际投资额在5000万及以上的项目,给予…;
+      实际投资额在1000万-5000万的项目,给予…). A statement opening a new beneficiary (对…) does so only
+      when its object ends in the same telling noun (对服务…超30家的平台…;对服务…超80家的平台).
+    None when it does not.
+    """
+    instruments, before = previous.instruments, previous.lead
+    bare = lead.strip(TRIM_LEAD)
+    if _says_nothing(bare, vocab):
+        return SAYS_NOTHING
+    if bare.startswith(vocab.continuation_openers):
+        return CONTINUES
+    opens = any(opener in lead for opener in vocab.object_openers)
+    if opens:
+        head = previous.head(vocab)
+        if not head or _object_head(lead, vocab) != head:
+            return None
+    if not opens and any(variant_in(lead, instrument, vocab) for instrument in instruments):
+        return CONTINUES
     mine = {lead[i : i + CONTINUATION_GRAMS] for i in range(len(lead) - CONTINUATION_GRAMS + 1)}
-    return any(
+    shared = any(
         GRAM_CHARACTERS.match(gram) and gram in mine
         for gram in (before[i : i + CONTINUATION_GRAMS] for i in range(len(before) - CONTINUATION_GRAMS + 1))
     )
+    return CONTINUES if shared else None
 
 
-def readable(text: str) -> str:
-    """``text`` in simplified characters when it holds traditional ones and the conversion keeps every
-    offset; ``text`` itself otherwise."""
-    if not TRADITIONAL.search(text):
-        return text
-    simple = simplified(text)
-    return simple if len(simple) == len(text) else text
+TRIM_LEAD = " \t\u3000,、:;|"
+QUIET = re.compile(r"[\s的]")
+
+
+def _says_nothing(lead: str, vocab: InstrumentVocabulary) -> bool:
+    """A lead with no words of its own beyond a tier, generic nouns and cap words (国家级; 国家地方联合;
+    单个项目最高): a row of a table or list, or a cap, whose thing rewarded was written before it."""
+    if not lead:
+        return False
+    rest = lead
+    tiered = False
+    if TIER_CHARACTERS.search(rest):
+        for _, patterns in vocab.item_level_words:
+            for rx in patterns:
+                rest, n = rx.subn("", rest)
+                tiered = tiered or n > 0
+    if tiered and len(QUIET.sub("", rest)) <= BARE_ITEM - 2:
+        return True
+    for word in (*vocab.lead_fillers, *vocab.generic_heads):
+        rest = rest.replace(word, "")
+    rest = vocab.grant_words.sub("", rest)
+    return len(QUIET.sub("", rest)) <= 1 and rest != lead
+
+
+def readable(text: str, own_tiers: tuple[str, ...] = ()) -> str:
+    """``text`` as the vocabulary reads it, with every offset kept: in simplified characters when it
+    holds traditional ones (and the conversion keeps every offset), and with the district's own tier
+    written as the county tier (乐清市级 is read 县级县级: a county-level city calls its own tier 市级,
+    which is the district tier of the table, not the municipal one). ``text`` itself when nothing changes."""
+    out = text
+    if TRADITIONAL.search(text):
+        simple = simplified(text)
+        out = simple if len(simple) == len(text) else text
+    for own in own_tiers:
+        if own in out:
+            out = out.replace(own, _county_tier(len(own)))
+    return out
+
+
+COUNTY_TIER = "县级"
+
+
+def _county_tier(length: int) -> str:
+    """The county tier written over ``length`` characters (乐清市级 → 县级县级), so that the tier word
+    covers the place's name too and no word of it is left as a prefix of what is rewarded."""
+    return " " * (length % 2) + COUNTY_TIER * (length // 2)
+
+
+def own_tier_words(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
+    """For each county-level city, how its documents write its own tier (乐清市级, in simplified
+    characters as the clause is read)."""
+    return {p.key: (p.zh + "级",) for p in gazetteer.places if p.level == "county_city" and p.zh.endswith("市")}
 
 
 def comparison_frame(index: ClauseIndex, vocab: InstrumentVocabulary) -> pd.DataFrame:

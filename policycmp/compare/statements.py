@@ -6,8 +6,10 @@ are written in the same sentence, and the sentence is what a reader checks a row
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import NamedTuple, Protocol, TypeVar
 
 from ..extract.windows import SENTENCE_END
@@ -70,22 +72,31 @@ def statements(
 
     ``found``, when given, is ``sentences(text, end)`` already cut.
     """
-    breaks = tuple(breaks)
+    cut = _break_pattern(tuple(breaks))
     out: list[Statement] = []
     for sentence in sentences(text, end) if found is None else found:
         start = sentence.start
-        position = text.find(COMMA, sentence.start, sentence.end)
-        while position != -1:
-            if breaks and text.startswith(breaks, position + 1):
-                piece = _trimmed(text, start, position)
+        if cut is not None:
+            for m in cut.finditer(text, sentence.start, sentence.end):
+                piece = _trimmed(text, start, m.start())
                 if piece:
                     out.append(piece)
-                start = position + 1
-            position = text.find(COMMA, position + 1, sentence.end)
+                start = m.end()
+        if start == sentence.start:
+            out.append(sentence)  # nothing cut: the sentence is already trimmed
+            continue
         piece = _trimmed(text, start, sentence.end)
         if piece:
             out.append(piece)
     return out
+
+
+@lru_cache(maxsize=16)
+def _break_pattern(breaks: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A comma followed by one of ``breaks`` (the comma is what the match spans), or None for no breaks."""
+    if not breaks:
+        return None
+    return re.compile(COMMA + "(?=" + "|".join(re.escape(b) for b in sorted(breaks, key=len, reverse=True)) + ")")
 
 
 def sentence_at(text: str, position: int, found: Sequence[Statement] | None = None) -> Statement | None:

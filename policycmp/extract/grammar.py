@@ -84,6 +84,7 @@ class KindCues:
     part_words: re.Pattern[str]
     threshold_reach: re.Pattern[str]
     threshold_reach_stops: re.Pattern[str]
+    cap_heads: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,7 @@ def _kinds(cspec: Any, path: Path) -> KindCues:
             "kinds.threshold.noun_reach",
         ),
         threshold_reach_stops=alt("kinds.threshold.noun_reach_stops"),
+        cap_heads=alt("kinds.subsidy.cap_heads"),
     )
 
 

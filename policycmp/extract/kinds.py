@@ -14,6 +14,7 @@ ENUMERATION = re.compile("[、和及与或]")
 GRANT_LEAD = re.compile(r"^(?:的|一次性|的一次性)")
 LEADING_DIGIT = re.compile(r"\s*\d")
 MONEY_CLASSES = ("money", "share", "rate")
+RATE_STANDARD = "的标准"
 
 
 def without_asides(norm: str, items: list[Bounded]) -> str:
@@ -68,6 +69,7 @@ def classify_kind(c: Bounded, norm: str, windows: Windows, k: KindCues, earlier:
     r = c.reading
     if not r.normalised:
         return "other"
+    earlier = list(earlier)  # read more than once below
     if r.digitless:
         return "threshold"
     f0, f1 = windows.fragment(c.span_start, c.span_end)
@@ -98,7 +100,39 @@ def classify_kind(c: Bounded, norm: str, windows: Windows, k: KindCues, earlier:
     if c.bound in ("min", "max") and (k.subsidy_nouns.search(norm[f1:s1]) or k.grant_verbs.search(norm[f1:s1])):
         return "threshold"  # 单个项目投资额100万元(含)以上,按…予以资助
     # Nothing in the fragment decided it: the nearer cue in the whole sentence does.
-    return _nearer_cue(k, norm[s0:s1], c.span_start - s0, c.span_end - s0, money) or "other"
+    nearer = _nearer_cue(k, norm[s0:s1], c.span_start - s0, c.span_end - s0, money)
+    if nearer:
+        return nearer
+    if money and _continues_a_grant_list(c, norm, windows, k, earlier, s0):
+        return "subsidy"  # 国家级250万元;国家地方联合150万元;省级100万元: a list of one grant's amounts
+    return "other"
+
+
+LIST_LABEL = 8  # characters a list entry may write before its amount (国家地方联合, 省级)
+LABEL_NOISE = re.compile(r"[\s|]")
+TIER_MARK = re.compile("[国省市区县]")
+
+
+def _continues_a_grant_list(
+    c: Bounded, norm: str, windows: Windows, k: KindCues, earlier: Iterable[tuple[Bounded, str]], s0: int
+) -> bool:
+    """A sentence that is only a short label and an amount continues the grant of the sentence before
+    it, when that sentence granted an amount or spoke of a grant: a table row or list cut at its
+    semicolons (…定额类补助,即时兑付。国家级 100 万元;省级 50 万元; 国家地方联合150万元), whose label
+    names a tier or nothing, or a cap written on its own (…加奖10%。单个项目最高2000万元)."""
+    label = LABEL_NOISE.sub("", norm[s0 : c.span_start])
+    capping = c.bound == "max" and k.cap_heads.match(label) is not None  # 单个项目最高2000万元
+    if len(label) > LIST_LABEL or s0 == 0 or any(m in label for m in ",:"):
+        return False
+    if label and not capping and not TIER_MARK.search(label):
+        return False  # an entry of such a list names a tier (省级), or nothing
+    p0, p1 = windows.sentence(s0 - 1, s0 - 1)
+    if any(kind == "subsidy" and p0 <= e.span_start < p1 for e, kind in earlier):
+        return True
+    before = norm[p0:p1]
+    return not any(p0 <= e.span_start < p1 for e, _ in earlier) and bool(
+        k.subsidy_nouns.search(before) or k.grant_verbs.search(before)
+    )
 
 
 def is_threshold(c: Bounded, k: KindCues, before: str, after: str) -> bool:
@@ -107,8 +141,8 @@ def is_threshold(c: Bounded, k: KindCues, before: str, after: str) -> bool:
     Not when it is the basis of a grant (按20万元/台的标准给予补助), and a 的 counts only when it
     closes the condition before any grant word (…85%以上的种粮农户给予…).
     """
-    if "按" in before:
-        return False
+    if "按" in before or after.startswith(RATE_STANDARD):
+        return False  # 按…的标准 / 1500元的标准: the rate of the grant, not who may have it
     de = after.find("的")
     closes = False
     if de >= 0:

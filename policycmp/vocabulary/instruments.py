@@ -105,6 +105,16 @@ class InstrumentVocabulary:
     not_granted_before: re.Pattern[str]
     # what a share is computed on when it tops up a higher government's grant (按国家立项补助金额的20%)
     top_up_bases: re.Pattern[str]
+    # comma parts that set the scene of an amount (在…基础上): never the thing rewarded
+    object_asides: re.Pattern[str]
+    # words opening a statement that speaks of part of the award before it (其中…)
+    continuation_openers: tuple[str, ...]
+    # object heads too generic to say two 对 statements reward the same kind of thing (企业, 项目)
+    generic_heads: tuple[str, ...]
+    # words a lead may be made of and still say nothing of its own (单个项目最高)
+    lead_fillers: tuple[str, ...]
+    # the acts of recognition (认定为, 获评, 通过): an enumeration of things rewarded starts after them
+    recognition_acts: re.Pattern[str]
 
     def keys(self) -> list[str]:
         return [i.key for i in self.instruments]
@@ -184,6 +194,11 @@ def _build(path: Path, data: Any) -> InstrumentVocabulary:
         not_granted_after=_joined(path, data, "not_granted_after"),
         not_granted_before=_joined(path, data, "not_granted_before"),
         top_up_bases=_joined(path, data, "top_up_bases"),
+        object_asides=_joined(path, data, "object_asides"),
+        continuation_openers=word_list(path, "continuation_openers", data.get("continuation_openers", [])),
+        generic_heads=word_list(path, "generic_heads", data.get("generic_heads", [])),
+        lead_fillers=word_list(path, "lead_fillers", data.get("lead_fillers", [])),
+        recognition_acts=_joined(path, data, "recognition_acts"),
     )
 
 
