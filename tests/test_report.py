@@ -105,7 +105,10 @@ def test_bad_parameters_are_refused_before_any_work(report, values):
 
 
 def test_parameter_lists_are_normalised():
-    assert validate("subsidy_levels", districts=" Qujiang,zhenhai ") == {"districts": ["zhenhai", "qujiang"]}
+    assert validate("subsidy_levels", districts=" Qujiang,zhenhai ") == {
+        "districts": ["zhenhai", "qujiang"],
+        "year": None,
+    }
     assert validate("budgets", districts="all")["districts"] == params.districts()
 
 
@@ -182,11 +185,11 @@ def test_figures_speak_the_units_of_the_page():
     districts = ["zhenhai", "linping", "qujiang"]
     comparisons = analysis.table("comparisons")
     grid = analysis.subsidy_grid(comparisons, districts)
-    budgets = analysis.table("budgets", districts=districts)
-    totals = analysis.budget_totals(budgets, districts)
+    totals = analysis.budget_totals(analysis.table("budget_summary", districts=districts), districts)
+    allocations = analysis.domain_allocations(analysis.table("budget_domains"), totals)
     markup = (
-        views.subsidy_matrix(grid, analysis.rank_subsidies(comparisons)).html()
-        + views.budget_allocations(budgets, totals, analysis.domain_allocations(budgets, totals)).html()
+        views.subsidy_matrix(grid, analysis.subsidy_ranks()).html()
+        + views.budget_allocations(totals, allocations).html()
     )
     svgs = "".join(re.findall(r"<svg.*?</svg>", markup, flags=re.S))
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svgs)

@@ -195,8 +195,9 @@ PAIR_SUMMARY = [
 ]
 
 
-def district_tables(district: str) -> Tables:
-    """The published rows of ``district``'s editions: its documents, their clauses, and the pairing tables."""
+def district_tables(district: str | None) -> Tables:
+    """The published rows of ``district``'s editions: its documents, their clauses, and the pairing tables
+    (none for None)."""
     documents = rows_where("documents", "district", district)
     return {
         "documents": documents,
@@ -208,7 +209,7 @@ def district_tables(district: str) -> Tables:
     }
 
 
-def edition_pairs(district: str, tables: Tables | None = None) -> pd.DataFrame:
+def edition_pairs(district: str | None, tables: Tables | None = None) -> pd.DataFrame:
     """The pairs of consecutive editions of ``district``'s policy, oldest first, with their counts (the build's
     ``edition_pairs``: what an edition page opens with) and each edition's year and status. ``tables`` default
     to the published ones (:func:`district_tables`)."""
@@ -224,7 +225,7 @@ def edition_pairs(district: str, tables: Tables | None = None) -> pd.DataFrame:
     )
 
 
-def changed_clauses(district: str, tables: Tables | None = None) -> pd.DataFrame:
+def changed_clauses(district: str | None, tables: Tables | None = None) -> pd.DataFrame:
     """Every changed clause row of ``district``'s pairs of editions (not the unchanged ones), pair by pair
     (oldest first) and in reading order within a pair: the change, the similarity, both clause ids, titles
     and texts, the character differences of a pair (``segments``, :func:`text_diff`; empty for a clause
