@@ -226,7 +226,10 @@ def test_plan_has_one_page_per_outcome_report_domain_district_and_city():
     assert [n for n in names if n.startswith("06_")] == [f"06_domain_deep_dive-{d}" for d in params.domains()]
     assert [n for n in names if n.startswith("07_")] == [f"07_district_profile-{d}" for d in params.districts()]
     assert [n for n in names if n.startswith("08_")] == ["08_city_context-ningbo"]
-    assert planned.absent == []  # the real corpus has every kind of document and every domain
+    # the real corpus has every kind of document and every domain, and one edition of each district
+    assert [(a.title, a.reason) for a in planned.absent] == [
+        ("Edition changes", "no district of the corpus has two or more policy editions")
+    ]
     follow = next(job for job in planned.jobs if job.name.startswith("05_"))
     assert follow.parameters == {"district": "zhenhai", "year": 2024}
 

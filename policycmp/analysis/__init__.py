@@ -5,9 +5,9 @@ then one call of :mod:`policycmp.report.views` that draws or styles the result â
 another instrument, edition or set of districts is the same steps with other arguments::
 
     from policycmp import analysis
-    comparisons = analysis.table("comparisons", districts=["zhenhai", "qujiang"])
-    ranks = analysis.rank_subsidies(analysis.table("comparisons"))   # across the corpus
-    analysis.with_ranks(comparisons, ranks)
+    chosen = analysis.editions()   # one edition per district (or analysis.editions(2024))
+    comparisons = analysis.table("comparisons", districts=["zhenhai", "qujiang"], editions=chosen)
+    analysis.with_ranks(comparisons, analysis.subsidy_ranks())   # the build's ranks across the corpus
 
 Every cross-district figure takes one edition per district: ``analysis.editions(year)`` chooses them (the
 default: each district's latest final, else its latest draft), ``table(name, editions=...)`` keeps their rows,

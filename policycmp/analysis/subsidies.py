@@ -132,45 +132,44 @@ def subsidy_grid(comparisons: pd.DataFrame, districts: list[str]) -> pd.DataFram
     table = comparisons[comparisons["district"].isin(districts) & comparisons["instrument"].notna()]
     one_edition_each(table, "the comparison rows of the grid")
     stated = with_caps(table[table["stated"]])
-    for column in ("level", "variant"):
-        stated[column] = stated[column].map(lambda v: None if is_missing(v) else v)
-    cells: dict[tuple[Any, ...], pd.DataFrame] = {}
-    for (instrument, level, variant, district), rows in stated.groupby(
-        [*GRID_KEY, "district"], dropna=False, sort=False
-    ):
-        with_amount = rows[rows["value"].notna()]
-        key = (instrument, None if is_missing(level) else level, None if is_missing(variant) else variant, district)
-        cells[key] = with_amount.assign(category="amount") if len(with_amount) else rows.assign(category="no_amount")
-    parts = []
+    # Each cell's rows, as plain records: a province's grid has thousands of cells, too many for a frame each.
+    cells: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for found in stated.reindex(columns=GRID_COLUMNS).to_dict("records"):
+        row = {str(k): v for k, v in found.items()}
+        level, variant = (None if is_missing(row[c]) else row[c] for c in ("level", "variant"))
+        cells.setdefault((row["instrument"], level, variant, row["district"]), []).append(
+            {**row, "level": level, "variant": variant}
+        )
+    for key, rows in cells.items():
+        with_amount = [r for r in rows if not is_missing(r["value"])]
+        cells[key] = [{**r, "category": "amount"} for r in with_amount] or [
+            {**r, "category": "no_amount"} for r in rows
+        ]
+    by_instrument: dict[Any, list[tuple[Any, ...]]] = {}
+    for key in cells:
+        by_instrument.setdefault(key[0], []).append(key)
+    records: list[dict[str, Any]] = []
     for instrument in instrument_order(list(table["instrument"])):
-        mine = [k for k in cells if k[0] == instrument]
+        mine = by_instrument.get(instrument, [])
         levels = list(dict.fromkeys(k[1] for k in mine))
         for tier in level_order(levels) or [None]:
             variants = list(dict.fromkeys(k[2] for k in mine if k[1] == tier)) or [None]
             for variant in variant_order(variants):
                 for district in districts:
-                    found = cells.get((instrument, tier, variant, district))
-                    if found is None:
-                        absent = {
-                            "instrument": instrument,
-                            "level": tier,
-                            "variant": variant,
-                            "district": district,
-                            "category": "absent",
-                        }
-                        parts.append(pd.DataFrame([absent]))
-                    else:
-                        index = found.index
-                        parts.append(
-                            found.assign(
-                                level=pd.Series([tier] * len(found), index=index, dtype=object),
-                                variant=pd.Series([variant] * len(found), index=index, dtype=object),
-                            )
-                        )
-    if not parts:
-        return pd.DataFrame(columns=GRID_COLUMNS)
-    grid = pd.concat(parts, ignore_index=True)
-    return grid.reindex(columns=GRID_COLUMNS).astype({"value": "float64", "value_high": "float64", "cap": "float64"})
+                    records.extend(
+                        cells.get((instrument, tier, variant, district))
+                        or [
+                            {
+                                "instrument": instrument,
+                                "level": tier,
+                                "variant": variant,
+                                "district": district,
+                                "category": "absent",
+                            }
+                        ]
+                    )
+    grid = pd.DataFrame(records, columns=GRID_COLUMNS)
+    return grid.astype({"value": "float64", "value_high": "float64", "cap": "float64", "category": object})
 
 
 def instrument_coverage(grid: pd.DataFrame) -> pd.DataFrame:

@@ -227,11 +227,13 @@ EARLIER_EDITS = ev.Rates(removed=0.05, reworded=0.1, amounts=0.15, moved=0.0, ad
 def add_earlier_editions(
     folder: Path, districts: list[str], *, raw_dir: Path, year: int = 2024, status: str = "final", seed: int = 0
 ) -> list[str]:
-    """An earlier edition for each of ``districts`` of the text corpus in ``folder`` (:func:`write_corpus`):
-    made from the district's policy with :data:`EARLIER_EDITS` and registered right after it as that
-    ``year``'s ``status`` edition (``<district>-<year>-policy``; a final beside a draft of the same year gets
-    ``-final``, as `policycmp add` names it). The district's default edition stays its latest final. Returns
-    the new documents' ids."""
+    """An earlier edition for each of ``districts`` of the corpus in ``folder`` (:func:`write_corpus`'s, or a
+    copy of the real ``data/raw``: each district's first policy in ``.txt``): made from that policy with
+    :data:`EARLIER_EDITS` and registered right after it as ``year``'s ``status`` edition
+    (``<district>-<year>-policy``, or ``-<status>`` after it when the policy is of the same year, as
+    `policycmp add` names it). Pick a year before the policy's, so its default edition stays what it was:
+    ``add_earlier_editions(raw, ["qujiang"], raw_dir=..., year=2022)`` beside the 2023 seed. Returns the new
+    documents' ids."""
     rng = random.Random(seed or len(districts) * 1000 + year)
     sources = real_sources(raw_dir)
     pool = [body for source in sources for section in source.sections for kind, body in section.paragraphs

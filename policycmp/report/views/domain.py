@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter
 from ...analysis.domain import money as _money_rows
 from ...analysis.editions import editions
 from ...analysis.province import quartiles
+from ...analysis.quantities import largest
 from ...analysis.tables import table as table_of
 from .. import params as params_mod
 from ..lookup import closest_pairs
@@ -322,8 +323,7 @@ def domain_quantities(dom: str, quantities: pd.DataFrame, clauses: pd.DataFrame)
         q = q.sort_values(["_d", "_s", "start"], kind="stable")
         caption = f"{domain_name(dom)}: every quantity"
     else:
-        q = q[(q["unit"] == "CNY") & q["kind"].isin(["subsidy", "budget"])]
-        q = q.sort_values(["value", "clause_id", "start"], ascending=[False, True, True], kind="stable").head(LARGEST)
+        q = largest(_money_rows(q), LARGEST)
         caption = f"{domain_name(dom)}: the {LARGEST} largest subsidy and budget amounts in yuan"
     rows = [
         {

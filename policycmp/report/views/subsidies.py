@@ -52,16 +52,19 @@ LABEL_PT = 8.0  # 10.7 px on the page: every label of the grids is at least 10 p
 Key = tuple[Any, Any, Any]  # instrument, level, variant
 
 
-def _cells(grid: pd.DataFrame) -> tuple[list[Key], list[str], dict[tuple[Any, ...], pd.DataFrame]]:
-    """The grid's instrument × level × variant keys and districts in reading order, and each cell's rows."""
-    levels = [None if is_missing(v) else v for v in grid["level"]]
-    variants = [None if is_missing(v) else v for v in grid["variant"]]
-    keys = list(dict.fromkeys(zip(grid["instrument"], levels, variants)))
-    districts = list(dict.fromkeys(grid["district"]))
-    cells: dict[tuple[Any, ...], list[int]] = {}
-    for position, key in enumerate(zip(grid["instrument"], levels, variants, grid["district"])):
-        cells.setdefault(key, []).append(position)
-    return keys, districts, {key: grid.iloc[rows] for key, rows in cells.items()}
+Cells = dict[tuple[Any, ...], list[Any]]  # (instrument, level, variant, district) → the cell's rows
+
+
+def _cells(grid: pd.DataFrame) -> tuple[list[Key], list[str], Cells]:
+    """The grid's instrument × level × variant keys and districts in reading order, and each cell's rows
+    (named tuples: a province's grid has thousands of cells)."""
+    keys: dict[Key, None] = {}
+    cells: Cells = {}
+    for row in grid.itertuples(index=False):
+        level, variant = (None if is_missing(v) else v for v in (row.level, row.variant))
+        keys.setdefault((row.instrument, level, variant))
+        cells.setdefault((row.instrument, level, variant, row.district), []).append(row)
+    return list(keys), list(dict.fromkeys(grid["district"])), cells
 
 
 BOUND_NOTE = (
@@ -85,16 +88,16 @@ def award_cell(row: Any) -> Cell | str:
     )
 
 
-def _category(rows: pd.DataFrame) -> str:
-    return str(rows["category"].iloc[0])
+def _category(rows: list[Any]) -> str:
+    return str(rows[0].category)
 
 
-def _grid_cell(rows: pd.DataFrame) -> Cell | str:
+def _grid_cell(rows: list[Any]) -> Cell | str:
     category = _category(rows)
     if category == "amount":
-        return _cell_or_text([award_cell(r) for r in records(rows)])
+        return _cell_or_text([award_cell(r) for r in rows])
     if category == "no_amount":
-        tips = [f"clause {_str(r.clause_id)} · 「{_str(r.span)}」" for r in records(rows)]
+        tips = [f"clause {_str(r.clause_id)} · 「{_str(r.span)}」" for r in rows]
         return Cell("stated, no amount", title=" | ".join(dict.fromkeys(tips)), cls="pc-noamount", sort=-1)
     return Cell("absent", title="the document does not have this measure", cls="pc-absent", sort=-2)
 
@@ -177,7 +180,7 @@ def _legend_below(ax: Axes, handles: list[Any], labels: list[str], rows: int) ->
     )
 
 
-def _annotated_grid(keys: list[Key], districts: list[str], cells: dict[tuple[Any, ...], pd.DataFrame]) -> Figure:
+def _annotated_grid(keys: list[Key], districts: list[str], cells: Cells) -> Figure:
     categories = ["amount", "no_amount", "absent", "header"]
     lines = _lines(keys)
     matrix = np.array(
@@ -208,7 +211,7 @@ def _annotated_grid(keys: list[Key], districts: list[str], cells: dict[tuple[Any
                 rows = cells[(a, b, v, district)]
                 category = _category(rows)
                 if category == "amount":
-                    amounts = (figure_amount(x.value, x.unit, x.value_high, x.bound) for x in records(rows))
+                    amounts = (figure_amount(x.value, x.unit, x.value_high, x.bound) for x in rows)
                     label = " / ".join(dict.fromkeys(amounts))
                 else:
                     label = {"no_amount": "no amount", "absent": "absent"}[category]
@@ -246,7 +249,7 @@ def _annotated_grid(keys: list[Key], districts: list[str], cells: dict[tuple[Any
         return svg(fig, caption=caption, alt="Grid of subsidy instruments by level and district")
 
 
-def _wide_table(keys: list[Key], districts: list[str], cells: dict[tuple[Any, ...], pd.DataFrame]) -> Table:
+def _wide_table(keys: list[Key], districts: list[str], cells: Cells) -> Table:
     rows = []
     for instrument, level, variant in keys:
         dom = instrument_domain(instrument)
@@ -269,9 +272,7 @@ def _wide_table(keys: list[Key], districts: list[str], cells: dict[tuple[Any, ..
     )
 
 
-def _heatmap(
-    keys: list[Key], districts: list[str], cells: dict[tuple[Any, ...], pd.DataFrame], ranks: pd.DataFrame
-) -> Figure:
+def _heatmap(keys: list[Key], districts: list[str], cells: Cells, ranks: pd.DataFrame) -> Figure:
     """District × instrument: districts as rows under their city's name, instruments as columns by domain.
 
     Districts are rows so that their names read horizontally at full size, however many there are; the
@@ -413,7 +414,7 @@ def subsidy_rows(ranked: pd.DataFrame) -> Part:
         return block(
             Table(
                 pd.DataFrame(rows),
-                caption="Subsidy instruments, one row per district × instrument × level",
+                caption="Subsidy instruments, one row per district × instrument × level × variant",
                 long=["Span"],
                 note=note + " Exact value: in base units (yuan, US dollars or percent points).",
             )
@@ -421,7 +422,7 @@ def subsidy_rows(ranked: pd.DataFrame) -> Part:
     return block(
         Table(
             pd.DataFrame(rows),
-            caption="Every stated subsidy, one row per district × instrument × level × amount",
+            caption="Every stated subsidy, one row per district × instrument × level × variant × amount",
             note=note + " Hover an amount for the exact figure, its clause and source span; filter by instrument "
             "or city and sort by rank. A district links to its profile.",
         )
