@@ -37,8 +37,12 @@ def subsidy_ranks(comparisons: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFra
 
 def _filled(counts: pd.DataFrame, chosen: pd.DataFrame, items: list[str]) -> pd.DataFrame:
     """``counts`` (doc_id, item, value) with 0 for every chosen edition × item it lacks."""
-    grid = chosen[["doc_id"]].drop_duplicates().merge(pd.DataFrame({"item": items}), how="cross")
-    full = grid.merge(counts, how="left", on=["doc_id", "item"])
+    grid = (
+        chosen[["doc_id"]].drop_duplicates().merge(pd.DataFrame({"item": pd.Series(items, dtype=object)}), how="cross")
+    )
+    if grid.empty:  # no edition, or no item (a corpus of reports alone)
+        return pd.DataFrame({"doc_id": [], "item": [], "value": [], "stated": []})
+    full = grid.merge(counts.astype({"item": object}), how="left", on=["doc_id", "item"])
     return full.assign(value=full["value"].fillna(0.0), stated=full["value"].fillna(0.0))
 
 
