@@ -122,3 +122,34 @@ def of_editions(table: pd.DataFrame, chosen: pd.DataFrame) -> pd.DataFrame:
     """The rows of ``table`` (any table with a ``doc_id`` column) that belong to the ``chosen``
     editions (:func:`pick`), so no figure adds up two editions of one district."""
     return table[table["doc_id"].isin(chosen["doc_id"])]
+
+
+# The edition selections the build summarises (policycmp.compare.standings): each district's default
+# edition, and each year some district has an edition of.
+DEFAULT_SELECTION = "default"
+
+
+def selection_key(year: int | None) -> str:
+    """How a published summary names an edition selection: ``default``, or the year (``2024``)."""
+    return DEFAULT_SELECTION if year is None else str(int(year))
+
+
+def years(documents: pd.DataFrame, kind: str = "policy") -> list[int]:
+    """The years some district has an edition of ``kind`` of, oldest first."""
+    return sorted({int(y) for y in documents[documents["kind"] == kind]["year"]})
+
+
+def selections(documents: pd.DataFrame, kind: str = "policy") -> pd.DataFrame:
+    """Every edition selection of ``documents``, one row per selection and district: ``selection`` (see
+    :func:`selection_key`), and the chosen document's doc_id, district, year and status (:func:`pick`)."""
+    parts = [
+        pick(documents, year, kind)[["doc_id", "district", "year", "status"]].assign(selection=selection_key(year))
+        for year in [None, *years(documents, kind)]
+    ]
+    found = pd.concat(parts, ignore_index=True)
+    return found[["selection", "doc_id", "district", "year", "status"]]
+
+
+def label(year: int, status: str) -> str:
+    """An edition as the pages name it: ``2024 final``, ``2024 draft``."""
+    return f"{year} {status}"

@@ -668,6 +668,90 @@ class AmountChangeRow:
     after_end: int | None = col("Int64", "end offset of `after_span`")
 
 
+STANDING_MEASURES = ("clauses", "quantities", "allocation", "allocation_share", "target", "tool_share")
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyRankRow:
+    """A district's amount for one instrument key (instrument × level × variant × role × unit) in one edition
+    selection, ranked among the districts that state one: what the subsidy page and the profiles show, computed
+    once in the build. `selection` is `default` (each district's default edition: its latest final, else its
+    latest draft) or a year (that year's final, else its draft; districts without an edition of the year are not
+    in it). A district's amount is the largest it states for the key in that edition; a cap goes with the share
+    or rate it limits (`cap`); ranks and quartiles are over the districts of the selection (policycmp.standings)."""
+
+    selection: str = col("string", "`default` or a year: which edition of each district", nullable=False)
+    district: str = col("string", "the district", nullable=False)
+    doc_id: str = col("string", "the edition (policy document) the amount is from", nullable=False)
+    year: int = col("int64", "the edition's year", nullable=False)
+    status: str = col("string", "the edition's status", nullable=False, codes=DOCUMENT_STATUSES)
+    instrument: str = col("string", "key from instruments.yaml", nullable=False, codes="instruments")
+    level: str | None = col("string", "the award tier, or null", codes="tiers")
+    variant: str | None = col("string", "the variant (renewed, five_star, a revenue bracket…), or null")
+    role: str = col(
+        "string", "amount, share, rate or top_up (a cap is on its share's row)", nullable=False, codes=COMPARISON_ROLES
+    )
+    unit: str = col("string", "CNY, USD, % or a rate CNY/<unit>", nullable=False)
+    value: float = col("float64", "the district's amount: the largest it states for the key", nullable=False)
+    value_high: float | None = col("float64", "upper end of a range")
+    bound: str | None = col("string", "max (最高), min, approx or exact", codes=BOUNDS)
+    cap: float | None = col("float64", "the most a share or rate pays (yuan), from the same statement; null without")
+    cap_bound: str | None = col("string", "the cap's bound", codes=BOUNDS)
+    cap_span: str | None = col("string", "the cap as written, e.g. 最高500万元")
+    amounts: int = col(
+        "int64", "how many amounts the edition states for the key (the largest is `value`)", nullable=False
+    )
+    object: str | None = col("string", "what is rewarded, as written")
+    clause_id: str = col("string", "the clause of the statement", nullable=False)
+    span: str = col("string", "the statement: `text[span_start:span_end]` of the clause", nullable=False)
+    quantity_span: str | None = col("string", "the amount as written, e.g. 最高150万元")
+    span_start: int = col("Int64", "offset of `span` in the clause text", nullable=False)
+    span_end: int = col("Int64", "end offset of `span`", nullable=False)
+    rank: int = col("int64", "1 for the highest amount among the selection's districts that state one", nullable=False)
+    of: int = col("int64", "how many districts of the selection state an amount for the key", nullable=False)
+    percentile: float = col(
+        "float64", "the share (%) of those districts whose amount is at most this one", nullable=False
+    )
+    q1: float = col("float64", "the first quartile of those districts' amounts (nearest rank)", nullable=False)
+    median: float = col("float64", "their median (nearest rank: an actual district's amount)", nullable=False)
+    q3: float = col("float64", "their third quartile (nearest rank)", nullable=False)
+
+
+@dataclass(frozen=True, slots=True)
+class StandingRow:
+    """A district's figure for one measure and item in one edition selection, with the quartiles of the
+    selection's districts that have it: what the profiles, the budgets, targets and overview pages set each
+    district against, computed once in the build (policycmp.standings). Measures: `clauses` and `quantities`
+    per domain (0 for a district without the section), `allocation` (yuan) and `allocation_share` (% of the
+    document's base, budget_domains) per domain, `target` per indicator (its headline: the first base goal in
+    reading order), `tool_share` (% of the district's policy-tool mentions) per tool type."""
+
+    selection: str = col("string", "`default` or a year: which edition of each district", nullable=False)
+    measure: str = col("string", "what is measured", nullable=False, codes=STANDING_MEASURES)
+    item: str = col("string", "the domain, indicator or tool type", nullable=False)
+    unit: str = col("string", "count, CNY, % or the target's unit", nullable=False)
+    district: str = col("string", "the district", nullable=False)
+    doc_id: str = col("string", "the edition the figure is from", nullable=False)
+    year: int = col("int64", "the edition's year", nullable=False)
+    status: str = col("string", "the edition's status", nullable=False, codes=DOCUMENT_STATUSES)
+    value: float = col("float64", "the district's figure", nullable=False)
+    value_high: float | None = col("float64", "a target's upper end of a range")
+    bound: str | None = col("string", "a target's bound: max, min, approx or exact", codes=BOUNDS)
+    stated: int = col(
+        "int64",
+        "how many figures the edition states for the item (targets: goals set; allocations: rows summed)",
+        nullable=False,
+    )
+    clause_id: str | None = col("string", "the clause of a target (null for counts, sums and shares)")
+    span: str | None = col("string", "the target's sentence: `text[span_start:span_end]` of the clause")
+    span_start: int | None = col("Int64", "offset of `span` in the clause text")
+    span_end: int | None = col("Int64", "end offset of `span`")
+    districts: int = col("int64", "how many districts of the selection have a figure for the item", nullable=False)
+    q1: float = col("float64", "the first quartile of their figures (nearest rank)", nullable=False)
+    median: float = col("float64", "their median (nearest rank: an actual district's figure)", nullable=False)
+    q3: float = col("float64", "their third quartile (nearest rank)", nullable=False)
+
+
 TABLES: dict[str, type] = {
     "documents": DocumentRow,
     "clauses": ClauseRow,
@@ -684,6 +768,8 @@ TABLES: dict[str, type] = {
     "report_lines": ReportLineRow,
     "budget_summary": BudgetSummaryRow,
     "budget_domains": BudgetDomainRow,
+    "subsidy_ranks": SubsidyRankRow,
+    "standings": StandingRow,
 }
 
 

@@ -54,17 +54,43 @@ def test_table_reads_amounts_as_numbers_and_stated_as_bool():
 def test_subsidy_grid_keeps_amount_no_amount_and_absent_apart():
     districts = ["zhenhai", "linping", "qujiang"]
     grid = analysis.subsidy_grid(analysis.table("comparisons"), districts)
-    cell = grid.set_index(["instrument", "level", "district"])
+    cell = grid[grid["variant"].isna()].set_index(["instrument", "level", "district"])
     national = ("incubator_award", "national")
     assert cell.loc[(*national, "zhenhai"), "category"] == "amount"
     assert cell.loc[(*national, "zhenhai"), "value"] == 1_500_000
     assert cell.loc[(*national, "qujiang"), "value"] == 3_000_000
     assert cell.loc[(*national, "linping"), "category"] == "no_amount"
     assert cell.loc[("incubator_award", "municipal", "qujiang"), "category"] == "absent"
-    # Every instrument × level has a row for every district, in the order given.
-    keys = grid.drop_duplicates(["instrument", "level"])
-    assert len(grid.drop_duplicates(["instrument", "level", "district"])) == 3 * len(keys)
+    # Every instrument × level × variant has a row for every district, in the order given.
+    keys = grid.drop_duplicates(["instrument", "level", "variant"])
+    assert len(grid.drop_duplicates(["instrument", "level", "variant", "district"])) == 3 * len(keys)
     assert list(dict.fromkeys(grid["district"])) == districts
+    # A variant is its own key: Zhenhai's renewed high-tech enterprises (首次或重新认定) up to 10万元.
+    renewed = grid[(grid["instrument"] == "hightech_enterprise_award") & (grid["variant"] == "renewed")]
+    assert renewed.set_index("district").loc["zhenhai", ["value", "bound"]].tolist() == [100_000, "max"]
+    # A share and the cap that limits it are one measure: Qujiang's R&D subsidy 20%, at most 200万元.
+    rd = grid[(grid["instrument"] == "rd_expense_subsidy") & (grid["district"] == "qujiang")]
+    assert rd["value"].tolist() == [10.0, 20.0] and list(rd["role"]) == ["share", "share"]
+    assert rd["cap"].isna().tolist() == [True, False] and rd["cap"].iloc[1] == 2_000_000
+    assert rd["cap_span"].iloc[1] == "不超过200万元"
+    assert "cap" not in set(grid["role"].dropna())  # no cap row left on its own
+
+
+def test_every_award_of_no_instrument_is_listed():
+    """The four award amounts of the seeds no instrument recognises, each with what is rewarded and its clause."""
+    rows = analysis.unclassified_awards(analysis.table("comparisons"))
+    assert [(r.district, r.object, r.value, r.bound, r.clause_id) for r in rows.itertuples()] == [
+        ("zhenhai", "投资机构参与非上市企业股权投资,符合相关要求", 1_000_000, "max", "zhenhai-2024-policy:c14"),
+        ("zhenhai", "分离设立的批发零售餐饮企业", 1_000_000, "max", "zhenhai-2024-policy:c26"),
+        (
+            "zhenhai",
+            "符合产业导向且总建筑面积8000平方米以上综合产出较高的(剔除房地产企业)",
+            1_000_000,
+            "max",
+            "zhenhai-2024-policy:c31b",
+        ),
+        ("qujiang", "支持保险机构开发科技成果先用后转保险,支持创新券", 80.0, "exact", "qujiang-2023-policy:c8"),
+    ]
 
 
 def test_ranks_are_across_the_districts_that_state_an_amount():
@@ -75,22 +101,33 @@ def test_ranks_are_across_the_districts_that_state_an_amount():
     ranked = analysis.with_ranks(analysis.table("comparisons"), ranks)
     absent = ranked[~ranked["stated"]]
     assert len(absent) and absent["rank"].isna().all()
+    # The build published the same ranks (the default editions: these three seeds).
+    published = analysis.subsidy_ranks()
+    national = published[(published["instrument"] == "incubator_award") & (published["level"] == "national")]
+    assert {r.district: (r.value, r.rank, r.of) for r in national.itertuples()} == {
+        "qujiang": (3_000_000, 1, 2),
+        "zhenhai": (1_500_000, 2, 2),
+    }
+    assert set(national["median"]) == {1_500_000}  # nearest rank: an actual district's amount
 
 
 def test_budget_totals_allocations_and_checks():
     districts = ["zhenhai", "linping", "qujiang"]
-    budgets = analysis.table("budgets", districts=districts)
-    totals = analysis.budget_totals(budgets, districts).set_index("district")
+    chosen = analysis.editions()
+    summary = analysis.table("budget_summary", districts=districts, editions=chosen)
+    totals = analysis.budget_totals(summary, districts).set_index("district")
     assert totals.loc["zhenhai", "stated"] == 3_727_000_000  # 37.27亿元
     assert totals.loc["zhenhai", "allocations"] == 0
     assert totals.loc["linping", "stated"] == totals.loc["linping", "allocated"] == 5_600_000_000
     assert totals.loc["qujiang", "stated"] != totals.loc["qujiang", "stated"]  # NaN: Qujiang states no total
     assert totals.loc["qujiang", "base"] == totals.loc["qujiang", "allocated"] == 2_354_000_000
-    allocations = analysis.domain_allocations(budgets, analysis.budget_totals(budgets, districts))
+    totals = analysis.budget_totals(summary, districts)
+    allocations = analysis.domain_allocations(analysis.table("budget_domains", editions=chosen), totals)
     livelihood = allocations[(allocations["district"] == "qujiang") & (allocations["domain"] == "livelihood")].iloc[0]
     assert livelihood["value"] == 1_529_000_000 and round(livelihood["share"], 1) == 65.0
     assert livelihood["clause_ids"] == ("qujiang-2023-policy:c51",)
-    checks = analysis.budget_checks(budgets, analysis.budget_totals(budgets, districts), analysis.table("clauses"))
+    budgets = analysis.table("budgets", districts=districts, editions=chosen)
+    checks = analysis.budget_checks(budgets, totals, allocations, analysis.table("clauses"))
     adds_up = checks[checks["check"] == "the domain allocations add up to the stated total"].set_index("district")
     assert adds_up.loc["linping", "ok"] is True
     assert adds_up.loc["zhenhai", "ok"] is None and adds_up.loc["qujiang", "ok"] is None

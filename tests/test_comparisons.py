@@ -13,6 +13,8 @@ from policycmp.schema import ClauseToolRow, ComparisonRow, dtypes
 from policycmp.vocabulary import load_instruments, load_policy_tools
 
 TABLES = ("comparisons", "budgets", "budget_summary", "budget_domains", "targets", "outcomes", "clause_tools")
+# and the summaries across districts per edition selection, made from them
+SUMMARIES = ("subsidy_ranks", "standings")
 COMPARISON_DTYPES = dtypes(ComparisonRow)
 CLAUSE_TOOL_DTYPES = dtypes(ClauseToolRow)
 
@@ -56,7 +58,7 @@ def by_level(table: pd.DataFrame, district: str, instrument: str) -> dict[str | 
 
 
 def test_the_build_gets_every_comparison_table(result):
-    assert set(result.tables) == set(TABLES)
+    assert set(result.tables) == {*TABLES, *SUMMARIES}
 
 
 def test_comparisons_have_the_contract_columns_and_dtypes(comparisons):

@@ -105,7 +105,10 @@ def test_bad_parameters_are_refused_before_any_work(report, values):
 
 
 def test_parameter_lists_are_normalised():
-    assert validate("subsidy_levels", districts=" Qujiang,zhenhai ") == {"districts": ["zhenhai", "qujiang"]}
+    assert validate("subsidy_levels", districts=" Qujiang,zhenhai ") == {
+        "districts": ["zhenhai", "qujiang"],
+        "year": None,
+    }
     assert validate("budgets", districts="all")["districts"] == params.districts()
 
 
@@ -182,11 +185,11 @@ def test_figures_speak_the_units_of_the_page():
     districts = ["zhenhai", "linping", "qujiang"]
     comparisons = analysis.table("comparisons")
     grid = analysis.subsidy_grid(comparisons, districts)
-    budgets = analysis.table("budgets", districts=districts)
-    totals = analysis.budget_totals(budgets, districts)
+    totals = analysis.budget_totals(analysis.table("budget_summary", districts=districts), districts)
+    allocations = analysis.domain_allocations(analysis.table("budget_domains"), totals)
     markup = (
-        views.subsidy_matrix(grid, analysis.rank_subsidies(comparisons)).html()
-        + views.budget_allocations(budgets, totals, analysis.domain_allocations(budgets, totals)).html()
+        views.subsidy_matrix(grid, analysis.subsidy_ranks()).html()
+        + views.budget_allocations(totals, allocations).html()
     )
     svgs = "".join(re.findall(r"<svg.*?</svg>", markup, flags=re.S))
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svgs)
@@ -223,7 +226,10 @@ def test_plan_has_one_page_per_outcome_report_domain_district_and_city():
     assert [n for n in names if n.startswith("06_")] == [f"06_domain_deep_dive-{d}" for d in params.domains()]
     assert [n for n in names if n.startswith("07_")] == [f"07_district_profile-{d}" for d in params.districts()]
     assert [n for n in names if n.startswith("08_")] == ["08_city_context-ningbo"]
-    assert planned.absent == []  # the real corpus has every kind of document and every domain
+    # the real corpus has every kind of document and every domain, and one edition of each district
+    assert [(a.title, a.reason) for a in planned.absent] == [
+        ("Edition changes", "no district of the corpus has two or more policy editions")
+    ]
     follow = next(job for job in planned.jobs if job.name.startswith("05_"))
     assert follow.parameters == {"district": "zhenhai", "year": 2024}
 

@@ -1,14 +1,18 @@
 """The reports at province scale, on a synthetic corpus planned from its data.
 
 The corpus has 21 districts of three cities, none of the seed districts (Zhenhai, Linping, Qujiang),
-no outcome report and no city work report; one policy carries a ``<script>`` in a clause. It is built
-and rendered once (a slow module: about two minutes), then:
+no outcome report and no city work report; one policy carries a ``<script>`` in a clause, and one district
+has two editions (its 2025 final, and a 2024 final made from it with known kinds of edit:
+:func:`policycmp.evaluation.synthetic.add_earlier_editions`). It is built and rendered once (a slow
+module: about two minutes), then:
 
 - every page the corpus allows is rendered, and the index says which are absent and why;
 - the pages use the province layouts, are at most 2 MB, escape document text and trace every yuan
   amount to its clause;
 - adding one district re-renders the pages that depend on it and no other, and gives the same
-  bytes as rendering everything again.
+  bytes as rendering everything again;
+- the district with two editions is shown in its default edition everywhere, nothing adds its two
+  editions up, its profile lists both and its edition page shows what changed.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ import yaml
 from conftest import ROOT, rehash
 from test_traceability import untraceable
 
-from policycmp.evaluation.synthetic import write_corpus
+from policycmp.analysis.amounts import format_amount
+from policycmp.evaluation.synthetic import add_earlier_editions, write_corpus
 from policycmp.publish.build import build
 from policycmp.report import params
 from policycmp.report import plan as plan_mod
@@ -61,6 +66,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):
     text = first.read_text(encoding="utf-8")
     first.write_text(text.replace("。", f"{SCRIPT}。", 1), encoding="utf-8")
     rehash(raw)  # the edit registered, as re-adding the file does
+    # The third district gets an earlier edition (2024) beside its 2025 final.
+    add_earlier_editions(raw, [_registry(raw)[2]["district"]], raw_dir=ROOT / "data" / "raw")
     # The district added later: the first of a larger corpus that this one does not have.
     pool = folder / "pool"
     write_corpus(pool, 26, raw_dir=ROOT / "data" / "raw")
@@ -202,3 +209,92 @@ def test_the_heatmap_reads_at_province_scale(in_corpus):
     for instrument in set(comparisons["instrument"].dropna()):
         assert any(t.startswith(instrument_name(instrument)) for t in texts), instrument
     assert not [t for t in texts if t.endswith("…")]
+
+
+def _edition_docs(root: Path) -> tuple[str, str, str]:
+    """The district with two editions, its older and its newer edition."""
+    documents = pd.read_parquet(root / "data" / "processed" / "documents.parquet")
+    two = documents[(documents["kind"] == "policy") & (documents["editions"] == 2)].sort_values("edition")
+    assert two["district"].nunique() == 1
+    return str(two["district"].iloc[0]), str(two["doc_id"].iloc[0]), str(two["doc_id"].iloc[1])
+
+
+def _row_of(page: str, district: str) -> dict[str, str]:
+    """The cells (by column name) of the one table row that links to ``district``'s profile."""
+    found = []
+    for table in re.findall(r"<table.*?</table>", page, flags=re.S):
+        names = [html.unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S):
+            if f'href="07_district_profile-{district}.html"' in row:
+                cells = [
+                    html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)
+                ]
+                found.append(dict(zip(names, cells)))
+    assert len(found) == 1, district
+    return found[0]
+
+
+def test_a_district_with_two_editions_is_shown_in_one_and_never_added_up(in_corpus):
+    district, older, newer = _edition_docs(in_corpus)
+    processed, reports = in_corpus / "data" / "processed", in_corpus / "reports"
+    documents = pd.read_parquet(processed / "documents.parquet").set_index("doc_id")
+    assert (documents.loc[older, "year"], documents.loc[newer, "year"]) == (2024, 2025)
+    assert not documents.loc[older, "is_default"] and documents.loc[newer, "is_default"]
+    # The pages that set districts side by side cite no clause of the edition they do not show.
+    for page in sorted(reports.glob("*.html")):
+        if not page.name.startswith("09_"):
+            assert f"{older}:" not in page.read_text(encoding="utf-8"), page.name
+    # Budgets: the newer edition's sum of allocations, never both editions' added up.
+    summary = pd.read_parquet(processed / "budget_summary.parquet").set_index("doc_id")
+    new_sum, old_sum = summary.loc[newer, "allocations_sum"], summary.loc[older, "allocations_sum"]
+    assert new_sum > 0 and old_sum > 0
+    row = _row_of((reports / "03_budgets.html").read_text(encoding="utf-8"), district)
+    assert row["Sum of allocations"] == format_amount(new_sum, "CNY") != format_amount(new_sum + old_sum, "CNY")
+    # Clauses: the newer edition's count on its profile, and on the overview's row.
+    clauses = pd.read_parquet(processed / "clauses.parquet")
+    numbered = clauses[clauses["row_kind"] == "clause"].groupby("doc_id").size()
+    profile = (reports / f"07_district_profile-{district}.html").read_text(encoding="utf-8")
+    assert f"2025 policy (final, edition 2 of 2): {numbered[newer]} clauses in " in html.unescape(profile)
+    overview_row = _row_of((reports / "01_corpus_overview.html").read_text(encoding="utf-8"), district)
+    assert overview_row["Clauses"] == str(numbered[newer]) != str(numbered[newer] + numbered[older])
+    # Ranks: every amount of the district the build ranked in the default selection is the newer edition's.
+    ranks = pd.read_parquet(processed / "subsidy_ranks.parquet")
+    mine = ranks[(ranks["selection"] == "default") & (ranks["district"] == district)]
+    assert len(mine) and set(mine["doc_id"]) == {newer}
+
+
+def test_the_district_with_two_editions_lists_them_and_has_its_edition_page(in_corpus):
+    district, older, newer = _edition_docs(in_corpus)
+    processed, reports = in_corpus / "data" / "processed", in_corpus / "reports"
+    profile = html.unescape((reports / f"07_district_profile-{district}.html").read_text(encoding="utf-8"))
+    assert f"2024 final ({older})" in profile and f"2025 final ({newer}) — shown here" in profile
+    assert f'href="09_edition_changes-{district}.html"' in profile
+    index = html.unescape((reports / "index.html").read_text(encoding="utf-8"))
+    assert "Editions: 2024 final, 2025 final (shown)" in index
+    assert {job.name for job in plan_mod.plan().jobs if job.name.startswith("09_")} == {
+        f"09_edition_changes-{district}"
+    }
+    # The edition page opens with the pair's counts and lists every amount that changed, before and after.
+    pair = pd.read_parquet(processed / "edition_pairs.parquet").iloc[0]
+    page = (reports / f"09_edition_changes-{district}.html").read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    added, removed, reworded = (int(pair[c]) for c in ("added", "removed", "reworded"))
+    counts = (
+        f"{added} clause{'' if added == 1 else 's'} added, {removed} removed, {reworded} reworded, "
+        f"{int(pair['amounts_changed'])} with amounts changed ({int(pair['amounts_up'])} amounts up, "
+        f"{int(pair['amounts_down'])} down)"
+    )
+    assert counts in text
+    amounts = pd.read_parquet(processed / "amount_changes.parquet")
+    assert len(amounts) and f"Amounts that changed ({len(amounts)})" in text
+    for before, after in zip(amounts["before_span"].dropna(), amounts["after_span"].dropna()):
+        assert before in text and after in text
+    clause_texts = dict(zip(clauses_of(processed)["clause_id"], clauses_of(processed)["text"]))
+    assert not untraceable(page, clause_texts)
+    assert page.count('<div class="pc-diff">') == int(
+        pair["reworded"] + pair["amounts_changed"] + pair["added"] + pair["removed"]
+    )
+
+
+def clauses_of(processed: Path) -> pd.DataFrame:
+    return pd.read_parquet(processed / "clauses.parquet")

@@ -3,10 +3,11 @@
     python3 tasks.py screenshots        # (runs this with .venv/bin/python)
 
 3 districts are the committed ``reports/`` (the real corpus, as rendered now). 90 is the synthetic
-corpus of every county-level unit of Zhejiang (``policycmp.evaluation.synthetic``), built and rendered
-into a temporary project first (a few minutes). Each page is photographed in Debian's Chromium at
-1280 px wide, from the top, at most :data:`HEIGHT` px down, as PNG: the index, subsidy levels, the
-budgets page and Zhenhai's profile.
+corpus of every county-level unit of Zhejiang, Zhenhai with two editions
+(``policycmp.evaluation.synthetic.write_report_corpus``), built and rendered into a temporary project
+first (a few minutes). Each page is photographed in Debian's Chromium at 1280 px wide, from the top, at
+most :data:`HEIGHT` px down, as PNG: the index, subsidy levels, the budgets page and Zhenhai's profile,
+and at 90 Zhenhai's edition changes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from policycmp.evaluation.synthetic import write_corpus
+from policycmp.evaluation.synthetic import write_report_corpus
 from policycmp.publish.build import build
 from policycmp.report.run import report
 
@@ -33,12 +34,14 @@ PAGES = {
     "budgets": "03_budgets.html",
     "profile-zhenhai": "07_district_profile-zhenhai.html",
 }
+# Pages only the 90-district corpus has: the real corpus has one edition of each district.
+PAGES_90 = {"edition-changes-zhenhai": "09_edition_changes-zhenhai.html"}
 
 
 def ninety_districts(folder: Path) -> Path:
-    """The 90-district corpus rendered into ``folder/reports``."""
+    """The 90-district corpus (Zhenhai with two editions) rendered into ``folder/reports``."""
     raw = folder / "data" / "raw"
-    write_corpus(raw, 90, raw_dir=ROOT / "data" / "raw")
+    write_report_corpus(raw, 90, raw_dir=ROOT / "data" / "raw")
     shutil.copytree(ROOT / "notebooks", folder / "notebooks")
     os.environ["POLICYCMP_ROOT"] = str(folder)
     build(raw, folder / "data" / "processed", echo=lambda *a, **k: None, progress=False)
@@ -47,12 +50,12 @@ def ninety_districts(folder: Path) -> Path:
     return folder / "reports"
 
 
-def photograph(reports: Path, districts: int) -> list[Path]:
+def photograph(reports: Path, districts: int, pages: dict[str, str]) -> list[Path]:
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
         page = browser.new_page(viewport={"width": WIDTH, "height": 900})
-        for label, name in PAGES.items():
+        for label, name in pages.items():
             page.goto((reports / name).as_uri())
             page.wait_for_load_state("load")
             page.evaluate("document.fonts.ready.then(() => true)")
@@ -65,9 +68,9 @@ def photograph(reports: Path, districts: int) -> list[Path]:
 
 
 def main() -> int:
-    written = photograph(ROOT / "reports", 3)
+    written = photograph(ROOT / "reports", 3, PAGES)
     with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
-        written += photograph(ninety_districts(Path(tmp)), 90)
+        written += photograph(ninety_districts(Path(tmp)), 90, {**PAGES, **PAGES_90})
     for path in written:
         print(f"{path.relative_to(ROOT)}  {path.stat().st_size / 1024:.0f} KB")
     return 0

@@ -1,20 +1,34 @@
 """Budgets per district: the document-wide total it states, what it allocates to each domain, and checks
-that the figures agree.
+that the figures agree — from the sums the build made once per document (``budget_summary``,
+``budget_domains``), never summed again with other rules.
 
 A budget row's ``role`` is ``total`` (the whole document), ``allocation`` (a domain's budget) or
 ``item`` (money earmarked for one measure inside a domain, e.g. consumption vouchers): items are not
-allocations and are never added to them.
+allocations and are never added to them. Every function here takes the rows of one edition per district
+(``analysis.table(..., editions=analysis.editions(year))``) and refuses two editions of one district.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..standings import one_edition_each
 from ..vocabulary import domain_keys, load_domains
-from .amounts import format_amount
+from .amounts import format_amount, is_missing
 
-TOTAL_COLUMNS = ["district", "stated", "allocated", "base", "allocations"]
-ALLOCATION_COLUMNS = ["district", "domain", "value", "share", "clause_ids", "spans"]
+TOTAL_COLUMNS = [
+    "district",
+    "doc_id",
+    "stated",
+    "allocated",
+    "base",
+    "allocations",
+    "totals",
+    "parts_match",
+    "total_clause_id",
+    "total_span",
+]
+ALLOCATION_COLUMNS = ["district", "doc_id", "domain", "value", "share", "allocations", "clause_ids", "spans"]
 CHECK_COLUMNS = ["district", "check", "ok", "detail", "gap"]
 
 
@@ -27,67 +41,82 @@ def document_totals(budgets: pd.DataFrame) -> pd.DataFrame:
     return budgets[budgets["domain"].isna() & (_role(budgets) != "item")]
 
 
-def allocation_rows(budgets: pd.DataFrame) -> pd.DataFrame:
-    """The rows that allocate money to a domain (not an earmarked item)."""
-    return budgets[budgets["domain"].notna() & (_role(budgets) != "item")]
-
-
-def budget_totals(budgets: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
-    """One row per district (in the order given): ``stated``, its largest document-wide total (NaN when it
-    states none); ``allocated``, the sum of its domain allocations (NaN when it has none); ``base``, what a
-    share is taken of (the stated total, else the sum of the allocations); ``allocations``, how many
-    allocation rows it has."""
-    totals, allocations = document_totals(budgets), allocation_rows(budgets)
+def budget_totals(summary: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
+    """One row per district (in the order given) from the build's ``budget_summary`` rows of its edition:
+    ``stated``, its document-wide total (NaN when it states none; the first where it states several);
+    ``allocated``, the sum of its domain allocations (NaN when it has none); ``base``, what a share is taken
+    of (the stated total, else the allocations' sum); ``allocations`` and ``totals``, how many of each it
+    states; ``parts_match``, whether the allocations add up to the total (None when either is missing);
+    ``total_clause_id`` and ``total_span``, where the total is stated. A district without a row (no policy
+    edition chosen) has NaN figures and 0 counts."""
+    one_edition_each(summary, "the budget summaries")
+    by_district = {str(r["district"]): r for r in summary.to_dict("records")}
     rows = []
     for district in districts:
-        stated = totals[totals["district"] == district]["value"].max()
-        mine = allocations[allocations["district"] == district]
-        allocated = float(mine["value"].sum()) if len(mine) else float("nan")
+        found = by_district.get(district, {})
         rows.append(
             {
                 "district": district,
-                "stated": float(stated),
-                "allocated": allocated,
-                "base": float(stated) if pd.notna(stated) else allocated,
-                "allocations": len(mine),
+                "doc_id": found.get("doc_id"),
+                "stated": _float(found.get("total")),
+                "allocated": _float(found.get("allocations_sum")),
+                "base": _float(found.get("base")),
+                "allocations": int(found.get("n_allocations") or 0),
+                "totals": int(found.get("n_totals") or 0),
+                "parts_match": None if is_missing(found.get("parts_match")) else bool(found.get("parts_match")),
+                "total_clause_id": found.get("total_clause_id"),
+                "total_span": found.get("total_span"),
             }
         )
-    return pd.DataFrame(rows, columns=TOTAL_COLUMNS).astype({"stated": "float64", "allocated": "float64"})
+    return pd.DataFrame(rows, columns=TOTAL_COLUMNS).astype(
+        {"stated": "float64", "allocated": "float64", "base": "float64"}
+    )
 
 
-def domain_allocations(budgets: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
-    """One row per district × domain it allocates to, in the districts' and the domains' order: ``value``,
-    the sum of its allocations to the domain; ``share``, in % of the district's ``base`` (see
-    :func:`budget_totals`); ``clause_ids`` and ``spans``, where each figure was stated."""
-    rows = allocation_rows(budgets)
-    base = dict(zip(totals["district"], totals["base"]))
-    out = []
-    for district in totals["district"]:
-        mine = rows[rows["district"] == district]
-        for domain in [d for d in domain_keys() if d in set(mine["domain"])]:
-            here = mine[mine["domain"] == domain]
-            value = float(here["value"].sum())
-            whole = base.get(district)
-            out.append(
-                {
-                    "district": district,
-                    "domain": domain,
-                    "value": value,
-                    "share": 100 * value / whole if whole and pd.notna(whole) else float("nan"),
-                    "clause_ids": tuple(here["clause_id"]),
-                    "spans": tuple(here["span"]),
-                }
-            )
-    return pd.DataFrame(out, columns=ALLOCATION_COLUMNS).astype({"value": "float64", "share": "float64"})
+def _float(value: object) -> float:
+    return float("nan") if is_missing(value) else float(value)  # type: ignore[arg-type]
 
 
-def budget_checks(budgets: pd.DataFrame, totals: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
+def domain_allocations(domains: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """One row per district × domain it allocates to, from the build's ``budget_domains`` rows, in the order of
+    ``totals``' districts (:func:`budget_totals`) and the domains': ``value``, the domain's allocations summed;
+    ``share``, in % of the district's base; ``allocations``, how many were summed; ``clause_ids`` and
+    ``spans``, where each figure was stated."""
+    one_edition_each(domains, "the budget allocations")
+    order = {d: i for i, d in enumerate(domain_keys())}
+    place = {d: i for i, d in enumerate(totals["district"])}
+    rows = domains[domains["district"].isin(place)]
+    rows = rows.assign(
+        _d=rows["district"].map(place), _m=rows["domain"].map(lambda d: order.get(d, len(order)))
+    ).sort_values(["_d", "_m"], kind="stable")
+    out = pd.DataFrame(
+        {
+            "district": rows["district"],
+            "doc_id": rows["doc_id"],
+            "domain": rows["domain"],
+            "value": rows["value"].astype("float64"),
+            "share": 100.0 * pd.to_numeric(rows["share"], errors="coerce").astype("float64"),
+            "allocations": rows["n_allocations"].astype("int64"),
+            "clause_ids": rows["clause_ids"].map(lambda v: tuple(str(v).split("; "))),
+            "spans": rows["spans"].map(lambda v: tuple(str(v).split("; "))),
+        }
+    )
+    return out.reset_index(drop=True)[ALLOCATION_COLUMNS]
+
+
+def budget_checks(
+    budgets: pd.DataFrame, totals: pd.DataFrame, allocations: pd.DataFrame, clauses: pd.DataFrame
+) -> pd.DataFrame:
     """Consistency checks of each district's budget figures, one row per check.
 
     ``ok`` is True or False, or None where the check needs a figure the document does not state;
     ``gap`` marks a domain with clauses but no allocation (a gap in coverage, not a contradiction
-    between figures). ``clauses`` tells which domains each district has sections for.
+    between figures). Whether the allocations add up to the total is the build's verdict (``parts_match``:
+    to one yuan). ``budgets`` are the budget rows, ``totals`` and ``allocations`` :func:`budget_totals` and
+    :func:`domain_allocations`, ``clauses`` the clause rows (which domains each district has sections for),
+    all of one edition per district.
     """
+    one_edition_each(budgets, "the budget rows")
     with_clauses = clauses[clauses["domain"].notna()].groupby("district")["domain"].agg(set)
     domain_en = load_domains().en
     out: list[dict[str, object]] = []
@@ -95,23 +124,21 @@ def budget_checks(budgets: pd.DataFrame, totals: pd.DataFrame, clauses: pd.DataF
     def add(district: str, check: str, ok: bool | None, detail: str, gap: bool = False) -> None:
         out.append({"district": district, "check": check, "ok": ok, "detail": detail, "gap": gap})
 
-    for key, stated_value, allocated_value in zip(totals["district"], totals["stated"], totals["allocated"]):
-        district = str(key)
+    for info in totals.to_dict("records"):
+        district = str(info["district"])
         here = budgets[budgets["district"] == district]
-        stated = None if pd.isna(stated_value) else float(stated_value)
-        allocated = None if pd.isna(allocated_value) else float(allocated_value)
-        totals_here = document_totals(here)
-        allocations = allocation_rows(here)
+        mine = allocations[allocations["district"] == district]
+        stated = None if is_missing(info["stated"]) else float(info["stated"])
+        allocated = None if is_missing(info["allocated"]) else float(info["allocated"])
         check = "the domain allocations add up to the stated total"
         if stated is not None and allocated is not None:
-            diff = allocated - stated
-            ok = abs(diff) <= 0.005 * stated
+            ok = bool(info["parts_match"])
+            difference = "" if ok else f" (difference {format_amount(allocated - stated, 'CNY')})"
             add(
                 district,
                 check,
                 ok,
-                f"sum {format_amount(allocated, 'CNY')} vs stated {format_amount(stated, 'CNY')}"
-                + ("" if ok else f" (difference {format_amount(diff, 'CNY')})"),
+                f"sum {format_amount(allocated, 'CNY')} vs stated {format_amount(stated, 'CNY')}{difference}",
             )
         elif stated is not None:
             add(district, check, None, "a total is stated without a per-domain breakdown")
@@ -119,6 +146,7 @@ def budget_checks(budgets: pd.DataFrame, totals: pd.DataFrame, clauses: pd.DataF
             add(district, check, None, "allocations are stated without a document-wide total")
         else:
             add(district, check, None, "no budget figure")
+        totals_here = document_totals(here)
         if len(totals_here) > 1:
             values = sorted(set(totals_here["value"].dropna()))
             add(
@@ -127,9 +155,9 @@ def budget_checks(budgets: pd.DataFrame, totals: pd.DataFrame, clauses: pd.DataF
                 len(values) == 1,
                 ", ".join(format_amount(v, "CNY") for v in values),
             )
-        if len(allocations):
+        if len(mine):
             sections = with_clauses.get(district, set())
-            missing = [d for d in domain_keys() if d in sections and d not in set(allocations["domain"])]
+            missing = [d for d in domain_keys() if d in sections and d not in set(mine["domain"])]
             add(
                 district,
                 "every domain with clauses has an allocation",
@@ -137,21 +165,23 @@ def budget_checks(budgets: pd.DataFrame, totals: pd.DataFrame, clauses: pd.DataF
                 "none missing" if not missing else "no allocation stated for " + ", ".join(map(domain_en, missing)),
                 gap=bool(missing),
             )
-            doubles = allocations.groupby("domain").size()
-            doubles = doubles[doubles > 1]
+            doubles = mine[mine["allocations"] > 1]
             add(
                 district,
                 "one allocation per domain",
                 doubles.empty,
                 "one each"
                 if doubles.empty
-                else "; ".join(f"{domain_en(str(d))}: {n} figures (summed)" for d, n in doubles.items()),
+                else "; ".join(
+                    f"{domain_en(str(d))}: {n} figures (summed)"
+                    for d, n in zip(doubles["domain"], doubles["allocations"])
+                ),
             )
+        value_of = dict(zip(mine["domain"], mine["value"]))
         items = here[_role(here) == "item"]
         for item_domain, item_value, item_scope in zip(items["domain"], items["value"], items["scope"]):
-            mine = allocations[allocations["domain"] == item_domain]
-            if len(mine):
-                value = float(mine["value"].sum())
+            if item_domain in value_of:
+                value = float(value_of[item_domain])
                 scope = item_scope if isinstance(item_scope, str) and item_scope else "item"
                 add(
                     district,

@@ -15,8 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
 import pandas as pd
+
+from .tables import rows_where
 
 
 class NotPairedError(KeyError, ValueError):
@@ -90,19 +93,26 @@ def changes(district: str, tables: Tables, *, changed_only: bool = False) -> pd.
             before, after = texts.get(old or "", ""), texts.get(new or "", "")
         out.append(
             {
-                "from_doc": row.from_doc,
-                "to_doc": row.to_doc,
-                "row_no": row.row_no,
-                "change": row.change,
-                "similarity": row.similarity,
-                "from_clause": old,
-                "to_clause": new,
+                **_pair_row(row),
                 "before": before if old else None,
                 "after": after if new else None,
                 "amounts": amounts.get((old, new)),
             }
         )
     return pd.DataFrame(out, columns=list(CHANGE_COLUMNS)).astype(CHANGE_COLUMNS)
+
+
+def _pair_row(row: Any) -> dict[str, Any]:
+    """A clause_changes row's pair: both documents, its place, the change, the similarity, both clause ids."""
+    return {
+        "from_doc": row.from_doc,
+        "to_doc": row.to_doc,
+        "row_no": row.row_no,
+        "change": row.change,
+        "similarity": row.similarity,
+        "from_clause": _id(row.from_clause),
+        "to_clause": _id(row.to_clause),
+    }
 
 
 def _id(value: object) -> str | None:
@@ -158,3 +168,118 @@ def pair_of(clause_id: str, tables: Tables) -> Pair:
         text_diff(texts.get(old or "", ""), texts.get(new or "", "")),
         _amounts(tables["amount_changes"]).get((old, new)),
     )
+
+
+AMOUNT_FIELDS = (
+    "before",
+    "after",
+    "before_high",
+    "after_high",
+    "before_bound",
+    "after_bound",
+    "unit",
+    "direction",
+    "before_span",
+    "after_span",
+)
+PAIR_SUMMARY = [
+    "unchanged",
+    "reworded",
+    "amounts_changed",
+    "added",
+    "removed",
+    "amounts_up",
+    "amounts_down",
+    "amounts_added",
+    "amounts_removed",
+]
+
+
+def district_tables(district: str | None) -> Tables:
+    """The published rows of ``district``'s editions: its documents, their clauses, and the pairing tables
+    (none for None)."""
+    documents = rows_where("documents", "district", district)
+    return {
+        "documents": documents,
+        "clauses": rows_where("clauses", "doc_id", *documents["doc_id"]),
+        **{
+            name: rows_where(name, "district", district)
+            for name in ("edition_pairs", "clause_changes", "amount_changes")
+        },
+    }
+
+
+def edition_pairs(district: str | None, tables: Tables | None = None) -> pd.DataFrame:
+    """The pairs of consecutive editions of ``district``'s policy, oldest first, with their counts (the build's
+    ``edition_pairs``: what an edition page opens with) and each edition's year and status. ``tables`` default
+    to the published ones (:func:`district_tables`)."""
+    tables = district_tables(district) if tables is None else tables
+    pairs = tables["edition_pairs"]
+    mine = pairs[pairs["district"] == district]
+    order = {d: i for i, d in enumerate(tables["documents"].sort_values("edition", kind="stable")["doc_id"])}
+    return (
+        mine.assign(_o=mine["from_doc"].map(order))
+        .sort_values("_o", kind="stable")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+
+
+def changed_clauses(district: str | None, tables: Tables | None = None) -> pd.DataFrame:
+    """Every changed clause row of ``district``'s pairs of editions (not the unchanged ones), pair by pair
+    (oldest first) and in reading order within a pair: the change, the similarity, both clause ids, titles
+    and texts, the character differences of a pair (``segments``, :func:`text_diff`; empty for a clause
+    added or removed) and its amounts that changed (``amounts``: dicts of before, after, unit, direction and
+    both spans, in the table's order). ``tables`` default to the published ones (:func:`district_tables`)."""
+    tables = district_tables(district) if tables is None else tables
+    pairs = edition_pairs(district, tables)
+    rows = tables["clause_changes"]
+    rows = rows[(rows["district"] == district) & (rows["change"] != "unchanged")]
+    order = {(a, b): i for i, (a, b) in enumerate(zip(pairs["from_doc"], pairs["to_doc"]))}
+    rows = rows.assign(_p=[order.get((a, b), len(order)) for a, b in zip(rows["from_doc"], rows["to_doc"])])
+    rows = rows.sort_values(["_p", "row_no"], kind="stable")
+    clauses = tables["clauses"]
+    texts = _texts(clauses)
+    titles = dict(zip(clauses["clause_id"].astype(str), clauses["title"]))
+    amounts: dict[tuple[str, str], list[dict[str, object]]] = {}
+    for amount in tables["amount_changes"].to_dict("records"):
+        key = (str(amount["from_clause"]), str(amount["to_clause"]))
+        amounts.setdefault(key, []).append({k: amount[k] for k in AMOUNT_FIELDS})
+    out = []
+    for row in rows.itertuples(index=False):
+        old, new = _id(row.from_clause), _id(row.to_clause)
+        before, after = texts.get(old or "", ""), texts.get(new or "", "")
+        out.append(
+            {
+                **_pair_row(row),
+                "similarity": _score(row.similarity),
+                "title": _title(titles.get(new or "") or titles.get(old or "")),
+                "before": before if old else None,
+                "after": after if new else None,
+                "segments": text_diff(before, after) if old and new else [],
+                "amounts": amounts.get((old or "", new or ""), []),
+            }
+        )
+    columns = [
+        "from_doc",
+        "to_doc",
+        "row_no",
+        "change",
+        "similarity",
+        "from_clause",
+        "to_clause",
+        "title",
+        "before",
+        "after",
+        "segments",
+        "amounts",
+    ]
+    return pd.DataFrame(out, columns=columns)
+
+
+def _title(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _score(value: Any) -> float | None:
+    return None if value is None or value is pd.NA or value != value else float(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..standings import one_edition_each
 from ..vocabulary import domain_keys
 from .corpus import districts as corpus_districts
 
@@ -16,8 +17,11 @@ def counts_by_domain(clauses: pd.DataFrame, quantities: pd.DataFrame) -> pd.Data
 
     Domains in the vocabulary's order, districts in registry order; only domains some clause belongs to
     and districts that have clauses. Quantities of closing text, which belongs to no domain, are not
-    counted here (:func:`kinds_by_district` counts every quantity).
+    counted here (:func:`kinds_by_district` counts every quantity). The rows must hold one edition per
+    district (two editions of one district are refused: their counts would add up).
     """
+    one_edition_each(clauses, "the clause rows to count")
+    one_edition_each(quantities, "the quantities to count")
     present = set(clauses["district"])
     districts = [d for d in corpus_districts() if d in present]
     domains = [d for d in domain_keys() if d in set(clauses["domain"].dropna())]
@@ -37,6 +41,8 @@ def counts_by_domain(clauses: pd.DataFrame, quantities: pd.DataFrame) -> pd.Data
 
 
 def kinds_by_district(quantities: pd.DataFrame) -> pd.DataFrame:
-    """Every quantity counted by ``kind`` (subsidy, budget, target, threshold, other) and district."""
+    """Every quantity counted by ``kind`` (subsidy, budget, target, threshold, other) and district (one edition
+    each)."""
+    one_edition_each(quantities, "the quantities to count")
     counts = quantities.groupby(["kind", "district"]).size().rename("quantities").reset_index()
     return counts.astype({"quantities": "int64"})

@@ -1,7 +1,10 @@
-"""The province's distribution: each measure across the corpus's districts, its quartiles, each district's rank.
+"""The province's distribution: where each district stands, as the build published it per edition selection.
 
-A district profile sets its figures against these quartiles; the subsidy page ranks every district
-within each instrument. Each summary is computed once per table file (a kernel renders many pages).
+The build ranks every district's subsidy amounts and takes the quartiles of every figure a page sets
+districts against, once per edition selection (``subsidy_ranks``, ``standings``; the rules are
+:mod:`policycmp.standings`). These functions filter those tables; :func:`rank_subsidies` applies the same
+rule to rows a researcher chose (some districts, another edition). Each result is computed once per table
+file (a kernel renders many pages).
 """
 
 from __future__ import annotations
@@ -9,15 +12,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import numpy as np
 import pandas as pd
 
-from .corpus import districts
-from .tables import numeric, shared, stamp
+from ..editions import label, selection_key
+from ..standings import QUARTILE_COLUMNS, SUBSIDY_KEY, district_amounts, one_edition_each, quartiles, with_spread
+from .tables import shared, stamp, table
+
+__all__ = [
+    "QUARTILE_COLUMNS",
+    "across_editions",
+    "profile_context",
+    "quartiles",
+    "rank_subsidies",
+    "spreads",
+    "standings",
+    "subsidy_ranks",
+]
 
 T = TypeVar("T")
-QUARTILE_COLUMNS = ["districts", "q1", "median", "q3"]
 _CACHE: dict[str, tuple[tuple[Any, ...], Any]] = {}
+# A profile draws these measures of `standings`, by item; and the subsidies of `subsidy_ranks`, by key.
+PROFILE_MEASURES = {"clauses": "clauses", "allocations": "allocation", "targets": "target", "tools": "tool_share"}
 
 
 def _cached(name: str, tables: tuple[str, ...], compute: Callable[[], T]) -> T:
@@ -28,132 +43,109 @@ def _cached(name: str, tables: tuple[str, ...], compute: Callable[[], T]) -> T:
     return _CACHE[name][1]
 
 
-def quartiles(values: pd.DataFrame, by: list[str], value: str = "value") -> pd.DataFrame:
-    """Per group of ``by``: how many districts, and the quartiles of ``value``.
-
-    Each quartile is the value of an actual district (the nearest rank, without interpolation): the
-    amounts districts state are round figures shared by many, so a quartile reads as one of them and
-    stays put when a district is added unless it crosses it.
-    """
-    if values.empty:
-        return pd.DataFrame(columns=[*by, *QUARTILE_COLUMNS])
-    grouped = values.groupby(by, dropna=False, sort=True)[value]
-    out = grouped.agg(
-        districts="count",
-        q1=lambda s: float(np.percentile(s, 25, method="inverted_cdf")),
-        median=lambda s: float(np.percentile(s, 50, method="inverted_cdf")),
-        q3=lambda s: float(np.percentile(s, 75, method="inverted_cdf")),
-    )
-    return out.reset_index()
-
-
-def clause_counts() -> pd.DataFrame:
-    """Numbered clauses per district and domain, 0 where a district has no such section."""
+def subsidy_ranks(year: int | None = None) -> pd.DataFrame:
+    """Every district's amount per instrument key (instrument × level × variant × role × unit) in one edition
+    each — its default edition, or ``year``'s — with its ``rank`` (1 = the most generous), ``of``,
+    ``percentile`` and the key's quartiles, ranked across every district of the corpus (the build's
+    ``subsidy_ranks``). A district's amount is the largest its edition states for the key; ``cap`` is the
+    most a share or rate pays. A copy the caller may change."""
+    key = selection_key(year)
 
     def compute() -> pd.DataFrame:
-        clauses = shared("clauses")
-        numbered = clauses[(clauses["row_kind"] == "clause") & clauses["domain"].notna()]
-        counts = numbered.groupby(["district", "domain"]).size().rename("value").reset_index()
-        full = pd.MultiIndex.from_product(
-            [districts(), sorted(set(clauses["domain"].dropna()))], names=["district", "domain"]
-        )
-        return counts.set_index(["district", "domain"]).reindex(full, fill_value=0).reset_index()
+        ranks = table("subsidy_ranks")
+        return ranks[ranks["selection"] == key].reset_index(drop=True)
 
-    return _cached("clause_counts", ("clauses", "documents"), compute)
+    return _cached(f"subsidy_ranks:{key}", ("subsidy_ranks",), compute).copy()
+
+
+def standings(measure: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """Every district's figure per ``measure`` (clauses, quantities, allocation, allocation_share, target,
+    tool_share) and item in one edition each, with the quartiles of the districts that have the item (the
+    build's ``standings``). A copy the caller may change."""
+    key = selection_key(year)
+
+    def compute() -> pd.DataFrame:
+        rows = table("standings")
+        return rows[rows["selection"] == key].reset_index(drop=True)
+
+    rows = _cached(f"standings:{key}", ("standings",), compute)
+    return (rows if measure is None else rows[rows["measure"] == measure]).reset_index(drop=True).copy()
+
+
+def spreads(measure: str, year: int | None = None) -> pd.DataFrame:
+    """One row per item (and unit) of ``measure``: how many districts have it, its quartiles, and whether
+    there are two or more to compare (``compared``). ``measure="subsidy"`` gives one row per instrument key."""
+    if measure == "subsidy":
+        rows = subsidy_ranks(year)
+        keys = SUBSIDY_KEY
+        rows = rows.rename(columns={"of": "districts"})
+    else:
+        rows = standings(measure, year)
+        keys = ["item", "unit"]
+    found = rows.drop_duplicates([*keys], keep="first")[[*keys, *QUARTILE_COLUMNS]].reset_index(drop=True)
+    return found.assign(compared=found["districts"] >= 2)
 
 
 def rank_subsidies(comparisons: pd.DataFrame) -> pd.DataFrame:
-    """Per instrument, level, unit and district: the district's amount (its largest, if it states several).
+    """The build's rule (:func:`policycmp.standings.district_amounts`) applied to ``comparisons`` rows a
+    researcher chose: per district and instrument key its largest amount, ranked among the districts of these
+    rows (``rank``, ``of``, ``percentile``, quartiles). The rows must hold one edition per district
+    (``analysis.table(..., editions=analysis.editions(year))``); two editions of one district are refused.
+    The published ranks across the corpus are :func:`subsidy_ranks`."""
+    one_edition_each(comparisons, "the comparison rows to rank")
+    amounts = district_amounts(comparisons)
+    return with_spread(amounts, SUBSIDY_KEY).reset_index(drop=True)
 
-    With ``rank`` (1 = the most generous of the districts that state an amount in that unit), ``of``
-    (how many districts state one) and ``percentile`` (the share of those districts whose amount is at
-    most this one). ``level`` is ``""`` for an instrument without award levels. Pass the whole
-    comparisons table to rank across the corpus, or some districts' rows to rank among them.
+
+def profile_context(year: int | None = None) -> dict[str, pd.DataFrame]:
+    """Every province-wide quartile a district profile draws, per item (:func:`spreads`): clauses and budget
+    allocations per domain, subsidy amounts per instrument key, targets per indicator, policy-tool shares.
+
+    Without the number of districts behind each quartile, only whether there are two or more to compare
+    (``compared``): a profile does not show the number, so a district added elsewhere re-renders a profile
+    only when a quartile it draws moves.
     """
-    # award rows of no instrument (instrument null) have no instrument to rank within
-    stated = comparisons[
-        comparisons["stated"].map(lambda v: v is True)
-        & comparisons["value"].notna()
-        & comparisons["instrument"].notna()
-    ].copy()
-    stated["value"] = numeric(stated["value"])
-    stated["level"] = stated["level"].map(lambda v: v if isinstance(v, str) else "")
-    stated = stated.sort_values(["value", "clause_id"], ascending=[False, True], kind="stable")
-    keys = ["instrument", "level", "unit"]
-    best = stated.drop_duplicates([*keys, "district"]).copy()
-    group = best.groupby(keys)["value"]
-    best["rank"] = group.rank(method="min", ascending=False).astype("int64")
-    best["of"] = group.transform("count").astype("int64")
-    best["percentile"] = 100.0 * group.rank(method="max", pct=True)
-    return best.reset_index(drop=True)
-
-
-def subsidy_amounts() -> pd.DataFrame:
-    """:func:`rank_subsidies` over every district of the corpus (computed once per table file)."""
-    return _cached("subsidy_amounts", ("comparisons",), lambda: rank_subsidies(shared("comparisons")))
-
-
-def allocations() -> pd.DataFrame:
-    """Per district and domain: the budget it allocates to the domain (the sum of its allocations)."""
-
-    def compute() -> pd.DataFrame:
-        budgets = shared("budgets")
-        rows = budgets[(budgets["role"] == "allocation") & budgets["domain"].notna()].copy()
-        rows["value"] = numeric(rows["value"])
-        return rows.groupby(["district", "domain"])["value"].sum().reset_index()
-
-    return _cached("allocations", ("budgets",), compute)
-
-
-def target_values() -> pd.DataFrame:
-    """Per indicator, unit and district: the district's headline target (its first base goal, else first goal)."""
-
-    def compute() -> pd.DataFrame:
-        targets = shared("targets")
-        rows = targets[targets["indicator"].notna() & (targets["kind_of_source"] == "policy")].copy()
-        rows["value"] = numeric(rows["value"])
-        rows["_stretch"] = rows["stretch"].map(lambda v: v is True)
-        rows = rows.sort_values(["_stretch", "clause_id", "span_start"], kind="stable")
-        return rows.drop_duplicates(["indicator", "unit", "district"]).drop(columns="_stretch").reset_index(drop=True)
-
-    return _cached("target_values", ("targets",), compute)
-
-
-def tool_shares() -> pd.DataFrame:
-    """Per district and tool type: the type's share (%) of the district's policy-tool mentions."""
-
-    def compute() -> pd.DataFrame:
-        tools = shared("clause_tools")
-        counts = tools.groupby(["district", "tool_type"]).size().rename("n").reset_index()
-        # Whole percent, as the profile reads them: a district added elsewhere moves a share's
-        # quartile by a fraction of a percent, which is not worth re-rendering every profile for.
-        counts["value"] = (100.0 * counts["n"] / counts.groupby("district")["n"].transform("sum")).round(0)
-        return counts
-
-    return _cached("tool_shares", ("clause_tools",), compute)
-
-
-def profile_context() -> dict[str, pd.DataFrame]:
-    """Every province-wide quartile a district profile draws: what its page depends on beyond its own rows.
-
-    Without the number of districts behind each quartile, only whether there are two or more to
-    compare (``compared``): a profile does not show the number, so a district added elsewhere
-    re-renders a profile only when a quartile it draws moves.
-    """
-
-    def spread(values: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-        found = quartiles(values, by)
-        return found.assign(compared=found["districts"] >= 2).drop(columns="districts")
 
     def compute() -> dict[str, pd.DataFrame]:
-        return {
-            "clauses": spread(clause_counts(), ["domain"]),
-            "subsidies": spread(subsidy_amounts(), ["instrument", "level", "unit"]),
-            "allocations": spread(allocations(), ["domain"]),
-            "targets": spread(target_values(), ["indicator", "unit"]),
-            "tools": spread(tool_shares(), ["tool_type"]),
-        }
+        found = {name: spreads(measure, year) for name, measure in PROFILE_MEASURES.items()}
+        found["subsidies"] = spreads("subsidy", year)
+        return {name: frame.drop(columns="districts") for name, frame in found.items()}
 
-    return _cached(
-        "profile_context", ("clauses", "documents", "comparisons", "budgets", "targets", "clause_tools"), compute
+    return _cached(f"profile_context:{selection_key(year)}", ("standings", "subsidy_ranks"), compute)
+
+
+def across_editions(
+    comparisons: pd.DataFrame,
+    instrument: str,
+    level: str | None = None,
+    variant: str | None = None,
+    role: str = "amount",
+    unit: str = "CNY",
+) -> pd.DataFrame:
+    """One instrument key followed across districts *and* editions: every edition's amount for it (the largest
+    it states, as the ranks take it), district by district in registry order and edition by edition, oldest
+    first, with the edition's ``year``, ``status``, ``edition`` (1, 2…) and ``label`` (``Qujiang 2024 final``).
+    Two editions of a district are two rows here, never one figure; nothing is ranked across them."""
+    amounts = district_amounts(comparisons)
+    wanted = {"instrument": instrument, "level": level, "variant": variant, "role": role, "unit": unit}
+    for column, value in wanted.items():
+        amounts = amounts[[_same(v, value) for v in amounts[column]]]
+    documents = shared("documents")[["doc_id", "year", "status", "edition"]].astype(object)
+    found = amounts.drop(columns=[c for c in ("year", "status") if c in amounts.columns]).merge(
+        documents, how="inner", on="doc_id"
     )
+    order = {d: i for i, d in enumerate(dict.fromkeys(shared("documents")["district"]))}
+    found = found.assign(
+        label=[
+            f"{str(d).replace('_', ' ').title()} {label(int(y), str(s))}"
+            for d, y, s in zip(found["district"], found["year"], found["status"])
+        ],
+        _d=found["district"].map(order),
+    )
+    return found.sort_values(["_d", "edition"], kind="stable").drop(columns="_d").reset_index(drop=True)
+
+
+def _same(value: object, wanted: object) -> bool:
+    """A key cell equal to ``wanted``, a missing cell equal to None."""
+    missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return wanted is None if missing else value == wanted

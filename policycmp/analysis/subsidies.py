@@ -1,9 +1,11 @@
-"""Subsidy instruments across districts: what each district states for each instrument and award level.
+"""Subsidy instruments across districts: what each district states for each instrument, award level and variant.
 
 A district *states an amount*, states the measure *without an amount* (给予相应奖励) or does not have
-it (*absent*); the three are kept apart. :func:`subsidy_grid` lays the comparison rows out as one row
-per instrument × level × district (× amount), :func:`with_ranks` adds each amount's rank among the
-districts (:func:`policycmp.analysis.province.rank_subsidies`).
+it (*absent*); the three are kept apart. One instrument, level and variant is one key in every district
+(新认定 and 重新认定, a star rating, a revenue bracket are variants). :func:`subsidy_grid` lays the comparison
+rows out as one row per key × district (× amount), :func:`with_ranks` adds each amount's rank among the
+districts (the build's ``subsidy_ranks``), :func:`with_caps` reads a share or rate and the cap that limits
+it as one measure, and :func:`unclassified_awards` lists the award amounts no instrument recognises.
 """
 
 from __future__ import annotations
@@ -12,22 +14,43 @@ from typing import Any
 
 import pandas as pd
 
+from ..standings import GRANT_KEY, one_edition_each
 from ..vocabulary import load_instruments, load_tiers
 from ..vocabulary.domains import load_domains
 from .amounts import is_missing
 from .corpus import districts as corpus_districts
 
+GRID_KEY = ["instrument", "level", "variant"]
 GRID_COLUMNS = [
     "instrument",
     "level",
+    "variant",
     "district",
     "category",
     "value",
     "value_high",
     "unit",
     "bound",
+    "role",
+    "cap",
+    "cap_bound",
+    "cap_span",
     "clause_id",
     "span",
+]
+UNCLASSIFIED_COLUMNS = [
+    "district",
+    "doc_id",
+    "object",
+    "value",
+    "value_high",
+    "unit",
+    "bound",
+    "role",
+    "clause_id",
+    "clause_title",
+    "span",
+    "quantity_span",
 ]
 
 
@@ -60,46 +83,97 @@ def level_order(levels: list[object]) -> list[object]:
     )
 
 
-def subsidy_grid(comparisons: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
-    """Every instrument × level × district of ``districts``, in reading order, with what the district states.
+def variant_order(variants: list[object]) -> list[object]:
+    """No variant first, then the variants in instruments.yaml's order, then brackets as written."""
+    known = list(load_instruments().variant_keys())
+    present = {v for v in variants if not is_missing(v)}
+    return ([None] if any(is_missing(v) for v in variants) else []) + sorted(
+        present, key=lambda v: (known.index(v) if v in known else len(known), str(v))
+    )
 
-    ``category`` is ``amount`` (one row per amount the district states), ``no_amount`` (one row per
-    statement of the measure without a figure) or ``absent`` (one row, no clause). The rows run
-    instrument by instrument (grouped by domain), level by level (highest first), district by district
-    in the order given. ``level`` is None for an instrument without levels. Unclassified award rows
-    (no instrument) are not in the grid.
+
+def _key_text(value: object) -> str:
+    return "" if is_missing(value) else str(value)
+
+
+def with_caps(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """The comparison rows with each cap read on the share or rate it limits (the same statement's grant,
+    ``grant_no``): ``cap``, ``cap_bound`` and ``cap_span`` on that row, and the cap row itself dropped. A
+    cap whose share or rate is not among the rows stays a row of its own."""
+    table = comparisons.reset_index(drop=True)
+    role = table["role"].map(_key_text)
+    keys = pd.DataFrame({c: table[c].map(_key_text) for c in GRANT_KEY}).astype(str)
+    joined = keys.agg("\x1f".join, axis=1) if len(keys) else pd.Series([], dtype=object)
+    limited = role.isin(["share", "rate", "top_up"])
+    caps = table[role == "cap"].assign(_k=joined[role == "cap"]).drop_duplicates("_k")
+    cap_of = {k: (v, b, s) for k, v, b, s in zip(caps["_k"], caps["value"], caps["bound"], caps["quantity_span"])}
+    found = [cap_of.get(k) if lim else None for k, lim in zip(joined, limited)]
+    out = table.assign(
+        cap=pd.Series([f[0] if f else float("nan") for f in found], index=table.index, dtype="float64"),
+        cap_bound=pd.Series([f[1] if f else None for f in found], index=table.index, dtype=object),
+        cap_span=pd.Series([f[2] if f else None for f in found], index=table.index, dtype=object),
+    )
+    used = {k for k, f in zip(joined, found) if f is not None}
+    folded = (role == "cap") & joined.isin(used)
+    return out[~folded].reset_index(drop=True)
+
+
+def subsidy_grid(comparisons: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
+    """Every instrument × level × variant × district of ``districts``, in reading order, with what the
+    district states.
+
+    ``category`` is ``amount`` (one row per amount the district states; a cap on the row of the share or
+    rate it limits), ``no_amount`` (one row per statement of the measure without a figure) or ``absent``
+    (one row, no clause). The rows run instrument by instrument (grouped by domain), level by level (highest
+    first), variant by variant, district by district in the order given. ``level`` and ``variant`` are None
+    where there is none. The rows must hold one edition per district; award rows of no instrument are not
+    in the grid (:func:`unclassified_awards`).
     """
     table = comparisons[comparisons["district"].isin(districts) & comparisons["instrument"].notna()]
-    stated = table[table["stated"]].copy()
-    stated["level"] = stated["level"].map(lambda v: None if is_missing(v) else v)
-    cells: dict[tuple[Any, Any, Any], pd.DataFrame] = {}
-    for (instrument, level, district), rows in stated.groupby(
-        ["instrument", "level", "district"], dropna=False, sort=False
-    ):
-        with_amount = rows[rows["value"].notna()]
-        level_key: Any = None if is_missing(level) else level
-        cells[(instrument, level_key, district)] = (
-            with_amount.assign(category="amount") if len(with_amount) else rows.assign(category="no_amount")
+    one_edition_each(table, "the comparison rows of the grid")
+    stated = with_caps(table[table["stated"]])
+    # Each cell's rows, as plain records: a province's grid has thousands of cells, too many for a frame each.
+    cells: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for found in stated.reindex(columns=GRID_COLUMNS).to_dict("records"):
+        row = {str(k): v for k, v in found.items()}
+        level, variant = (None if is_missing(row[c]) else row[c] for c in ("level", "variant"))
+        cells.setdefault((row["instrument"], level, variant, row["district"]), []).append(
+            {**row, "level": level, "variant": variant}
         )
-    parts = []
+    for key, rows in cells.items():
+        with_amount = [r for r in rows if not is_missing(r["value"])]
+        cells[key] = [{**r, "category": "amount"} for r in with_amount] or [
+            {**r, "category": "no_amount"} for r in rows
+        ]
+    by_instrument: dict[Any, list[tuple[Any, ...]]] = {}
+    for key in cells:
+        by_instrument.setdefault(key[0], []).append(key)
+    records: list[dict[str, Any]] = []
     for instrument in instrument_order(list(table["instrument"])):
-        levels = list(dict.fromkeys(lv for (i, lv, _) in cells if i == instrument))
+        mine = by_instrument.get(instrument, [])
+        levels = list(dict.fromkeys(k[1] for k in mine))
         for tier in level_order(levels) or [None]:
-            for district in districts:
-                found = cells.get((instrument, tier, district))
-                if found is None:
-                    absent = {"instrument": instrument, "level": tier, "district": district, "category": "absent"}
-                    parts.append(pd.DataFrame([absent]))
-                else:
-                    parts.append(found.assign(level=pd.Series([tier] * len(found), index=found.index, dtype=object)))
-    if not parts:
-        return pd.DataFrame(columns=GRID_COLUMNS)
-    grid = pd.concat(parts, ignore_index=True)
-    return grid.reindex(columns=GRID_COLUMNS).astype({"value": "float64", "value_high": "float64"})
+            variants = list(dict.fromkeys(k[2] for k in mine if k[1] == tier)) or [None]
+            for variant in variant_order(variants):
+                for district in districts:
+                    records.extend(
+                        cells.get((instrument, tier, variant, district))
+                        or [
+                            {
+                                "instrument": instrument,
+                                "level": tier,
+                                "variant": variant,
+                                "district": district,
+                                "category": "absent",
+                            }
+                        ]
+                    )
+    grid = pd.DataFrame(records, columns=GRID_COLUMNS)
+    return grid.astype({"value": "float64", "value_high": "float64", "cap": "float64", "category": object})
 
 
 def instrument_coverage(grid: pd.DataFrame) -> pd.DataFrame:
-    """Per district × instrument (all its levels together): ``amount`` when any level states one, else
+    """Per district × instrument (all its levels and variants together): ``amount`` when any states one, else
     ``no_amount`` when the measure is stated, else ``absent``."""
     rank = {"amount": 0, "no_amount": 1, "absent": 2}
     best = grid.assign(_r=grid["category"].map(rank)).groupby(["district", "instrument"], sort=False)["_r"].min()
@@ -107,29 +181,51 @@ def instrument_coverage(grid: pd.DataFrame) -> pd.DataFrame:
     return best.map(names).rename("category").reset_index()
 
 
+RANK_KEY = ["instrument", "level", "variant", "role", "unit", "district"]
+
+
 def with_ranks(comparisons: pd.DataFrame, ranks: pd.DataFrame, *, stated_only: bool = False) -> pd.DataFrame:
     """The comparison rows in reading order, each stated amount with its district's ``rank``, ``of`` and
-    ``percentile`` from ``ranks`` (:func:`~policycmp.analysis.province.rank_subsidies`).
+    ``percentile`` from ``ranks`` (the build's :func:`~policycmp.analysis.province.subsidy_ranks`, or
+    :func:`~policycmp.analysis.province.rank_subsidies`), a cap on the row of the share or rate it limits
+    (:func:`with_caps`).
 
-    Rows run instrument by instrument, level by level, district by district in registry order. A
-    district that states several amounts for one instrument, level and unit is ranked by its largest;
-    each of its rows shows that standing. Rows without an amount have no rank. ``stated_only`` drops
-    the rows of measures a district does not have. Award rows no instrument recognises (a null
-    ``instrument``) come last.
+    Rows run instrument by instrument, level by level, variant by variant, district by district in registry
+    order. A district that states several amounts for one key is ranked by its largest; each of its rows
+    shows that standing. Rows without an amount have no rank. ``stated_only`` drops the rows of measures a
+    district does not have. Award rows no instrument recognises (a null ``instrument``) come last.
     """
     table = comparisons[comparisons["stated"]] if stated_only else comparisons
+    table = with_caps(table)
     order = {k: i for i, k in enumerate(instrument_order(list(table["instrument"].dropna())))}
     tiers = list(load_tiers().keys)
+    variants = {v: i for i, v in enumerate(variant_order(list(table["variant"])))}
     districts = {d: i for i, d in enumerate(corpus_districts())}
     table = table.assign(
         _i=table["instrument"].map(order),
         _l=table["level"].map(lambda lv: tiers.index(lv) if lv in tiers else len(tiers)),
+        _v=table["variant"].map(lambda v: variants.get(None if is_missing(v) else v, len(variants))),
         _d=table["district"].map(lambda d: districts.get(d, len(districts))),
-        _key=table["level"].map(lambda v: v if isinstance(v, str) else ""),
-    ).sort_values(["_i", "_l", "_d"], kind="stable")
-    standing = ranks[["instrument", "level", "unit", "district", "rank", "of", "percentile"]].rename(
-        columns={"level": "_key"}
+    ).sort_values(["_i", "_l", "_v", "_d"], kind="stable")
+    keys = {c: table[c].map(_key_text) for c in RANK_KEY}
+    standing = ranks[[*RANK_KEY, "rank", "of", "percentile"]].copy()
+    for column in RANK_KEY:
+        standing[column] = standing[column].map(_key_text)
+    standing = standing.rename(columns={c: f"_{c}" for c in RANK_KEY})
+    merged = table.assign(**{f"_{c}": v for c, v in keys.items()}).merge(
+        standing, how="left", on=[f"_{c}" for c in RANK_KEY], validate="many_to_one"
     )
-    merged = table.merge(standing, how="left", on=["instrument", "_key", "unit", "district"], validate="many_to_one")
     merged.loc[~merged["stated"], ["rank", "of", "percentile"]] = float("nan")
-    return merged.drop(columns=["_i", "_l", "_d", "_key"]).reset_index(drop=True)
+    helper = ["_i", "_l", "_v", "_d", *(f"_{c}" for c in RANK_KEY)]
+    return merged.drop(columns=helper).reset_index(drop=True)
+
+
+def unclassified_awards(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """The award amounts no instrument recognises (``instrument`` null), so a reviewer sees every amount:
+    district, what is rewarded as written (``object``), the amount, its clause and the statement, in
+    registry order of the districts and the table's order within one."""
+    rows = comparisons[comparisons["instrument"].isna() & comparisons["stated"]]
+    districts = {d: i for i, d in enumerate(corpus_districts())}
+    rows = rows.assign(_d=rows["district"].map(lambda d: districts.get(d, len(districts))))
+    rows = rows.sort_values("_d", kind="stable").drop(columns="_d")
+    return rows.reindex(columns=UNCLASSIFIED_COLUMNS).reset_index(drop=True)

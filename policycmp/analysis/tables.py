@@ -7,6 +7,7 @@ never builds: a notebook shows the tables as they were published, and says when 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -93,21 +94,34 @@ def numeric(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce").astype("float64")
 
 
+Editions = pd.DataFrame | Sequence[pd.DataFrame]
+
+
 def table(
     name: str,
     *,
     districts: str | list[str] | tuple[str, ...] | None = None,
     domain: str | None = None,
+    editions: Editions | None = None,
 ) -> pd.DataFrame:
-    """A published table, optionally only some districts' rows or one domain's, ready to analyse.
+    """A published table, optionally only some districts' rows, one domain's, or some editions', ready to analyse.
 
-    ``table("comparisons", districts=["zhenhai", "qujiang"])`` is Zhenhai's and Qujiang's comparison
-    rows, a copy the caller may change (``anomalies``, which has no district column, keeps the rows of
-    those districts' documents). Amount columns (``value``, ``value_high``, ``target_value``,
-    ``actual_value``) are float64 and ``stated`` is a plain bool, so rows filter and sort as numbers
-    and truth values; text columns hold ``None`` where they are empty. Rows keep the table's order.
+    ``table("comparisons", districts=["zhenhai", "qujiang"], editions=analysis.editions())`` is Zhenhai's and
+    Qujiang's comparison rows of their default editions, a copy the caller may change (``anomalies``, which
+    has no district column, keeps the rows of those districts' documents). ``editions`` is one or several
+    frames with a ``doc_id`` column (:func:`policycmp.analysis.editions`): rows of other documents are
+    dropped, so a cross-district figure never adds up two editions of one district. Amount columns
+    (``value``, ``value_high``, ``target_value``, ``actual_value``) are float64 and ``stated`` is a plain
+    bool, so rows filter and sort as numbers and truth values; text columns hold ``None`` where they are
+    empty. Rows keep the table's order.
     """
     frame = load(name)
+    if editions is not None:
+        if "doc_id" not in frame.columns:
+            raise ValueError(f"table {name!r} has no doc_id column: it cannot be filtered to editions")
+        chosen = [editions] if isinstance(editions, pd.DataFrame) else list(editions)
+        docs = {str(d) for frame_ in chosen for d in frame_["doc_id"]}
+        frame = frame[frame["doc_id"].isin(docs)]
     if districts is not None:
         keys = [districts] if isinstance(districts, str) else list(districts)
         if "district" in frame.columns:
@@ -117,10 +131,33 @@ def table(
             frame = frame[frame["doc_id"].isin(set(documents[documents["district"].isin(keys)]["doc_id"]))]
     if domain is not None:
         frame = frame[frame["domain"] == domain]
-    frame = frame.copy()
+    return _ready(frame.copy())
+
+
+# (table, column) → (stamp, rows by value): a kernel that renders ninety profiles groups each table once.
+_GROUPS: dict[tuple[str, str], tuple[tuple[int, int], dict[object, pd.DataFrame]]] = {}
+
+
+def rows_where(name: str, column: str, *values: object) -> pd.DataFrame:
+    """The rows of a published table whose ``column`` holds one of ``values``, ready to analyse as
+    :func:`table` gives them (a copy; amounts as float64, ``stated`` as bool, ``None`` for empty text).
+    The table is grouped by the column once per table file, so a page that needs one document's rows
+    does not filter the whole table."""
+    key = stamp(name)
+    cached = _GROUPS.get((name, column))
+    if cached is None or cached[0] != key:
+        frame = shared(name)
+        cached = (key, {value: rows for value, rows in frame.groupby(column, sort=False, dropna=False)})
+        _GROUPS[(name, column)] = cached
+    found = [cached[1][v] for v in values if v in cached[1]]
+    frame = pd.concat(found) if found else shared(name).iloc[0:0]
+    return _ready(frame.copy())
+
+
+def _ready(frame: pd.DataFrame) -> pd.DataFrame:
     for column in AMOUNT_COLUMNS:
         if column in frame.columns:
             frame[column] = numeric(frame[column])
-    if "stated" in frame.columns:
+    if "stated" in frame.columns and frame["stated"].dtype != "int64":
         frame["stated"] = frame["stated"].map(lambda v: v is True).astype(bool)
     return frame

@@ -1,35 +1,83 @@
 """Targets across districts: which districts and cities a comparison sets side by side, each district's
-headline target per indicator, and the phrases the indicator vocabulary does not know yet."""
+headline target per indicator, the indicators a comparison can draw, and the phrases the indicator
+vocabulary does not know yet."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .corpus import cities as cities_with_report
+from ..editions import pick
+from ..standings import headline_targets as first_goals
+from ..standings import one_edition_each
 from .corpus import documents
+from .tables import shared
 
 
-def districts_and_cities(districts: list[str] | None = None, city: str | None = None) -> tuple[list[str], list[str]]:
+def districts_and_cities(
+    districts: list[str] | None = None, city: str | None = None, year: int | None = None
+) -> tuple[list[str], list[str]]:
     """The districts a target comparison shows and the cities whose work-report targets go beside them.
 
-    With ``city``: that city's districts in the corpus, and the city. Else ``districts`` and those of
-    their cities whose work report is in the corpus.
+    With ``city``: that city's districts with a policy edition (of ``year``, or any by default), and the
+    city. Else ``districts`` and those of their cities whose work report is in the corpus.
     """
-    policies = [d for d in documents() if d.kind == "policy"]
+    chosen_docs = pick(shared("documents"), year)
+    with_edition = set(chosen_docs["district"])
+    policies = [d for d in documents() if d.kind == "policy" and d.district in with_edition]
+    reports = set(pick(shared("documents"), year, "city_work_report")["district"])
     if city is not None:
         return list(dict.fromkeys(d.district for d in policies if d.city == city)), [city]
     chosen = list(districts or [])
     theirs = {d.city for d in policies if d.district in chosen}
-    return chosen, [c for c in cities_with_report() if c in theirs]
+    return chosen, [c for c in dict.fromkeys(d.district for d in documents()) if c in reports and c in theirs]
 
 
 def headline_targets(targets: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
-    """One target per district and indicator × unit: its first base goal (a 力争 / 冲刺 stretch goal only
-    where it has no other), among the rows with a value."""
-    rows = targets[targets["district"].isin(districts) & targets["value"].notna()].copy()
-    rows["_stretch"] = rows["stretch"].map(lambda v: v is True)
-    rows = rows.sort_values(["_stretch", "clause_id", "span_start"], kind="stable")
-    return rows.drop_duplicates(["indicator", "unit", "district"]).drop(columns="_stretch")
+    """One target per district and indicator × unit: its first base goal in reading order (a 力争 / 冲刺
+    stretch goal only where it has no other; :func:`policycmp.standings.headline_targets`, the build's rule),
+    with ``stated``, how many goals the district sets for it. The rows must hold one edition per district."""
+    rows = targets[targets["district"].isin(districts) & targets["value"].notna()]
+    one_edition_each(rows, "the target rows")
+    clauses = shared("clauses")
+    order = dict(zip(clauses["clause_id"].astype(str), clauses["seq"].astype("int64"), strict=True))
+    return first_goals(rows, order)
+
+
+def compared_indicators(targets: pd.DataFrame, districts: list[str], at_least: int = 2) -> list[str]:
+    """The indicators at least ``at_least`` of the districts and cities of ``targets`` set a target for, one of
+    them a district of ``districts``: those a side-by-side figure draws (one dot alone compares nothing)."""
+    rows = targets[targets["indicator"].notna() & targets["value"].notna()]
+    counts = rows.groupby("indicator")["district"].nunique()
+    shown = set(rows[rows["district"].isin(districts)]["indicator"])
+    return [str(i) for i, n in counts.items() if n >= at_least and i in shown]
+
+
+def indicator_spread(headline: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator and unit of the build's headline targets (``analysis.standings("target")`` rows of the
+    districts shown): how many of those districts set it (``districts``), the corpus-wide quartiles and how
+    many districts they are taken over (``of``), and the lowest and the highest target with its district,
+    clause and span (``low_*``, ``high_*``). Indicators set by fewer than two of the districts are kept, with
+    ``compared`` False."""
+    rows = []
+    for (indicator, unit), here in headline.groupby(["item", "unit"], sort=True):
+        low = here.sort_values(["value", "district"], kind="stable").iloc[0]
+        high = here.sort_values(["value", "district"], ascending=[False, True], kind="stable").iloc[0]
+        first = here.iloc[0]
+        row: dict[str, object] = {
+            "indicator": indicator,
+            "unit": unit,
+            "districts": len(here),
+            "of": int(first["districts"]),
+            "q1": first["q1"],
+            "median": first["median"],
+            "q3": first["q3"],
+        }
+        for name, found in (("low", low), ("high", high)):
+            for column in ("district", "value", "clause_id", "span"):
+                row[f"{name}_{column}"] = found[column]
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    return out.assign(compared=out["districts"] >= 2) if len(out) else out
 
 
 def unmapped_phrases(targets: pd.DataFrame, limit: int = 60) -> pd.DataFrame:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
+
 from ..ingest.corpus import read_corpus
 from ..ingest.segment import segment_policy
 from ..vocabulary.gazetteer import Place, load_gazetteer
@@ -215,3 +217,68 @@ def _entry(doc_id: str, district: str, place: Place, year: int, status: str, tit
         f"    year: {year}\n    status: {status}\n    title: {title}\n    issued: {year}-03-01\n"
         f"    source_sha256: {hashlib.sha256(text.encode('utf-8')).hexdigest()}\n"
     )
+
+
+# An earlier edition differs from the one after it as a year's editions do: a few clauses removed or added,
+# some reworded, some amounts changed.
+EARLIER_EDITS = ev.Rates(removed=0.05, reworded=0.1, amounts=0.15, moved=0.0, added=0.05, reword_operations=1)
+
+
+def add_earlier_editions(
+    folder: Path, districts: list[str], *, raw_dir: Path, year: int = 2024, status: str = "final", seed: int = 0
+) -> list[str]:
+    """An earlier edition for each of ``districts`` of the corpus in ``folder`` (:func:`write_corpus`'s, or a
+    copy of the real ``data/raw``: each district's first policy in ``.txt``): made from that policy with
+    :data:`EARLIER_EDITS` and registered right after it as ``year``'s ``status`` edition
+    (``<district>-<year>-policy``, or ``-<status>`` after it when the policy is of the same year, as
+    `policycmp add` names it). Pick a year before the policy's, so its default edition stays what it was:
+    ``add_earlier_editions(raw, ["qujiang"], raw_dir=..., year=2022)`` beside the 2023 seed. Returns the new
+    documents' ids."""
+    rng = random.Random(seed or len(districts) * 1000 + year)
+    sources = real_sources(raw_dir)
+    pool = [body for source in sources for section in source.sections for kind, body in section.paragraphs
+            if kind == "clause"]  # fmt: skip
+    registry = folder / "sources.yaml"
+    documents = yaml.safe_load(registry.read_text(encoding="utf-8"))["documents"]
+    wanted, added, out = set(districts), [], []
+    for entry in documents:
+        out.append(entry)
+        district = str(entry["district"])
+        if district not in wanted or entry["kind"] != "policy" or not str(entry["file"]).endswith(".txt"):
+            continue
+        wanted.discard(district)
+        text = (folder / entry["file"]).read_text(encoding="utf-8")
+        edition = ev.random_edition(ev.read_edition(text, entry["title"]), rng, EARLIER_EDITS, pool, DOMAINS)
+        earlier = ev.render(edition, numbering="dun")
+        doc_id = f"{district}-{year}-policy" + (f"-{status}" if int(entry["year"]) == year else "")
+        (folder / f"{doc_id}.txt").write_text(earlier, encoding="utf-8")
+        out.append(
+            {
+                **entry,
+                "id": doc_id,
+                "file": f"{doc_id}.txt",
+                "year": year,
+                "status": status,
+                "issued": f"{year}-03-01",
+                "source_sha256": hashlib.sha256(earlier.encode("utf-8")).hexdigest(),
+            }
+        )
+        added.append(doc_id)
+    if wanted:
+        raise ValueError(f"{registry} has no text policy of {', '.join(sorted(wanted))}")
+    registry.write_text(yaml.safe_dump({"documents": out}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return added
+
+
+def write_report_corpus(
+    folder: Path, districts: int, *, raw_dir: Path, with_editions: tuple[str, ...] = ("zhenhai",)
+) -> list[str]:
+    """The corpus the report benchmark and the screenshots render: ``districts`` synthetic policies
+    (:func:`write_corpus`: at 90, every county-level unit of Zhejiang) and, for each district of
+    ``with_editions`` in the corpus, an earlier (2024) edition besides its 2025 final
+    (:func:`add_earlier_editions`), so the pages show one edition of it and its edition page is rendered.
+    The registry's last entry stays a plain district (the benchmark's "add one district" takes it).
+    Returns every document id."""
+    ids = write_corpus(folder, districts, raw_dir=raw_dir)
+    present = [d for d in with_editions if any(i.startswith(f"{d}-") for i in ids[:-1])]
+    return ids + add_earlier_editions(folder, present, raw_dir=raw_dir)

@@ -40,6 +40,7 @@ from ..compare.indexed import ClauseIndex, group_by_clause, index_tables, quanti
 from ..compare.instruments import comparison_rows, unclassified_note
 from ..compare.outcomes.table import outcome_frame
 from ..compare.policy_tools import tool_frame
+from ..compare.standings import standing_tables
 from ..compare.targets import target_frame
 from ..editions import Edition, places
 from ..errors import PolicyInputError
@@ -223,6 +224,8 @@ def _comparison_tables(
     found.tools.clear()
     # the outcome stage links report rows to the policies' quantities, through the clause index
     result.tables["outcomes"] = outcome_frame(documents_rows(documents), lines, by_line, index)
+    # ranks and quartiles across districts, per edition selection: the pages filter these, never recompute them
+    result.tables.update(standing_tables({**tables, **result.tables}))
     # like an unknown heading, an award no instrument recognises is worth a line: what to add to the vocabulary
     unclassified = unclassified_note(result.tables["comparisons"], vocabularies.instruments)
     if unclassified is not None:

@@ -211,6 +211,15 @@ ROW_CHECKS: dict[str, list[RowCheck]] = {
     ],
     "outcomes": [RowCheck("policy_clause_id", "policy_clause_id in clauses", _clause_known("policy_clause_id"))],
     "budget_summary": [RowCheck("total_clause_id", "total_clause_id in clauses", _clause_known("total_clause_id"))],
+    "subsidy_ranks": [
+        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
+        RowCheck("rank", "rank from 1 to of", lambda f, t: (f["rank"] >= 1) & (f["rank"] <= f["of"])),
+    ],
+    "standings": [
+        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
+    ],
     "clause_tools": [
         RowCheck("clause_id", "clause_id in clauses", _clause_known()),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),

@@ -1,26 +1,48 @@
-"""``reports/index.html``: every rendered page, by report, district pages grouped by city, and the pages
-the corpus has nothing to render for, with the reason."""
+"""``reports/index.html``: every rendered page, by report, district pages grouped by city with each
+district's editions, and the pages the corpus has nothing to render for, with the reason."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..analysis.editions import every_edition, label
 from . import params
 from .execute import INDEX, WORKBOOK
 from .markup.components import page
 from .markup.format import esc
+from .pages import page_file
 from .plan import Absent, Job, Plan
 from .views import REPORTS
 from .views.labels import by_city, city_name
 
 
+def _editions_line(district: str, shown_doc: str | None) -> str:
+    """A district's policy editions, oldest first, the one its pages show marked, and a link to what changed."""
+    editions = every_edition(district)
+    if len(editions) < 2:
+        return ""
+    listed = ", ".join(
+        label(int(y), str(s)) + (" (shown)" if d == shown_doc else "")
+        for y, s, d in zip(editions["year"], editions["status"], editions["doc_id"])
+    )
+    changes = page_file("edition_changes", district)
+    link = f' — <a href="{esc(changes)}">what changed</a>' if changes else ""
+    return f'<span class="pc-line">Editions: {esc(listed)}{link}</span>'
+
+
 def _item(job: Job, info: dict[str, Any], report_title: str) -> str:
-    label = str(info.get("title") or job.title)
-    if label.startswith(report_title + ": "):
-        label = label[len(report_title) + 2 :]
+    label_ = str(info.get("title") or job.title)
+    if label_.startswith(report_title + ": "):
+        label_ = label_[len(report_title) + 2 :]
+    extra = ""
+    if REPORTS.get(job.report) is not None and REPORTS[job.report].render_for == "district":
+        district = str(job.parameters["district"])
+        shown = params.editions()
+        doc = shown[shown["district"] == district]["doc_id"]
+        extra = _editions_line(district, str(doc.iloc[0]) if len(doc) else None)
     return (
-        f'<li><a href="{esc(job.html)}">{esc(label)}</a>'
-        f'<span class="pc-line">{esc(info.get("summary", ""))}</span></li>'
+        f'<li><a href="{esc(job.html)}">{esc(label_)}</a>'
+        f'<span class="pc-line">{esc(info.get("summary", ""))}</span>{extra}</li>'
     )
 
 

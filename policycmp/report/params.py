@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..analysis.corpus import cities, districts, documents, domains_present, outcome_reports
+from ..analysis.editions import edition_districts, editions, policy_years
 from ..vocabulary import domain_keys
 
 __all__ = [
@@ -28,6 +29,10 @@ __all__ = [
     "domain",
     "domains",
     "domains_present",
+    "edition_district",
+    "edition_districts",
+    "edition_year",
+    "editions",
     "outcome_report",
     "outcome_reports",
     "positive_int",
@@ -106,6 +111,58 @@ def district_list(value: object, name: str = "districts") -> list[str]:
         raise ParameterError(name, value, ["all", *valid], what=f"{name} names no district:")
     keys = {district(item, name) for item in items}
     return [d for d in valid if d in keys]
+
+
+def edition_year(value: object, name: str = "year") -> int | None:
+    """The year whose editions a page shows (that year's final, else its draft, per district); ``None`` is
+    each district's default edition (its latest final, else its latest draft)."""
+    if value is None:
+        return None
+    valid = [str(y) for y in policy_years()]
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or str(value).strip() not in valid:
+        raise ParameterError(name, value, valid or ["(none)"], what=f"no policy edition of {name}")
+    return int(str(value).strip())
+
+
+def _with_edition(district_key: str, year: int | None, name: str) -> str:
+    """``district_key`` when it has a policy edition of ``year`` (any, for None)."""
+    if year is None:
+        return district_key
+    valid = list(editions(year)["district"])
+    if district_key not in valid:
+        raise ParameterError(name, district_key, valid, what=f"no policy edition of {year} for district")
+    return district_key
+
+
+def districts_of_year(values: dict[str, Any]) -> dict[str, Any]:
+    """``districts`` and ``year`` checked together: ``"all"`` is every district with an edition of the year."""
+    year = edition_year(values.get("year"))
+    chosen = district_list(values.get("districts", "all"))
+    if year is not None:
+        if str(values.get("districts", "all")).strip().lower() == "all":
+            chosen = [d for d in chosen if d in set(editions(year)["district"])]
+        else:
+            chosen = [_with_edition(d, year, "districts") for d in chosen]
+    return {"districts": chosen, "year": year}
+
+
+def district_of_year(values: dict[str, Any]) -> dict[str, Any]:
+    """``district`` and ``year`` checked together: the district must have a policy edition of the year."""
+    year = edition_year(values.get("year"))
+    return {"district": _with_edition(district(values.get("district")), year, "district"), "year": year}
+
+
+def edition_district(value: object, name: str = "district") -> str | None:
+    """A district with two or more policy editions; ``None`` is the corpus's first (and stays None in a corpus
+    without one: the notebook then says there is nothing to compare, as `policycmp report` renders no page)."""
+    valid = edition_districts()
+    if value is None and not valid:
+        return None
+    return _one_of(value, name, valid, "district with two or more policy editions")
+
+
+def year_only(values: dict[str, Any]) -> dict[str, Any]:
+    return {"year": edition_year(values.get("year"))}
 
 
 def positive_int(value: object, name: str, *, low: int = 1, high: int = 1000) -> int:

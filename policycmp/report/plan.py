@@ -2,8 +2,9 @@
 
 A report registered with ``render_for`` (see :mod:`.views`) gets one page per value the published
 tables have: per domain some clause belongs to, per district with a policy, per outcome report
-(district and year), per city with a work report. A report with nothing to render for is listed
-as absent, with the reason, and so is a domain of the vocabulary that no district has.
+(district and year), per city with a work report, per district with two or more policy editions. A
+report with nothing to render for is listed as absent, with the reason, and so is a domain of the
+vocabulary that no district has.
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ PAGES_FOR: dict[str, tuple[Callable[[], list[dict[str, Any]]], str]] = {
         "no outcome report in the corpus",
     ),
     "city": (lambda: [{"city": key} for key in params.cities()], "no city work report in the corpus"),
+    "editions": (
+        lambda: [{"district": key} for key in params.edition_districts()],
+        "no district of the corpus has two or more policy editions",
+    ),
 }
 
 

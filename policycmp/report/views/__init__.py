@@ -17,7 +17,7 @@ from typing import Any
 from ...publish.fingerprint import is_stale
 from .. import params as params_mod
 from ..markup.components import reset_ids
-from . import budgets, city, district, domain, outcomes, overview, subsidies, targets
+from . import budgets, city, district, domain, editions_page, outcomes, overview, subsidies, targets
 from .budgets import budget_allocations, budget_checks, budget_rows
 from .city import city_facts
 from .context import Inputs, Report, ReportSpec, param_text
@@ -31,11 +31,14 @@ from .district import (
     profile_top_amounts,
 )
 from .domain import domain_clauses, domain_overview, domain_quantities, similar_pairs
+from .editions import page_editions
+from .editions_page import amount_changes, edition_changes, edition_summary
 from .figures import setup_figures
 from .inputs import every_table
+from .labels import use_editions
 from .outcomes import outcome_rows, outcome_status, policy_targets_followed
 from .overview import anomalies, clauses_by_domain, documents
-from .subsidies import instrument_bars, subsidy_matrix, subsidy_rows
+from .subsidies import instrument_bars, subsidy_matrix, subsidy_rows, unclassified_awards
 from .targets import target_matrix, target_rows
 
 # Every report, in reading order: one registration per notebook.
@@ -50,6 +53,7 @@ REPORTS: dict[str, ReportSpec] = {
         domain.REPORT,
         district.REPORT,
         city.REPORT,
+        editions_page.REPORT,
     )
 }
 
@@ -57,6 +61,7 @@ __all__ = [
     "REPORTS",
     "Report",
     "ReportSpec",
+    "amount_changes",
     "anomalies",
     "budget_allocations",
     "budget_checks",
@@ -67,6 +72,8 @@ __all__ = [
     "domain_clauses",
     "domain_overview",
     "domain_quantities",
+    "edition_changes",
+    "edition_summary",
     "instrument_bars",
     "outcome_rows",
     "outcome_status",
@@ -85,6 +92,7 @@ __all__ = [
     "subsidy_rows",
     "target_matrix",
     "target_rows",
+    "unclassified_awards",
 ]
 
 
@@ -100,7 +108,10 @@ def start(report: str, **values: Any) -> Report:
     checked = params_mod.validate(spec.name, spec.parameters, spec.check, values)
     setup_figures()
     reset_ids("-".join([report, *(param_text(v) for v in checked.values())]))
+    # Every district is named by the edition the page shows (labels.district_name).
+    use_editions(page_editions(checked))
     title, summary = spec.summary(checked)
+    shown = spec.editions(checked) if spec.editions is not None else ""
     notes = []
     # `policycmp report` builds right before it runs the notebooks; elsewhere, say when data is old.
     if not os.environ.get("POLICYCMP_IN_REPORT") and is_stale():
@@ -108,7 +119,7 @@ def start(report: str, **values: Any) -> Report:
             "The processed tables were built from other inputs than the current raw data and code: "
             "run `policycmp build` (or `policycmp report`, which builds first) to refresh them."
         )
-    return Report(report, checked, title, summary, spec.title, notes)
+    return Report(report, checked, title, summary, spec.title, notes, shown)
 
 
 def page_inputs(report: str, values: dict[str, Any]) -> Inputs:

@@ -1,8 +1,9 @@
 """03 budgets, as the page shows them: per-domain allocations and shares, totals, consistency checks.
 
-The shaping is :mod:`policycmp.analysis.budgets` (totals, allocations, checks); this module presents
-it. For a handful of districts the allocations are stacked side by side; for a province the page shows,
-per domain, how the districts' allocations and shares are distributed, and one row per district.
+The sums are the build's (``budget_summary``, ``budget_domains``: one row per edition), shaped by
+:mod:`policycmp.analysis.budgets`; this module presents them. For a handful of districts the allocations are
+stacked side by side; for a province the page shows, per domain, how the districts' allocations and shares
+are distributed (the build's quartiles, ``standings``), and one row per district.
 """
 
 from __future__ import annotations
@@ -13,19 +14,22 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from ...analysis.budgets import budget_checks as check_budgets
-from ...analysis.budgets import budget_totals, document_totals, domain_allocations
-from ...analysis.province import quartiles
+from ...analysis.budgets import budget_totals, domain_allocations
+from ...analysis.editions import editions
+from ...analysis.province import spreads
+from ...analysis.tables import table as table_of
 from .. import params as params_mod
 from ..markup.components import Figure, Notice, Part, Table, block
 from ..markup.format import Cell, amount_cell, exact_amount, figure_amount, format_amount, is_missing
 from ..pages import page_file
 from .context import Inputs, ReportSpec
-from .data import _num, _str, load, records
+from .data import _str, records
+from .editions import shown_sentence
 from .figures import _patch, figure, legend_below, plain_log_ticks, spread_legend, spread_marks, svg
 from .inputs import whole
 from .labels import PALETTE, city_name, city_of, district_keys, district_name, domain_keys, domain_name, domain_zh
 from .layout import side_by_side
-from .shaping import _cell_or_text, _exact
+from .shaping import _exact
 
 
 def _domain_sort(series: pd.Series) -> pd.Series:
@@ -33,23 +37,18 @@ def _domain_sort(series: pd.Series) -> pd.Series:
     return series.map(lambda d: order.get(d, len(order)) if isinstance(d, str) else len(order) + 1)
 
 
-def _budgets(districts: list[str]) -> pd.DataFrame:
-    table = load("budgets")
-    table = table[table["district"].isin(districts)].copy()
-    table["value"] = _num(table["value"])
-    return table
-
-
 class _District:
-    """What the page shows of one district's budget: its totals row and its allocations by domain."""
+    """What the page shows of one district's budget: its totals (the build's sums) and its allocations by domain."""
 
-    def __init__(self, budgets: pd.DataFrame, totals: pd.DataFrame, allocations: pd.DataFrame, district: str):
+    def __init__(self, totals: pd.DataFrame, allocations: pd.DataFrame, district: str):
         row = totals[totals["district"] == district].iloc[0]
-        self.totals = document_totals(budgets[budgets["district"] == district])
         self.stated = None if pd.isna(row["stated"]) else float(row["stated"])
         self.sum = None if pd.isna(row["allocated"]) else float(row["allocated"])
         self.base = None if pd.isna(row["base"]) else float(row["base"])
         self.count = int(row["allocations"])
+        self.totals_stated = int(row["totals"])
+        self.total_clause = row["total_clause_id"]
+        self.total_span = row["total_span"]
         self.by_domain = {r.domain: r for r in records(allocations[allocations["district"] == district])}
 
     def allocation(self, dom: str) -> float | None:
@@ -62,23 +61,36 @@ class _District:
             return ""
         return " | ".join(f"clause {_str(c)} · 「{_str(s)}」" for c, s in zip(found.clause_ids, found.spans))
 
+    def total_cell(self) -> Cell | str:
+        """The stated document-wide total (the first, where the document states several), traced to its clause."""
+        if self.stated is None:
+            return Cell("not stated", cls="pc-absent")
+        cell = amount_cell(self.stated, "CNY", clause_id=self.total_clause, span=self.total_span)
+        if isinstance(cell, Cell) and self.totals_stated > 1:
+            return Cell(f"{cell.text} (first of {self.totals_stated})", title=cell.title, sort=cell.sort)
+        return cell
 
-def district_budget(district: str) -> _District:
-    """One district's budget as its profile shows it."""
-    table = _budgets([district])
-    totals = budget_totals(table, [district])
-    return _District(table, totals, domain_allocations(table, totals), district)
+
+def district_budget(district: str, year: int | None = None) -> _District:
+    """One district's budget, as its profile shows it: the build's sums of its edition (default, or ``year``'s)."""
+    chosen = editions(year)
+    summary = table_of("budget_summary", districts=district, editions=chosen)
+    totals = budget_totals(summary, [district])
+    allocations = domain_allocations(table_of("budget_domains", districts=district, editions=chosen), totals)
+    return _District(totals, allocations, district)
 
 
-def _info(budgets: pd.DataFrame, totals: pd.DataFrame, allocations: pd.DataFrame) -> dict[str, _District]:
-    return {d: _District(budgets, totals, allocations, d) for d in totals["district"]}
+def _info(totals: pd.DataFrame, allocations: pd.DataFrame) -> dict[str, _District]:
+    return {d: _District(totals, allocations, d) for d in totals["district"]}
 
 
 def _budget_summary(p: dict[str, Any]) -> tuple[str, str]:
     districts = p["districts"]
-    table = _budgets(districts)
-    totals = budget_totals(table, districts)
-    checks = check_budgets(table, totals, load("clauses"))
+    chosen = editions(p.get("year"))
+    totals = budget_totals(table_of("budget_summary", districts=districts, editions=chosen), districts)
+    allocations = domain_allocations(table_of("budget_domains", districts=districts, editions=chosen), totals)
+    budgets = table_of("budgets", districts=districts, editions=chosen)
+    checks = check_budgets(budgets, totals, allocations, table_of("clauses", districts=districts, editions=chosen))
     passed = int((checks["ok"] == True).sum())  # noqa: E712 - ok is True, False or None
     judged = int(checks["ok"].notna().sum())
     tail = f"{passed} of {judged} applicable consistency checks pass."
@@ -102,20 +114,21 @@ def _budget_summary(p: dict[str, Any]) -> tuple[str, str]:
     return "Budgets", f"{'; '.join(parts)}. {tail}"
 
 
-def budget_allocations(budgets: pd.DataFrame, totals: pd.DataFrame, allocations: pd.DataFrame) -> Part:
+def budget_allocations(totals: pd.DataFrame, allocations: pd.DataFrame, year: int | None = None) -> Part:
     """Per-domain allocations and shares by district, with the stated totals: stacked bars side by side
-    for a handful of districts, their distribution for a province.
+    for a handful of districts, their distribution for a province (against the quartiles the build took
+    across the districts of the same edition selection, ``year``'s or the default).
 
     ``totals`` and ``allocations`` are :func:`~policycmp.analysis.budgets.budget_totals` and
-    :func:`~policycmp.analysis.budgets.domain_allocations` of ``budgets``.
+    :func:`~policycmp.analysis.budgets.domain_allocations` (the build's sums of one edition per district).
     """
-    if budgets.empty:
-        return Notice("The budgets table has no row for these districts.")
+    if totals.empty or (totals["stated"].isna().all() and allocations.empty):
+        return Notice("These districts' policies state no budget figure.")
     districts = list(totals["district"])
-    domains = [d for d in domain_keys() if d in set(budgets["domain"].dropna())]
-    info = _info(budgets, totals, allocations)
+    domains = [d for d in domain_keys() if d in set(allocations["domain"])]
+    info = _info(totals, allocations)
     if not side_by_side(districts):
-        return _distribution(districts, [d for d in domains if d in set(allocations["domain"])], info)
+        return _distribution(districts, domains, info, year)
     colours = {dom: PALETTE[i % len(PALETTE)] for i, dom in enumerate(domain_keys())}
     rest = "#d9d9d9"
     parts: list[Part] = []
@@ -211,12 +224,7 @@ def budget_allocations(budgets: pd.DataFrame, totals: pd.DataFrame, allocations:
         sum_row[f"{district_name(district)} share"] = (
             Cell(f"{100 * s / whole:.1f}%", sort=s / whole) if s and whole else ""
         )
-        stated_row[district_name(district)] = _cell_or_text(
-            [
-                amount_cell(r.value, "CNY", None, r.bound, clause_id=r.clause_id, span=r.span)
-                for r in records(info[district].totals)
-            ]
-        ) or Cell("not stated", cls="pc-absent")
+        stated_row[district_name(district)] = info[district].total_cell()
         stated_row[f"{district_name(district)} share"] = ""
     rows.extend([sum_row, stated_row])
     parts.append(
@@ -291,7 +299,7 @@ def budget_rows(budgets: pd.DataFrame) -> Part:
     )
 
 
-def _distribution(districts: list[str], domains: list[str], info: dict[str, _District]) -> Part:
+def _distribution(districts: list[str], domains: list[str], info: dict[str, _District], year: int | None) -> Part:
     """A province's allocations: per domain, every district's amount and share, and one row per district."""
     values = pd.DataFrame(
         [
@@ -304,20 +312,14 @@ def _distribution(districts: list[str], domains: list[str], info: dict[str, _Dis
     )
     parts: list[Part] = []
     if len(values):
-        parts.append(_distribution_figure(values, domains))
+        parts.append(_distribution_figure(values, domains, year))
     rows = []
     for district in districts:
         parts_of = info[district]
         row: dict[str, Any] = {
             "City": city_name(city_of(district), chinese=False),
             "District": Cell(district_name(district), href=page_file("district_profile", district)),
-            "Stated total": _cell_or_text(
-                [
-                    amount_cell(r.value, "CNY", None, r.bound, clause_id=r.clause_id, span=r.span)
-                    for r in records(parts_of.totals)
-                ]
-            )
-            or Cell("not stated", cls="pc-absent"),
+            "Stated total": parts_of.total_cell(),
             "Sum of allocations": _sum_cell(parts_of.sum),
         }
         for dom in domains:
@@ -353,18 +355,20 @@ def _sum_cell(value: float | None) -> Cell:
     )
 
 
-def _distribution_figure(values: pd.DataFrame, domains: list[str]) -> Figure:
+def _distribution_figure(values: pd.DataFrame, domains: list[str], year: int | None) -> Figure:
     labels = [domain_name(d) for d in domains]
     with figure(10.5, 0.42 * len(domains) + 1.9, 1, 2, sharey=True) as (fig, axes):
-        for ax, (column, title, scale) in zip(
+        for ax, (column, measure, title, scale) in zip(
             axes[0],
-            [("value", "Allocation (亿元)", 1e8), ("share", "Share of the district's total (%)", 1)],
+            [
+                ("value", "allocation", "Allocation (亿元)", 1e8),
+                ("share", "allocation_share", "Share of the district's total (%)", 1),
+            ],
         ):
             ys = values["domain"].map(domains.index) + values.groupby("domain").cumcount().mod(5).sub(2) * 0.07
             ax.scatter(values[column] / scale, ys, s=10, color=PALETTE[0], alpha=0.55, linewidths=0)
-            spread = quartiles(values.assign(value=values[column] / scale), ["domain"]).set_index("domain")
-            spread = spread.reindex(domains)
-            spread_marks(ax, range(len(domains)), spread["q1"], spread["median"], spread["q3"])
+            spread = spreads(measure, year).drop_duplicates("item").set_index("item").reindex(domains)
+            spread_marks(ax, range(len(domains)), spread["q1"] / scale, spread["median"] / scale, spread["q3"] / scale)
             ax.set_yticks(range(len(domains)), labels)
             ax.set_ylim(len(domains) - 0.5, -0.5)
             ax.set_title(title)
@@ -384,13 +388,19 @@ def _distribution_figure(values: pd.DataFrame, domains: list[str]) -> Figure:
 
 
 def _budget_inputs(p: dict[str, Any]) -> Inputs:
-    return whole("budgets", "clauses", "documents")
+    return whole("budgets", "budget_summary", "budget_domains", "standings", "clauses", "documents")
+
+
+def _budget_editions(p: dict[str, Any]) -> str:
+    return shown_sentence(p, p["districts"])
 
 
 REPORT = ReportSpec(
     "budgets",
     "Budgets",
-    {"districts": params_mod.district_list},
+    {"districts": params_mod.district_list, "year": params_mod.edition_year},
     _budget_summary,
+    check=params_mod.districts_of_year,
     inputs=_budget_inputs,
+    editions=_budget_editions,
 )

@@ -12,7 +12,7 @@ from .layout import SIDE_BY_SIDE
 Validator = Callable[[Any], Any]
 # What a page shows, as data (table rows, summaries): a page is re-rendered when this changes.
 Inputs = dict[str, Any]
-RenderFor = Literal["domain", "district", "outcome_report", "city"]
+RenderFor = Literal["domain", "district", "outcome_report", "city", "editions"]
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,10 @@ class ReportSpec:
     """A report: its notebook (``notebooks/NN_<name>.ipynb``), title, parameters and summary.
 
     ``render_for`` names what one page is rendered for (``"domain"``, ``"district"``,
-    ``"outcome_report"``, ``"city"``): ``policycmp report`` renders one page per such value in the
-    corpus (see :mod:`policycmp.report.plan`); ``None`` is one page. ``parameters`` maps each
+    ``"outcome_report"``, ``"city"``, ``"editions"``: a district with two or more policy editions):
+    ``policycmp report`` renders one page per such value in the corpus (see :mod:`policycmp.report.plan`);
+    ``None`` is one page. ``editions`` says, for validated parameters, which edition of each district the
+    page shows (a line of its header). ``parameters`` maps each
     papermill parameter to its validator; ``check`` validates them together when one depends on
     another. ``inputs`` gives, for validated parameters, everything the page shows as data (see
     :mod:`.inputs`); without it a page depends on every table.
@@ -34,6 +36,7 @@ class ReportSpec:
     render_for: RenderFor | None = None
     check: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     inputs: Callable[[dict[str, Any]], Inputs] | None = None
+    editions: Callable[[dict[str, Any]], str] | None = None
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Report:
     summary: str
     default_title: str
     warnings: list[str] = field(default_factory=list)
+    editions: str = ""
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
@@ -63,9 +67,12 @@ class Report:
         markup = (
             f'<header class="pc-header">{heading}'
             + (f'<p class="pc-params">Parameters: {esc(shown)}</p>' if shown else "")
-            + f'<p class="pc-summary">{esc(self.summary)}</p>{notes}</header>'
+            + f'<p class="pc-summary">{esc(self.summary)}</p>'
+            + (f'<p class="pc-editions">{esc(self.editions)}</p>' if self.editions else "")
+            + f"{notes}</header>"
         )
-        data = {"text/html": markup, "text/plain": f"{self.title}\n{self.summary}"}
+        plain = "\n".join(part for part in (self.title, self.summary, self.editions) if part)
+        data = {"text/html": markup, "text/plain": plain}
         return data, {
             "policycmp": {
                 "report": self.name,

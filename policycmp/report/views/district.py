@@ -1,28 +1,32 @@
-"""07 district profile: one district's policy at a glance, each figure set against the province.
+"""07 district profile: one edition of a district's policy at a glance, each figure set against the province.
 
-Every figure shows the district beside the distribution of the corpus's districts: the middle half of
-them (first to third quartile) and their median, from :mod:`.province`. The page therefore depends on
-its district's rows and on those quartiles, not on any other district's rows (see ``_profile_inputs``):
-a district added elsewhere re-renders a profile only when a quartile it draws moves.
+The page shows one edition — the district's default (latest final, else latest draft), or the year the
+``year`` parameter names — and lists every edition. Every figure shows the district beside the distribution
+of the corpus's districts in the same edition selection: the middle half of them (first to third quartile)
+and their median, as the build published them (``standings``, ``subsidy_ranks``; the shaping is
+:mod:`policycmp.analysis.profile`). The page therefore depends on its district's rows and on those
+quartiles, not on any other district's rows (see ``_profile_inputs``): a district added elsewhere re-renders
+a profile only when a quartile it draws moves.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ...analysis.province import profile_context
-from ...schema import DocumentRow
+from ...analysis.editions import edition_districts, label
+from ...analysis.profile import edition_of, edition_rows
+from ...analysis.province import profile_context, standings, subsidy_ranks
 from .. import params as params_mod
-from ..markup.components import Facts, Figure, Heading, Paragraph, Part, Raw, Table, block
+from ..markup.components import Facts, Heading, Paragraph, Part, Raw, Table, block
 from ..markup.format import Cell, amount_cell, counted, esc, exact_amount, figure_amount, format_amount, is_missing
 from ..pages import page_file
 from .budgets import district_budget
 from .context import Inputs, ReportSpec
-from .data import _num, _str, records
+from .data import _str, records
 from .domain import clauses_anchor
+from .editions import district_sentence
 from .inputs import rows
 from .labels import (
     TOOL_NAMES,
@@ -33,39 +37,33 @@ from .labels import (
     domain_name,
     domain_zh,
     indicator_name,
-    instrument_name,
     instrument_zh,
+    key_name,
     level_name,
+    variant_name,
 )
-from .shaping import _clause_titles, _exact
+from .shaping import _exact
 from .spread_chart import Panel, Row, spread_chart
-from .subsidies import _subsidy_cell
+from .subsidies import BOUND_NOTE, BOUND_WORDS, _subsidy_cell
 
-Spreads = dict[str, pd.DataFrame]  # profile_context(): each measure's quartiles across the districts
 SPREAD_NOTE = "median of the corpus's districts (computed, not stated in a document)"
-SPREAD_LABELS = ["middle half of the districts", "median of the districts"]
-
-
-def _own(name: str, district: str) -> pd.DataFrame:
-    return rows(name, "district", district)
-
-
-def _policy(district: str) -> DocumentRow:
-    return next(d for d in params_mod.documents() if d.kind == "policy" and d.district == district)
+NOT_COMPARED = Cell("—", cls="pc-absent", title="no other district of the corpus states it")
 
 
 def _profile_summary(p: dict[str, Any]) -> tuple[str, str]:
-    district = p["district"]
-    doc = _policy(district)
-    title = f"District profile: {district_name(district)} ({doc.district_zh})"
-    here = _own("clauses", district)
+    district, year = p["district"], p.get("year")
+    doc = edition_of(district, year)
+    title = f"District profile: {district_name(district, with_year=False)} ({doc['district_zh']})"
+    here = edition_rows("clauses", doc)
     numbered = here[here["row_kind"] == "clause"]
+    editions = int(doc["editions"])
+    which = f", edition {int(doc['edition'])} of {editions}" if editions > 1 else ""
     parts = [
-        f"{doc.year} policy ({doc.status}): {counted(len(numbered), 'clause')} in "
+        f"{doc['year']} policy ({doc['status']}{which}): {counted(len(numbered), 'clause')} in "
         f"{counted(here['domain'].nunique(), 'domain')}",
-        counted(len(_own("quantities", district)), "quantity", "quantities"),
+        counted(len(edition_rows("quantities", doc)), "quantity", "quantities"),
     ]
-    info = district_budget(district)
+    info = district_budget(district, year)
     if info.stated is not None:
         parts.append(f"budget {format_amount(info.stated, 'CNY')}")
     elif info.sum is not None:
@@ -73,23 +71,38 @@ def _profile_summary(p: dict[str, Any]) -> tuple[str, str]:
     return title, "; ".join(parts) + "."
 
 
-def profile_facts(district: str) -> Part:
-    """The district's policy document and what the build read from it."""
+def profile_facts(edition: pd.Series, editions: pd.DataFrame) -> Part:
+    """The edition shown (a row of ``documents``: :func:`~policycmp.analysis.profile.edition_of`), what the
+    build read from it, and every edition of the district (``editions``, oldest first), linked to the page of
+    what changed between them when there are two or more."""
+    district = str(edition["district"])
     docs = [d for d in params_mod.documents() if d.district == district]
-    policy = _policy(district)
-    here = _own("clauses", district)
-    q = _own("quantities", district)
+    here = edition_rows("clauses", edition)
+    q = edition_rows("quantities", edition)
+    has_context = any(d.kind == "city_work_report" and d.district == edition["city"] for d in params_mod.documents())
     city = city_of(district)
-    has_context = any(d.kind == "city_work_report" and d.district == policy.city for d in params_mod.documents())
     city_cell: object = (
-        Cell(city_name(city), href=page_file("city_context", policy.city)) if has_context else city_name(city)
+        Cell(city_name(city), href=page_file("city_context", edition["city"])) if has_context else city_name(city)
     )
-    anomalies = rows("anomalies", "doc_id", *[d.doc_id for d in docs])
+    listed = [
+        Cell(
+            f"{label(int(e.year), str(e.status))} ({e.doc_id})"
+            + (" — shown here" if e.doc_id == edition["doc_id"] else ""),
+            title=str(e.title),
+        )
+        for e in records(editions)
+    ]
+    changes = page_file("edition_changes", district) if district in edition_districts() else None
     items: list[tuple[str, object]] = [
-        ("Document", f"{policy.title} ({policy.doc_id})"),
-        ("Status", policy.status),
-        ("Issued", policy.issued),
-        ("Measures apply to", str(policy.year)),
+        ("Document", f"{edition['title']} ({edition['doc_id']})"),
+        ("Status", str(edition["status"])),
+        ("Issued", str(edition["issued"])),
+        ("Measures apply to", str(edition["year"])),
+        ("Editions", listed),
+    ]
+    if changes:
+        items.append(("What changed between editions", Cell("edition changes", href=changes)))
+    items += [
         ("City", city_cell),
         ("Sections", str(here["section_no"].nunique())),
         ("Numbered clauses", str(int((here["row_kind"] == "clause").sum()))),
@@ -101,28 +114,24 @@ def profile_facts(district: str) -> Part:
             "Quantities",
             f"{len(q)} ({int((q['kind'] == 'subsidy').sum())} subsidies, {int((q['kind'] == 'target').sum())} targets)",
         ),
-        ("Build anomalies", str(len(anomalies))),
+        ("Build anomalies", str(len(edition_rows("anomalies", edition)))),
     ]
     return block(Facts(items))
 
 
-def _spread_of(frame: pd.DataFrame, **keys: Any) -> tuple[float, float, float] | None:
-    """(q1, median, q3) of one row of a province summary; None unless two or more districts have it."""
-    mask = np.ones(len(frame), dtype=bool)
-    for column, value in keys.items():
-        mask &= (frame[column] == value).to_numpy(dtype=bool)
-    found = frame[mask]
-    if found.empty or not bool(found["compared"].iloc[0]):
-        return None
-    row = found.iloc[0]
-    return float(row["q1"]), float(row["median"]), float(row["q3"])
-
-
-NOT_COMPARED = Cell("—", cls="pc-absent", title="no other district of the corpus states it")
-
-
 def _computed(value: float, unit: str) -> Cell:
     return Cell(format_amount(value, unit), title=f"{exact_amount(value, unit)} · {SPREAD_NOTE}", sort=value)
+
+
+def _spread(row: Any, prefix: str = "") -> tuple[float, float, float] | None:
+    """(q1, median, q3) of a shaped row when two or more districts have the item, else None."""
+    if not bool(getattr(row, f"{prefix}compared")):
+        return None
+    return (
+        float(getattr(row, f"{prefix}q1")),
+        float(getattr(row, f"{prefix}median")),
+        float(getattr(row, f"{prefix}q3")),
+    )
 
 
 def _row(label: str, spread: tuple[float, float, float] | None, value: float | None, scale: float = 1.0) -> Row:
@@ -136,129 +145,111 @@ def _relative_row(label: str, spread: tuple[float, float, float], value: float) 
     return Row(label, q1 / median, 1.0, q3 / median, value / median)
 
 
-def _domain_figure(
-    district: str, domains: list[str], counts: dict[str, int], budget: dict[str, float], spreads: Spreads
-) -> Figure:
-    labels = [domain_name(d) for d in domains]
-    panels = [
-        Panel(
-            "Clauses per domain",
-            "numbered clauses",
-            [_row(lab, _spread_of(spreads["clauses"], domain=d), counts.get(d, 0)) for lab, d in zip(labels, domains)],
-            counts=True,
-        )
-    ]
+def _name(district: str) -> str:
+    return district_name(district)
+
+
+def _district_of(frame: pd.DataFrame) -> str:
+    """The district a shaped frame of one district is about ("" for an empty one)."""
+    return str(frame["district"].iloc[0]) if len(frame) and "district" in frame.columns else ""
+
+
+def profile_domains(domains: pd.DataFrame) -> Part:
+    """The district's domains (:func:`~policycmp.analysis.profile.profile_domains`): clauses and budget against
+    the districts' quartiles, heading, lead department, quantities and tools."""
+    district = _district_of(domains)
+    labels = [domain_name(d) for d in domains["domain"]]
+    counts = [_row(lab, _spread(r), r.clauses) for lab, r in zip(labels, records(domains))]
+    panels = [Panel("Clauses per domain", "numbered clauses", counts, counts=True)]
+    budget = domains["allocation"].notna().any()
     if budget:
         panels.append(
             Panel(
                 "Budget per domain",
                 "亿元 (100 million yuan)",
                 [
-                    _row(lab, _spread_of(spreads["allocations"], domain=d), budget.get(d), 1e8)
-                    for lab, d in zip(labels, domains)
+                    _row(lab, _spread(r, "alloc_"), None if is_missing(r.allocation) else r.allocation, 1e8)
+                    for lab, r in zip(labels, records(domains))
                 ],
             )
         )
-    return spread_chart(
+    chart = spread_chart(
         panels,
-        district=district_name(district),
-        caption=f"{district_name(district)} (dots) against the corpus's districts: the grey bar spans the middle "
-        "half of them, the tick marks their median. Domains: "
-        + "; ".join(f"{domain_name(d)} = {domain_zh(d)}" for d in domains)
+        district=_name(district),
+        caption=f"{_name(district)} (dots) against the corpus's districts: the grey bar spans the middle half of "
+        "them, the tick marks their median. Domains: "
+        + "; ".join(f"{domain_name(d)} = {domain_zh(d)}" for d in domains["domain"])
         + ("; budget in 亿元 (1 亿元 = 100,000,000 yuan)." if budget else "."),
-        alt=f"Clauses and budget per domain of {district_name(district)} against the province",
+        alt=f"Clauses and budget per domain of {_name(district)} against the province",
     )
-
-
-def profile_domains(district: str, spreads: Spreads) -> Part:
-    """The district's domains: clauses and budget against the province (``spreads``:
-    :func:`~policycmp.analysis.province.profile_context`), lead department, tools."""
-    here = _own("clauses", district)
-    numbered = here[here["row_kind"] == "clause"]
-    present = set(here["domain"].dropna()) | set(spreads["clauses"]["domain"])
-    domains = [d for d in domain_keys() if d in present]
-    counts = {str(k): int(v) for k, v in numbered.groupby("domain").size().items()}
-    parts_of = district_budget(district)
-    budget = {dom: v for dom in domains for v in [parts_of.allocation(dom)] if v is not None}
-    q = _own("quantities", district)
-    tools = _own("clause_tools", district)
     table_rows = []
-    for dom in domains:
-        section_rows = here[here["domain"] == dom]
-        clause_spread = _spread_of(spreads["clauses"], domain=dom)
-        money_spread = _spread_of(spreads["allocations"], domain=dom)
-        value = parts_of.allocation(dom)
-        t = tools[tools["domain"] == dom]
+    for r in records(domains):
+        clause_spread = _spread(r)
+        money_spread = _spread(r, "alloc_")
+        sources = " | ".join(f"clause {c} · 「{s}」" for c, s in zip(r.clause_ids, r.spans))
         table_rows.append(
             {
-                "Domain": domain_name(dom),
-                "中文": domain_zh(dom),
-                "Section heading": _str(section_rows["section_name"].iloc[0]) if len(section_rows) else "",
-                "Lead department": _str(section_rows["lead_department"].iloc[0]) if len(section_rows) else "",
-                "Clauses": counts.get(dom, 0),
+                "Domain": domain_name(r.domain),
+                "中文": domain_zh(r.domain),
+                "Section heading": _str(r.heading),
+                "Lead department": _str(r.lead_department),
+                "Clauses": r.clauses,
                 "Districts' median": Cell(f"{clause_spread[1]:g}", sort=clause_spread[1], title=SPREAD_NOTE)
                 if clause_spread
                 else "",
-                "Quantities": int((q["domain"] == dom).sum()),
-                "Subsidy amounts": int(((q["domain"] == dom) & (q["kind"] == "subsidy")).sum()),
-                "Tools (supply/env./demand)": "/".join(str(int((t["tool_type"] == k).sum())) for k in TOOL_NAMES),
+                "Quantities": r.quantities,
+                "Subsidy amounts": r.subsidy_amounts,
+                "Tools (supply/env./demand)": f"{r.supply}/{r.environment}/{r.demand}",
                 "Budget": Cell(
-                    format_amount(value, "CNY"),
-                    title=f"{exact_amount(value, 'CNY')} · {parts_of.sources(dom)}",
-                    sort=value,
+                    format_amount(r.allocation, "CNY"),
+                    title=f"{exact_amount(r.allocation, 'CNY')} · {sources}",
+                    sort=float(r.allocation),
                 )
-                if value is not None
+                if not is_missing(r.allocation)
                 else "",
                 "Districts' median budget": _computed(money_spread[1], "CNY") if money_spread else "",
             }
         )
-    return block(
-        _domain_figure(district, domains, counts, budget, spreads),
-        Table(pd.DataFrame(table_rows), caption=f"{district_name(district)} by domain"),
-    )
+    return block(chart, Table(pd.DataFrame(table_rows), caption=f"{_name(district)} by domain"))
 
 
-def profile_subsidies(district: str, spreads: Spreads) -> Part:
-    """Each instrument of the district against the districts' quartiles for it."""
-    table = _own("comparisons", district)
-    table = table[table["instrument"].notna()].copy()  # award rows of no instrument: no quartiles to show
-    table["value"] = _num(table["value"])
-    table["value_high"] = _num(table["value_high"])
-    table["stated"] = table["stated"].map(lambda v: v is True)
-    table["level_key"] = table["level"].map(lambda v: "" if is_missing(v) else v)
-    quartiles = spreads["subsidies"]
+def profile_subsidies(subsidies: pd.DataFrame) -> Part:
+    """Each instrument key of the district (:func:`~policycmp.analysis.profile.profile_subsidies`) against the
+    districts' quartiles for it: like beside like (instrument × level × variant, a flat amount beside flat
+    amounts, a share beside shares), the bound shown, a share with its cap."""
+    district = _district_of(subsidies)
     drawn: list[Row] = []
-    best = table[table["stated"] & table["value"].notna()].sort_values(["value", "clause_id"], ascending=[False, True])
-    for r in records(best.drop_duplicates(["instrument", "level_key", "unit"])):
-        spread = _spread_of(quartiles, instrument=r.instrument, level=r.level_key, unit=r.unit)
+    for r in records(subsidies[subsidies["largest"]]):
+        spread = _spread(r)
         if spread and spread[1] > 0 and r.value > 0:
-            level = f" · {level_name(r.level)}" if r.level_key else ""
-            label = f"{instrument_name(r.instrument)}{level} ({figure_amount(r.value, r.unit)})"
-            drawn.append(_relative_row(label, spread, float(r.value)))
+            label_ = f"{key_name(r.instrument, r.level, r.variant)} ({figure_amount(r.value, r.unit, None, r.bound)})"
+            drawn.append(_relative_row(label_, spread, float(r.value)))
     parts: list[Part] = []
     if drawn:
         parts.append(
             spread_chart(
                 [Panel("Subsidy amounts", "amount as a multiple of the districts' median", drawn, log2=True)],
-                district=district_name(district),
-                caption=f"Each subsidy {district_name(district)} states an amount for that other districts state too "
-                "(a dot; the largest where it states several), as a multiple of the median amount of the districts "
-                "that state one in the same unit, on a log scale; the grey bar spans the middle half of those "
-                "districts. The Subsidy levels page ranks every district.",
-                alt=f"Subsidy amounts of {district_name(district)} against the province",
+                district=_name(district),
+                caption=f"Each subsidy {_name(district)} states an amount for that other districts state too (a dot; "
+                "the largest where it states several), as a multiple of the median amount of the districts that "
+                "state one of the same kind (a flat amount, a share, a rate) in the same unit, on a log scale; the "
+                "grey bar spans the middle half of those districts. The Subsidy levels page ranks every district.",
+                alt=f"Subsidy amounts of {_name(district)} against the province",
             )
         )
     rows_out = []
-    for r in records(table):
+    for r in records(subsidies):
         shown = bool(r.stated) and not is_missing(r.value)
-        spread = _spread_of(quartiles, instrument=r.instrument, level=r.level_key, unit=r.unit) if shown else None
+        spread = _spread(r) if shown else None
         unit = _str(r.unit)
         rows_out.append(
             {
-                "Instrument": instrument_name(r.instrument),
+                "Instrument": key_name(r.instrument, None, None),
                 "中文": instrument_zh(r.instrument),
                 "Level": level_name(r.level),
+                "Variant": variant_name(r.variant),
                 "Amount": _subsidy_cell(r),
+                "Bound": BOUND_WORDS.get(_str(r.bound), "") if shown else "",
                 "Quartile 1": _computed(spread[0], unit) if spread else NOT_COMPARED if shown else "",
                 "Median": _computed(spread[1], unit) if spread else NOT_COMPARED if shown else "",
                 "Quartile 3": _computed(spread[2], unit) if spread else NOT_COMPARED if shown else "",
@@ -271,7 +262,8 @@ def profile_subsidies(district: str, spreads: Spreads) -> Part:
             pd.DataFrame(rows_out),
             caption="Subsidy instruments, with the quartiles of the districts that state an amount",
             long=["Span"],
-            note="Quartiles: of each district's largest amount for the instrument and level, in the same unit.",
+            note="Quartiles: of each district's largest amount for the instrument, level and variant, of the same "
+            "kind and unit, across the corpus's districts in the same choice of edition. " + BOUND_NOTE,
         )
     )
     return block(*parts)
@@ -279,7 +271,8 @@ def profile_subsidies(district: str, spreads: Spreads) -> Part:
 
 def profile_top_amounts(q: pd.DataFrame) -> Part:
     """The amounts given (one district's, largest first: :func:`~policycmp.analysis.quantities.largest`)."""
-    titles = {k: v for d in dict.fromkeys(q["district"]) for k, v in _clause_titles(d).items()}
+    clauses = rows("clauses", "doc_id", *dict.fromkeys(q["doc_id"]))
+    titles = {str(c): _str(t) for c, t in zip(clauses["clause_id"], clauses["title"])}
     table_rows = [
         {
             "Amount": amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span),
@@ -297,97 +290,92 @@ def profile_top_amounts(q: pd.DataFrame) -> Part:
     )
 
 
-def profile_targets(district: str, spreads: Spreads) -> Part:
-    """The district's targets, each indicator against the districts' median for it."""
-    table = _own("targets", district).copy()
-    table["value"] = _num(table["value"])
-    quartiles = spreads["targets"]
-    headline = table[table["indicator"].notna()].assign(_stretch=table["stretch"].map(lambda v: v is True))
-    headline = headline.sort_values(["_stretch", "clause_id", "span_start"], kind="stable")
-    headline = headline.drop_duplicates(["indicator", "unit"])
+def profile_targets(targets: pd.DataFrame) -> Part:
+    """The district's targets (:func:`~policycmp.analysis.profile.profile_targets`), each headline target
+    against the districts' median for its indicator."""
+    district = _district_of(targets)
+    if targets.empty:
+        return block(Paragraph("The targets table has no target of this district."))
     drawn = []
-    for r in records(headline):
-        spread = _spread_of(quartiles, indicator=r.indicator, unit=r.unit)
+    for r in records(targets[targets["headline"]]):
+        spread = _spread(r)
         if spread and spread[1] > 0 and r.value > 0:
-            label = f"{indicator_name(r.indicator)} ({figure_amount(r.value, r.unit)})"
-            drawn.append(_relative_row(label, spread, float(r.value)))
+            drawn.append(
+                _relative_row(
+                    f"{indicator_name(r.indicator)} ({figure_amount(r.value, r.unit)})", spread, float(r.value)
+                )
+            )
     parts: list[Part] = []
     if drawn:
         parts.append(
             spread_chart(
                 [Panel("Targets", "target as a multiple of the districts' median", drawn, log2=True)],
-                district=district_name(district),
-                caption=f"Each indicator {district_name(district)} sets a target for that other districts set too (a "
-                "dot: its first base goal), as a multiple of the median target of the districts that set it in the "
-                "same unit, on a log scale; the grey bar spans the middle half of those districts.",
-                alt=f"Targets of {district_name(district)} against the province",
+                district=_name(district),
+                caption=f"Each indicator {_name(district)} sets a target for that other districts set too (a dot: its "
+                "first base goal in reading order), as a multiple of the median target of the districts that set it "
+                "in the same unit, on a log scale; the grey bar spans the middle half of those districts.",
+                alt=f"Targets of {_name(district)} against the province",
             )
         )
     table_rows = []
-    for r in records(table.sort_values("clause_id", kind="stable")):
-        spread = _spread_of(quartiles, indicator=r.indicator, unit=r.unit) if not is_missing(r.indicator) else None
+    for r in records(targets):
+        spread = _spread(r) if r.headline else None
         table_rows.append(
             {
                 "Indicator": indicator_name(r.indicator),
                 "As written": _str(r.indicator_zh),
                 "Target": amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span),
+                "Compared": "headline" if r.headline else "",
                 "Districts' median": _computed(spread[1], _str(r.unit)) if spread else "",
                 "Exact value": _exact(r.value),
                 "Clause": _str(r.clause_id),
                 "Span": _str(r.span),
             }
         )
-    if not table_rows:
-        return block(Paragraph("The targets table has no target of this district."))
-    parts.append(Table(pd.DataFrame(table_rows), caption="Targets", long=["Span"]))
+    parts.append(
+        Table(
+            pd.DataFrame(table_rows),
+            caption="Targets, in reading order",
+            long=["Span"],
+            note="Headline: the target the districts are compared by, the district's first base goal for the "
+            "indicator in that unit (a 力争 / 冲刺 goal only where it sets no other).",
+        )
+    )
     return block(*parts)
 
 
-def profile_tools(district: str, spreads: Spreads) -> Part:
-    """The district's policy tools by type, against the districts' shares."""
-    here = _own("clause_tools", district)
-    if here.empty:
+def profile_tools(shares: pd.DataFrame, sub_tools: pd.DataFrame) -> Part:
+    """The district's policy tools by type (:func:`~policycmp.analysis.profile.profile_tools`), against the
+    districts' shares."""
+    district = _district_of(shares)
+    if sub_tools.empty:
         return block(Paragraph("No policy-tool cue was found in this district's clauses."))
-    quartiles = spreads["tools"]
-    kinds = list(TOOL_NAMES)
-    shares = here["tool_type"].value_counts(normalize=True) * 100
     fig_part = spread_chart(
         [
             Panel(
                 "Policy tools by type",
                 "% of the district's policy-tool mentions",
-                [_row(TOOL_NAMES[k], _spread_of(quartiles, tool_type=k), float(shares.get(k, 0.0))) for k in kinds],
+                [_row(TOOL_NAMES[str(r.tool_type)], _spread(r), float(r.share)) for r in records(shares)],
             )
         ],
-        district=district_name(district),
-        caption=f"Share of {district_name(district)}'s policy-tool mentions by type (supply-side 供给型, "
-        "environment 环境型, demand-side 需求型), against the corpus's districts (grey bar: middle half, tick: "
-        "median).",
-        alt=f"Policy tools of {district_name(district)} against the province",
+        district=_name(district),
+        caption=f"Share of {_name(district)}'s policy-tool mentions by type (supply-side 供给型, environment 环境型, "
+        "demand-side 需求型), against the corpus's districts (grey bar: middle half, tick: median).",
+        alt=f"Policy tools of {_name(district)} against the province",
     )
-    table_rows = []
-    for (tool, sub), group in here.groupby(["tool_type", "sub_tool"], dropna=False):
-        first = group.sort_values("clause_id", kind="stable").iloc[0]
-        table_rows.append(
-            {
-                "Tool type": TOOL_NAMES.get(_str(tool), _str(tool)),
-                "Sub-tool": _str(sub),
-                "Mentions": len(group),
-                "Clauses": group["clause_id"].nunique(),
-                "Example clause": _str(first["clause_id"]),
-                "Example span": _str(first["span"]),
-            }
-        )
-    frame = pd.DataFrame(table_rows).sort_values(
-        ["Tool type", "Mentions", "Sub-tool"], ascending=[True, False, True], kind="stable"
+    frame = pd.DataFrame(
+        {
+            "Tool type": [TOOL_NAMES.get(_str(t), _str(t)) for t in sub_tools["tool_type"]],
+            "Sub-tool": sub_tools["sub_tool"].map(_str),
+            "Mentions": sub_tools["mentions"],
+            "Clauses": sub_tools["clauses"],
+            "Example clause": sub_tools["clause_id"].map(_str),
+            "Example span": sub_tools["span"].map(_str),
+        }
     )
     return block(
         fig_part,
-        Table(
-            frame.reset_index(drop=True),
-            caption="Policy tools (supply-side, environment, demand-side)",
-            long=["Example span"],
-        ),
+        Table(frame, caption="Policy tools (supply-side, environment, demand-side)", long=["Example span"]),
     )
 
 
@@ -421,44 +409,62 @@ def profile_clauses(clauses: pd.DataFrame) -> Part:
     return block(*parts)
 
 
-def _shown(context: pd.DataFrame, own: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def _shown(context: pd.DataFrame, keys: list[str], mine: set[tuple[Any, ...]]) -> pd.DataFrame:
     """The province rows for the items the district has: a quartile of another item is not on its page."""
-    mine = set(own[keys].itertuples(index=False, name=None))
-    return context[[key in mine for key in context[keys].itertuples(index=False, name=None)]]
+    found = context[keys].astype(object).map(lambda v: "" if is_missing(v) else v)
+    return context[[key in mine for key in found.itertuples(index=False, name=None)]]
 
 
 def _profile_inputs(p: dict[str, Any]) -> Inputs:
-    district = p["district"]
+    district, year = p["district"], p.get("year")
+    edition = edition_of(district, year)
     docs = rows("documents", "district", district)
-    own = {name: _own(name, district) for name in ("clauses", "quantities", "comparisons", "budgets", "targets")}
-    context = profile_context()
-    stated = own["comparisons"][
-        own["comparisons"]["stated"].map(lambda v: v is True)
-        & own["comparisons"]["value"].notna()
-        & own["comparisons"]["instrument"].notna()  # award rows of no instrument have no context to set them in
-    ]
-    stated = stated.assign(level=stated["level"].map(lambda v: v if isinstance(v, str) else ""))
-    targets = own["targets"][own["targets"]["indicator"].notna()]
+    own = {
+        name: edition_rows(name, edition)
+        for name in (
+            "clauses",
+            "quantities",
+            "comparisons",
+            "budgets",
+            "budget_summary",
+            "budget_domains",
+            "targets",
+            "clause_tools",
+            "anomalies",
+        )
+    }
+    context = profile_context(year)
+    ranks = subsidy_ranks(year)
+    mine = ranks[ranks["district"] == district]
+    keys = ["instrument", "level", "variant", "role", "unit"]
+    stated = set(mine[keys].astype(object).map(lambda v: "" if is_missing(v) else v).itertuples(index=False, name=None))
+    headline = standings("target", year)
+    headline = headline[headline["district"] == district]
     return {
         **own,
-        "clause_tools": _own("clause_tools", district),
         "documents": docs,
-        "anomalies": rows("anomalies", "doc_id", *docs["doc_id"]),
         # Whether the city has a work report: the profile links to its context page then.
         "city": rows("documents", "district", *docs["city"]),
+        "headline targets": headline[["item", "unit", "clause_id", "value"]],
         "province:clauses": context["clauses"],
         "province:allocations": context["allocations"],
         "province:tools": context["tools"],
-        "province:subsidies": _shown(context["subsidies"], stated, ["instrument", "level", "unit"]),
-        "province:targets": _shown(context["targets"], targets, ["indicator", "unit"]),
+        "province:subsidies": _shown(context["subsidies"], keys, stated),
+        "province:targets": _shown(context["targets"], ["item", "unit"], set(zip(headline["item"], headline["unit"]))),
     }
+
+
+def _profile_editions(p: dict[str, Any]) -> str:
+    return district_sentence(p["district"], p.get("year"))
 
 
 REPORT = ReportSpec(
     "district_profile",
     "District profile",
-    {"district": params_mod.district},
+    {"district": params_mod.district, "year": params_mod.edition_year},
     _profile_summary,
     render_for="district",
+    check=params_mod.district_of_year,
     inputs=_profile_inputs,
+    editions=_profile_editions,
 )

@@ -13,14 +13,19 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from ...analysis.domain import money as _money_rows
+from ...analysis.editions import editions
 from ...analysis.province import quartiles
+from ...analysis.quantities import largest
+from ...analysis.tables import table as table_of
 from .. import params as params_mod
 from ..lookup import closest_pairs
 from ..markup.components import Facts, Notice, Paragraph, Part, Table, block
 from ..markup.format import Cell, amount_cell, counted, exact_amount, figure_amount, format_amount, is_missing
 from ..pages import page_file
 from .context import Inputs, ReportSpec
-from .data import _num, _str, records, shared
+from .data import _num, _str, records
+from .editions import shown_sentence
 from .figures import count_ticks, figure, grouped_bars, legend_below, spread_legend, spread_marks, svg
 from .inputs import whole
 from .labels import (
@@ -30,12 +35,12 @@ from .labels import (
     city_name,
     city_of,
     district_colour,
-    district_keys,
     district_name,
     district_zh,
     domain_name,
     domain_zh,
     level_name,
+    page_districts,
 )
 from .layout import side_by_side
 from .shaping import _exact
@@ -51,12 +56,14 @@ def clauses_anchor(domain: str) -> str:
 def _domain_summary(p: dict[str, Any]) -> tuple[str, str]:
     dom = p["domain"]
     title = f"Domain deep-dive: {domain_name(dom)} ({domain_zh(dom)})"
-    here = _domain_clauses(dom)
+    chosen = editions(p.get("year"))
+    here = table_of("clauses", domain=dom, editions=chosen)
     numbered = here[here["row_kind"] == "clause"]
-    districts = [d for d in district_keys() if d in set(here["district"])]
-    n_quantities = int((shared("quantities")["domain"] == dom).sum())
-    missing = [d for d in district_keys() if d not in districts]
-    if side_by_side(district_keys()):
+    every = page_districts()
+    districts = [d for d in every if d in set(here["district"])]
+    n_quantities = len(table_of("quantities", domain=dom, editions=chosen))
+    missing = [d for d in every if d not in districts]
+    if side_by_side(every):
         counts = ", ".join(f"{district_name(d)}: {int((numbered['district'] == d).sum())}" for d in districts)
         parts = [
             f"{counted(len(numbered), 'clause')} across {counted(len(districts), 'district')} ({counts})",
@@ -67,21 +74,16 @@ def _domain_summary(p: dict[str, Any]) -> tuple[str, str]:
     else:
         per = numbered.groupby("district").size()
         parts = [
-            f"{len(numbered)} clauses across {len(districts)} of {len(district_keys())} districts (median "
+            f"{len(numbered)} clauses across {len(districts)} of {len(every)} districts (median "
             f"{per.median():g} per district)",
             f"{n_quantities} quantities",
         ]
     return title, "; ".join(parts) + "."
 
 
-def _domain_clauses(dom: str) -> pd.DataFrame:
-    clauses = shared("clauses")
-    return clauses[clauses["domain"] == dom]
-
-
 def _money(quantities: pd.DataFrame) -> pd.DataFrame:
     """The subsidy and budget amounts in yuan among ``quantities``."""
-    money = quantities[(quantities["unit"] == "CNY") & quantities["kind"].isin(["subsidy", "budget"])].copy()
+    money = _money_rows(quantities).copy()
     money["value"] = _num(money["value"])
     money["value_high"] = _num(money["value_high"])
     return money
@@ -89,11 +91,11 @@ def _money(quantities: pd.DataFrame) -> pd.DataFrame:
 
 def domain_overview(dom: str, clauses: pd.DataFrame, quantities: pd.DataFrame) -> Part:
     """One domain's clauses and amounts by district (side by side) or by city (a province): ``clauses`` and
-    ``quantities`` are the domain's rows."""
-    districts = [d for d in district_keys() if d in set(clauses["district"])]
+    ``quantities`` are the domain's rows of one edition per district."""
+    districts = [d for d in page_districts() if d in set(clauses["district"])]
     if not districts:
         return Notice(f"No district has a {domain_name(dom)} section.")
-    if side_by_side(district_keys()):
+    if side_by_side(page_districts()):
         return _overview_side_by_side(dom, clauses, quantities, districts)
     return _overview_by_city(dom, clauses, quantities, districts)
 
@@ -152,7 +154,7 @@ def _overview_side_by_side(dom: str, here: pd.DataFrame, quantities: pd.DataFram
             ),
             alt=f"Clauses and amounts of the {domain_name(dom)} domain",
         )
-    missing = [d for d in district_keys() if d not in districts]
+    missing = [d for d in page_districts() if d not in districts]
     if not missing:
         return block(fig_part)
     verb = "has" if len(missing) == 1 else "have"
@@ -202,7 +204,7 @@ def _overview_by_city(dom: str, here: pd.DataFrame, quantities: pd.DataFrame, di
             + ("; right, every subsidy and budget amount stated in the section." if ncols == 2 else "."),
             alt=f"Clauses and amounts of the {domain_name(dom)} domain by city",
         )
-    missing = [d for d in district_keys() if d not in districts]
+    missing = [d for d in page_districts() if d not in districts]
     if not missing:
         return block(fig_part)
     names = ", ".join(district_name(d) for d in missing)
@@ -211,16 +213,17 @@ def _overview_by_city(dom: str, here: pd.DataFrame, quantities: pd.DataFrame, di
     return block(fig_part, Paragraph(absent))
 
 
-def domain_clauses(dom: str, clauses: pd.DataFrame, quantities: pd.DataFrame, budgets: pd.DataFrame) -> Part:
-    """The domain's clauses: side by side for a handful of districts, else a summary per district (counts,
-    largest subsidy, budget allocation) with links. Each table is the domain's rows."""
+def domain_clauses(dom: str, clauses: pd.DataFrame, summaries: pd.DataFrame) -> Part:
+    """The domain's clauses: side by side for a handful of districts, else each district's section summarised
+    (``summaries``: :func:`~policycmp.analysis.domain.section_summaries` — counts, largest subsidy, budget
+    allocation) with links. ``clauses`` are the domain's rows of one edition per district."""
     here = clauses.sort_values("seq", kind="stable")
-    districts = [d for d in district_keys() if d in set(here["district"])]
+    districts = [d for d in page_districts() if d in set(here["district"])]
     if not districts:
         return Notice(f"No district has a {domain_name(dom)} section.")
-    if side_by_side(district_keys()):
+    if side_by_side(page_districts()):
         return _clauses_side_by_side(dom, here, districts)
-    return _districts_summary(dom, here, quantities, budgets, districts)
+    return _districts_summary(dom, summaries)
 
 
 def _clauses_side_by_side(dom: str, here: pd.DataFrame, districts: list[str]) -> Part:
@@ -267,42 +270,32 @@ def _clauses_link(district: str, dom: str) -> str | None:
     return f"{profile}#{clauses_anchor(dom)}" if profile else None
 
 
-def _largest(rows: pd.DataFrame) -> Cell | str:
-    if rows.empty:
-        return ""
-    top = rows.sort_values(["value", "clause_id", "start"], ascending=[False, True, True], kind="stable").iloc[0]
-    return amount_cell(
-        top["value"], top["unit"], top["value_high"], top["bound"], clause_id=top["clause_id"], span=top["span"]
-    )
-
-
-def _districts_summary(
-    dom: str, here: pd.DataFrame, quantities: pd.DataFrame, budgets: pd.DataFrame, districts: list[str]
-) -> Part:
-    money = _money(quantities)
-    allocations = budgets[budgets["role"] == "allocation"]
-    numbered = here[here["row_kind"] == "clause"]
+def _districts_summary(dom: str, summaries: pd.DataFrame) -> Part:
     rows = []
-    for district in districts:
-        first = here[here["district"] == district].iloc[0]
-        mine = allocations[allocations["district"] == district]
-        total = float(_num(mine["value"]).sum()) if len(mine) else None
+    for r in records(summaries):
+        sources = " | ".join(f"clause {c} · 「{s}」" for c, s in zip(r.allocation_clause_ids, r.allocation_spans))
         rows.append(
             {
-                "City": city_name(city_of(district), chinese=False),
-                "District": Cell(district_name(district), href=_clauses_link(district, dom)),
-                "Section heading": _str(first["section_name"]) or _str(first["section_title"]),
-                "Lead department": _str(first["lead_department"]),
-                "Clauses": int((numbered["district"] == district).sum()),
-                "Quantities": int((quantities["district"] == district).sum()),
-                "Largest subsidy": _largest(money[(money["district"] == district) & (money["kind"] == "subsidy")]),
+                "City": city_name(city_of(r.district), chinese=False),
+                "District": Cell(district_name(r.district), href=_clauses_link(r.district, dom)),
+                "Section heading": _str(r.heading),
+                "Lead department": _str(r.lead_department),
+                "Clauses": r.clauses,
+                "Quantities": r.quantities,
+                "Largest subsidy": amount_cell(
+                    r.subsidy,
+                    r.subsidy_unit,
+                    r.subsidy_high,
+                    r.subsidy_bound,
+                    clause_id=r.subsidy_clause_id,
+                    span=r.subsidy_span,
+                ),
                 "Allocation": Cell(
-                    format_amount(total, "CNY"),
-                    title=f"{exact_amount(total, 'CNY')} · "
-                    + " | ".join(f"clause {_str(r.clause_id)} · 「{_str(r.span)}」" for r in records(mine)),
-                    sort=total,
+                    format_amount(r.allocation, "CNY"),
+                    title=f"{exact_amount(r.allocation, 'CNY')} · {sources}",
+                    sort=float(r.allocation),
                 )
-                if total is not None
+                if not is_missing(r.allocation)
                 else "",
             }
         )
@@ -323,15 +316,14 @@ def domain_quantities(dom: str, quantities: pd.DataFrame, clauses: pd.DataFrame)
         return block(Paragraph(f"No quantity is stated in the {domain_name(dom)} clauses."))
     q["value"] = _num(q["value"])
     q["value_high"] = _num(q["value_high"])
-    wide = side_by_side(district_keys())
+    wide = side_by_side(page_districts())
     if wide:
         seq = dict(zip(clauses["clause_id"], clauses["seq"]))
-        q = q.assign(_d=q["district"].map({d: i for i, d in enumerate(district_keys())}), _s=q["clause_id"].map(seq))
+        q = q.assign(_d=q["district"].map({d: i for i, d in enumerate(page_districts())}), _s=q["clause_id"].map(seq))
         q = q.sort_values(["_d", "_s", "start"], kind="stable")
         caption = f"{domain_name(dom)}: every quantity"
     else:
-        q = q[(q["unit"] == "CNY") & q["kind"].isin(["subsidy", "budget"])]
-        q = q.sort_values(["value", "clause_id", "start"], ascending=[False, True, True], kind="stable").head(LARGEST)
+        q = largest(_money_rows(q), LARGEST)
         caption = f"{domain_name(dom)}: the {LARGEST} largest subsidy and budget amounts in yuan"
     rows = [
         {
@@ -397,14 +389,32 @@ def similar_pairs(dom: str, clauses: pd.DataFrame, n: int) -> Part:
 
 def _domain_inputs(p: dict[str, Any]) -> Inputs:
     # The similarity scores weigh every clause of the corpus (TF-IDF), so the whole clause table counts.
-    return whole("clauses", "quantities", "budgets", "documents")
+    return whole("clauses", "quantities", "budget_domains", "documents")
+
+
+def _domain_check(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "domain": params_mod.domain(values.get("domain")),
+        "similar_pairs": params_mod.positive_int(values.get("similar_pairs", 10), "similar_pairs", high=100),
+        "year": params_mod.edition_year(values.get("year")),
+    }
+
+
+def _domain_editions(p: dict[str, Any]) -> str:
+    return shown_sentence(p, page_districts())
 
 
 REPORT = ReportSpec(
     "domain_deep_dive",
     "Domain deep-dive",
-    {"domain": params_mod.domain, "similar_pairs": lambda v: params_mod.positive_int(v, "similar_pairs", high=100)},
+    {
+        "domain": params_mod.domain,
+        "similar_pairs": lambda v: params_mod.positive_int(v, "similar_pairs", high=100),
+        "year": params_mod.edition_year,
+    },
     _domain_summary,
     render_for="domain",
+    check=_domain_check,
     inputs=_domain_inputs,
+    editions=_domain_editions,
 )

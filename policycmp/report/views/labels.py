@@ -10,10 +10,13 @@ import re
 from typing import Any
 
 # Where a district belongs is the analysis's; the views name it.
+from ...analysis.amounts import format_amount
 from ...analysis.corpus import OTHER_CITY as OTHER_CITY
 from ...analysis.corpus import by_city as by_city
 from ...analysis.corpus import city_of as city_of
 from ...analysis.corpus import city_order as city_order
+from ...analysis.editions import editions as chosen_editions
+from ...analysis.tables import stamp
 from ...vocabulary import load_domains, load_indicators, load_instruments, load_tiers
 from ...vocabulary.gazetteer import load_gazetteer
 from .. import params as params_mod
@@ -37,26 +40,57 @@ def district_keys() -> list[str]:
     return params_mod.districts()
 
 
-def district_name(key: object, *, with_year: bool = True) -> str:
-    """Pinyin label with the year its measures apply to: ``qujiang`` → ``Qujiang 2023``.
+# The edition of each district the page shows (views.start sets it from the page's `year`): district →
+# (year, status). None: each district's default edition.
+_SHOWN: dict[str, tuple[int, str]] | None = None
+_DEFAULT: tuple[tuple[object, ...], dict[str, tuple[int, str]]] | None = None
 
-    Districts' policies apply to different years (Qujiang's to 2023, the others' to 2024); putting the
-    year in every label means no figure or table column can hide the difference. A city key gets
-    ``(city)``. ``with_year=False`` is for text that names the year itself.
+
+def use_editions(chosen: Any | None) -> None:
+    """Name districts by the editions in ``chosen`` (rows of ``documents``: one per district) on this page;
+    None: by each district's default edition."""
+    global _SHOWN
+    _SHOWN = None if chosen is None else _editions_of(chosen)
+
+
+def _editions_of(chosen: Any) -> dict[str, tuple[int, str]]:
+    return {str(d): (int(y), str(s)) for d, y, s in zip(chosen["district"], chosen["year"], chosen["status"])}
+
+
+def shown_edition(key: object) -> tuple[int, str] | None:
+    """(year, status) of the edition of district ``key`` the page shows; None for a key with no policy."""
+    global _DEFAULT
+    if _SHOWN is not None:
+        return _SHOWN.get(str(key))
+    version = (stamp("documents"),)
+    if _DEFAULT is None or _DEFAULT[0] != version:
+        reports = _editions_of(chosen_editions(kind="city_work_report"))
+        _DEFAULT = (version, {**reports, **_editions_of(chosen_editions())})
+    return _DEFAULT[1].get(str(key))
+
+
+def page_districts() -> list[str]:
+    """The districts with a policy edition on this page (its year's, or each one's default), registry order."""
+    return [d for d in params_mod.districts() if shown_edition(d) is not None]
+
+
+def district_name(key: object, *, with_year: bool = True) -> str:
+    """Pinyin label with the edition the page shows: ``qujiang`` → ``Qujiang 2023``, a draft
+    ``Zhenhai 2024 draft``.
+
+    Districts' policies apply to different years (Qujiang's to 2023, the others' to 2024), and a district may
+    have several editions; putting the shown edition in every label means no figure or table column can hide
+    either. A city key gets its work report's year and ``(city)``. ``with_year=False`` is for text that names
+    the year itself.
     """
     if is_missing(key):
         return ""
     key = str(key)
     label = key.replace("_", " ").title()
-    years = sorted(
-        {
-            doc.year
-            for doc in params_mod.documents()
-            if doc.district == key and doc.kind in ("policy", "city_work_report")
-        }
-    )
-    if years and with_year:
-        label = f"{label} {'/'.join(str(y) for y in years)}"
+    edition = shown_edition(key)
+    if edition is not None and with_year:
+        year, status = edition
+        label = f"{label} {year}" + (" draft" if status == "draft" else "")
     return f"{label} (city)" if key in params_mod.cities() else label
 
 
@@ -147,3 +181,45 @@ def _order(keys: list[str], vocabulary: dict[str, Any]) -> list[str]:
     """Keys in vocabulary order, the rest alphabetically after them."""
     known = [k for k in vocabulary if k in keys]
     return known + sorted(k for k in set(keys) if k not in vocabulary)
+
+
+# A bracket of the condition an amount is granted on, as compare.instruments writes it (ge_10000000_cny,
+# 10000000_to_50000000_cny, le_5_pct): read back as the amounts the pages write.
+_BRACKET = re.compile(r"^(?:(?P<op>ge|le)_(?P<n>[0-9p]+)|(?P<a>[0-9p]+)_to_(?P<b>[0-9p]+))_(?P<unit>[a-z0-9_]+)$")
+_BRACKET_UNITS = {"cny": "CNY", "pct": "%", "usd": "USD"}
+
+
+def _bracket_amount(number: str, unit: str) -> str:
+    return format_amount(float(number.replace("p", ".")), _BRACKET_UNITS.get(unit, unit)).replace(" ", "")
+
+
+def variant_name(key: object) -> str:
+    """A variant's English name (instruments.yaml), a bracket as amounts (``≥1000万元``), "" for none."""
+    if is_missing(key):
+        return ""
+    key = str(key)
+    for variant in load_instruments().variants:
+        if variant.key == key:
+            return variant.en
+    match = _BRACKET.match(key)
+    if match is None:
+        return _humanise(key)
+    if match["op"]:
+        return ("≥ " if match["op"] == "ge" else "≤ ") + _bracket_amount(match["n"], match["unit"])
+    return f"{_bracket_amount(match['a'], match['unit'])}–{_bracket_amount(match['b'], match['unit'])}"
+
+
+def variant_zh(key: object) -> str:
+    if is_missing(key):
+        return ""
+    return next((v.zh for v in load_instruments().variants if v.key == str(key)), "")
+
+
+def key_name(instrument: object, level: object = None, variant: object = None) -> str:
+    """An instrument key as the pages name it: ``Award for … · National · renewed recognition``."""
+    parts = [instrument_name(instrument)]
+    if not is_missing(level):
+        parts.append(level_name(level))
+    if not is_missing(variant):
+        parts.append(variant_name(variant))
+    return " · ".join(parts)

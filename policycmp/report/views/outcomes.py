@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...analysis.editions import editions, label
 from ...analysis.tables import table as table_of
 from .. import params as params_mod
 from ..markup.components import Notice, Paragraph, Part, Table, block
@@ -20,8 +21,10 @@ from .shaping import _as_int, _clause_titles, _exact
 
 
 def _outcomes(p: dict[str, Any]) -> pd.DataFrame:
-    table = table_of("outcomes", districts=p["district"])
-    return table[table["year"].astype("int64") == p["year"]].sort_values("row_no", kind="stable")
+    """The rows of the district's outcome report of the year (its final, else its draft)."""
+    chosen = editions(p["year"], kind="outcome_report")
+    table = table_of("outcomes", districts=p["district"], editions=chosen)
+    return table.sort_values("row_no", kind="stable")
 
 
 def _follow_summary(p: dict[str, Any]) -> tuple[str, str]:
@@ -195,6 +198,20 @@ def _follow_inputs(p: dict[str, Any]) -> Inputs:
     }
 
 
+def _follow_editions(p: dict[str, Any]) -> str:
+    policy = editions(p["year"])
+    policy = policy[policy["district"] == p["district"]]
+    report = editions(p["year"], kind="outcome_report")
+    report = report[report["district"] == p["district"]]
+    shown = (
+        f"the {p['year']} policy's {label(int(policy['year'].iloc[0]), str(policy['status'].iloc[0]))} edition "
+        f"({policy['doc_id'].iloc[0]})"
+        if len(policy)
+        else f"no policy edition of {p['year']}"
+    )
+    return f"Editions: {shown}; the outcome report {report['doc_id'].iloc[0] if len(report) else '(none)'}."
+
+
 REPORT = ReportSpec(
     "target_follow_through",
     "Target follow-through",
@@ -203,4 +220,5 @@ REPORT = ReportSpec(
     render_for="outcome_report",
     check=params_mod.outcome_year,
     inputs=_follow_inputs,
+    editions=_follow_editions,
 )

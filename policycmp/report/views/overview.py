@@ -6,13 +6,16 @@ from typing import Any
 
 import pandas as pd
 
-from ...analysis.province import quartiles
+from ...analysis.editions import editions
+from ...analysis.province import spreads
+from ...analysis.tables import table as table_of
 from .. import params as params_mod
 from ..markup.components import Figure, Paragraph, Part, Table, block
 from ..markup.format import Cell, counted
 from ..pages import page_file
 from .context import Inputs, ReportSpec
 from .data import _str, shared
+from .editions import shown_sentence
 from .figures import count_ticks, figure, grouped_bars, legend_below, spread_legend, spread_marks, svg
 from .inputs import whole
 from .labels import (
@@ -24,6 +27,7 @@ from .labels import (
     district_name,
     domain_name,
     domain_zh,
+    page_districts,
 )
 from .layout import side_by_side
 
@@ -31,25 +35,31 @@ from .layout import side_by_side
 def _overview_summary(p: dict[str, Any]) -> tuple[str, str]:
     docs = params_mod.documents()
     kinds = pd.Series([d.kind for d in docs]).value_counts()
-    clauses = shared("clauses")
+    chosen = editions(p.get("year"))
+    clauses = table_of("clauses", editions=chosen)
     numbered = int((clauses["row_kind"] == "clause").sum())
+    policies = int(kinds.get("policy", 0))
+    editions_note = f" of {counted(len(chosen), 'district')}" if policies != len(chosen) else ""
     parts = [
-        f"{counted(len(docs), 'document')} ({counted(int(kinds.get('policy', 0)), 'policy', 'policies')}, "
+        f"{counted(len(docs), 'document')} ({counted(policies, 'policy', 'policies')}{editions_note}, "
         f"{counted(int(kinds.get('outcome_report', 0)), 'outcome report')}, "
         f"{counted(int(kinds.get('city_work_report', 0)), 'city work report')})",
-        f"{counted(len(clauses), 'body row')} ({counted(numbered, 'numbered clause')}) across "
-        f"{counted(int(clauses['district'].nunique()), 'district')}",
-        counted(len(shared("quantities")), "quantity", "quantities"),
+        f"in the editions shown, {counted(len(clauses), 'body row')} ({counted(numbered, 'numbered clause')}) "
+        f"across {counted(int(clauses['district'].nunique()), 'district')}",
+        counted(len(table_of("quantities", editions=chosen)), "quantity", "quantities"),
         f"{counted(len(shared('anomalies')), 'anomaly', 'anomalies')} found by the build",
     ]
     return "Corpus overview", "; ".join(parts) + "."
 
 
-def documents(documents: pd.DataFrame, clauses: pd.DataFrame, quantities: pd.DataFrame) -> Part:
-    """The registered documents, with how many body rows and quantities each policy gave."""
+def documents(documents: pd.DataFrame, clauses: pd.DataFrame, quantities: pd.DataFrame, chosen: pd.DataFrame) -> Part:
+    """The registered documents, every edition of every district, with how many body rows and quantities each
+    policy gave and whether it is the edition the other tables of the page show (``chosen``:
+    :func:`~policycmp.analysis.editions.editions`)."""
     body_rows = clauses["doc_id"].value_counts()
     counts = quantities["doc_id"].value_counts()
     shown = set(documents["doc_id"])
+    picked = set(chosen["doc_id"])
     rows = [
         {
             "Document": doc.doc_id,
@@ -59,6 +69,8 @@ def documents(documents: pd.DataFrame, clauses: pd.DataFrame, quantities: pd.Dat
             "City": city_name(doc.city, chinese=False),
             "Year": doc.year,
             "Status": doc.status,
+            "Edition": f"{doc.edition} of {doc.editions}" if doc.kind == "policy" else "",
+            "Shown": ("yes" if doc.doc_id in picked else "no") if doc.kind == "policy" else "",
             "Issued": doc.issued,
             "Title": doc.title,
             "Body rows": int(body_rows.get(doc.doc_id, 0)) if doc.kind == "policy" else None,
@@ -74,16 +86,18 @@ def documents(documents: pd.DataFrame, clauses: pd.DataFrame, quantities: pd.Dat
             caption="Documents in data/raw/sources.yaml",
             long=["Title"],
             note="Body rows and quantities are counted for the policy documents; outcome reports and city "
-            "work reports feed the outcomes and targets tables.",
+            "work reports feed the outcomes and targets tables. Edition: the document's place among its district's "
+            "policies (by year, the draft before the final); Shown: the edition the figures below use.",
         )
     )
 
 
-def clauses_by_domain(counts: pd.DataFrame, kinds: pd.DataFrame) -> Part:
-    """Numbered clauses and quantities per domain and district, side by side or their distribution.
+def clauses_by_domain(counts: pd.DataFrame, kinds: pd.DataFrame, year: int | None = None) -> Part:
+    """Numbered clauses and quantities per domain and district, side by side or their distribution (against
+    the quartiles the build took across the districts of the edition selection, ``year``'s or the default).
 
     ``counts`` is :func:`~policycmp.analysis.counts.counts_by_domain`, ``kinds``
-    :func:`~policycmp.analysis.counts.kinds_by_district`.
+    :func:`~policycmp.analysis.counts.kinds_by_district`, of one edition per district.
     """
     districts = list(dict.fromkeys(counts["district"]))
     domains = list(dict.fromkeys(counts["domain"]))
@@ -92,7 +106,7 @@ def clauses_by_domain(counts: pd.DataFrame, kinds: pd.DataFrame) -> Part:
     by_kind = kinds.set_index(["kind", "district"])["quantities"]
     if side_by_side(districts):
         return _side_by_side(districts, domains, count_c, count_q, by_kind)
-    return _distribution(districts, domains, count_c, count_q, by_kind)
+    return _distribution(districts, domains, count_c, count_q, by_kind, year)
 
 
 def _domain_caption(domains: list[str]) -> str:
@@ -157,12 +171,21 @@ def _side_by_side(
 
 
 def _distribution(
-    districts: list[str], domains: list[str], count_c: pd.Series, count_q: pd.Series, by_kind: pd.Series
+    districts: list[str],
+    domains: list[str],
+    count_c: pd.Series,
+    count_q: pd.Series,
+    by_kind: pd.Series,
+    year: int | None,
 ) -> Part:
     labels = [domain_name(d) for d in domains]
     with figure(10.5, 0.42 * len(domains) + 1.9, 1, 2, sharey=True) as (fig, axes):
-        for ax, (title, counts, colour) in zip(
-            axes[0], [("Numbered clauses", count_c, PALETTE[0]), ("Quantities stated", count_q, PALETTE[1])]
+        for ax, (title, counts, colour, measure) in zip(
+            axes[0],
+            [
+                ("Numbered clauses", count_c, PALETTE[0], "clauses"),
+                ("Quantities stated", count_q, PALETTE[1], "quantities"),
+            ],
         ):
             values = pd.DataFrame(
                 [
@@ -175,7 +198,7 @@ def _distribution(
             lanes = [((i % 5) - 2) * 0.07 for i in range(len(districts))] * len(domains)
             ys = [domains.index(dom) + lane for dom, lane in zip(values["domain"], lanes)]
             ax.scatter(values["value"], ys, s=14, color=colour, alpha=0.55, linewidths=0, zorder=1)
-            spread = quartiles(values, ["domain"]).set_index("domain").reindex(domains)
+            spread = spreads(measure, year).drop_duplicates("item").set_index("item").reindex(domains)
             spread_marks(ax, range(len(domains)), spread["q1"], spread["median"], spread["q3"])
             ax.set_yticks(range(len(domains)), labels)
             ax.set_ylim(len(domains) - 0.5, -0.5)
@@ -231,7 +254,19 @@ def anomalies(table: pd.DataFrame, *, district: str | None = None) -> Part:
 
 
 def _overview_inputs(p: dict[str, Any]) -> Inputs:
-    return whole("documents", "clauses", "quantities", "anomalies")
+    return whole("documents", "clauses", "quantities", "anomalies", "standings")
 
 
-REPORT = ReportSpec("corpus_overview", "Corpus overview", {}, _overview_summary, inputs=_overview_inputs)
+def _overview_editions(p: dict[str, Any]) -> str:
+    return shown_sentence(p, page_districts())
+
+
+REPORT = ReportSpec(
+    "corpus_overview",
+    "Corpus overview",
+    {"year": params_mod.edition_year},
+    _overview_summary,
+    check=params_mod.year_only,
+    inputs=_overview_inputs,
+    editions=_overview_editions,
+)

@@ -16,15 +16,16 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from ...analysis.province import quartiles
+from ...analysis.editions import editions
 from ...analysis.tables import table as table_of
-from ...analysis.targets import districts_and_cities, headline_targets, unmapped_phrases
+from ...analysis.targets import compared_indicators, districts_and_cities, indicator_spread, unmapped_phrases
 from .. import params as params_mod
 from ..markup.components import Figure, Notice, Paragraph, Part, Table, block
 from ..markup.format import Cell, amount_cell, exact_amount, figure_amount, format_amount
 from ..pages import page_file
 from .context import Inputs, ReportSpec
 from .data import _str, records
+from .editions import shown_sentence
 from .figures import figure, legend_below, spread_legend, spread_marks, svg
 from .inputs import whole
 from .labels import (
@@ -46,7 +47,13 @@ CITY_COLOUR = "#d55e00"
 
 def target_columns(p: dict[str, Any]) -> tuple[list[str], list[str]]:
     """The districts a page shows and the cities whose work-report targets it sets beside them."""
-    return districts_and_cities(p.get("districts"), p.get("city"))
+    return districts_and_cities(p.get("districts"), p.get("city"), p.get("year"))
+
+
+def page_targets(p: dict[str, Any]) -> pd.DataFrame:
+    """The target rows of the editions a page shows: one policy edition per district, the cities' work reports."""
+    year = p.get("year")
+    return table_of("targets", editions=[editions(year), editions(year, kind="city_work_report")])
 
 
 def _names(districts: list[str]) -> str:
@@ -55,7 +62,7 @@ def _names(districts: list[str]) -> str:
 
 def _targets_summary(p: dict[str, Any]) -> tuple[str, str]:
     districts, cities = target_columns(p)
-    table = table_of("targets")
+    table = page_targets(p)
     mine = table[table["district"].isin(districts)]
     theirs = table[table["district"].isin(cities)]
     indicators = set(mine["indicator"].dropna())
@@ -103,27 +110,26 @@ def _target_cell(rows: pd.DataFrame) -> Cell | str:
     return _cell_or_text(cells) or Cell("—", cls="pc-absent", title="no target stated")
 
 
-def target_matrix(targets: pd.DataFrame, districts: list[str], cities: list[str]) -> Part:
+def target_matrix(targets: pd.DataFrame, districts: list[str], cities: list[str], headline: pd.DataFrame) -> Part:
     """Each indicator across ``districts``, with the ``cities``' work-report targets beside them: side by
-    side for a handful of districts, else each district's target against the districts' median."""
+    side for a handful of districts, else each district's headline target against the districts' median.
+
+    ``targets`` are the rows of one edition per district (and the cities' work reports); ``headline`` the
+    build's headline targets and quartiles of the same edition selection (``analysis.standings("target")``)."""
     table = targets[targets["district"].isin([*districts, *cities]) & targets["indicator"].notna()]
     indicators = _indicator_order(sorted(set(table["indicator"])))
     if not indicators:
         return Notice("No target of these districts maps to an indicator of the vocabulary.")
     if side_by_side(districts):
         return _side_by_side(table, indicators, districts, cities)
-    return _distribution(table, indicators, districts, cities)
+    return _distribution(table, indicators, districts, cities, headline[headline["district"].isin(districts)])
 
 
 def _side_by_side(table: pd.DataFrame, indicators: list[str], districts: list[str], cities: list[str]) -> Part:
     parts: list[Part] = []
     # The figure compares: an indicator is drawn when at least two of the districts and cities state it.
-    plotted = [
-        i
-        for i in indicators
-        if table[(table["indicator"] == i) & table["value"].notna()]["district"].nunique() >= 2
-        and table[(table["indicator"] == i) & table["value"].notna()]["district"].isin(districts).any()
-    ]
+    compared = set(compared_indicators(table, districts))
+    plotted = [i for i in indicators if i in compared]
     if plotted:
         parts.append(_dot_plots(table, plotted, districts, cities))
     rows = []
@@ -202,21 +208,21 @@ def _computed_cell(value: float, unit: object, what: str, n: int) -> Cell:
     )
 
 
-def _distribution(table: pd.DataFrame, indicators: list[str], districts: list[str], cities: list[str]) -> Part:
-    headline = headline_targets(table, districts)
-    keys = [
-        (i, u)
-        for i in indicators
-        for u in sorted(set(headline[headline["indicator"] == i]["unit"].astype(str)))
-        if (headline["indicator"].eq(i) & headline["unit"].eq(u)).sum() >= 2
-    ]
-    spread = {(r.indicator, r.unit): r for r in records(quartiles(headline, ["indicator", "unit"]))}
+def _distribution(
+    table: pd.DataFrame, indicators: list[str], districts: list[str], cities: list[str], headline: pd.DataFrame
+) -> Part:
+    headline = headline.rename(columns={"item": "indicator"})
+    summary = indicator_spread(headline.rename(columns={"indicator": "item"}))
+    spread = {(r.indicator, r.unit): r for r in records(summary)}
+    keys = [(i, u) for i in indicators for (i2, u), r in spread.items() if i2 == i and r.compared]
     parts: list[Part] = []
     if keys:
         parts.append(_relative_figure(table, headline, spread, keys, cities, len(districts)))
     rows = []
     for indicator in indicators:
-        for unit in sorted(set(table[table["indicator"] == indicator]["unit"].astype(str))):
+        units = set(table[table["indicator"] == indicator]["unit"].astype(str))
+        units |= {u for (i, u) in spread if i == indicator}
+        for unit in sorted(units):
             here = headline[(headline["indicator"] == indicator) & (headline["unit"] == unit)]
             city_rows = table[
                 (table["indicator"] == indicator) & (table["unit"] == unit) & table["district"].isin(cities)
@@ -226,15 +232,16 @@ def _distribution(table: pd.DataFrame, indicators: list[str], districts: list[st
             row: dict[str, Any] = {"Indicator": indicator_name(indicator), "Unit": unit, "Districts": len(here)}
             if len(here):
                 s = spread[(indicator, unit)]
-                low = here.sort_values(["value", "clause_id"], kind="stable").iloc[[0]]
-                high = here.sort_values(["value", "clause_id"], ascending=[False, True], kind="stable").iloc[[0]]
+                low = here.sort_values(["value", "district"], kind="stable").iloc[[0]]
+                high = here.sort_values(["value", "district"], ascending=[False, True], kind="stable").iloc[[0]]
+                n = int(s.of)
                 row.update(
                     {
                         "Lowest": _target_cell(low),
                         "Lowest in": district_name(low["district"].iloc[0]),
-                        "Quartile 1": _computed_cell(s.q1, unit, "first quartile", len(here)),
-                        "Median": _computed_cell(s.median, unit, "median", len(here)),
-                        "Quartile 3": _computed_cell(s.q3, unit, "third quartile", len(here)),
+                        "Quartile 1": _computed_cell(s.q1, unit, "first quartile", n),
+                        "Median": _computed_cell(s.median, unit, "median", n),
+                        "Quartile 3": _computed_cell(s.q3, unit, "third quartile", n),
                         "Highest": _target_cell(high),
                         "Highest in": district_name(high["district"].iloc[0]),
                     }
@@ -247,9 +254,10 @@ def _distribution(table: pd.DataFrame, indicators: list[str], districts: list[st
             pd.DataFrame(rows),
             caption="Each indicator across the districts: lowest, quartiles and highest target, and the cities' "
             "targets",
-            note="One target per district and indicator: its first base goal (力争 and 冲刺 goals only where it has no "
-            "other). Quartiles are computed across the districts that set the indicator in that unit. Hover a "
-            "figure for its exact value, clause and source span.",
+            note="One target per district and indicator: its first base goal in reading order (力争 and 冲刺 goals "
+            "only where it has no other), in the edition the page shows. Quartiles are computed across the corpus's "
+            "districts that set the indicator in that unit. Hover a figure for its exact value, clause and source "
+            "span.",
         )
     )
     return block(*parts)
@@ -388,13 +396,19 @@ def _mapped_rows(table: pd.DataFrame) -> Part:
 
 
 def _targets_inputs(p: dict[str, Any]) -> Inputs:
-    return whole("targets", "documents")
+    return whole("targets", "standings", "clauses", "documents")
+
+
+def _targets_editions(p: dict[str, Any]) -> str:
+    return shown_sentence(p, p["districts"])
 
 
 REPORT = ReportSpec(
     "targets",
     "Targets",
-    {"districts": params_mod.district_list},
+    {"districts": params_mod.district_list, "year": params_mod.edition_year},
     _targets_summary,
+    check=params_mod.districts_of_year,
     inputs=_targets_inputs,
+    editions=_targets_editions,
 )
