@@ -8,7 +8,8 @@ adding one district.
 For each size, in one run, every figure the wall time of a whole command, as a user runs it:
 
 (a) cold: ``policycmp report --force`` rendering every page into an empty folder;
-(b) floor: what any rendering of these pages with this package pays — one process that starts one
+(b) floor: what any rendering of these pages with this package pays (``benchmarks/report_floor.py``,
+    a command of its own) — one process, importing jupyter_client and nothing else, that starts one
     kernel per worker (as the command does), and in each kernel imports the package's page code
     (``policycmp.report.views``: pandas, matplotlib) and reads every published table, then writes
     the kernel's share of as many empty pages. ``cold / floor`` is what rendering the pages adds;
@@ -20,7 +21,9 @@ Cold means the disk cache is dropped (``/proc/sys/vm/drop_caches``, as root) bef
 floor run; where that is not permitted, the two alternate (floor first in odd repeats, cold first in
 even ones), so neither always finds the other's files in memory. The figures are medians of
 ``--repeat`` runs; the ratio is the median cold over the median floor, and each repeat's own ratio
-(cold and floor of the same repeat, one to one) is printed beside it.
+(cold and floor of the same repeat, one to one) is printed beside it. Beside the wall times, the
+processor seconds of each command and its kernels (user + system), which other work on the machine
+moves less; and the load average before and after, to read them by.
 
 3 districts is the real corpus, and (d) adds a synthetic district to it. 90 is a synthetic corpus of
 every county-level unit of Zhejiang (`policycmp.evaluation.synthetic`); (d) there starts from 89 of
@@ -37,72 +40,30 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from jupyter_client.manager import KernelManager
 
 from policycmp.evaluation.synthetic import write_corpus
 from policycmp.publish.build import build
 from policycmp.report import run
-from policycmp.report.kernel import KERNEL, KERNEL_ARGUMENTS
 from policycmp.report.plan import plan
 
 ROOT = Path(__file__).resolve().parents[1]
+FLOOR = Path(__file__).resolve().parent / "report_floor.py"
 COMMAND = Path(sys.executable).parent / "policycmp"
 RATIO = 1.5
 NOTHING_TO_DO = 1.0  # seconds
 PAGE_LIMIT = 2 * 1024 * 1024
 DROP_CACHES = Path("/proc/sys/vm/drop_caches")
-# What the floor's kernels run: the package's page code imported, every published table read.
-FLOOR_CODE = """
-import pandas as pd
-import policycmp.report.views
-from policycmp import paths
-for table in sorted(paths.processed_dir().glob("*.parquet")):
-    pd.read_parquet(table)
-for name in {names!r}:
-    with open(name, "w", encoding="utf-8") as page:
-        page.write("<!DOCTYPE html>\\n<html><head><meta charset='utf-8'><title></title></head><body></body></html>\\n")
-"""
-
-
-def floor_command(pages: int, workers: int, out: Path) -> None:
-    """(b): one kernel per worker, each importing the page code, reading the tables, writing empty pages."""
-    out.mkdir(parents=True, exist_ok=True)
-    names = [str(out / f"page-{i:03d}.html") for i in range(pages)]
-    shares = [names[i::workers] for i in range(min(workers, pages))]
-    errors: list[str] = []
-
-    def work(share: list[str]) -> None:
-        manager = KernelManager(kernel_name=KERNEL)
-        manager.start_kernel(env=run.kernel_env(), extra_arguments=KERNEL_ARGUMENTS, stdout=subprocess.DEVNULL)
-        client = manager.client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=120)
-            reply = client.execute_interactive(FLOOR_CODE.format(names=share), timeout=600, output_hook=lambda _: None)
-            if reply["content"]["status"] != "ok":
-                errors.append(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
-        finally:
-            client.stop_channels()
-            manager.shutdown_kernel(now=True)
-
-    threads = [threading.Thread(target=work, args=(share,)) for share in shares]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        sys.exit(f"floor failed: {errors[0]}")
 
 
 def can_drop_caches() -> bool:
@@ -118,13 +79,22 @@ def drop_caches() -> None:
     DROP_CACHES.write_text("3\n")
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, str]:
+def timed(command: list[str], env: dict[str, str], cpu: list[float] | None = None) -> tuple[float, str]:
+    """The wall seconds of a command (its processor seconds, with its kernels', appended to ``cpu``)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         sys.exit(f"{' '.join(command)} failed:\n{result.stderr}")
+    if cpu is not None:
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     return seconds, result.stdout
+
+
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").is_file() else "?"
 
 
 def real_corpus(raw: Path) -> None:
@@ -188,6 +158,9 @@ class Result:
     pages: int
     colds: list[float]
     floors: list[float]
+    cold_cpu: list[float]
+    floor_cpu: list[float]
+    loads: tuple[str, str]
     cache: str
     nothing_to_do: float
     added: str
@@ -205,10 +178,16 @@ class Result:
         largest = max((name for name in self.sizes if name.endswith(".html")), key=lambda name: self.sizes[name])
         too_big = sorted(name for name, size in self.sizes.items() if name.endswith(".html") and size > PAGE_LIMIT)
         pairs = ", ".join(f"{c / f:.2f}" for c, f in zip(self.colds, self.floors))
+        cpu_pairs = ", ".join(f"{c / f:.2f}" for c, f in zip(self.cold_cpu, self.floor_cpu))
         print(f"--- {self.districts} districts: {self.pages} pages, {workers} workers, {self.cache}")
+        print(f"load average: {self.loads[0]} before, {self.loads[1]} after")
         print(f"cold (policycmp report --force):  {statistics.median(self.colds):6.1f} s  runs: {_runs(self.colds)}")
         print(f"floor (kernels, imports, tables): {statistics.median(self.floors):6.1f} s  runs: {_runs(self.floors)}")
         print(f"cold / floor:                     {self.ratio:6.2f}x   per repeat: {pairs}")
+        cold_cpu, floor_cpu = statistics.median(self.cold_cpu), statistics.median(self.floor_cpu)
+        print(f"processor seconds, cold:          {cold_cpu:6.1f} s  runs: {_runs(self.cold_cpu)}")
+        print(f"processor seconds, floor:         {floor_cpu:6.1f} s  runs: {_runs(self.floor_cpu)}")
+        print(f"cold / floor, processor seconds:  {cold_cpu / floor_cpu:6.2f}x   per repeat: {cpu_pairs}")
         print(f"nothing to do (policycmp report): {self.nothing_to_do:6.2f} s")
         print(
             f"adding {self.added}: {len(self.rerendered)} of {self.pages_after} pages re-rendered in "
@@ -262,14 +241,17 @@ def measure(districts: int, workers: int, folder: Path, repeat: int) -> Result:
     drop = can_drop_caches()
     colds: list[float] = []
     floors: list[float] = []
+    cold_cpu: list[float] = []
+    floor_cpu: list[float] = []
     forced = folder / "forced-0"
+    loaded = load()
     for i in range(repeat):
-        floor = [sys.executable, __file__, "--floor", str(pages), str(workers), str(folder / f"floor-{i}")]
+        floor = [sys.executable, str(FLOOR), str(pages), str(workers), str(folder / f"floor-{i}")]
         cold = [*report, "--force", "--out", str(folder / f"forced-{i}")]
         for step in (floor, cold) if i % 2 == 0 else (cold, floor):
             if drop:
                 drop_caches()
-            seconds, _ = timed(step, env)
+            seconds, _ = timed(step, env, floor_cpu if step is floor else cold_cpu)
             (floors if step is floor else colds).append(seconds)
         if i and snapshot(folder / f"forced-{i}") != snapshot(forced):
             sys.exit(f"forced rendering {i} differs from the first")
@@ -292,7 +274,21 @@ def measure(districts: int, workers: int, folder: Path, repeat: int) -> Result:
     pages_after = len(list(out.glob("*.html"))) - 1  # without the index
     cache = "disk cache dropped before each run" if drop else "disk cache not droppable: floor and cold alternate"
     return Result(
-        districts, pages, colds, floors, cache, nothing_to_do, added, incremental, changed, sizes, differs, pages_after
+        districts,
+        pages,
+        colds,
+        floors,
+        cold_cpu,
+        floor_cpu,
+        (loaded, load()),
+        cache,
+        nothing_to_do,
+        added,
+        incremental,
+        changed,
+        sizes,
+        differs,
+        pages_after,
     )
 
 
@@ -302,9 +298,6 @@ def registered_districts(raw: Path) -> list[str]:
 
 
 def main() -> int:
-    if len(sys.argv) == 5 and sys.argv[1] == "--floor":  # (b), run as a command of its own
-        floor_command(int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
-        return 0
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--districts", type=int, nargs="+", default=[3, 90], help="corpus sizes (3 is the real one)")
     parser.add_argument("--jobs", type=int, default=None, help="workers (default: as policycmp report)")

@@ -17,6 +17,7 @@ import pandas as pd
 import papermill
 import pytest
 from conftest import rehash
+from openpyxl import load_workbook
 from papermill.exceptions import PapermillExecutionError
 
 from policycmp import analysis
@@ -289,6 +290,21 @@ def test_report_skips_unchanged_pages_and_a_failure_leaves_the_reports_in_place(
     assert "AttributeError" in err and "no_such_view" in err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == first
     assert not list(tmp_path.glob(".reports.staging-*"))
+
+
+def test_a_stale_table_left_in_processed_is_neither_an_input_nor_a_sheet(tmp_path, monkeypatch, capsys):
+    """The build leaves a table it stopped making on disk; the report reads what its manifest lists."""
+    root = make_root(tmp_path, notebooks=["01_corpus_overview.ipynb"])
+    monkeypatch.setenv("POLICYCMP_ROOT", str(root))
+    out = tmp_path / "reports"
+    assert report_mod.report(out_dir=out, progress=False) == 0
+    pd.DataFrame({"retired": ["=cmd|' /C calc'!A0"]}).to_parquet(root / "data" / "processed" / "retired.parquet")
+    capsys.readouterr()
+    assert report_mod.report(out_dir=out, progress=False) == 0
+    assert "0 rendered, 1 unchanged, nothing changed" in capsys.readouterr().out
+    assert report_mod.report(out_dir=out, force=True, progress=False) == 0
+    sheets = load_workbook(out / "policycmp_tables.xlsx", read_only=True).sheetnames
+    assert "clauses" in sheets and "budget_summary" in sheets and "retired" not in sheets
 
 
 def test_document_text_is_escaped_in_the_rendered_html(tmp_path, monkeypatch):

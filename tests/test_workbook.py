@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from policycmp.errors import PolicyInputError
 from policycmp.report import workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,3 +77,67 @@ def test_the_reports_workbook_holds_every_table():
         assert name in wb.sheetnames, name
     header = [c.value for c in next(wb["clauses"].iter_rows(max_row=1))]
     assert header[:3] == ["clause_id", "doc_id", "district"]
+
+
+def _awkward_frame() -> pd.DataFrame:
+    """Every kind of value the tables hold, and text that XML and openpyxl treat specially."""
+    texts = ["", " lead", "trail\u3000", "x & <y> > \"q\" 'a'", "ret\r\nnl\ttab", "\x01ctl\x0b", "=1+1", "-3"]
+    texts += ["𠀀万元", "\x85"]
+    return pd.DataFrame(
+        {
+            "text": texts,
+            "value": [1.5, float("nan"), 1e-20, 2 / 3, -0.0, 1e300, float("inf"), 123456789012345678.0, 0.1, 7.0],
+            "count": pd.array([1, None, 10**17, -5, 0, 2, 3, 4, 5, 6], dtype="Int64"),
+            "stated": pd.array([True, False, None, True, True, False, None, True, False, True], dtype="boolean"),
+            "mixed": ["", None, "x", 3, 2.5, True, "=A1", "@x", "中", " "],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "tables",
+    [
+        {"clauses": _awkward_frame(), "empty": pd.DataFrame(), "no_rows": pd.DataFrame({"x": []})},
+        # a date: the sheet is written by openpyxl whole
+        {"documents": pd.DataFrame({"issued": [pd.Timestamp("2024-03-01").date(), None], "n": [1, 2]})},
+    ],
+    ids=["plain values", "a date"],
+)
+def test_rows_written_here_are_the_bytes_openpyxl_writes(tables):
+    assert workbook.workbook_bytes(tables) == workbook.workbook_bytes(tables, rows_by_openpyxl=True)
+
+
+def test_the_reports_tables_give_the_bytes_openpyxl_writes():
+    tables = workbook.tables_in(ROOT / "data" / "processed")
+    assert len(tables["clauses"]) > 200  # the seed corpus: every clause row of the three policies
+    assert workbook.workbook_bytes(tables) == workbook.workbook_bytes(tables, rows_by_openpyxl=True)
+
+
+def test_workbook_holds_the_tables_the_build_manifest_lists(tmp_path):
+    """A table the build stopped making stays on disk; the workbook leaves it out."""
+    processed = tmp_path / "processed"
+    processed.mkdir()
+    pd.DataFrame({"clause_id": ["zhenhai-2024-policy:c1"]}).to_parquet(processed / "clauses.parquet")
+    pd.DataFrame({"old": [1]}).to_parquet(processed / "retired_table.parquet")
+    (processed / "build_manifest.json").write_text('{"tables": {"clauses": 1}}', encoding="utf-8")
+    wb = load_workbook(workbook.write_workbook(processed, tmp_path / "t.xlsx"))
+    assert wb.sheetnames == ["clauses"]
+    assert wb["clauses"]["A2"].value == "zhenhai-2024-policy:c1"
+
+
+@pytest.mark.parametrize(
+    "manifest, message",
+    [
+        (None, r"build_manifest.json: is missing, so which tables were built is unknown: run `policycmp build`"),
+        ("{not json", r"build_manifest.json: cannot be read .*: run `policycmp build`"),
+        ('{"tables": {"clauses": 1, "budgets": 0}}', r"budgets.parquet: is listed in build_manifest.json but missing"),
+    ],
+    ids=["no manifest", "broken manifest", "listed table missing"],
+)
+def test_workbook_without_a_sound_manifest_is_a_one_line_error(tmp_path, manifest, message):
+    pd.DataFrame({"clause_id": ["c1"]}).to_parquet(tmp_path / "clauses.parquet")
+    if manifest is not None:
+        (tmp_path / "build_manifest.json").write_text(manifest, encoding="utf-8")
+    with pytest.raises(PolicyInputError, match=message) as caught:
+        workbook.tables_in(tmp_path)
+    assert "\n" not in str(caught.value)

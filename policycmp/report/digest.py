@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from .. import paths
 from .freshness import code_digest, versions
 from .pages import NOTEBOOK_GLOB
 from .plan import Job
+from .published import table_files
 from .views import page_inputs
 
 # code_digest is hashed into every page's digest; it lives in .freshness, which decides without the views.
@@ -54,9 +54,9 @@ def job_digest(code: str, job: Job, nb_dir: Path) -> str:
 
 
 def workbook_digest() -> str:
-    """The workbook holds every table as it is, written by workbook.py."""
+    """The workbook holds every table the build published as it is, written by workbook.py."""
     digest = hashlib.sha256((Path(__file__).resolve().parent / "workbook.py").read_bytes())
     digest.update(json.dumps(versions(), sort_keys=True).encode())
-    for path in sorted(paths.processed_dir().glob("*.parquet")):
+    for path in table_files().values():
         digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

@@ -23,6 +23,7 @@ from .. import paths
 from ..errors import PolicyInputError
 from . import font
 from .pages import NOTEBOOK_GLOB, notebooks_dir
+from .published import table_files
 
 FORMAT = 3  # bump when the layout of the rendered files changes without a code change
 MANIFEST = "manifest.json"
@@ -118,9 +119,9 @@ def inputs_digest(code: str) -> str:
     """Everything any page, the index, the workbook or the font depends on: the code, the notebooks and
     every published table."""
     digest = hashlib.sha256(code.encode())
-    for folder, pattern in ((notebooks_dir(), NOTEBOOK_GLOB), (paths.processed_dir(), "*.parquet")):
-        for path in sorted(folder.glob(pattern)):
-            digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    # The tables the build's manifest lists: a stale file it left in the folder is no input.
+    for path in [*sorted(notebooks_dir().glob(NOTEBOOK_GLOB)), *table_files().values()]:
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 

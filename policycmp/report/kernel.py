@@ -8,28 +8,42 @@ What survives is what the modules cache, and every such cache is keyed on the co
 it came from, so a page is byte-identical whether its kernel rendered others before it or not
 (tested).
 
-papermill still executes the notebook (parameters, errors with the failing cell): the engine below
-is papermill's nbclient engine handed this kernel instead of starting one.
+papermill still executes the notebook (parameters, errors with the failing cell): its nbclient
+engine is handed this kernel instead of starting one (:mod:`.execute`). This module needs no more
+than jupyter_client, so that ``policycmp report`` starts its kernels before it imports papermill,
+nbformat and the views (:mod:`.workers`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
+
+from .. import paths
 
 KERNEL = "python3"
-ENGINE = "policycmp-reused-kernel"
 START_TIMEOUT = 120
 # No output cache (Out, _1…) and no history file: nothing to flush or write between notebooks.
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:", "--InteractiveShell.cache_size=0"]
 WARM_UP = "import policycmp.report.views"
 RESET = "get_ipython().reset(new_session=True)"
+
+
+def kernel_env() -> dict[str, str]:
+    """The kernels' environment: this project, no staleness check (the command built first), fixed hashing."""
+    return {
+        **os.environ,
+        "POLICYCMP_ROOT": str(paths.project_root()),
+        "POLICYCMP_IN_REPORT": "1",
+        "PYTHONHASHSEED": "0",
+        "MPLBACKEND": "agg",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
 
 
 class KernelError(RuntimeError):
@@ -92,21 +106,3 @@ class ReusedKernel:
             self.loop.run_until_complete(self.manager.shutdown_kernel(now=True))
         asyncio.set_event_loop(None)
         self.loop.close()
-
-
-class ReusedKernelEngine(NBClientEngine):
-    """papermill's nbclient engine, executing in a :class:`ReusedKernel` (passed as ``kernel=``)."""
-
-    @classmethod
-    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, *, kernel: ReusedKernel, **kwargs: Any) -> Any:
-        client = PapermillNotebookClient(nb_man, km=kernel.manager, kernel_name=kernel_name, log_output=False)
-        # Not owning the manager, nbclient neither starts nor shuts down the kernel; given this
-        # client, it does not open a new one per notebook either.
-        client.kc = kernel.client
-        try:
-            return client.execute()
-        finally:
-            kernel.last_notebook = nb_man.nb
-
-
-papermill_engines.register(ENGINE, ReusedKernelEngine)

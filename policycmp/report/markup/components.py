@@ -73,7 +73,13 @@ def reset_ids(prefix: str) -> None:
 
 
 class Part:
-    """Something a notebook cell shows: has HTML, and a plain-text form without memory addresses."""
+    """Something a notebook cell shows: has HTML, and a plain-text form without memory addresses.
+
+    The parts are dataclasses declared with ``repr=False``, so that this ``__repr__`` is theirs: the
+    one a dataclass writes would print a table's whole frame, and Jupyter computes the plain-text form
+    of every output beside its HTML (a district profile spent a tenth of its time formatting frames
+    nobody reads).
+    """
 
     def html(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -88,7 +94,7 @@ class Part:
         return self.text()
 
 
-@dataclass
+@dataclass(repr=False)
 class Raw(Part):
     """Trusted HTML written by this package (never document text)."""
 
@@ -102,7 +108,7 @@ class Raw(Part):
         return self.plain or "(html)"
 
 
-@dataclass
+@dataclass(repr=False)
 class Heading(Part):
     title: str
     level: int = 3
@@ -114,7 +120,7 @@ class Heading(Part):
         return self.title
 
 
-@dataclass
+@dataclass(repr=False)
 class Paragraph(Part):
     content: str
     cls: str = "pc-note"
@@ -126,7 +132,7 @@ class Paragraph(Part):
         return self.content
 
 
-@dataclass
+@dataclass(repr=False)
 class Notice(Part):
     """A visible note that something is not there yet (e.g. a table not built yet)."""
 
@@ -139,7 +145,7 @@ class Notice(Part):
         return f"Note: {self.message}"
 
 
-@dataclass
+@dataclass(repr=False)
 class Facts(Part):
     """A definition list of key facts: label → value (both escaped)."""
 
@@ -153,7 +159,7 @@ class Facts(Part):
         return "\n".join(f"{k}: {v}" for k, v in self.items)
 
 
-@dataclass
+@dataclass(repr=False)
 class Figure(Part):
     """An SVG figure (text kept as text, so the reader's browser draws any glyph) with a caption."""
 
@@ -173,7 +179,7 @@ class Figure(Part):
         return f"[figure] {self.caption}"
 
 
-@dataclass
+@dataclass(repr=False)
 class Table(Part):
     """A sortable, filterable, searchable table over a display frame.
 
@@ -274,7 +280,7 @@ def _sort_key(value: object) -> str:
     return str(value)
 
 
-@dataclass
+@dataclass(repr=False)
 class Block(Part):
     """Several parts shown as one cell output."""
 
