@@ -55,3 +55,13 @@ def is_stale(raw_dir: str | Path | None = None, out_dir: str | Path | None = Non
     except (OSError, ValueError):
         return True
     return bool(manifest.get("fingerprint") != input_fingerprint(raw / "sources.yaml"))
+
+
+def published_tables(out_dir: str | Path) -> list[str]:
+    """The tables the manifest in ``out_dir`` lists (none when there is no readable manifest)."""
+    try:
+        manifest = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    tables = manifest.get("tables") if isinstance(manifest, dict) else None
+    return [str(name) for name in tables] if isinstance(tables, dict) else []
