@@ -176,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                     jobs=args.jobs,
                     accept_changed=args.accept_changed,
                     use_cache=args.use_cache,
+                    check_unchanged=False,  # just checked, above
                 )
                 if args.timings:
                     print(build.timings_line(result.timings), file=sys.stderr)

@@ -28,17 +28,16 @@ import pyarrow.compute as pc
 
 from ..compare.budget_summary import budget_summaries
 from ..compare.budgets import BudgetCheck, budget_checks
-from ..compare.changes import EditionRows, EditionText, consecutive_editions, note, paired, without_common_clause
+from ..compare.changes import note
 from ..compare.changes.table import NOTE_COUNTS
-from ..compare.indexed import ClauseIndex, group_by_clause
+from ..compare.indexed import ClauseIndex
 from ..compare.outcomes.table import outcome_frame
 from ..editions import Edition, places
 from ..model import Document
-from ..schema import ClauseRow, DocumentRow, QuantityRow, ReportLineRow, frame
-from ..vocabulary import load_edition_rules, load_layout
+from ..schema import DocumentRow, frame
 from .cache import BuildCache, Entry, derived_key
-from .documents import DocumentTables
-from .fragments import concatenated, fragment, joined, ordered, part_of, rows_of
+from .documents import DocumentTables, Rows
+from .fragments import concatenated, joined, ordered, part_of
 
 EDITION_TABLES = ("edition_pairs", "clause_changes", "amount_changes")
 
@@ -125,38 +124,10 @@ class Derived:
         return Entry(self.tables, {"warnings": self.warnings})
 
 
-class Rows:
-    """The documents' rows as records, made from their fragments once per build, for the steps that read
-    rows (pairing editions, linking outcomes)."""
-
-    def __init__(self, tables: Mapping[str, DocumentTables]):
-        self._tables = tables
-        self._clauses: dict[str, list[ClauseRow]] = {}
-        self._quantities: dict[str, dict[str, list[QuantityRow]]] = {}
-
-    def clauses(self, doc_id: str) -> list[ClauseRow]:
-        if doc_id not in self._clauses:
-            self._clauses[doc_id] = rows_of(ClauseRow, self._tables[doc_id].tables["clauses"])
-        return self._clauses[doc_id]
-
-    def quantities(self, doc_id: str) -> dict[str, list[QuantityRow]]:
-        """The document's quantities by clause (or report piece), each clause's in text order."""
-        if doc_id not in self._quantities:
-            self._quantities[doc_id] = group_by_clause(rows_of(QuantityRow, self._tables[doc_id].tables["quantities"]))
-        return self._quantities[doc_id]
-
-    def lines(self, doc_id: str) -> list[ReportLineRow]:
-        return rows_of(ReportLineRow, self._tables[doc_id].tables["report_lines"])
-
-    def forget(self, doc_id: str) -> None:
-        """Let go of a document's records (a step that has read them for the last time)."""
-        self._clauses.pop(doc_id, None)
-        self._quantities.pop(doc_id, None)
-
-
-def _cached_or_made(
+def cached_or_made(
     key: str, cache: BuildCache | None, make: Callable[[], tuple[dict[str, pa.Table], list[tuple[str, str]]]]
 ) -> Derived:
+    """The unit ``key`` from the cache, else made now (``make``: its tables and warnings)."""
     entry = cache.derived(key) if cache is not None else None
     if entry is not None:
         warnings = entry.meta.get("warnings")
@@ -164,44 +135,6 @@ def _cached_or_made(
             return Derived(key, entry.tables, False, [(str(m), str(k)) for m, k in warnings])
     tables, warnings = make()
     return Derived(key, tables, True, warnings)
-
-
-def edition_pairs(
-    documents: Sequence[Document], keys: Mapping[str, str], rows: Rows, cache: BuildCache | None
-) -> list[Derived]:
-    """Each two consecutive editions of a district's policy, paired (taken from the cache when neither
-    changed), in the tables' order: district by district, oldest pair first."""
-    rules, layout = load_edition_rules(), load_layout()
-    texts: dict[str, EditionText] = {}  # a middle edition is read once for both its pairs
-
-    def edition(doc: Document) -> tuple[EditionRows, EditionText]:
-        found = EditionRows(doc, rows.clauses(doc.id), rows.quantities(doc.id))
-        if doc.id not in texts:
-            texts[doc.id] = EditionText.of(found.rows, rules, layout)
-        return found, texts[doc.id]
-
-    out = []
-    for older, newer in consecutive_editions(documents):
-
-        def make(older: Document = older, newer: Document = newer) -> tuple[dict[str, pa.Table], list]:
-            (old_rows, old_text), (new_rows, new_text) = edition(older), edition(newer)
-            result = paired(old_rows, new_rows, old_text, new_text, rules)
-            tables = {
-                "edition_pairs": fragment("edition_pairs", [result.pair]),
-                "clause_changes": fragment("clause_changes", result.clauses),
-                "amount_changes": fragment("amount_changes", result.amounts),
-            }
-            warnings = [] if result.pair.in_common else [(without_common_clause(older.id, newer.id), WITHOUT_COMMON)]
-            return tables, warnings
-
-        out.append(_cached_or_made(derived_key("edition_pair", [keys[older.id], keys[newer.id]]), cache, make))
-        # the older edition was read for the last time: pairs go district by district, oldest first
-        texts.pop(older.id, None)
-        rows.forget(older.id)
-    return out
-
-
-WITHOUT_COMMON = "editions_without_common_clause"
 
 
 def outcome_links(
@@ -230,7 +163,7 @@ def outcome_links(
             return {"outcomes": arrow(table)}, []
 
         key = derived_key("outcomes", [keys[report.id], *(keys[d.id] for d in linked)])
-        out.append(_cached_or_made(key, cache, make))
+        out.append(cached_or_made(key, cache, make))
     return out
 
 

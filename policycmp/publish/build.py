@@ -53,13 +53,11 @@ from .assemble import (
     EDITION_TABLES,
     Budgets,
     Derived,
-    Rows,
     arrow,
     checked_budgets,
     document_order,
     documents_table,
     edition_note,
-    edition_pairs,
     joined_derived,
     joined_documents,
     outcome_links,
@@ -74,10 +72,11 @@ from .cache import (
     entry_key,
     put_unchecked,
 )
-from .documents import DOCUMENT_TABLES, DocumentReading, DocumentTables, Stages, read_document
+from .documents import DOCUMENT_TABLES, DocumentReading, DocumentTables, Rows, Stages, read_document
 from .documents import document_tables as tables_of
 from .fingerprint import MANIFEST, input_fingerprint, is_stale, published_tables
 from .log import LISTED, budget_summary, years_note
+from .pairs import edition_pairs
 from .parallel import PARALLEL_MIN_DOCUMENTS, default_jobs, map_runs, runs
 from .segments import Made
 from .state import STAGES, cache_dir, echo_log, echo_unchanged, save_state, timings_line, up_to_date
@@ -100,6 +99,7 @@ class Reading:
     tables: dict[str, DocumentTables] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     unchecked: set[str] = field(default_factory=set)
+    digests: dict[Path, str] = field(default_factory=dict)  # each raw file's SHA-256, as checked
 
 
 @dataclass
@@ -125,8 +125,15 @@ class Built:
         return sum(self.shares[d.id].rows[name] for d in self.documents)
 
 
-def corpus_tables(documents: Sequence[Document], reading: Reading, cache: BuildCache | None, result: TableSet) -> Built:
-    """The tables that need the whole corpus, and the build log's lines about all of them."""
+def corpus_tables(
+    documents: Sequence[Document],
+    reading: Reading,
+    cache: BuildCache | None,
+    result: TableSet,
+    jobs: int | None = None,
+) -> Built:
+    """The tables that need the whole corpus, and the build log's lines about all of them (``jobs``: the
+    processes that pair editions not in the cache; see :func:`.pairs.edition_pairs`)."""
     shares = reading.tables
     with _timed(result, "tables"):
         frame = documents_table(documents)
@@ -143,7 +150,7 @@ def corpus_tables(documents: Sequence[Document], reading: Reading, cache: BuildC
         outcomes = outcome_links(documents, records(DocumentRow, frame), reading.keys, rows, cache)
         whole["outcomes"] = joined_derived("outcomes", outcomes)
     with _timed(result, "editions"):
-        pairs = edition_pairs(documents, reading.keys, rows, cache)
+        pairs = edition_pairs(documents, reading.keys, shares, cache, jobs)
         for name in EDITION_TABLES:
             whole[name] = joined_derived(name, pairs)
     built = Built(documents, shares, whole, budgets, outcomes, pairs)
@@ -218,7 +225,7 @@ def _summary(built: Built) -> list[str]:
 
 # Documents (and pairs of editions) checked at once: bounded memory on a cold build of many documents,
 # few checks on a small one (each costs about 0.1 s whatever its size).
-CHECK_CHUNK = 250
+CHECK_CHUNK = 100
 
 
 def check_made(built: Built, reading: Reading) -> None:
@@ -229,22 +236,29 @@ def check_made(built: Built, reading: Reading) -> None:
     fresh = [d.id for d in documents if d.id in reading.unchecked]
     budgets = {"budgets": built.budgets.budgets, "budget_summary": built.budgets.summary}
     budgets["budget_domains"] = built.budgets.domains
+    batches: list[tuple[dict[str, pd.DataFrame], set[str]]] = []  # tables, and the documents their rows name
     for n in range(0, len(fresh), CHECK_CHUNK):
         ids = set(fresh[n : n + CHECK_CHUNK])
         batch = {name: joined_documents(name, documents, shares, ids).to_pandas() for name in DOCUMENT_TABLES}
         # a document's budget checks and sums read its own rows only
         batch.update({name: table[table["doc_id"].isin(ids)].reset_index(drop=True) for name, table in budgets.items()})
-        check_tables(batch, names=list(batch), context=batch)
+        batches.append((batch, ids))
     made = [p for p in built.pairs if p.made]
     for n in range(0, len(made), CHECK_CHUNK):
-        chunk = made[n : n + CHECK_CHUNK]
-        batch = {name: joined_derived(name, chunk).to_pandas() for name in EDITION_TABLES}
-        named = set(batch["edition_pairs"]["from_doc"].tolist() + batch["edition_pairs"]["to_doc"].tolist())
-        check_tables(batch, names=EDITION_TABLES, context=_pieces(built, named))
+        batch = {name: joined_derived(name, made[n : n + CHECK_CHUNK]).to_pandas() for name in EDITION_TABLES}
+        batches.append((batch, set(batch["edition_pairs"]["from_doc"]) | set(batch["edition_pairs"]["to_doc"])))
     outcomes = joined_derived("outcomes", [o for o in built.outcomes if o.made]).to_pandas()
     batch = {"documents": built.whole["documents"].to_pandas(), "outcomes": outcomes}  # documents: new every build
-    named = {c.split(":")[0] for c in outcomes["policy_clause_id"].dropna().tolist()}
-    check_tables(batch, names=list(batch), context=_pieces(built, named))
+    batches.append((batch, {c.split(":")[0] for c in outcomes["policy_clause_id"].dropna()}))
+    if len(batches) <= 3 and sum(len(named) for _, named in batches) <= CHECK_CHUNK:
+        # a few documents and pairs (a build after adding one, say): one check, not three (each costs
+        # about 0.1 s whatever its size)
+        batches = [
+            ({name: t for tables, _ in batches for name, t in tables.items()}, set().union(*(n for _, n in batches)))
+        ]
+    for tables, named in batches:
+        context = tables if named <= set(fresh) and "clauses" in tables else _pieces(built, named)
+        check_tables(tables, names=list(tables), context=context)
 
 
 def _pieces(built: Built, doc_ids: set[str]) -> dict[str, pd.DataFrame]:
@@ -324,11 +338,12 @@ class _Pending:
     key: str
 
 
-def _read_run(state: tuple[list[_Pending], Stages, bool, Path | None], start: int, stop: int) -> list[bytes]:
-    """Documents ``start:stop`` read, each encoded as a cache entry (and written to the cache unchecked,
-    when there is one, so that no reading is lost if the build stops): a worker's whole result."""
+def _read_run(state: tuple[list[_Pending], Stages, bool, Path | None], start: int, stop: int) -> list[bytes | None]:
+    """Documents ``start:stop`` read, each encoded as a cache entry: written to the cache unchecked when there
+    is one (so that no reading is lost if the build stops), and then left there for the build to read in
+    place (None); sent back when there is no cache."""
     pending, stages, strict, folder = state
-    out = []
+    out: list[bytes | None] = []
     for item in pending[start:stop]:
         data = raw_bytes(item.doc.path)
         if sha256_hex(data) != item.sha256:
@@ -336,9 +351,7 @@ def _read_run(state: tuple[list[_Pending], Stages, bool, Path | None], start: in
         text = document_text(data, item.doc.path)
         shares = tables_of(read_document(item.doc, text, stages, strict=strict), stages)
         entry = encode(document_entry(shares), item.key)
-        if folder is not None:
-            put_unchecked(folder, item.key, entry)
-        out.append(entry)
+        out.append(entry if folder is None or not put_unchecked(folder, item.key, entry) else None)
     return out
 
 
@@ -365,6 +378,7 @@ def read_documents(
                 result.warn(check.warning, check.kind)
             key = entry_key(doc, check.sha256, code, strict=strict)
             reading.keys[doc.id] = key
+            reading.digests[doc.path] = check.sha256
             found = cache.get(key) if cache is not None else None
             if found is None:
                 pending.append(_Pending(doc, check.sha256, key))
@@ -375,17 +389,26 @@ def read_documents(
     workers = default_jobs(len(pending)) if jobs is None else jobs
     show = len(pending) >= PARALLEL_MIN_DOCUMENTS and sys.stderr.isatty() if progress is None else progress
     parts = runs([p.doc.id for p in pending], per_run=DOCUMENTS_PER_WORKER_RUN)
-    state = (pending, Stages.load(), strict, cache.folder if cache is not None else None)
+    stages = Stages.load()
+    state = (pending, stages, strict, cache.folder if cache is not None else None)
     with (
         _timed(result, "read"),
         tqdm(total=len(pending), desc="documents", unit="doc", file=sys.stderr, disable=not show, leave=False) as bar,
     ):
 
-        def then(n: int, entries: list[bytes]) -> None:
-            for item, data in zip(pending[parts[n].start : parts[n].stop], entries, strict=True):
-                entry = decode(data, item.key, text=True)
+        def then(n: int, entries: list[bytes | None]) -> None:
+            for offset, (item, data) in enumerate(zip(pending[parts[n].start : parts[n].stop], entries, strict=True)):
+                if data is None:  # in the cache, just written by this build's worker
+                    assert cache is not None
+                    entry = cache.entry(item.key, verify=False)
+                else:
+                    entry = decode(data, item.key)
                 shares = document_tables(entry) if entry is not None else None
-                assert shares is not None, "an entry just encoded decodes"
+                if shares is None:  # the cache's copy cannot be read back (a full disk?): read it again, here
+                    at = parts[n].start + offset
+                    again = decode(_read_run((pending, stages, strict, None), at, at + 1)[0] or b"", item.key)
+                    shares = document_tables(again) if again is not None else None
+                    assert shares is not None, "an entry just encoded decodes"
                 reading.tables[item.doc.id] = shares
                 reading.unchecked.add(item.doc.id)
 
@@ -403,6 +426,7 @@ def build(
     progress: bool | None = None,
     accept_changed: bool = False,
     use_cache: bool = True,
+    check_unchanged: bool = True,
 ) -> TableSet:
     """Read ``raw_dir/sources.yaml``, build and check every table, and publish them into ``out_dir``.
 
@@ -412,7 +436,8 @@ def build(
     (default: when stderr is a terminal and that many documents are read). ``accept_changed``: build a
     raw file whose bytes differ from its registered SHA-256 (with a warning) instead of refusing it.
     ``use_cache``: take unchanged documents from the cache beside OUT, and skip a build whose inputs
-    are those of the tables in OUT (false: read everything again, and use no cache).
+    are those of the tables in OUT (false: read everything again, and use no cache). ``check_unchanged``:
+    false when the caller has just found that there is a build to do (:func:`.state.unchanged_build`).
 
     Returns the build's log (warnings, notes, timings); the tables are in OUT.
     """
@@ -420,8 +445,26 @@ def build(
     out_dir = Path(out_dir) if out_dir else paths.processed_dir()
     sources = raw_dir / "sources.yaml"
     cache = BuildCache(cache_dir(out_dir)) if use_cache else None
+    try:
+        return _build(sources, out_dir, cache, strict, echo, jobs, progress, accept_changed, check_unchanged)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _build(
+    sources: Path,
+    out_dir: Path,
+    cache: BuildCache | None,
+    strict: bool,
+    echo: Echo,
+    jobs: int | None,
+    progress: bool | None,
+    accept_changed: bool,
+    check_unchanged: bool,
+) -> TableSet:
     result = TableSet()
-    if cache is not None:
+    if cache is not None and check_unchanged:
         with _timed(result, "check"):
             unchanged = up_to_date(sources, out_dir, cache.folder, strict=strict)
         if unchanged is not None:
@@ -435,10 +478,10 @@ def build(
     reading = read_documents(
         documents, cache, result, strict=strict, accept_changed=accept_changed, jobs=jobs, progress=progress
     )
-    built = corpus_tables(documents, reading, cache, result)
+    built = corpus_tables(documents, reading, cache, result, jobs)
     with _timed(result, "validate"):
         check_made(built, reading)
-    manifest = _publish(built, sources, out_dir, result, cache)
+    manifest = _publish(built, sources, out_dir, result, cache, reading.digests)
     stale = manifest.pop("removed")
     if stale:
         result.notes.append(f"removed {', '.join(stale)} from {out_dir}: tables this build no longer makes")
@@ -474,7 +517,14 @@ def build(
     return result
 
 
-def _publish(built: Built, sources: Path, out_dir: Path, result: TableSet, cache: BuildCache | None) -> dict[str, Any]:
+def _publish(
+    built: Built,
+    sources: Path,
+    out_dir: Path,
+    result: TableSet,
+    cache: BuildCache | None,
+    digests: Mapping[Path, str],
+) -> dict[str, Any]:
     """Each table joined, checked against the whole corpus and written to a staging folder, one at a time;
     then all of them moved into OUT, and any table the last build wrote and this one does not make (its
     name changed, say) removed, so OUT holds exactly this build's tables. Returns the manifest, with the
@@ -499,7 +549,7 @@ def _publish(built: Built, sources: Path, out_dir: Path, result: TableSet, cache
             if cache is not None:
                 cache.release(name)  # the cache's copy of the table, read in place, is let go of
         with _timed(result, "publish"):
-            fingerprint = input_fingerprint(sources, [d.path for d in documents])
+            fingerprint = input_fingerprint(sources, [d.path for d in documents], digests)
             manifest: dict[str, Any] = {"fingerprint": fingerprint, "documents": [d.id for d in documents]}
             manifest["tables"] = dict(sorted(counts.items()))
             stage.write(MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
@@ -512,11 +562,11 @@ def _keep(cache: BuildCache, reading: Reading, built: Built) -> None:
     """After the checks passed and the tables were published: what this build made (the documents it read,
     the pairs and links it made) kept in the cache, in each table's order, and everything else let go."""
     shares = reading.tables
-    made = [
-        Made(reading.keys[doc_id], document_entry(shares[doc_id]).meta, shares[doc_id].tables, shares[doc_id].text)
-        for doc_id in (d.id for d in built.documents)
-        if doc_id in reading.unchecked
-    ]
+    made = []
+    for doc_id in (d.id for d in built.documents if d.id in reading.unchecked):
+        key, share = reading.keys[doc_id], shares[doc_id]
+        text = share.text if share.text is not None else cache.text(key)
+        made.append(Made(key, document_entry(share).meta, share.tables, text))
     derived = [*built.outcomes, *built.pairs]
     made += [Made(item.key, item.entry().meta, item.tables) for item in derived if item.made]
     orders: dict[str, list[str]] = {

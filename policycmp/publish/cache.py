@@ -35,10 +35,10 @@ and made again, never trusted. Entries are JSON and Arrow IPC: nothing in them i
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
-import shutil
 import struct
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -69,6 +69,9 @@ LEAVES = (
     "publish/fragments.py",
     "publish/segments.py",
     "publish/cache.py",
+    # what several documents give (outcome links, edition pairs) is keyed by theirs: the code that makes it too
+    "publish/assemble.py",
+    "publish/pairs.py",
 )
 CODE_SUFFIXES = {".py", ".yaml", ".csv"}
 _LENGTH = struct.Struct("<I")
@@ -187,37 +190,110 @@ def _padding(n: int) -> int:
     return -n % ALIGNMENT
 
 
+Span = tuple[int, int]  # offset and length of a part of an entry's file
+
+
+def _head(data: bytes | memoryview, key: str, size: int) -> tuple[dict[str, Any], dict[str, Span]] | None:
+    """The meta and the layout (each table's stream, and the text under "", by offset in the file) of the
+    entry whose file starts with ``data`` and has ``size`` bytes; None when it is not an entry of ``key``."""
+    header = FORMAT + key.encode() + b"\n"
+    start = len(header) + 32
+    if bytes(data[: len(header)]) != header or len(data) < start + _LENGTH.size:
+        return None
+    try:
+        (length,) = _LENGTH.unpack_from(data, start)
+        if len(data) < start + _LENGTH.size + length:
+            return None
+        parsed = json.loads(bytes(data[start + _LENGTH.size : start + _LENGTH.size + length]))
+        blobs = start + _LENGTH.size + length
+        blobs += _padding(blobs)
+        layout = {str(name): (blobs + int(offset), int(n)) for name, (offset, n) in parsed["layout"].items()}
+        if any(offset + n > size or (name and name not in TABLES) for name, (offset, n) in layout.items()):
+            return None
+        return dict(parsed["meta"]), layout
+    except (ValueError, KeyError, TypeError, AttributeError, struct.error):
+        return None  # a payload that passed its checksum but is not ours: a miss like any other
+
+
+def _sound(data: bytes, key: str) -> bool:
+    """``data`` is whole: its payload has the SHA-256 its header records."""
+    start = len(FORMAT) + len(key) + 1
+    return (
+        len(data) >= start + 32 and hashlib.sha256(memoryview(data)[start + 32 :]).digest() == data[start : start + 32]
+    )
+
+
 def decode(data: bytes, key: str, *, text: bool = False) -> Entry | None:
     """The entry in ``data`` when it is whole, of this format and of ``key``; else None. Its tables are read
     in place when asked for (they keep ``data`` alive); the text only when asked for."""
-    header = FORMAT + key.encode() + b"\n"
-    if not data.startswith(header) or len(data) < len(header) + 32 + _LENGTH.size:
+    head = _head(data, key, len(data)) if _sound(data, key) else None
+    if head is None:
         return None
-    digest, start = data[len(header) : len(header) + 32], len(header) + 32
-    view = memoryview(data)[start:]
-    if hashlib.sha256(view).digest() != digest:
-        return None
-    try:
-        (size,) = _LENGTH.unpack_from(view)
-        parsed = json.loads(bytes(view[_LENGTH.size : _LENGTH.size + size]))
-        blobs = start + _LENGTH.size + size
-        blobs += _padding(blobs)
-        layout = {str(name): (blobs + int(offset), int(length)) for name, (offset, length) in parsed["layout"].items()}
-        if any(
-            offset + length > len(data) or (name and name not in TABLES) for name, (offset, length) in layout.items()
-        ):
-            return None
-        found = layout.pop("", None)
-        entry = Entry(StreamParts(pa.py_buffer(data), layout), parsed["meta"])
-        if text and found is not None:
+    meta, layout = head
+    found = layout.pop("", None)
+    entry = Entry(StreamParts(pa.py_buffer(data), layout), meta)
+    if text and found is not None:
+        try:
             entry.text = data[found[0] : found[0] + found[1]].decode("utf-8")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        return None  # a payload that passed its checksum but is not ours: a miss like any other
+        except UnicodeDecodeError:
+            return None
     return entry
 
 
-def _ends(layout: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-    return {name: (offset, offset + length) for name, (offset, length) in layout.items()}
+class FileParts(Parts):
+    """An entry file's tables, each read in place (memory-mapped) when asked for and let go of with it: a
+    build does not hold the entries of the documents it read, only the table it is joining."""
+
+    def __init__(self, path: Path, layout: Mapping[str, Span]):
+        super().__init__({})
+        self._path = path
+        self._layout = {name: span for name, span in layout.items() if name}
+        self._text = layout.get("")
+
+    def part(self, name: str) -> Part:
+        offset, length = self._layout[name]
+        return pa.ipc.open_stream(pa.memory_map(str(self._path)).read_at(length, offset)).read_all()
+
+    def text(self) -> str | None:
+        if self._text is None:
+            return None
+        with self._path.open("rb") as handle:
+            handle.seek(self._text[0])
+            return handle.read(self._text[1]).decode("utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._layout)
+
+    def __len__(self) -> int:
+        return len(self._layout)
+
+
+HEAD = 1 << 16  # enough of an entry's file for its meta (a document's warnings and facts) in one read
+
+
+def open_entry(path: Path, key: str, *, verify: bool) -> Entry | None:
+    """The entry in the file ``path``, its tables read in place when asked for; None when there is none, or
+    (with ``verify``: its payload read and checked against its SHA-256) when it cannot be trusted."""
+    try:
+        if verify:
+            data = path.read_bytes()
+            if not _sound(data, key):
+                return None
+            size, head = len(data), data[:HEAD]
+        else:
+            with path.open("rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                head = handle.read(HEAD)
+        found = _head(head, key, size)
+        if found is None and len(head) == HEAD:  # a meta longer than HEAD: read it whole
+            data = path.read_bytes()
+            found = _head(data, key, size)
+    except OSError:
+        return None
+    if found is None:
+        return None
+    meta, layout = found
+    return Entry(FileParts(path, layout), meta)
 
 
 def document_entry(tables: DocumentTables) -> Entry:
@@ -252,9 +328,9 @@ def document_tables(entry: Entry) -> DocumentTables | None:
 UNCHECKED = ".new"
 
 
-def put_unchecked(folder: Path, key: str, entry: bytes) -> None:
-    """Write an unchecked entry into the cache ``folder`` atomically; a cache that cannot be written only
-    costs speed."""
+def put_unchecked(folder: Path, key: str, entry: bytes) -> bool:
+    """Write an unchecked entry into the cache ``folder`` atomically; False when it could not be written (a
+    cache that cannot be written only costs speed)."""
     target = Path(folder) / key[:2] / f"{key}{UNCHECKED}"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -267,7 +343,8 @@ def put_unchecked(folder: Path, key: str, entry: bytes) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
     except OSError:
-        return
+        return False
+    return True
 
 
 class BuildCache:
@@ -278,14 +355,15 @@ class BuildCache:
         self.folder = Path(folder)
         self.hits = 0
         self.misses = 0
-        self.segments, self.rejected = segments.load_all(self.folder)
+        self._lock = _shared_lock(self.folder)
+        self.segments, self._unreadable, self.rejected = segments.load_all(self.folder)
         self._where: dict[str, segments.Segment] = {}
         for segment in self.segments:
             for key in segment.units:
                 self._where.setdefault(key, segment)
         self._sound: dict[str, bool] = {}
 
-    def _segment(self, key: str) -> segments.Segment | None:
+    def _segment(self, key: str, *, count: bool = True) -> segments.Segment | None:
         """The segment holding unit ``key``, checked once per build (a damaged one is deleted)."""
         segment = self._where.get(key)
         if segment is None:
@@ -296,9 +374,9 @@ class BuildCache:
                 self._sound[segment.name] = True
             except segments.DamagedSegment:
                 self._sound[segment.name] = False
-                shutil.rmtree(segment.folder, ignore_errors=True)
+                self._unreadable.append(segment.folder)
         if not self._sound[segment.name]:
-            self.rejected += 1
+            self.rejected += count
             return None
         return segment
 
@@ -312,7 +390,7 @@ class BuildCache:
                 self.hits += 1
                 return found, True
             self.rejected += 1
-        entry = self.entry(key, text=True)
+        entry = self.entry(key)
         found = document_tables(entry) if entry is not None else None
         if entry is not None and found is None:
             self.rejected += 1
@@ -327,25 +405,29 @@ class BuildCache:
         segment = self._segment(key)
         return None if segment is None else Entry(segment.parts(key), segment.units[key].meta)
 
-    def text(self, key: str) -> str | None:
-        """A document's extracted text, from the segment that holds it."""
-        segment = self._segment(key)
-        return None if segment is None else segment.text(key)
-
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}{UNCHECKED}"
 
-    def entry(self, key: str, *, text: bool = False) -> Entry | None:
-        """The unchecked entry of ``key``, or None when there is none or it cannot be trusted (counted in
-        ``rejected`` when it is there but damaged or of another version)."""
-        try:
-            data = self._path(key).read_bytes()
-        except OSError:
+    def entry(self, key: str, *, verify: bool = True) -> Entry | None:
+        """The unchecked entry of ``key``, its tables read in place from its file when asked for; None when
+        there is none or it cannot be trusted (counted in ``rejected`` when it is there but damaged or of
+        another version). Without ``verify``, its payload is not read: an entry this build's own worker
+        has just written."""
+        path = self._path(key)
+        if not path.exists():
             return None
-        found = decode(data, key, text=text)
+        found = open_entry(path, key, verify=verify)
         if found is None:
             self.rejected += 1
         return found
+
+    def text(self, key: str) -> str | None:
+        """A document's extracted text, from the segment or the unchecked entry that holds it."""
+        segment = self._segment(key, count=False)
+        if segment is not None:
+            return segment.text(key)
+        entry = open_entry(self._path(key), key, verify=False)
+        return entry.tables.text() if entry is not None and isinstance(entry.tables, FileParts) else None
 
     def put(self, key: str, entry: bytes) -> None:
         put_unchecked(self.folder, key, entry)
@@ -356,13 +438,17 @@ class BuildCache:
             segment.release(name)
 
     def commit(self, made: Sequence[segments.Made], used: set[str], orders: Mapping[str, Sequence[str]]) -> None:
-        """After the checks passed and the tables were published: what this build made as a new segment, its
-        unchecked entries removed, segments tidied (:func:`.segments.tidy`) and every other unchecked entry
-        removed. A cache that cannot be written only costs speed."""
+        """After the checks passed and the tables were published: what this build made as a new segment. Then,
+        when no other build is reading the cache, the unchecked entries now in it removed, and those of
+        documents this build does not have, and the segments tidied (:func:`.segments.tidy`). A cache that
+        cannot be written or tidied only costs speed and space."""
         written = segments.write(self.folder, made, orders)
+        if not self._alone():
+            return
+        for folder in self._unreadable:
+            segments.delete(folder)
         made_keys = {unit.key for unit in made}
         for path in self.folder.glob(f"*/*{UNCHECKED}"):
-            # an entry now in a segment, or of a document this build does not have
             if path.stem not in used or (written is not None and path.stem in made_keys):
                 path.unlink(missing_ok=True)
                 with contextlib.suppress(OSError):
@@ -372,4 +458,39 @@ class BuildCache:
         try:
             segments.tidy(self.folder, [*sound, *([new] if new is not None else [])], used, orders)
         except (OSError, segments.DamagedSegment):
-            return  # an untidy cache only costs speed and space
+            return
+
+    def _alone(self) -> bool:
+        """Whether this build may delete from the cache: no other build holds it (it is taken exclusively)."""
+        if self._lock is None:
+            return False
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Let go of the cache (its lock)."""
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+LOCK = "lock"
+
+
+def _shared_lock(folder: Path) -> int | None:
+    """A shared lock on the cache folder for the build's whole run: files a build reads are deleted only by
+    a build that holds the lock alone. None when the folder cannot be written (then nothing is deleted)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+    except OSError:
+        os.close(handle)
+        return None
+    return handle

@@ -47,7 +47,7 @@ from ..vocabulary import (
     load_outcome_rules,
     load_policy_tools,
 )
-from .fragments import fragment
+from .fragments import fragment, rows_of
 
 # The columns of a report whose pieces state figures (a name, a unit or a verdict states none).
 FIGURE_COLUMNS = frozenset({"task", "completion", "target", "actual", "growth", "prose", "goal"})
@@ -211,3 +211,32 @@ def document_tables(reading: DocumentReading, stages: Stages) -> DocumentTables:
         facts=Facts.of([f.row for f in comparisons], [f.row for f in targets]),
         text=reading.text,
     )
+
+
+class Rows:
+    """The documents' rows as records, made from their fragments once per build, for the steps that read
+    rows (pairing editions, linking outcomes)."""
+
+    def __init__(self, tables: Mapping[str, DocumentTables]):
+        self._tables = tables
+        self._clauses: dict[str, list[ClauseRow]] = {}
+        self._quantities: dict[str, dict[str, list[QuantityRow]]] = {}
+
+    def clauses(self, doc_id: str) -> list[ClauseRow]:
+        if doc_id not in self._clauses:
+            self._clauses[doc_id] = rows_of(ClauseRow, self._tables[doc_id].tables["clauses"])
+        return self._clauses[doc_id]
+
+    def quantities(self, doc_id: str) -> dict[str, list[QuantityRow]]:
+        """The document's quantities by clause (or report piece), each clause's in text order."""
+        if doc_id not in self._quantities:
+            self._quantities[doc_id] = group_by_clause(rows_of(QuantityRow, self._tables[doc_id].tables["quantities"]))
+        return self._quantities[doc_id]
+
+    def lines(self, doc_id: str) -> list[ReportLineRow]:
+        return rows_of(ReportLineRow, self._tables[doc_id].tables["report_lines"])
+
+    def forget(self, doc_id: str) -> None:
+        """Let go of a document's records (a step that has read them for the last time)."""
+        self._clauses.pop(doc_id, None)
+        self._quantities.pop(doc_id, None)

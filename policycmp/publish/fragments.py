@@ -150,25 +150,26 @@ def joined(name: str, parts: Iterable[Part]) -> pa.Table:
 
 
 def concatenated(name: str, parts: Iterable[Part]) -> pa.Table:
-    """The fragments of table ``name`` one after the other, order keys kept, one chunk per column."""
+    """The fragments of table ``name`` one after the other, order keys kept (a chunk per run of fragments)."""
     tables = [p for p in _coalesced(parts) if p.num_rows]
     if not tables:
         return arrow_schema(name).empty_table()
     keyed = [p for p in tables if key_columns(p)]
     if keyed and len(keyed) != len(tables):
         raise ValueError(f"{name}: some fragments have order keys and some do not")
-    return pa.concat_tables(tables).combine_chunks()
+    return pa.concat_tables(tables)
 
 
 def ordered(name: str, table: pa.Table) -> pa.Table:
     """:func:`concatenated` fragments as the table is published: sorted on their order keys (stable), which
-    are then dropped."""
+    are then dropped; one chunk per column either way (taking the rows in order makes one)."""
     schema = arrow_schema(name)
     keys = key_columns(table)
     if keys:
         order = pc.sort_indices(table.select(keys), sort_keys=[(k, "ascending") for k in keys])
         table = table.drop_columns(keys).take(order)
-    return table.replace_schema_metadata(schema.metadata)
+    # after a take, already one chunk (and this copies nothing); else the runs of fragments joined
+    return table.combine_chunks().replace_schema_metadata(schema.metadata)
 
 
 # --- back to rows, for the corpus-wide steps that read a document's rows (edition pairs, outcome links) ---

@@ -165,18 +165,19 @@ def folder_of(cache: Path) -> Path:
     return cache / FOLDER
 
 
-def load_all(cache: Path) -> tuple[list[Segment], int]:
-    """Every readable segment of the cache folder, oldest first, and how many units the unreadable ones held
-    (deleted: damaged, or of another format)."""
-    found, lost = [], 0
+def load_all(cache: Path) -> tuple[list[Segment], list[Path], int]:
+    """Every readable segment of the cache folder, oldest first; the folders of the unreadable ones (damaged,
+    or of another format: to delete when no other build can be reading the cache), and how many units
+    those held."""
+    found, bad, lost = [], [], 0
     for folder in sorted(p for p in folder_of(cache).glob("*") if p.is_dir() and not p.name.startswith(".")):
         segment = Segment.load(folder)
         if segment is None:
             lost += _units_listed(folder)
-            _delete(folder)
+            bad.append(folder)
             continue
         found.append(segment)
-    return found, lost
+    return found, bad, lost
 
 
 def _units_listed(folder: Path) -> int:
@@ -204,7 +205,7 @@ def write(cache: Path, units: Sequence[Made], orders: Mapping[str, Sequence[str]
         kept_orders: dict[str, list[str]] = {}
         for name, order in orders.items():
             keys = [key for key in order if key in by_key and name in by_key[key].parts]
-            table = concatenated(name, (_part(by_key[key].parts, name) for key in keys))
+            table = concatenated(name, (_part(by_key[key].parts, name) for key in keys)).combine_chunks()
             files[name] = _write_table(staging / f"{name}.arrow", table)
             kept_orders[name] = keys
         texts = [(unit.key, unit.text) for unit in units if unit.text is not None]
@@ -252,7 +253,7 @@ def _write_table(path: Path, table: pa.Table) -> dict[str, int]:
         return {"bytes": mapped.size(), "crc32": zlib.crc32(mapped.read_buffer())}
 
 
-def _delete(folder: Path) -> None:
+def delete(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -265,7 +266,7 @@ def tidy(cache: Path, segments: Sequence[Segment], used: set[str], orders: Mappi
         if any(key in used for key in segment.units):
             live.append(segment)
         else:
-            _delete(segment.folder)
+            delete(segment.folder)
     if not live:
         return
     largest = max(live, key=lambda s: s.rows(used))
@@ -280,4 +281,4 @@ def tidy(cache: Path, segments: Sequence[Segment], used: set[str], orders: Mappi
                 units[key] = Made(key, unit.meta, segment.parts(key), segment.text(key))
     if write(cache, list(units.values()), orders) is not None or not units:
         for segment in merged:
-            _delete(segment.folder)
+            delete(segment.folder)
