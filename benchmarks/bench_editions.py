@@ -34,12 +34,11 @@ from pathlib import Path
 from policycmp.compare.changes import EditionRows, pair_editions
 from policycmp.compare.indexed import group_by_clause
 from policycmp.evaluation import editions as ev
-from policycmp.ingest.clauses import clause_records
 from policycmp.ingest.corpus import read_corpus
 from policycmp.ingest.decoding import canonical_text
-from policycmp.model import Corpus, Document
-from policycmp.publish.build import extract_stage
-from policycmp.schema import ClauseRow, QuantityRow, frame, records
+from policycmp.model import Document
+from policycmp.publish.documents import Stages, read_document
+from policycmp.schema import ClauseRow, QuantityRow
 from policycmp.vocabulary import load_edition_rules, load_layout
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,14 +48,15 @@ DOMAINS += ["livelihood"]
 
 
 def built(documents: list[tuple[Document, str]]) -> tuple[dict[str, list[ClauseRow]], dict[str, list[QuantityRow]]]:
-    """Clause rows by document and quantities by clause, as the build makes them."""
-    corpus = Corpus([d for d, _ in documents], {d.id: canonical_text(t) for d, t in documents})
-    rows, _ = clause_records(corpus)
-    quantities = extract_stage(frame(ClauseRow, rows)).tables["quantities"]
+    """Clause rows by document and quantities by clause, as the build makes them (one document at a time)."""
+    stages = Stages.load()
     by_doc: dict[str, list[ClauseRow]] = {}
-    for row in rows:
-        by_doc.setdefault(row.doc_id, []).append(row)
-    return by_doc, group_by_clause(records(QuantityRow, quantities))
+    quantities: list[QuantityRow] = []
+    for doc, text in documents:
+        reading = read_document(doc, canonical_text(text), stages)
+        by_doc[doc.id] = reading.clauses
+        quantities += reading.quantities
+    return by_doc, group_by_clause(quantities)
 
 
 def expected_change(base: ev.Edition, edition: ev.Edition) -> dict[int, str]:

@@ -1,8 +1,9 @@
 """The ``policycmp`` command: ``add`` a document, ``build`` the tables, ``report`` the notebooks.
 
 Each command's stack is imported when that command runs (through :mod:`importlib`): ``build`` and
-``add`` need pandas and pandera, ``report`` papermill, nbformat and matplotlib, and a ``report`` with
-nothing to do needs neither — it decides from hashes (:mod:`policycmp.report.freshness`) and stops.
+``add`` need pandas and pandera, ``report`` papermill, nbformat and matplotlib, and a ``build`` or a
+``report`` with nothing to do needs neither — each decides from hashes (:mod:`policycmp.publish.state`,
+:mod:`policycmp.report.freshness`) and stops.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .ingest.integrity import ACCEPT_FLAG
 
 # Loaded only when their command runs (see the module's docstring).
 BUILD_MODULE = "policycmp.publish.build"
+STATE_MODULE = "policycmp.publish.state"
 ADD_MODULE = "policycmp.publish.register"
 FRESHNESS_MODULE = "policycmp.report.freshness"
 REPORT_MODULE = "policycmp.report.run"
@@ -156,6 +158,16 @@ def main(argv: list[str] | None = None) -> int:
                     dry_run=args.dry_run,
                 )
             elif args.command == "build":
+                if args.use_cache:
+                    # nothing to do is decided from hashes, before pandas and the stages are imported
+                    state = importlib.import_module(STATE_MODULE)
+                    raw = Path(args.raw) if args.raw else paths.raw_dir()
+                    out = Path(args.out) if args.out else paths.processed_dir()
+                    seconds = state.unchanged_build(raw, out, strict=args.strict, echo=print)
+                    if seconds is not None:
+                        if args.timings:
+                            print(state.timings_line(seconds), file=sys.stderr)
+                        return 0
                 build = importlib.import_module(BUILD_MODULE)
                 result = build.build(
                     args.raw,
@@ -164,9 +176,10 @@ def main(argv: list[str] | None = None) -> int:
                     jobs=args.jobs,
                     accept_changed=args.accept_changed,
                     use_cache=args.use_cache,
+                    check_unchanged=False,  # just checked, above
                 )
                 if args.timings:
-                    print(build.timings_line(result), file=sys.stderr)
+                    print(build.timings_line(result.timings), file=sys.stderr)
             else:
                 return _report(args)
     except PolicyInputError as exc:

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from policycmp.ingest.clauses import clause_table
@@ -101,3 +102,19 @@ def rehash(raw: Path) -> None:
         if doc.path.is_file():
             hashes[doc.line] = sha256_hex(doc.path.read_bytes())
     sources.write_text(with_hashes(sources.read_text(encoding="utf-8"), hashes), encoding="utf-8")
+
+
+def with_an_empty_span(real):
+    """``documents.document_tables`` giving Zhenhai's first quantity an empty span (a bug in a stage)."""
+
+    def shares(reading, stages):
+        made = real(reading, stages)
+        if made.doc_id == "zhenhai-2024-policy":
+            quantities = made.tables["quantities"]
+            spans = quantities.column("span").to_pylist()
+            spans[0] = ""
+            at = quantities.schema.get_field_index("span")
+            made.tables["quantities"] = quantities.set_column(at, "span", pa.array(spans, pa.large_string()))
+        return made
+
+    return shares

@@ -80,7 +80,7 @@ def test_every_award_of_no_instrument_is_listed():
     """The four award amounts of the seeds no instrument recognises, each with what is rewarded and its clause."""
     rows = analysis.unclassified_awards(analysis.table("comparisons"))
     assert [(r.district, r.object, r.value, r.bound, r.clause_id) for r in rows.itertuples()] == [
-        ("zhenhai", "投资机构参与非上市企业股权投资,符合相关要求", 1_000_000, "max", "zhenhai-2024-policy:c14"),
+        ("zhenhai", "股权投资机构参与非上市企业股权投资,符合相关要求", 1_000_000, "max", "zhenhai-2024-policy:c14"),
         ("zhenhai", "分离设立的批发零售餐饮企业", 1_000_000, "max", "zhenhai-2024-policy:c26"),
         (
             "zhenhai",

@@ -101,3 +101,41 @@ def test_build_reports_quantities_it_could_not_normalise(raw_copy, tmp_path, cap
     kept = quantities[quantities.span.str.contains("英镑")]
     assert list(kept.clause_id) == ["zhenhai-2024-policy:c2"]
     assert (kept.value.item(), kept.unit.item(), kept.kind.item()) == (500_000, "英镑", "other")
+
+
+def test_a_range_written_high_to_low_is_read_low_to_high_and_the_build_goes_on(raw_copy, tmp_path, capsys):
+    """A real document may write a tiered rate from the top (补助比例60%-40%): that must never stop the
+    build at the check that a range's upper end is not below its value."""
+    zhenhai = raw_copy / "zhenhai-2024-policy.txt"
+    text = zhenhai.read_text(encoding="utf-8")
+    assert text.count("按照不超过实际投入的10%-20%给予补助") == 1
+    zhenhai.write_text(text.replace("实际投入的10%-20%", "实际投入的20%-10%"), encoding="utf-8")
+    rehash(raw_copy)
+    out = tmp_path / "out"
+    assert main(["build", "--raw", str(raw_copy), "--out", str(out)]) == 0
+    quantities = pd.read_parquet(out / "quantities.parquet")
+    written = quantities[quantities["span"].str.contains("20%-10%", regex=False)]
+    assert written[["clause_id", "value", "value_high", "unit"]].values.tolist() == [
+        ["zhenhai-2024-policy:c25", 10.0, 20.0, "%"]
+    ]
+    comparisons = pd.read_parquet(out / "comparisons.parquet")
+    row = comparisons[comparisons["quantity_span"].str.contains("20%-10%", regex=False, na=False)]
+    assert row[["value", "value_high", "role"]].values.tolist() == [[10.0, 20.0, "share"]]
+
+
+def test_out_holds_exactly_the_tables_of_this_build(tmp_path, capsys):
+    """A table an earlier build wrote and this one no longer makes is removed (its name is in the earlier
+    build's manifest); files the build never wrote stay."""
+    out = tmp_path / "out"
+    assert main(["build", "--raw", "data/raw", "--out", str(out)]) == 0
+    manifest = json.loads((out / "build_manifest.json").read_text())
+    manifest["tables"]["policy_tools"] = 3  # the name of a table before it was renamed, say
+    (out / "build_manifest.json").write_text(json.dumps(manifest))
+    shutil.copyfile(out / "clauses.parquet", out / "policy_tools.parquet")
+    (out / "my_notes.parquet").write_bytes(b"a researcher's own file")
+    capsys.readouterr()
+    assert main(["build", "--no-cache", "--raw", "data/raw", "--out", str(out)]) == 0
+    assert f"removed policy_tools.parquet from {out}: tables this build no longer makes" in capsys.readouterr().out
+    tables = {p.stem for p in out.glob("*.parquet")}
+    assert tables == set(policycmp.schema.TABLES) | {"my_notes"}
+    assert set(json.loads((out / "build_manifest.json").read_text())["tables"]) == set(policycmp.schema.TABLES)

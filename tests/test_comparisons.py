@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
 from policycmp.compare.policy_tools import tool_mix
 from policycmp.evaluation.instruments import SurveyClause, build
 from policycmp.extract import quantities_table
+from policycmp.model import Corpus
 from policycmp.publish.build import build_tables, compare_stage
 from policycmp.schema import ClauseToolRow, ComparisonRow, dtypes
 from policycmp.vocabulary import load_instruments, load_policy_tools
@@ -417,3 +420,27 @@ def _keys(table: pd.DataFrame) -> list[tuple]:
 def test_the_contract_shapes_hold(text, domain, expected):
     """The shapes of issue 15 as written there, each in a statement of its own."""
     assert _keys(_built_one(text, domain)) == expected
+
+
+def test_each_edition_keeps_the_instruments_it_names(corpus):
+    """Two editions of one district: the draft names an instrument without its amount, the final with it.
+    The final's amount says nothing about what the draft states, so the draft keeps its mention (an
+    amount-less row), never an absent row for an instrument it names."""
+    zhenhai = next(d for d in corpus.documents if d.id == "zhenhai-2024-policy")
+    stated = "年服务外包执行总额超过500万元的,给予最高5万元奖励"
+    assert corpus.texts[zhenhai.id].count(stated) == 1
+    draft = dataclasses.replace(zhenhai, id="zhenhai-2024-policy-draft", status="draft")
+    final = dataclasses.replace(zhenhai, id="zhenhai-2024-policy-final", status="final")
+    texts = {
+        draft.id: corpus.texts[zhenhai.id].replace(stated, "年服务外包执行总额较大的,给予奖励"),
+        final.id: corpus.texts[zhenhai.id],
+    }
+    table = build_tables(Corpus([draft, final], texts)).tables["comparisons"]
+    outsourcing = table[table["instrument"] == "service_outsourcing_award"]
+    found = {
+        doc: (r["stated"], r["role"], r["value"])
+        for doc, r in zip(outsourcing["doc_id"], outsourcing.to_dict("records"))
+    }
+    assert found[final.id] == (True, "amount", 50_000.0)
+    assert found[draft.id][:2] == (True, "none") and pd.isna(found[draft.id][2])
+    assert len(outsourcing) == 2

@@ -12,10 +12,11 @@ from pathlib import Path
 import grimp
 import pandas as pd
 import pytest
-from conftest import RAW, ROOT, rehash
+from conftest import RAW, ROOT, rehash, with_an_empty_span
 
 import policycmp
 import policycmp.publish.build as build_module
+import policycmp.publish.write as write_module
 from policycmp.cli import main
 from policycmp.ingest.corpus import read_corpus
 from policycmp.publish.build import build_tables
@@ -60,19 +61,38 @@ def test_no_stage_hides_behind_an_import_guard():
                 assert not names & {"ImportError", "ModuleNotFoundError"}, f"{path}:{node.lineno}"
 
 
-def test_a_stage_that_fails_stops_the_build_and_writes_nothing(tmp_path, monkeypatch):
+def _failing_write(real):
+    def write(self, name, content):
+        if name == "targets.parquet":  # written after most tables are already staged
+            raise RuntimeError("a bug while writing a table")
+        return real(self, name, content)
+
+    return write
+
+
+@pytest.mark.parametrize(
+    "patch, message",
+    [
+        # a step over the whole corpus (the budget checks)
+        (lambda mp: mp.setattr(build_module, "checked_budgets", _broken), "a bug in a comparison stage"),
+        # a failure while the tables are written one by one into the staging folder
+        (lambda mp: mp.setattr(write_module.Staged, "write", _failing_write(write_module.Staged.write)), "writing"),
+    ],
+)
+def test_a_stage_that_fails_stops_the_build_and_writes_nothing(tmp_path, monkeypatch, patch, message):
     out = tmp_path / "out"
     assert main(["build", "--raw", str(RAW), "--out", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("a bug in a comparison stage")
-
-    monkeypatch.setattr(build_module, "tool_frame", broken)
-    with pytest.raises(RuntimeError, match="a bug in a comparison stage"):
+    patch(monkeypatch)
+    with pytest.raises(RuntimeError, match=message):
         # without the cache: the monkeypatched code is a change no file shows
         main(["build", "--no-cache", "--raw", str(RAW), "--out", str(out)])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not list(tmp_path.glob(".out.staging-*")), "the staging folder is removed"
+
+
+def _broken(*args, **kwargs):
+    raise RuntimeError("a bug in a comparison stage")
 
 
 # --- one schema per table -------------------------------------------------------------------------------
@@ -164,14 +184,7 @@ def test_a_table_that_breaks_its_schema_is_not_published(tmp_path, monkeypatch, 
     out = tmp_path / "out"
     assert main(["build", "--raw", str(RAW), "--out", str(out)]) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    real = build_module._quantities_table
-
-    def empty_span(rows):
-        result = real(rows)
-        result.tables["quantities"].loc[0, "span"] = ""
-        return result
-
-    monkeypatch.setattr(build_module, "_quantities_table", empty_span)
+    monkeypatch.setattr(build_module, "tables_of", with_an_empty_span(build_module.tables_of))
     capsys.readouterr()
     assert main(["build", "--no-cache", "--raw", str(RAW), "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip()

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -18,10 +19,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import RAW
+from conftest import RAW, with_an_empty_span
 
+import policycmp.publish.build as build_module
 from policycmp.cli import main
-from policycmp.publish.cache import FORMAT, BuildCache, cache_dir
+from policycmp.publish.cache import BuildCache
+from policycmp.publish.fragments import rows_of
+from policycmp.publish.state import cache_dir
+from policycmp.schema import ClauseRow, QuantityRow, ReportLineRow
 
 ZHENHAI = "zhenhai-2024-policy.txt"
 
@@ -194,27 +199,51 @@ def test_a_build_where_nothing_changed_changes_nothing(raw_copy, tmp_path, capsy
 
 
 @pytest.mark.parametrize(
-    "damage",
+    "file, damage, lost",
     [
-        lambda data: data[: len(data) // 2],  # cut short
-        lambda data: data[:-10] + bytes(10),  # a damaged payload
-        lambda data: b"policycmp-build-cache 0\n" + data[len(FORMAT) :],  # another version
-        lambda data: b"",
+        ("clauses.arrow", lambda data: data[: len(data) // 2], 6),  # cut short
+        ("quantities.arrow", lambda data: data[:-10] + bytes(10), 6),  # a damaged table
+        ("index.json", lambda data: data.replace(b"policycmp-segment 1", b"policycmp-segment 0"), 6),  # another version
+        ("index.json", lambda data: data[:100], 1),  # an index cut short cannot say how many units it held
+        ("texts.arrow", lambda data: b"", 6),
     ],
 )
-def test_an_entry_that_cannot_be_trusted_is_read_again(cold, raw_copy, tmp_path, capsys, damage):
+def test_a_segment_that_cannot_be_trusted_is_read_again(cold, raw_copy, tmp_path, capsys, file, damage, lost):
     out = tmp_path / "processed"
     assert build(raw_copy, out, capsys)[0] == 0
-    entries = sorted(cache_dir(out).glob("*/*.entry"))
-    assert len(entries) == 5
-    for entry in entries:
-        entry.write_bytes(damage(entry.read_bytes()))
+    # one segment: the five documents and the outcome report's rows linked to Zhenhai's policy
+    (segment,) = (cache_dir(out) / "segments").iterdir()
+    assert len(json.loads((segment / "index.json").read_text())["units"]) == 6
+    (segment / file).write_bytes(damage((segment / file).read_bytes()))
     (raw_copy / "sources.yaml").write_text((raw_copy / "sources.yaml").read_text() + "\n", encoding="utf-8")
     code, log, err = build(raw_copy, out, capsys)
     assert code == 0 and "0 documents from the cache, 5 read" in log
-    assert "5 cache entries" in err and "could not be trusted" in err
+    assert f"{lost} cache entries" in err and "could not be trusted" in err
     parquet = lambda d: {k: v for k, v in digests(d).items() if k.endswith(".parquet")}  # noqa: E731
     assert parquet(out) == parquet(cold)
+    assert segment.exists() is False, "a damaged segment is deleted"
+
+
+def test_what_a_failed_build_read_is_kept_but_checked_before_it_is_used(raw_copy, tmp_path, capsys, monkeypatch):
+    """A build that stops at a check keeps what it read (unchecked); the next build takes it without
+    reading the documents again, checks it as it checks what it reads, and never publishes it unchecked."""
+    out = tmp_path / "processed"
+    monkeypatch.setattr(build_module, "tables_of", with_an_empty_span(build_module.tables_of))
+    code, _, err = build(raw_copy, out, capsys)
+    assert code == 2 and "quantities.parquet: column 'span'" in err and not out.exists()
+    unchecked = sorted(cache_dir(out).glob("*/*.new"))
+    assert len(unchecked) == 5 and not (cache_dir(out) / "segments").exists()
+    monkeypatch.undo()  # the bug fixed without a file changing (so the same keys): the entries still hold it
+    code, _, err = build(raw_copy, out, capsys)
+    assert code == 2 and "quantities.parquet: column 'span'" in err and not out.exists()
+    zhenhai = [p for p in unchecked if b"zhenhai-2024-policy:p1" in p.read_bytes()]
+    for path in zhenhai:
+        path.unlink()
+    code, log, _ = build(raw_copy, out, capsys)
+    assert code == 0 and f"4 documents from the cache, {len(zhenhai)} read" in log
+    (segment,) = (cache_dir(out) / "segments").iterdir()
+    assert len(json.loads((segment / "index.json").read_text())["units"]) == 6
+    assert not list(cache_dir(out).glob("*/*.new"))
 
 
 def test_two_builds_at_once_share_the_cache_safely(cold, raw_copy, tmp_path):
@@ -240,14 +269,18 @@ def test_the_cache_is_never_committed():
     assert ignored.returncode == 0
 
 
-def test_an_entry_holds_the_text_the_rows_and_the_quantities(raw_copy, tmp_path, capsys, corpus):
+def test_the_cache_holds_the_text_the_rows_and_the_quantities(raw_copy, tmp_path, capsys, corpus):
     out = tmp_path / "processed"
     assert build(raw_copy, out, capsys)[0] == 0
-    entries = [BuildCache.decode(p.read_bytes(), p.stem) for p in cache_dir(out).glob("*/*.entry")]
-    zhenhai = next(e for e in entries if e is not None and e.doc_id == "zhenhai-2024-policy")
-    assert zhenhai.text == corpus.texts["zhenhai-2024-policy"]  # the extracted, canonical text
-    assert len([c for c in zhenhai.clauses if c.row_kind == "clause"]) == 58
-    total = [q for q in zhenhai.quantities if q.clause_id == "zhenhai-2024-policy:closing" and q.span == "37.27亿元"]
+    cache = BuildCache(cache_dir(out))
+    units = {u.meta["doc_id"]: (s, key) for s in cache.segments for key, u in s.units.items() if "doc_id" in u.meta}
+    segment, key = units["zhenhai-2024-policy"]
+    assert cache.text(key) == corpus.texts["zhenhai-2024-policy"]  # the extracted, canonical text
+    clauses = rows_of(ClauseRow, segment.parts(key)["clauses"])
+    assert len([c for c in clauses if c.row_kind == "clause"]) == 58
+    quantities = rows_of(QuantityRow, segment.parts(key)["quantities"])
+    total = [q for q in quantities if q.clause_id == "zhenhai-2024-policy:closing" and q.span == "37.27亿元"]
     assert [(q.value, q.unit, q.kind) for q in total] == [(3_727_000_000.0, "CNY", "budget")]
-    report = next(e for e in entries if e is not None and e.doc_id == "zhenhai-2024-outcomes")
-    assert len({line.row_no for line in report.lines}) == 90 and report.clauses == []
+    segment, key = units["zhenhai-2024-outcomes"]
+    lines = rows_of(ReportLineRow, segment.parts(key)["report_lines"])
+    assert len({line.row_no for line in lines}) == 90 and segment.parts(key)["clauses"].num_rows == 0

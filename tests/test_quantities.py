@@ -572,7 +572,9 @@ def test_rendered_ranges_parse_back(lo, hi, sep, carrier):
     assert len(got) == 1, (text, got)
     m = got[0]
     assert m.span == q and m.unit == "%"
-    assert math.isclose(m.value, float(lo)) and math.isclose(m.value_high, float(hi))
+    # written either way round, it is the same range: value its low end, value_high its high end
+    low, high = sorted([float(lo), float(hi)])
+    assert math.isclose(m.value, low) and math.isclose(m.value_high, high)
 
 
 @settings(max_examples=300, deadline=None)
@@ -662,6 +664,27 @@ def test_real_typography(text, span, value, unit, kind, bound):
 def test_a_minus_after_an_amount_separates_a_range(text, value, value_high, unit):
     (m,) = extract_mentions(text)
     assert (m.value, m.value_high, m.unit) == (value, value_high, unit)
+
+
+@pytest.mark.parametrize(
+    "text, span, value, value_high, unit",
+    [
+        # written high to low, as tiered rates and awards are (the first tier pays most): the same range
+        ("补助比例按60%-40%递减", "60%-40%", 40, 60, "%"),
+        ("按设备投资额的10%~5%分档给予补助", "10%~5%", 5, 10, "%"),
+        ("给予50-20万元奖励", "50-20万元", 200_000, 500_000, "CNY"),  # the magnitude written once, at the end
+        ("分档给予5000万元至1000万元支持", "5000万元至1000万元", 10_000_000, 50_000_000, "CNY"),
+        ("单位能耗下降3-1个百分点", "3-1个百分点", 1, 3, "%"),
+        # written low to high: unchanged
+        ("按项目投资额的10%-20%给予补助", "10%-20%", 10, 20, "%"),
+        ("给予2000万元(含)至5000万元补助", "2000万元(含)至5000万元", 20_000_000, 50_000_000, "CNY"),
+        # a single amount has no upper end
+        ("给予60%补助", "60%", 60, None, "%"),
+    ],
+)
+def test_a_range_is_read_low_to_high_and_its_span_kept_as_written(text, span, value, value_high, unit):
+    m = one(text, span)
+    assert (m.value, m.value_high, m.unit) == (pytest.approx(value), value_high and pytest.approx(value_high), unit)
 
 
 @pytest.mark.parametrize(

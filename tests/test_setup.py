@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import re
+import sys
 import tomllib
 
 import yaml
@@ -40,6 +43,32 @@ def test_lock_pins_every_dependency():
         if "==" in line
     }
     assert names <= pinned, names - pinned
+
+
+def test_every_package_the_code_imports_is_declared():
+    """A package the code imports must be a dependency of its own, not one that arrives with another
+    (numpy came with pandas and nbformat with papermill, until one of them stops bringing it)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_normalise(r)[0] for r in project["dependencies"]}
+    for extra in project["optional-dependencies"].values():
+        declared |= {_normalise(r)[0] for r in extra}
+    providers = importlib.metadata.packages_distributions()
+    undeclared: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "policycmp").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top in sys.stdlib_module_names or top == "policycmp":
+                    continue
+                if not {_normalise(d)[0] for d in providers.get(top, [])} & declared:
+                    undeclared.setdefault(top, set()).add(str(path.relative_to(ROOT)))
+    assert not undeclared, undeclared
 
 
 def test_ci_runs_exactly_the_readme_test_command():

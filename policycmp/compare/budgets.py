@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -163,13 +164,19 @@ def _inherit_total_scope(found: list[FoundBudget]) -> list[FoundBudget]:
 
 
 def _ordered(found: list[FoundBudget]) -> pd.DataFrame:
-    order = {d: i for i, d in enumerate(domain_keys())}
+    return frame(BudgetRow, [f.row for f in sorted(found, key=order())])
 
-    def key(f: FoundBudget) -> tuple[str, int, float, int, int]:
-        rank = order.get(f.row.domain, -1) if f.row.domain is not None else -1
+
+def order() -> Callable[[FoundBudget], tuple[str, int, int, int, int]]:
+    """The table's order, as a sort key of a row: by district, role (totals first), domain, then where it
+    was found (a stable sort keeps ties in the order found)."""
+    ranks = {d: i for i, d in enumerate(domain_keys())}
+
+    def key(f: FoundBudget) -> tuple[str, int, int, int, int]:
+        rank = ranks.get(f.row.domain, -1) if f.row.domain is not None else -1
         return (f.row.district, ROLE_ORDER[f.row.role], rank, f.seq, f.start)
 
-    return frame(BudgetRow, [f.row for f in sorted(found, key=key)])
+    return key
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -383,26 +383,28 @@ def _with_brackets(found: list[FoundComparison]) -> list[FoundComparison]:
 
 
 def _without_redundant_mentions(found: list[FoundComparison]) -> list[FoundComparison]:
-    """Drop amount-less mentions that a fuller row of the same district and instrument already covers.
+    """Drop amount-less mentions that a fuller row of the same document and instrument already covers.
 
-    A district's text often names a measure twice (加大出口信用保险支持力度, then the rate); the
-    mention without an amount adds nothing once an amount for the same tier is known, and a mention
-    without tier adds nothing once any row of that instrument exists. Of the remaining amount-less
-    mentions, one per district × instrument × tier is kept: the first statement that says it.
+    A policy often names a measure twice (加大出口信用保险支持力度, then the rate); the mention without
+    an amount adds nothing once an amount for the same tier is known, and a mention without tier adds
+    nothing once any row of that instrument exists. Of the remaining amount-less mentions, one per
+    document × instrument × tier is kept: the first statement that says it. Per document, not per
+    district: another edition's amount says nothing about what this edition states (and a mention
+    dropped for it would leave this edition with an absent row for an instrument it names).
     """
-    amount_keys = {(f.row.district, f.row.instrument, f.row.level or "") for f in found if f.row.role != "none"}
-    leveled = {(f.row.district, f.row.instrument) for f in found if f.row.role != "none" or (f.row.level or "") != ""}
+    amount_keys = {(f.row.doc_id, f.row.instrument, f.row.level or "") for f in found if f.row.role != "none"}
+    leveled = {(f.row.doc_id, f.row.instrument) for f in found if f.row.role != "none" or (f.row.level or "") != ""}
     amounts = [f for f in found if f.row.role != "none"]
     mentions = [
         f
         for f in found
         if f.row.role == "none"
-        and (f.row.district, f.row.instrument, f.row.level or "") not in amount_keys
-        and ((f.row.level or "") != "" or (f.row.district, f.row.instrument) not in leveled)
+        and (f.row.doc_id, f.row.instrument, f.row.level or "") not in amount_keys
+        and ((f.row.level or "") != "" or (f.row.doc_id, f.row.instrument) not in leveled)
     ]
     first: dict[tuple[str, str | None, str], FoundComparison] = {}
     for f in sorted(mentions, key=lambda f: (f.seq, f.start)):
-        first.setdefault((f.row.district, f.row.instrument, f.row.level or ""), f)
+        first.setdefault((f.row.doc_id, f.row.instrument, f.row.level or ""), f)
     kept = list(first.values())
     return amounts + sorted(kept, key=lambda f: (f.seq, f.start))
 
@@ -768,11 +770,21 @@ def comparison_rows(
     found: list[FoundComparison], clauses: list[ClauseRow], vocab: InstrumentVocabulary
 ) -> pd.DataFrame:
     """The table from every clause's rows (in clause order): redundant mentions dropped, absent rows added."""
+    return frame(ComparisonRow, [f.row for f in sorted(stated_and_absent(found, clauses, vocab), key=order(vocab))])
+
+
+def stated_and_absent(
+    found: list[FoundComparison], clauses: list[ClauseRow], vocab: InstrumentVocabulary
+) -> list[FoundComparison]:
+    """Every clause's rows (in clause order) with redundant mentions dropped, then each document's absent
+    rows: what a document gives the table, in the order it found them (see :func:`order`)."""
     stated = _without_redundant_mentions(found)
-    return _ordered(stated + _absent_rows(stated, clauses, vocab), vocab)
+    return stated + _absent_rows(stated, clauses, vocab)
 
 
-def _ordered(found: list[FoundComparison], vocab: InstrumentVocabulary) -> pd.DataFrame:
+def order(vocab: InstrumentVocabulary) -> Callable[[FoundComparison], tuple[str, bool, str, int, bool, int, int]]:
+    """The table's order, as a sort key of a row: by district, instrument, tier, stated before absent,
+    then where it was found (a stable sort keeps ties in the order found)."""
     level_rank = {level: i for i, (level, _) in enumerate(vocab.level_words)}
 
     def key(f: FoundComparison) -> tuple[str, bool, str, int, bool, int, int]:
@@ -788,7 +800,7 @@ def _ordered(found: list[FoundComparison], vocab: InstrumentVocabulary) -> pd.Da
             f.start,
         )
 
-    return frame(ComparisonRow, [f.row for f in sorted(found, key=key)])
+    return key
 
 
 def unclassified_note(comparisons: pd.DataFrame, vocab: InstrumentVocabulary, shown: int = 5) -> str | None:

@@ -302,8 +302,10 @@ def clause_targets(
 
 def target_frame(found: list[FoundTarget]) -> pd.DataFrame:
     """Rows in the table's column order and dtypes, by district, indicator, then source order."""
+    return frame(TargetRow, [f.row for f in sorted(found, key=order)])
 
-    def key(f: FoundTarget) -> tuple[str, bool, str, str, int, int]:
-        return (f.row.district, f.row.indicator is None, f.row.indicator or "", f.row.doc_id, f.seq, f.start)
 
-    return frame(TargetRow, [f.row for f in sorted(found, key=key)])
+def order(f: FoundTarget) -> tuple[str, bool, str, str, int, int]:
+    """The table's order, as a sort key of a row: by district, indicator (named ones first), document, then
+    where it was found."""
+    return (f.row.district, f.row.indicator is None, f.row.indicator or "", f.row.doc_id, f.seq, f.start)

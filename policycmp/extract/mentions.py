@@ -96,12 +96,18 @@ def _float(value: Decimal | None) -> float:
 
 def _mention(item: Bounded, kind: str, level: str | None, text: str) -> QuantityMention:
     r = item.reading
+    value = _float(r.value)
+    high = _float(r.value_high) if r.value_high is not None else None
+    if high is not None and high < value:
+        # a range written high to low (补助比例60%-40%, 50-20万元) is the same range: value is its low end,
+        # value_high its high end, and the span keeps what was written
+        value, high = high, value
     return QuantityMention(  # positional: a tenth of the extractor's time is spent building these
         text[item.span_start : item.span_end],
         item.span_start,
         item.span_end,
-        _float(r.value),
-        _float(r.value_high) if r.value_high is not None else None,
+        value,
+        high,
         r.unit,
         kind,
         item.bound or "exact",

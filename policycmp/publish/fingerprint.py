@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -27,9 +28,11 @@ def _registered_files(sources: Path) -> list[Path]:
         return []
 
 
-def input_fingerprint(sources: str | Path, registered: list[Path] | None = None) -> str:
+def input_fingerprint(
+    sources: str | Path, registered: list[Path] | None = None, digests: Mapping[Path, str] | None = None
+) -> str:
     """A hash of everything a build reads (``registered``: the files sources.yaml names, when the
-    caller has already read it, in its order)."""
+    caller has already read it, in its order; ``digests``: the SHA-256 of those it has already hashed)."""
     sources = Path(sources)
     digest = hashlib.sha256()
     files = [sources, *(_registered_files(sources) if registered is None else registered)]
@@ -37,10 +40,14 @@ def input_fingerprint(sources: str | Path, registered: list[Path] | None = None)
     vocabularies = data_dir()
     if vocabularies != paths.package_dir() / "data":
         files += sorted(vocabularies.glob("*.yaml"))
+    known = digests or {}
     for path in files:
         digest.update(path.name.encode())
+        if path in known:
+            digest.update(bytes.fromhex(known[path]))
+            continue
         try:
-            digest.update(path.read_bytes())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
         except OSError:
             digest.update(b"<missing>")
     return digest.hexdigest()
@@ -55,3 +62,13 @@ def is_stale(raw_dir: str | Path | None = None, out_dir: str | Path | None = Non
     except (OSError, ValueError):
         return True
     return bool(manifest.get("fingerprint") != input_fingerprint(raw / "sources.yaml"))
+
+
+def published_tables(out_dir: str | Path) -> list[str]:
+    """The tables the manifest in ``out_dir`` lists (none when there is no readable manifest)."""
+    try:
+        manifest = json.loads((Path(out_dir) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    tables = manifest.get("tables") if isinstance(manifest, dict) else None
+    return [str(name) for name in tables] if isinstance(tables, dict) else []

@@ -10,8 +10,10 @@ numbering anomaly, budgets.parquet marks each total whose parts do not add up.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from ..compare.budgets import BudgetCheck
+if TYPE_CHECKING:  # a build with nothing to do prints its log without importing the stages (see state.py)
+    from ..compare.budgets import BudgetCheck
 
 LISTED = 5  # a kind with at most this many messages is printed in full
 EXAMPLES = 3  # otherwise its first EXAMPLES, then a count of the rest

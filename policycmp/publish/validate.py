@@ -4,13 +4,20 @@ Column checks (dtype, nulls, uniqueness, allowed values) come from the schema th
 checks that need another table (a quantity's span is the text at its offsets in its clause row) are
 pandera checks too. The first violation stops the build with one line naming the table, the column
 and the first bad row, and OUT stays as it was.
+
+A build checks what it made now: the fragments of the documents it read (:func:`check_tables` with
+``context``: a span is read in the clauses of the whole corpus), and every table made from the whole
+corpus. What it took from the cache was checked when it was made. :func:`check_corpus` then checks
+what only the whole corpus shows, over the joined tables: each table has exactly its schema's columns
+and types, a unique column is unique across all documents, and every clause a row names is in the
+corpus.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -22,6 +29,7 @@ import pyarrow.compute as pc
 from ..errors import PolicyInputError
 from ..schema import TABLES, Column, columns
 from ..vocabulary import TOOL_TYPES, domain_keys, load_indicators, load_instruments, load_policy_tools, tier_keys
+from .fragments import arrow_schema
 
 
 class TableCheckError(PolicyInputError):
@@ -46,6 +54,14 @@ class RowCheck:
     column: str
     name: str
     ok: Callable[[pd.DataFrame, dict[str, pd.DataFrame]], pd.Series]
+    # a check that the row's clause exists: "clauses", or "pieces" (a clause row or a report piece); the
+    # whole corpus is checked for these too (check_corpus)
+    refers: str | None = None
+
+
+def _reference(column: str, name: str, *, lines: bool = False) -> RowCheck:
+    """The row's ``column`` names a clause row of the corpus (with ``lines``: or a report piece)."""
+    return RowCheck(column, name, _clause_known(column, lines=lines), "pieces" if lines else "clauses")
 
 
 def _values(column: pd.Series) -> list[Any]:
@@ -185,7 +201,7 @@ ROW_CHECKS: dict[str, list[RowCheck]] = {
     "quantities": [
         RowCheck("span", "non-empty span", _non_empty("span")),
         RowCheck("span", "span == text[start:end] of its clause (or report piece)", _spans_match("start", "end")),
-        RowCheck("clause_id", "clause_id in clauses or report_lines", _clause_known(lines=True)),
+        _reference("clause_id", "clause_id in clauses or report_lines", lines=True),
         RowCheck("value_high", "value_high >= value", _range_ordered()),
     ],
     "comparisons": [
@@ -193,48 +209,48 @@ ROW_CHECKS: dict[str, list[RowCheck]] = {
         RowCheck("object", "a stated row says what is rewarded", _stated_has_object),
         RowCheck("value", "a row of no instrument has an amount", _unclassified_has_amount),
         RowCheck("variant", "a variant of instruments.yaml or a bracket", _variant_known),
-        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        _reference("clause_id", "clause_id in clauses"),
         RowCheck("span", "non-empty span", _non_empty("span")),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
         RowCheck("value_high", "value_high >= value", _range_ordered()),
     ],
     "budgets": [
-        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        _reference("clause_id", "clause_id in clauses"),
         RowCheck("span", "non-empty span", _non_empty("span")),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
     ],
     "targets": [
-        RowCheck("clause_id", "clause_id in clauses (or a line of a city work report)", _clause_known(lines=True)),
+        _reference("clause_id", "clause_id in clauses (or a line of a city work report)", lines=True),
         RowCheck("span", "non-empty span", _non_empty("span")),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
         RowCheck("value_high", "value_high >= value", _range_ordered()),
     ],
-    "outcomes": [RowCheck("policy_clause_id", "policy_clause_id in clauses", _clause_known("policy_clause_id"))],
-    "budget_summary": [RowCheck("total_clause_id", "total_clause_id in clauses", _clause_known("total_clause_id"))],
+    "outcomes": [_reference("policy_clause_id", "policy_clause_id in clauses")],
+    "budget_summary": [_reference("total_clause_id", "total_clause_id in clauses")],
     "subsidy_ranks": [
-        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        _reference("clause_id", "clause_id in clauses"),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
         RowCheck("rank", "rank from 1 to of", lambda f, t: (f["rank"] >= 1) & (f["rank"] <= f["of"])),
     ],
     "standings": [
-        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        _reference("clause_id", "clause_id in clauses"),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
     ],
     "clause_tools": [
-        RowCheck("clause_id", "clause_id in clauses", _clause_known()),
+        _reference("clause_id", "clause_id in clauses"),
         RowCheck("span", "span == text[span_start:span_end] of its clause", _spans_match("span_start", "span_end")),
     ],
     "clause_changes": [
-        RowCheck("from_clause", "from_clause in clauses", _clause_known("from_clause")),
-        RowCheck("to_clause", "to_clause in clauses", _clause_known("to_clause")),
+        _reference("from_clause", "from_clause in clauses"),
+        _reference("to_clause", "to_clause in clauses"),
         RowCheck(
             "change", "a pair names both clauses, added the newer only, removed the older only", _change_has_its_clauses
         ),
         RowCheck("similarity", "similarity from 0 to 1", _within_one("similarity")),
     ],
     "amount_changes": [
-        RowCheck("from_clause", "from_clause in clauses", _clause_known("from_clause")),
-        RowCheck("to_clause", "to_clause in clauses", _clause_known("to_clause")),
+        _reference("from_clause", "from_clause in clauses"),
+        _reference("to_clause", "to_clause in clauses"),
         RowCheck("before_span", "a figure before or after, each with its span", _amount_on_a_side),
         RowCheck(
             "before_span",
@@ -302,15 +318,22 @@ def _describe(name: str, frame: pd.DataFrame, error: pandera.errors.SchemaError)
     return f"{where}: {reason}{detail}"
 
 
-def check_tables(tables: dict[str, pd.DataFrame]) -> None:
-    """Validate every table against its schema; raise :class:`TableCheckError` at the first violation."""
+def check_tables(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    names: Sequence[str] | None = None,
+    context: Mapping[str, pd.DataFrame] | None = None,
+) -> None:
+    """Validate every table (or those ``names``) against its schema; raise :class:`TableCheckError` at the
+    first violation. Row checks read the clauses and report pieces of ``context`` (default: ``tables``)."""
     codes = _vocabulary_codes()
-    for name in TABLES:
+    lookup = dict(context if context is not None else tables)
+    for name in TABLES if names is None else names:
         if name not in tables:
             raise TableCheckError(f"{name}.parquet", "the build produced no such table")
         frame = tables[name]
         try:
-            table_schema(name, tables, codes).validate(frame, lazy=False)
+            table_schema(name, lookup, codes).validate(frame, lazy=False)
         except pandera.errors.SchemaErrors as errors:
             first = errors.schema_errors[0] if errors.schema_errors else None
             if isinstance(first, pandera.errors.SchemaError):
@@ -318,3 +341,69 @@ def check_tables(tables: dict[str, pd.DataFrame]) -> None:
             raise TableCheckError(f"{name}.parquet", str(errors).splitlines()[0]) from None
         except pandera.errors.SchemaError as error:
             raise TableCheckError(f"{name}.parquet", _describe(name, frame, error)) from None
+
+
+# --- what only the whole corpus shows ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Known:
+    """The ids a row may name, by table: ``clauses`` (clause_id) and ``report_lines`` (line_id)."""
+
+    ids: Mapping[str, pyarrow.ChunkedArray]
+    _sets: dict[str, pyarrow.Array] = field(default_factory=dict, compare=False)
+
+    def of(self, refers: str) -> pyarrow.Array:
+        """The clause ids (``refers`` "clauses"), or those and the report pieces' ("pieces")."""
+        if refers not in self._sets:
+            names = ("clauses", "report_lines") if refers == "pieces" else ("clauses",)
+            chunks = [chunk for name in names for chunk in self.ids[name].chunks]
+            self._sets[refers] = pyarrow.concat_arrays(chunks) if chunks else pyarrow.array([], pyarrow.large_string())
+        return self._sets[refers]
+
+
+def check_corpus(tables: Mapping[str, pyarrow.Table]) -> None:
+    """:func:`check_joined` for every table of the schema (each must be there)."""
+    known = Known(
+        {"clauses": tables["clauses"].column("clause_id"), "report_lines": tables["report_lines"].column("line_id")}
+    )
+    for name in TABLES:
+        if name not in tables:
+            raise TableCheckError(f"{name}.parquet", "the build produced no such table")
+        check_joined(name, tables[name], known)
+
+
+def check_joined(name: str, table: pyarrow.Table, known: Known) -> None:
+    """A joined table as it will be written: exactly its schema's columns and types, no value of a unique
+    column twice, and every clause (or report piece) its rows name among ``known``. Raises
+    :class:`TableCheckError` naming the first."""
+    expected = arrow_schema(name)
+    if not table.schema.equals(expected, check_metadata=True):
+        difference = _schema_difference(table.schema, expected)
+        raise TableCheckError(f"{name}.parquet", f"its columns are not those of the schema ({difference})")
+    for column in columns(TABLES[name]):
+        values = table.column(column.name)
+        if column.unique and pc.count_distinct(values, mode="all").as_py() != len(values):
+            counts = pc.value_counts(values)
+            twice = counts.filter(pc.greater(counts.field("counts"), 1))[0]["values"].as_py()
+            raise TableCheckError(f"{name}.parquet", f"column {column.name!r}: {twice!r} is in more than one row")
+    for check in ROW_CHECKS.get(name, []):
+        if check.refers is None:
+            continue
+        values = table.column(check.column)
+        unknown = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=known.of(check.refers))))
+        if pc.any(unknown).as_py():
+            row = pc.index(unknown, True).as_py()
+            raise TableCheckError(
+                f"{name}.parquet",
+                f"column {check.column!r}, row {row}: check {check.name!r} failed (value {values[row].as_py()!r})",
+            )
+
+
+def _schema_difference(found: pyarrow.Schema, expected: pyarrow.Schema) -> str:
+    if found.names != expected.names:
+        return f"columns {found.names} instead of {expected.names}"
+    for a, b in zip(found, expected, strict=True):
+        if a.type != b.type:
+            return f"{a.name} is {a.type}, not {b.type}"
+    return "its pandas metadata differs"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +19,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 
-def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Deterministic Parquet: fixed writer options, no index, no timestamps in the metadata."""
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+def write_parquet(frame: pd.DataFrame | pa.Table, path: Path) -> None:
+    """Deterministic Parquet: fixed writer options, no index, no timestamps in the metadata (an Arrow table
+    as it is: the build's carry the pandas metadata of their schema)."""
+    table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(frame, preserve_index=False)
     pq.write_table(table, path, compression="zstd", use_dictionary=True, write_statistics=True, data_page_version="2.0")
 
 
@@ -31,31 +34,63 @@ def staging_folder(out_dir: Path) -> Path:
     return staging
 
 
-def publish_files(files: dict[str, object], out_dir: str | Path) -> list[Path]:
-    """Write every file into a staging folder beside OUT, then move each into place.
+class Staged:
+    """Files written one by one into a staging folder beside OUT, then moved into OUT together
+    (:func:`staged`): a writer need not hold every file at once."""
 
-    ``files`` maps a file name to a DataFrame (written as Parquet) or to str/bytes content. Files of
-    OUT not named in ``files`` stay. Nothing in OUT changes unless every file was staged first.
-    """
-    out_dir = Path(out_dir)
-    staging = staging_folder(out_dir)
-    try:
-        for name, content in files.items():
-            target = staging / name
-            if isinstance(content, pd.DataFrame):
-                write_parquet(content, target)
-            elif isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(str(content), encoding="utf-8")
-        out_dir.mkdir(parents=True, exist_ok=True)
+    def __init__(self, folder: Path, out_dir: Path):
+        self.folder = folder
+        self.out_dir = out_dir
+        self.names: list[str] = []
+
+    def write(self, name: str, content: object) -> None:
+        """Stage ``content``: a DataFrame or Arrow table (written as Parquet), bytes, or text."""
+        target = self.folder / name
+        if isinstance(content, pd.DataFrame | pa.Table):
+            write_parquet(content, target)
+        elif isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(str(content), encoding="utf-8")
+        self.names.append(name)
+
+    def publish(self, remove: Sequence[str] = ()) -> list[Path]:
+        """Move every staged file into OUT, then remove the files of OUT named in ``remove`` (those a previous
+        run wrote and this one does not)."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
         written = []
-        for name in files:
-            os.replace(staging / name, out_dir / name)
-            written.append(out_dir / name)
+        for name in self.names:
+            os.replace(self.folder / name, self.out_dir / name)
+            written.append(self.out_dir / name)
+        for name in remove:
+            if name not in self.names:
+                (self.out_dir / name).unlink(missing_ok=True)
         return written
+
+
+@contextmanager
+def staged(out_dir: str | Path) -> Iterator[Staged]:
+    """A :class:`Staged` for OUT; the staging folder is removed afterwards, published or not. Nothing in
+    OUT changes unless :meth:`Staged.publish` is called, after every file was staged."""
+    out_dir = Path(out_dir)
+    folder = staging_folder(out_dir)
+    try:
+        yield Staged(folder, out_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def publish_files(files: dict[str, object], out_dir: str | Path, *, remove: Sequence[str] = ()) -> list[Path]:
+    """Write every file into a staging folder beside OUT, then move each into place, then remove the files
+    of OUT named in ``remove``.
+
+    ``files`` maps a file name to a DataFrame or Arrow table (written as Parquet) or to str/bytes content.
+    Other files of OUT stay. Nothing in OUT changes unless every file was staged first.
+    """
+    with staged(out_dir) as stage:
+        for name, content in files.items():
+            stage.write(name, content)
+        return stage.publish(remove)
 
 
 def same_tree(a: Path, b: Path) -> bool:

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from .align import Match, align, similarities
 from .amounts import AmountPair, changed_amounts
-from .table import EditionRows, PairedEditions, edition_tables, pair_editions
+from .table import (
+    EditionRows,
+    PairedEditions,
+    consecutive_editions,
+    note,
+    pair_editions,
+    paired,
+    without_common_clause,
+)
 from .texts import EditionText, body
 
 __all__ = [
@@ -22,7 +30,10 @@ __all__ = [
     "align",
     "body",
     "changed_amounts",
-    "edition_tables",
+    "consecutive_editions",
+    "note",
     "pair_editions",
+    "paired",
     "similarities",
+    "without_common_clause",
 ]

@@ -15,13 +15,24 @@ removed, never forced onto a partner.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from ...vocabulary import EditionRules
 from .texts import EditionText
+
+# scipy.optimize is imported when two editions first need an assignment, not with this module: it takes
+# 0.2–1 s to import, which a build that pairs no new editions (most builds that add one document) would
+# otherwise pay for nothing.
+ASSIGNMENT_MODULE = "scipy.optimize"
+
+
+def linear_sum_assignment(score: np.ndarray, *, maximize: bool) -> Any:
+    """:func:`scipy.optimize.linear_sum_assignment`."""
+    return importlib.import_module(ASSIGNMENT_MODULE).linear_sum_assignment(score, maximize=maximize)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The edition tables: what changed from each edition of a district's policy to the next
 (``edition_pairs``, ``clause_changes``, ``amount_changes``).
 
-:func:`pair_editions` is a pure function of two editions' clause and quantity rows, so a cache can
-keep its result per pair of documents.
+:func:`pair_editions` is a pure function of two editions' clause and quantity rows, so the build keeps
+its result per pair of documents (:func:`consecutive_editions` says which pairs a corpus has).
 """
 
 from __future__ import annotations
@@ -12,16 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ...editions import Edition, consecutive, ordered
-from ...model import Document, TableSet
+from ...model import Document
 from ...schema import (
     AmountChangeRow,
     ClauseChangeRow,
     ClauseRow,
     EditionPairRow,
     QuantityRow,
-    frame,
 )
-from ...vocabulary import EditionRules, Layout, load_edition_rules, load_layout
+from ...vocabulary import EditionRules, Layout
 from .align import Match, align
 from .amounts import AmountPair, changed_amounts
 from .texts import EditionText
@@ -50,12 +49,12 @@ class PairedEditions:
 
 def pair_editions(older: EditionRows, newer: EditionRows, rules: EditionRules, layout: Layout) -> PairedEditions:
     """Every clause row of two consecutive editions in one change row, and the amounts that changed."""
-    return _paired(
+    return paired(
         older, newer, EditionText.of(older.rows, rules, layout), EditionText.of(newer.rows, rules, layout), rules
     )
 
 
-def _paired(
+def paired(
     older: EditionRows, newer: EditionRows, old_text: EditionText, new_text: EditionText, rules: EditionRules
 ) -> PairedEditions:
     """:func:`pair_editions` of editions already read (a middle edition is read once for both its pairs)."""
@@ -187,47 +186,34 @@ def _summary(
     )
 
 
-def edition_tables(
-    documents: Sequence[Document],
-    clauses_by_doc: Mapping[str, Sequence[ClauseRow]],
-    quantities: Mapping[str, Sequence[QuantityRow]],
-) -> TableSet:
-    """``edition_pairs``, ``clause_changes`` and ``amount_changes`` for each two consecutive editions of a
-    district's policy. A pair with no row in common is a warning."""
-    rules, layout = load_edition_rules(), load_layout()
-    result = TableSet()
+def consecutive_editions(documents: Sequence[Document]) -> list[tuple[Document, Document]]:
+    """Each two consecutive editions of a district's policy: districts in sorted order, each district's
+    editions oldest first (by year, the draft before the final)."""
     by_id = {d.id: d for d in documents}
     policies = [Edition(d.id, d.district, d.kind, d.year, d.status) for d in documents if d.kind == PAIRED_KIND]
-    paired: list[PairedEditions] = []
-    for group in ordered(policies).values():
-        if len(group) < 2:
-            continue
-        rows = {e.doc_id: EditionRows(by_id[e.doc_id], clauses_by_doc.get(e.doc_id, ()), quantities) for e in group}
-        texts = {doc_id: EditionText.of(r.rows, rules, layout) for doc_id, r in rows.items()}
-        for old, new in consecutive(group):
-            older, newer = rows[old.doc_id], rows[new.doc_id]
-            paired.append(_paired(older, newer, texts[old.doc_id], texts[new.doc_id], rules))
-            if not paired[-1].pair.in_common:
-                result.warn(
-                    f"editions {old.doc_id} → {new.doc_id}: no clause in common; every row of both is listed as "
-                    "removed or added in clause_changes.parquet, none is force-aligned",
-                    "editions_without_common_clause",
-                )
-    result.tables["edition_pairs"] = frame(EditionPairRow, [p.pair for p in paired])
-    result.tables["clause_changes"] = frame(ClauseChangeRow, [row for p in paired for row in p.clauses])
-    result.tables["amount_changes"] = frame(AmountChangeRow, [row for p in paired for row in p.amounts])
-    if paired:
-        result.notes.append(_note(paired))
-    return result
+    return [
+        (by_id[old.doc_id], by_id[new.doc_id])
+        for group in ordered(policies).values()
+        for old, new in consecutive(group)
+    ]
 
 
-def _note(paired: list[PairedEditions]) -> str:
-    totals: Counter[str] = Counter()
-    for p in paired:
-        for name in ("unchanged", "reworded", "amounts_changed", "added", "removed", "amounts_up", "amounts_down"):
-            totals[name] += getattr(p.pair, name)
+def without_common_clause(from_doc: str, to_doc: str) -> str:
+    """The build's warning on a pair of editions no clause of which pairs (``in_common`` false)."""
     return (
-        f"editions: {len(paired)} pair{'' if len(paired) == 1 else 's'} of consecutive policy editions: "
+        f"editions {from_doc} → {to_doc}: no clause in common; every row of both is listed as removed or added in "
+        "clause_changes.parquet, none is force-aligned"
+    )
+
+
+# the edition_pairs counts the build's note adds up, in the note's words
+NOTE_COUNTS = ("unchanged", "reworded", "amounts_changed", "added", "removed", "amounts_up", "amounts_down")
+
+
+def note(pairs: int, totals: Mapping[str, int]) -> str:
+    """The build's note on the corpus's pairs of editions (``totals``: NOTE_COUNTS summed over them)."""
+    return (
+        f"editions: {pairs} pair{'' if pairs == 1 else 's'} of consecutive policy editions: "
         f"{totals['unchanged']} clauses unchanged, "
         f"{totals['reworded']} reworded, {totals['amounts_changed']} with amounts changed "
         f"({totals['amounts_up']} amounts up, {totals['amounts_down']} down), {totals['added']} added, "
