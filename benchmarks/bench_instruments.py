@@ -2,12 +2,14 @@
 
     .venv/bin/python benchmarks/bench_instruments.py [--survey tests/data/instrument_survey.yaml] [--misses]
         [--held-out-2 tests/data/instrument_survey_heldout2.yaml]
+        [--held-out-3 tests/data/instrument_survey_heldout3.yaml]
 
 Builds each district's surveyed clauses as one policy (tests/data/instrument_survey.yaml, read by
 policycmp.evaluation.instruments) and prints, for the development clauses (the rules of
 instruments.yaml were written with them in view), the first held-out set (seven districts set aside
 before round one's rules; scored repeatedly since, so no longer clean) and, when asked, the second
-(four districts set aside before round two's rules, scored once at its end) apart, one Markdown table:
+(four districts set aside before round two's rules, scored once at its end) and the third (labelled by
+another labeller, who saw no rule; variants not labelled) apart, one Markdown table:
 
 - the labelled amount is a quantity of its clause (value and unit);
 - it reaches comparisons.parquet at the right tier;
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from policycmp.evaluation.instruments import (
     HELD_OUT_2,
+    HELD_OUT_3,
     SPLITS,
     build,
     load_survey,
@@ -51,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also score the second held-out set (tests/data/instrument_survey_heldout2.yaml): once, at the end "
         "of a round; a rule written after reading its figures makes it development data",
     )
+    parser.add_argument(
+        "--held-out-3",
+        type=Path,
+        default=None,
+        help="also score the third held-out set (tests/data/instrument_survey_heldout3.yaml), on the same terms",
+    )
     parser.add_argument("--misses", action="store_true", help="list the development amounts not found under their key")
     parser.add_argument(
         "--held-out-misses",
@@ -64,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     splits = SPLITS
     if args.held_out_2 is not None:
         survey += load_survey(args.held_out_2)
-        splits = (*SPLITS, HELD_OUT_2)
+        splits = (*splits, HELD_OUT_2)
+    if args.held_out_3 is not None:
+        survey += load_survey(args.held_out_3)
+        splits = (*splits, HELD_OUT_3)
     started = time.perf_counter()
     built = build(survey)
     elapsed = time.perf_counter() - started
@@ -100,7 +112,16 @@ def main(argv: list[str] | None = None) -> int:
         ("award amounts labelled with an instrument that get one", "got_instrument", "instrument_labelled"),
     )
     for what, part, whole in shares:
-        line(what, [share(getattr(scores[s], part), getattr(scores[s], whole)) for s in splits])
+        # the third set labels no variant: its full key is not scored
+        line(
+            what,
+            [
+                "not labelled"
+                if (s == HELD_OUT_3 and part == "right_key")
+                else share(getattr(scores[s], part), getattr(scores[s], whole))
+                for s in splits
+            ],
+        )
     line(
         "instruments labelled in two or more districts with every amount under their key",
         [share(keys[s][0], keys[s][1]) for s in splits],

@@ -19,6 +19,7 @@ import pytest
 from policycmp.compare.instruments import comparison_table
 from policycmp.evaluation.instruments import (
     HELD_OUT_2,
+    HELD_OUT_3,
     SPLITS,
     Amount,
     SurveyClause,
@@ -459,3 +460,19 @@ def test_the_second_held_out_set_is_of_new_districts_and_names_known_keys(survey
         for amount in clause.amounts:
             assert amount.instrument is None or amount.instrument in keys, (clause.id, amount)
             assert amount.variant is None or amount.variant in variants, amount
+
+
+HELD_OUT_3_FILE = Path(__file__).parent / "data" / "instrument_survey_heldout3.yaml"
+
+
+def test_the_third_held_out_set_is_of_new_pages_and_names_known_keys(survey):
+    """Its pages are not the survey's; every label names a known key (or none) and no variant."""
+    third = load_survey(HELD_OUT_3_FILE)
+    keys = set(load_instruments().keys())
+    assert len(third) >= 20 and {c.split for c in third} == {HELD_OUT_3}
+    assert not {c.url for c in third} & {c.url for c in survey}
+    for clause in third:
+        for amount in clause.amounts:
+            assert amount.instrument is None or amount.instrument in keys, (clause.id, amount)
+            assert amount.variant is None, amount
+        assert clause.amounts or clause.not_amounts, clause.id
