@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from policycmp.compare.policy_tools import tool_mix
+from policycmp.compare.standings import standing_tables
 from policycmp.evaluation.instruments import SurveyClause, build
 from policycmp.extract import quantities_table
 from policycmp.model import Corpus
@@ -62,6 +63,27 @@ def by_level(table: pd.DataFrame, district: str, instrument: str) -> dict[str | 
 
 def test_the_build_gets_every_comparison_table(result):
     assert set(result.tables) == {*TABLES, *SUMMARIES}
+
+
+def test_the_build_joins_the_selections_standings_as_made_at_once(corpus):
+    """The build makes the summaries one edition selection at a time (a unit of its cache each) and joins
+    them; that is the same table as every selection made at once from the published tables."""
+    tables = build_tables(corpus).tables
+    at_once = standing_tables(tables)
+    for name in ("subsidy_ranks", "standings"):
+        pd.testing.assert_frame_equal(tables[name], at_once[name])
+    standings = tables["standings"]
+    assert list(dict.fromkeys(standings["selection"])) == ["2023", "2024", "default"]
+    # Zhenhai's 58 numbered clauses by domain in its default edition; no 要素保障 section, so 0 factors
+    zhenhai = standings[
+        (standings["selection"] == "default")
+        & (standings["district"] == "zhenhai")
+        & (standings["measure"] == "clauses")
+    ]
+    assert dict(zip(zhenhai["item"], zhenhai["value"], strict=True)) == {
+        "demand_opening": 5, "factors": 0, "innovation": 9, "investment": 6, "livelihood": 8,
+        "manufacturing": 9, "rural": 9, "services": 8, "transport": 4,
+    }  # fmt: skip
 
 
 def test_comparisons_have_the_contract_columns_and_dtypes(comparisons):

@@ -186,6 +186,30 @@ def test_a_changed_document_alone_is_read_again(raw_copy, tmp_path, capsys):
     assert digests(out) == digests(cold)
 
 
+def test_a_changed_edition_remakes_only_the_selections_that_chose_it(raw_copy, tmp_path, capsys, monkeypatch):
+    """The cross-district summaries are made per edition selection: Zhenhai's 2024 policy changed, so the
+    default and 2024 selections are made again, and 2023's (Qujiang alone) comes from the cache; the
+    tables are those of a cold build all the same."""
+    out = tmp_path / "processed"
+    assert build(raw_copy, out, capsys)[0] == 0
+    made: list[str] = []
+    real = build_module.selection_tables
+
+    def counted(tables, chosen):
+        made.append(str(chosen["selection"].iloc[0]))
+        return real(tables, chosen)
+
+    monkeypatch.setattr(build_module, "selection_tables", counted)
+    path = edit_zhenhai(raw_copy)
+    assert main(["add", str(path), "--raw", str(raw_copy)]) == 0
+    assert build(raw_copy, out, capsys)[0] == 0
+    assert sorted(made) == ["2024", "default"]
+    cold = tmp_path / "cold"
+    assert main(["build", "--no-cache", "--raw", str(raw_copy), "--out", str(cold)]) == 0
+    assert digests(out) == digests(cold)
+    assert sorted(made) == ["2023", "2024", "2024", "default", "default"]  # without a cache: every selection
+
+
 def test_a_build_where_nothing_changed_changes_nothing(raw_copy, tmp_path, capsys):
     out = tmp_path / "processed"
     code, _, first_err = build(raw_copy, out, capsys)
@@ -201,19 +225,20 @@ def test_a_build_where_nothing_changed_changes_nothing(raw_copy, tmp_path, capsy
 @pytest.mark.parametrize(
     "file, damage, lost",
     [
-        ("clauses.arrow", lambda data: data[: len(data) // 2], 6),  # cut short
-        ("quantities.arrow", lambda data: data[:-10] + bytes(10), 6),  # a damaged table
-        ("index.json", lambda data: data.replace(b"policycmp-segment 1", b"policycmp-segment 0"), 6),  # another version
+        ("clauses.arrow", lambda data: data[: len(data) // 2], 9),  # cut short
+        ("quantities.arrow", lambda data: data[:-10] + bytes(10), 9),  # a damaged table
+        ("index.json", lambda data: data.replace(b"policycmp-segment 1", b"policycmp-segment 0"), 9),  # another version
         ("index.json", lambda data: data[:100], 1),  # an index cut short cannot say how many units it held
-        ("texts.arrow", lambda data: b"", 6),
+        ("texts.arrow", lambda data: b"", 9),
     ],
 )
 def test_a_segment_that_cannot_be_trusted_is_read_again(cold, raw_copy, tmp_path, capsys, file, damage, lost):
     out = tmp_path / "processed"
     assert build(raw_copy, out, capsys)[0] == 0
-    # one segment: the five documents and the outcome report's rows linked to Zhenhai's policy
+    # one segment: the five documents, the outcome report's rows linked to Zhenhai's policy, and the
+    # standings of the three edition selections (default, 2023, 2024)
     (segment,) = (cache_dir(out) / "segments").iterdir()
-    assert len(json.loads((segment / "index.json").read_text())["units"]) == 6
+    assert len(json.loads((segment / "index.json").read_text())["units"]) == 9
     (segment / file).write_bytes(damage((segment / file).read_bytes()))
     (raw_copy / "sources.yaml").write_text((raw_copy / "sources.yaml").read_text() + "\n", encoding="utf-8")
     code, log, err = build(raw_copy, out, capsys)
@@ -242,7 +267,7 @@ def test_what_a_failed_build_read_is_kept_but_checked_before_it_is_used(raw_copy
     code, log, _ = build(raw_copy, out, capsys)
     assert code == 0 and f"4 documents from the cache, {len(zhenhai)} read" in log
     (segment,) = (cache_dir(out) / "segments").iterdir()
-    assert len(json.loads((segment / "index.json").read_text())["units"]) == 6
+    assert len(json.loads((segment / "index.json").read_text())["units"]) == 9
     assert not list(cache_dir(out).glob("*/*.new"))
 
 

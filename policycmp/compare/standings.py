@@ -138,11 +138,36 @@ def _quartiles_of(rows: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
+def selection_tables(tables: dict[str, pd.DataFrame], chosen: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``subsidy_ranks`` and ``standings`` of one edition selection (``chosen``: its rows of
+    :func:`policycmp.editions.selections`), from the tables' rows of the documents it chose.
+
+    A selection's figures depend on its own editions only (the domains and tool types it fills with 0
+    are those its editions have), so the build makes each selection once and keeps it until one of its
+    editions changes: adding a 2025 edition remakes the default and the 2025 selections, not 2015's."""
+    docs = set(chosen["doc_id"])
+    mine = {name: frame[frame["doc_id"].isin(docs)] if "doc_id" in frame else frame for name, frame in tables.items()}
+    return {"subsidy_ranks": subsidy_ranks(mine["comparisons"], chosen), "standings": standings(mine, chosen)}
+
+
+def selection_order(chosen: pd.DataFrame) -> list[str]:
+    """The selections in the order their rows are published (both tables are sorted by selection first)."""
+    return sorted(set(chosen["selection"]))
+
+
+def joined_selections(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """The selections' tables, in :func:`selection_order`, as the two published tables."""
+    out = {}
+    for name, row in (("subsidy_ranks", SubsidyRankRow), ("standings", StandingRow)):
+        frames = [part[name] for part in parts if len(part[name])]
+        joined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(dtypes(row)))
+        out[name] = joined.reindex(columns=list(dtypes(row))).astype(dtypes(row))
+    return out
+
+
 def standing_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """``subsidy_ranks`` and ``standings`` from the published tables (documents, clauses, quantities,
-    comparisons, budget_domains, targets, clause_tools)."""
+    comparisons, budget_domains, targets, clause_tools): every selection's, one after the other."""
     chosen = selections(tables["documents"])
-    return {
-        "subsidy_ranks": subsidy_ranks(tables["comparisons"], chosen),
-        "standings": standings(tables, chosen),
-    }
+    parts = [selection_tables(tables, chosen[chosen["selection"] == s]) for s in selection_order(chosen)]
+    return joined_selections(parts)

@@ -18,7 +18,9 @@ taken from the cache. A build whose inputs are exactly those of the tables in OU
 says so.
 
 A table made from the whole corpus (a summary across districts, say) is a function of the joined tables,
-run in :func:`corpus_tables` after the others and checked whole every build; a table with a share per
+run in :func:`corpus_tables` after the others: cut into units the cache can key by the documents each
+depends on (a pair of editions, an outcome report and its policies, an edition selection's standings), so
+that a build remakes only the units of what changed; a table with a share per
 document is a fragment made in :func:`.documents.document_tables` and listed in ``DOCUMENT_TABLES``, which
 the cache then keeps (docs/reading_documents.md, "The build").
 """
@@ -42,7 +44,8 @@ from .. import paths
 from ..compare.findings import clause_findings
 from ..compare.indexed import group_by_clause, quantity_records
 from ..compare.instruments import unclassified_note
-from ..compare.standings import standing_tables
+from ..compare.standings import selection_order, selection_tables
+from ..editions import selections
 from ..errors import PolicyInputError
 from ..ingest.integrity import check_raw, raw_bytes, sha256_hex
 from ..ingest.readers import document_text
@@ -55,6 +58,7 @@ from .assemble import (
     Budgets,
     Derived,
     arrow,
+    cached_or_made,
     checked_budgets,
     document_order,
     documents_table,
@@ -67,6 +71,7 @@ from .cache import (
     BuildCache,
     code_fingerprint,
     decode,
+    derived_key,
     document_entry,
     document_tables,
     encode,
@@ -76,6 +81,7 @@ from .cache import (
 from .documents import DOCUMENT_TABLES, DocumentReading, DocumentTables, Rows, Stages, read_document
 from .documents import document_tables as tables_of
 from .fingerprint import MANIFEST, input_fingerprint, is_stale, published_tables
+from .fragments import arrow_schema
 from .log import LISTED, budget_summary, years_note
 from .pairs import edition_pairs
 from .parallel import PARALLEL_MIN_DOCUMENTS, default_jobs, map_runs, runs
@@ -114,6 +120,7 @@ class Built:
     budgets: Budgets
     outcomes: list[Derived]
     pairs: list[Derived]
+    standings: list[Derived]  # one per edition selection
 
     def table(self, name: str) -> pa.Table:
         if name in self.whole:
@@ -155,8 +162,10 @@ def corpus_tables(
         for name in EDITION_TABLES:
             whole[name] = joined_derived(name, pairs)
     with _timed(result, "standings"):
-        whole.update(_standings(documents, shares, whole, budgets))
-    built = Built(documents, shares, whole, budgets, outcomes, pairs)
+        standings = _standings(documents, shares, whole, budgets, reading.keys, cache)
+        for name in STANDING_TABLES:
+            whole[name] = joined_derived(name, standings)
+    built = Built(documents, shares, whole, budgets, outcomes, pairs, standings)
     with _timed(result, "compare"):
         unnormalised = sum(shares[d.id].unnormalised for d in documents)
         result.notes.append(f"{built.rows('quantities')} quantities ({unnormalised} could not be normalised)")
@@ -184,19 +193,42 @@ def corpus_tables(
 
 # the published tables the cross-district summaries read (besides documents and budget_domains, made whole)
 STANDING_INPUTS = ("clauses", "quantities", "comparisons", "targets", "clause_tools")
+STANDING_TABLES = ("subsidy_ranks", "standings")
 
 
 def _standings(
-    documents: Sequence[Document], shares: Mapping[str, DocumentTables], whole: Mapping[str, pa.Table], budgets: Budgets
-) -> dict[str, pa.Table]:
-    """``subsidy_ranks`` and ``standings``: each depends on every district, so they are made whole every
-    build from the joined tables, and checked whole (a clause they name, the span they quote) here."""
-    tables = {name: joined_documents(name, documents, shares).to_pandas() for name in STANDING_INPUTS}
-    tables["documents"] = whole["documents"].to_pandas()
-    tables["budget_domains"] = budgets.domains
-    made = standing_tables(tables)
-    check_tables(made, names=list(made), context={"clauses": tables["clauses"]})
-    return {name: arrow(frame) for name, frame in made.items()}
+    documents: Sequence[Document],
+    shares: Mapping[str, DocumentTables],
+    whole: Mapping[str, pa.Table],
+    budgets: Budgets,
+    keys: Mapping[str, str],
+    cache: BuildCache | None,
+) -> list[Derived]:
+    """``subsidy_ranks`` and ``standings``, one edition selection at a time, each a unit of the cache keyed
+    by the editions it chose: adding a document remakes only the selections it enters (the default and its
+    year's). A selection made now is checked here, against the clauses of its own editions (a clause it
+    names, the span it quotes); one from the cache was checked when it was made."""
+    frame = whole["documents"].to_pandas()
+    chosen = selections(frame)
+    units = []
+    for selection in selection_order(chosen):
+        mine = chosen[chosen["selection"] == selection]
+        ids = mine["doc_id"].tolist()
+
+        def make(mine: pd.DataFrame = mine, ids: list[str] = ids) -> tuple[dict[str, pa.Table], list]:
+            only = set(ids)
+            tables = {name: joined_documents(name, documents, shares, only).to_pandas() for name in STANDING_INPUTS}
+            tables["documents"] = frame[frame["doc_id"].isin(only)]
+            tables["budget_domains"] = budgets.domains[budgets.domains["doc_id"].isin(only)]
+            made = selection_tables(tables, mine)
+            check_tables(made, names=list(made), context={"clauses": tables["clauses"]})
+            return {
+                name: pa.Table.from_pandas(table, schema=arrow_schema(name), preserve_index=False)
+                for name, table in made.items()
+            }, []
+
+        units.append(cached_or_made(derived_key("standings", [selection, *(keys[i] for i in ids)]), cache, make))
+    return units
 
 
 def _log_budgets(budgets: Budgets, result: TableSet) -> None:
@@ -588,11 +620,12 @@ def _keep(cache: BuildCache, reading: Reading, built: Built) -> None:
         key, share = reading.keys[doc_id], shares[doc_id]
         text = share.text if share.text is not None else cache.text(key)
         made.append(Made(key, document_entry(share).meta, share.tables, text))
-    derived = [*built.outcomes, *built.pairs]
+    derived = [*built.outcomes, *built.pairs, *built.standings]
     made += [Made(item.key, item.entry().meta, item.tables) for item in derived if item.made]
     orders: dict[str, list[str]] = {
         name: [reading.keys[doc_id] for doc_id in document_order(built.documents, name)] for name in DOCUMENT_TABLES
     }
     orders.update({name: [pair.key for pair in built.pairs] for name in EDITION_TABLES})
     orders["outcomes"] = [link.key for link in built.outcomes]
+    orders.update({name: [unit.key for unit in built.standings] for name in STANDING_TABLES})
     cache.commit(made, set(reading.keys.values()) | {item.key for item in derived}, orders)
