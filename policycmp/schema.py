@@ -722,9 +722,10 @@ class StandingRow:
     """A district's figure for one measure and item in one edition selection, with the quartiles of the
     selection's districts that have it: what the profiles, the budgets, targets and overview pages set each
     district against, computed once in the build (policycmp.standings). Measures: `clauses` and `quantities`
-    per domain (0 for a district without the section), `allocation` (yuan) and `allocation_share` (% of the
-    document's base, budget_domains) per domain, `target` per indicator (its headline: the first base goal in
-    reading order), `tool_share` (% of the district's policy-tool mentions) per tool type."""
+    per domain (0 for a district without a section that another edition of the selection has),
+    `allocation` (yuan) and `allocation_share` (% of the document's base, budget_domains) per domain,
+    `target` per indicator (its headline: the first base goal in reading order), `tool_share` (% of the
+    district's policy-tool mentions) per tool type."""
 
     selection: str = col("string", "`default` or a year: which edition of each district", nullable=False)
     measure: str = col("string", "what is measured", nullable=False, codes=STANDING_MEASURES)
