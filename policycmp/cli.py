@@ -91,8 +91,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check_root(root: str) -> Path:
+def _check_root(root: str, *, starting: bool = False) -> Path:
+    """A project folder: one holding data/raw/sources.yaml; with ``starting`` (``add``), any existing folder,
+    whose data/raw then receives the first document and a new registry."""
     folder = Path(root).resolve()
+    if starting and folder.is_dir():
+        return folder
     if not (folder / "data" / "raw" / "sources.yaml").is_file():
         hint = " (it holds sources.yaml itself: pass it as --raw)" if (folder / "sources.yaml").is_file() else ""
         raise PolicyInputError(
@@ -105,7 +109,7 @@ def _check_root(root: str) -> Path:
 def _folders(args: argparse.Namespace) -> Iterator[None]:
     """The run's folders as the environment says them, so every default path — in kernels too — follows."""
     wanted = {
-        paths.ROOT_VARIABLE: str(_check_root(args.root)) if args.root else None,
+        paths.ROOT_VARIABLE: str(_check_root(args.root, starting=args.command == "add")) if args.root else None,
         paths.RAW_VARIABLE: str(Path(args.raw).resolve()) if args.raw else None,
         paths.PROCESSED_VARIABLE: str(Path(args.tables).resolve()) if getattr(args, "tables", None) else None,
     }

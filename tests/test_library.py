@@ -156,3 +156,20 @@ def test_report_refuses_folders_that_would_mix_corpora(tmp_path, capsys, argv, w
     assert main(["report", *argv]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and err.startswith("policycmp report: error: ") and words in err, err
+
+
+def test_add_starts_a_project_in_an_empty_folder(tmp_path, capsys):
+    """A new corpus begins with `add --root DIR`: DIR/data/raw receives the file and a new registry; a
+    folder that does not exist is refused (a mistyped path never becomes a project)."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    zhenhai = ROOT / "data" / "raw" / "zhenhai-2024-policy.txt"
+    assert main(["add", str(zhenhai), "--root", str(root)]) == 0
+    registry = (root / "data" / "raw" / "sources.yaml").read_text(encoding="utf-8")
+    assert "id: zhenhai-2024-policy" in registry and (root / "data" / "raw" / zhenhai.name).is_file()
+    assert main(["build", "--root", str(root)]) == 0
+    assert (root / "data" / "processed" / "clauses.parquet").is_file()
+    capsys.readouterr()
+    assert main(["add", str(zhenhai), "--root", str(tmp_path / "missing")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--root: no data/raw/sources.yaml here" in err, err
