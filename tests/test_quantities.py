@@ -801,3 +801,24 @@ def test_report_figures_read_by_the_pattern(text, expected):
 def test_readings_of_the_surveyed_award_clauses(text, expected):
     got = [(m.span, m.value, m.kind, m.bound) for m in extract_mentions(text)]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a noun a grant is paid per, after 每 and its classifier: the rate's denominator (yuhuan-2022,
+        # 福州 2017, 黑龙江 2023, 马鞍山花山区 2023); 标准展位 counts as 展位
+        ("给予举办单位每个展位 400 元补助", [("400 元", 400, "CNY/展位", "exact")]),
+        ("每个标准展位最高不超过5000元补贴", [("最高不超过5000元", 5000, "CNY/展位", "max")]),
+        ("给予每张床位5000元的一次性建设补贴", [("5000元", 5000, "CNY/床位", "exact")]),
+        # ... but a grant per beneficiary stays a grant: a project, a firm, an exhibition
+        ("每个项目最高补助100万元", [("100万元", 1_000_000, "CNY", "max")]),
+        ("每家企业奖励10万元", [("10万元", 100_000, "CNY", "exact")]),
+        ("每个展会最高不超过2万元补贴", [("最高不超过2万元", 20_000, "CNY", "max")]),
+        # a booth count is a count, not a rate
+        ("展位数在500个以上的", [("500个以上", 500, "count", "min")]),
+    ],
+)
+def test_a_grant_per_booth_or_bed_is_a_rate(text, expected):
+    found = [(m.span, m.value, m.unit, m.bound) for m in extract_mentions(text)]
+    assert found == [(s, pytest.approx(v), u, b) for s, v, u, b in expected]

@@ -309,6 +309,11 @@ def digest(folder: Path) -> dict[str, str]:
             "entry 'provincial.amount_patterns': pattern '(省' does not compile",
         ),
         ("units.yaml", lambda d: d.pop("magnitudes"), "missing key 'magnitudes'"),
+        (
+            "units.yaml",
+            lambda d: d.update(per_unit_nouns={"展位": "展位"}),
+            "entry 'per_unit_nouns': expected each noun with a list of its wordings",
+        ),
     ],
 )
 def test_a_bad_vocabulary_stops_the_build_and_writes_nothing(tmp_path, monkeypatch, capsys, name, damage, expected):

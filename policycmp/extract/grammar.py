@@ -49,6 +49,8 @@ class NumberGrammar:
     bare_year: re.Pattern[str]
     per_unit: re.Pattern[str]
     per_unit_measures: frozenset[str]  # count measure words that form a rate after 每 (每台)
+    per_noun: re.Pattern[str]  # 每个展位 / 每张床位 before an amount: the noun (group 'noun') is the denominator
+    per_nouns: dict[str, str]  # each wording of such a noun → its key (标准展位 → 展位)
     written_unit: re.Pattern[str]
     cue_word: re.Pattern[str]
     ratio_cue: re.Pattern[str]
@@ -149,6 +151,25 @@ def _unit_alternation(units: dict[str, UnitWord]) -> str:
         guard = "".join(re.escape(c) for c in units[word].not_followed_by)
         alts.append(re.escape(word) + (f"(?![{guard}])" if guard else ""))
     return "(?:" + "|".join(alts) + ")"
+
+
+def _per_nouns(uspec: Any, path: Path) -> dict[str, str]:
+    """``per_unit_nouns``: each wording → the noun it counts as."""
+    found = require(uspec, "per_unit_nouns", path)
+    if not isinstance(found, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)
+        for k, v in found.items()
+    ):
+        raise PolicyInputError(path, "entry 'per_unit_nouns': expected each noun with a list of its wordings")
+    return {wording: noun for noun, wordings in found.items() for wording in wordings}
+
+
+def _words(uspec: Any, name: str, path: Path) -> str:
+    """An alternation of the words of ``name`` (a list, or the wordings of ``per_unit_nouns``), longest first."""
+    found = _per_nouns(uspec, path) if name == "per_unit_nouns" else require(uspec, name, path)
+    if not found or not all(isinstance(w, str) and w for w in found):
+        raise PolicyInputError(path, f"entry '{name}': expected a list of words")
+    return "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True))
 
 
 def _reach(uspec: Any, path: Path) -> int:
@@ -255,6 +276,13 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
             rf"每(?P<per>{_unit_alternation(units)})[^\d,。;:!?]{{0,{_reach(uspec, upath)}}}$", upath, "per-unit prefix"
         ),
         per_unit_measures=frozenset(map(str, require(uspec, "per_unit_measure_words", upath))),
+        per_noun=compile_pattern(
+            rf"每(?:{_words(uspec, 'per_unit_classifiers', upath)})?(?P<noun>{_words(uspec, 'per_unit_nouns', upath)})"
+            rf"[^\d,。;:!?]{{0,{_reach(uspec, upath)}}}$",
+            upath,
+            "per-unit noun",
+        ),
+        per_nouns=_per_nouns(uspec, upath),
         written_unit=compile_pattern(rf"[^\s\d{stop}\W]{{1,2}}", cpath, "unknown_unit_stop"),
         # A cue word right after a number is text, not its unit (500万补助经费).
         cue_word=_alternation(

@@ -55,7 +55,8 @@ def merge_ranges(readings: list[Reading], norm: str, g: NumberGrammar, b: BoundG
 
 def per_unit_prefix(readings: list[Reading], norm: str, g: NumberGrammar, b: BoundGrammar) -> list[Reading]:
     """每亩300元 is a rate like 300元/亩, and so is 每台联网袜机不超过1500元: a physical unit, or a measure
-    word of ``per_unit_measure_words``, after 每 in the same fragment. 每家100万元 is a grant per firm,
+    word of ``per_unit_measure_words``, after 每 in the same fragment, and so is 每个展位400元 (a noun of
+    ``per_unit_nouns`` after 每 and its classifier: 400 CNY/展位). 每家100万元 is a grant per firm,
     which is how grants are stated anyway, so it stays CNY. Amounts conjoined after such a rate share
     its denominator (每亩分别给予50元、100元)."""
     out: list[Reading] = []
@@ -63,8 +64,12 @@ def per_unit_prefix(readings: list[Reading], norm: str, g: NumberGrammar, b: Bou
         if r.cls in ("money", "share") and r.normalised and r.value is not None:
             m = g.per_unit.search(norm, max(0, r.start - 16), r.start)
             den = g.units[m.group("per")] if m else None
+            noun = g.per_noun.search(norm, max(0, r.start - 16), r.start)
             if den is not None and (den.cls == "physical" or den.word in g.per_unit_measures):
                 r = _per(r, den)
+            elif noun is not None:
+                key = g.per_nouns[noun.group("noun")]
+                r = _per(r, UnitWord(key, key, Decimal(1), "count"))
             elif (
                 out and out[-1].cls == "rate" and r.cls == "money" and b.conjunction.match(norm[out[-1].end : r.start])
             ):
