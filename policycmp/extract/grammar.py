@@ -50,7 +50,7 @@ class NumberGrammar:
     per_unit: re.Pattern[str]
     per_unit_measures: frozenset[str]  # count measure words that form a rate after 每 (每台)
     per_noun: re.Pattern[str]  # 每个展位 / 每张床位 before an amount: the noun (group 'noun') is the denominator
-    per_nouns: dict[str, str]  # each wording of such a noun → its key (标准展位 → 展位)
+    per_nouns: dict[str, UnitWord]  # each wording of such a noun → the noun as a denominator (标准展位 → 展位)
     written_unit: re.Pattern[str]
     cue_word: re.Pattern[str]
     ratio_cue: re.Pattern[str]
@@ -153,23 +153,17 @@ def _unit_alternation(units: dict[str, UnitWord]) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
-def _per_nouns(uspec: Any, path: Path) -> dict[str, str]:
-    """``per_unit_nouns``: each wording → the noun it counts as."""
+def _per_nouns(uspec: Any, path: Path) -> dict[str, UnitWord]:
+    """``per_unit_nouns``: each wording → the noun it counts as, the rate's denominator (标准展位 → 展位)."""
     found = require(uspec, "per_unit_nouns", path)
     if not isinstance(found, dict) or not all(
         isinstance(k, str) and isinstance(v, list) and v and all(isinstance(w, str) and w for w in v)
         for k, v in found.items()
     ):
         raise PolicyInputError(path, "entry 'per_unit_nouns': expected each noun with a list of its wordings")
-    return {wording: noun for noun, wordings in found.items() for wording in wordings}
-
-
-def _words(uspec: Any, name: str, path: Path) -> str:
-    """An alternation of the words of ``name`` (a list, or the wordings of ``per_unit_nouns``), longest first."""
-    found = _per_nouns(uspec, path) if name == "per_unit_nouns" else require(uspec, name, path)
-    if not found or not all(isinstance(w, str) and w for w in found):
-        raise PolicyInputError(path, f"entry '{name}': expected a list of words")
-    return "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True))
+    return {
+        wording: UnitWord(noun, noun, Decimal(1), "count") for noun, wordings in found.items() for wording in wordings
+    }
 
 
 def _reach(uspec: Any, path: Path) -> int:
@@ -254,6 +248,8 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
         return list(require(cspec, dotted, cpath))
 
     stop = "".join(re.escape(str(c)) for c in require(cspec, "unknown_unit_stop", cpath))
+    per_nouns = _per_nouns(uspec, upath)
+    classifiers = _alternation(require(uspec, "per_unit_classifiers", upath), upath, "per_unit_classifiers").pattern
     return NumberGrammar(
         units=units,
         magnitudes=magnitudes,
@@ -277,12 +273,12 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
         ),
         per_unit_measures=frozenset(map(str, require(uspec, "per_unit_measure_words", upath))),
         per_noun=compile_pattern(
-            rf"每(?:{_words(uspec, 'per_unit_classifiers', upath)})?(?P<noun>{_words(uspec, 'per_unit_nouns', upath)})"
+            rf"每{classifiers}?(?P<noun>{_alternation(list(per_nouns), upath, 'per_unit_nouns').pattern})"
             rf"[^\d,。;:!?]{{0,{_reach(uspec, upath)}}}$",
             upath,
             "per-unit noun",
         ),
-        per_nouns=_per_nouns(uspec, upath),
+        per_nouns=per_nouns,
         written_unit=compile_pattern(rf"[^\s\d{stop}\W]{{1,2}}", cpath, "unknown_unit_stop"),
         # A cue word right after a number is text, not its unit (500万补助经费).
         cue_word=_alternation(

@@ -64,12 +64,10 @@ def per_unit_prefix(readings: list[Reading], norm: str, g: NumberGrammar, b: Bou
         if r.cls in ("money", "share") and r.normalised and r.value is not None:
             m = g.per_unit.search(norm, max(0, r.start - 16), r.start)
             den = g.units[m.group("per")] if m else None
-            noun = g.per_noun.search(norm, max(0, r.start - 16), r.start)
             if den is not None and (den.cls == "physical" or den.word in g.per_unit_measures):
                 r = _per(r, den)
-            elif noun is not None:
-                key = g.per_nouns[noun.group("noun")]
-                r = _per(r, UnitWord(key, key, Decimal(1), "count"))
+            elif (noun := g.per_noun.search(norm, max(0, r.start - 16), r.start)) is not None:
+                r = _per(r, g.per_nouns[noun.group("noun")])
             elif (
                 out and out[-1].cls == "rate" and r.cls == "money" and b.conjunction.match(norm[out[-1].end : r.start])
             ):
