@@ -150,15 +150,20 @@ def selection_tables(tables: dict[str, pd.DataFrame], chosen: pd.DataFrame) -> d
     return {"subsidy_ranks": subsidy_ranks(mine["comparisons"], chosen), "standings": standings(mine, chosen)}
 
 
-def selection_order(chosen: pd.DataFrame) -> list[str]:
-    """The selections in the order their rows are published (both tables are sorted by selection first)."""
-    return sorted(set(chosen["selection"]))
+def by_selection(chosen: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each selection's rows of :func:`policycmp.editions.selections`, in the order their rows are published
+    (both tables are sorted by selection first)."""
+    return {selection: chosen[chosen["selection"] == selection] for selection in sorted(set(chosen["selection"]))}
+
+
+# the two tables a selection makes, with their rows' types
+TABLES = {"subsidy_ranks": SubsidyRankRow, "standings": StandingRow}
 
 
 def joined_selections(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    """The selections' tables, in :func:`selection_order`, as the two published tables."""
+    """The selections' tables, in :func:`by_selection`'s order, as the two published tables."""
     out = {}
-    for name, row in (("subsidy_ranks", SubsidyRankRow), ("standings", StandingRow)):
+    for name, row in TABLES.items():
         frames = [part[name] for part in parts if len(part[name])]
         joined = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(dtypes(row)))
         out[name] = joined.reindex(columns=list(dtypes(row))).astype(dtypes(row))
@@ -168,6 +173,5 @@ def joined_selections(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.Data
 def standing_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """``subsidy_ranks`` and ``standings`` from the published tables (documents, clauses, quantities,
     comparisons, budget_domains, targets, clause_tools): every selection's, one after the other."""
-    chosen = selections(tables["documents"])
-    parts = [selection_tables(tables, chosen[chosen["selection"] == s]) for s in selection_order(chosen)]
-    return joined_selections(parts)
+    chosen = by_selection(selections(tables["documents"]))
+    return joined_selections([selection_tables(tables, mine) for mine in chosen.values()])

@@ -44,7 +44,8 @@ from .. import paths
 from ..compare.findings import clause_findings
 from ..compare.indexed import group_by_clause, quantity_records
 from ..compare.instruments import unclassified_note
-from ..compare.standings import selection_order, selection_tables
+from ..compare.standings import TABLES as STANDING_TABLES
+from ..compare.standings import by_selection, selection_tables
 from ..editions import selections
 from ..errors import PolicyInputError
 from ..ingest.integrity import check_raw, raw_bytes, sha256_hex
@@ -192,7 +193,6 @@ def corpus_tables(
 
 # the published tables the cross-district summaries read (besides documents and budget_domains, made whole)
 STANDING_INPUTS = ("clauses", "quantities", "comparisons", "targets", "clause_tools")
-STANDING_TABLES = ("subsidy_ranks", "standings")
 
 
 def _standings(
@@ -208,15 +208,13 @@ def _standings(
     year's). The selections made now are checked here, against the clauses of their editions (a clause they
     name, the span they quote); one from the cache was checked when it was made."""
     frame = whole["documents"].to_pandas()
-    chosen = selections(frame)
-    order = selection_order(chosen)
-    picked = {selection: chosen[chosen["selection"] == selection] for selection in order}
+    picked = by_selection(selections(frame))
     units: dict[str, Derived] = {}
-    for selection in order:
+    for selection in picked:
         key = derived_key("standings", [selection, *(keys[i] for i in picked[selection]["doc_id"])])
         entry = cache.derived(key) if cache is not None else None
         units[selection] = Derived(key, entry.tables if entry is not None else {}, entry is None)
-    missing = [selection for selection in order if units[selection].made]
+    missing = [selection for selection in picked if units[selection].made]
     if missing:
         # the selections to make, from one join of their editions' rows and with one check (a cold build
         # makes every selection; each check costs about 0.07 s whatever its size)
@@ -232,7 +230,7 @@ def _standings(
                 name: pa.Table.from_pandas(table, schema=arrow_schema(name), preserve_index=False)
                 for name, table in made[selection].items()
             }
-    return [units[selection] for selection in order]
+    return [units[selection] for selection in picked]
 
 
 def _log_budgets(budgets: Budgets, result: TableSet) -> None:
@@ -370,7 +368,7 @@ def compare_stage(tables: dict[str, pd.DataFrame]) -> TableSet:
     result = TableSet()
     built = corpus_tables(documents, reading, None, result)
     names = ("comparisons", "budgets", "budget_summary", "budget_domains", "targets", "clause_tools", "outcomes",
-             "subsidy_ranks", "standings")  # fmt: skip
+             *STANDING_TABLES)  # fmt: skip
     result.tables = {name: built.table(name).to_pandas() for name in names}
     return result
 
