@@ -9,6 +9,7 @@ test here sets the fast form beside the plain form (as it was written before) on
 
 from __future__ import annotations
 
+import os
 import pickle
 import random
 import re
@@ -17,6 +18,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 
 from policycmp.compare.budgets import BudgetCheck, budget_checks
 from policycmp.compare.indexed import index_tables, quantities_by_clause, quantity_records
@@ -30,8 +33,10 @@ from policycmp.extract.windows import FRAGMENT_END, SENTENCE_END, Windows
 from policycmp.publish.build import build_tables
 from policycmp.publish.parallel import Run, map_runs, runs
 from policycmp.publish.validate import TableCheckError, check_tables
+from policycmp.report.views import figures, spread_chart
+from policycmp.report.views.inputs import rows_digest
 from policycmp.schema import BudgetRow, QuantityRow, dtypes, frame
-from policycmp.vocabulary import data_dir, load_indicators, load_instruments, load_policy_tools, read_yaml
+from policycmp.vocabulary import data_dir, load_indicators, load_instruments, load_policy_tools, loader, read_yaml
 from policycmp.vocabulary.checks import joined
 
 # ------------------------------------------------------------------------------------------------
@@ -439,3 +444,101 @@ def test_an_error_in_a_worker_reaches_the_build_whole():
     assert raised.value.one_line() == "x.txt:3: a negative number"
     error = PolicyInputError("y.txt", "bad", line=2)
     assert pickle.loads(pickle.dumps(error)).one_line() == error.one_line()
+
+
+# ------------------------------------------------------------------------------------------------
+# The report's caches: a label's width, a vocabulary's digest, a page's rows hashed from row hashes
+
+
+@pytest.mark.parametrize("text", ["Award for a national-level incubator", "镇海区 2024 final", "0.5×", "万元"])
+@pytest.mark.parametrize("size", [10.0, 11.0, 13.0])
+def test_a_cached_label_width_is_the_width_measured_afresh(text, size):
+
+    figures.setup_figures()  # registers the pages' font, as views.start does
+    font = FontProperties(family=[spread_chart.FAMILY, "DejaVu Sans"], size=size)
+    measured, _, _ = text_to_path.get_text_width_height_descent(text, font, False)
+    assert spread_chart._width(text, size) == pytest.approx(measured, rel=0, abs=0)
+    assert spread_chart._width(text, size) == spread_chart._width(text, size)  # the second from the cache
+    assert spread_chart._width(text + "x", size) > spread_chart._width(text, size)
+
+
+def _vocabulary_reads(monkeypatch) -> list[str]:
+
+    reads: list[str] = []
+    plain = loader.read_bytes
+
+    def counted(path):
+        reads.append(str(path))
+        return plain(path)
+
+    monkeypatch.setattr(loader, "read_bytes", counted)
+    return reads
+
+
+def _names(path, parsed):
+    return tuple(parsed["names"])
+
+
+def test_a_vocabulary_rewritten_at_once_with_the_same_size_is_read_again(tmp_path, monkeypatch):
+
+    reads = _vocabulary_reads(monkeypatch)
+    vocabulary = tmp_path / "names.yaml"
+    vocabulary.write_text("names: [镇海, 北仑]\n", encoding="utf-8")
+    assert loader.load(_names, "names", vocabulary) == ("镇海", "北仑")
+    vocabulary.write_text("names: [鄞州, 北仑]\n", encoding="utf-8")  # same size, same clock tick maybe
+    assert loader.load(_names, "names", vocabulary) == ("鄞州", "北仑")
+    assert len(reads) == 2  # a file younger than the racy window is never taken on its stat
+
+
+def test_an_old_unchanged_vocabulary_is_not_read_again_and_an_edit_is(tmp_path, monkeypatch):
+
+    reads = _vocabulary_reads(monkeypatch)
+    vocabulary = tmp_path / "names.yaml"
+    vocabulary.write_text("names: [镇海, 北仑]\n", encoding="utf-8")
+    old = 1_700_000_000_000_000_000
+    os.utime(vocabulary, ns=(old, old))
+    assert loader.load(_names, "names", vocabulary) == ("镇海", "北仑")
+    assert loader.load(_names, "names", vocabulary) == ("镇海", "北仑")
+    assert len(reads) == 1  # the second call trusted the unchanged stat of a file older than the window
+    vocabulary.write_text("names: [鄞州, 北仑]\n", encoding="utf-8")
+    os.utime(vocabulary, ns=(old + 10**9, old + 10**9))  # edited, and old again: the stat differs
+    assert loader.load(_names, "names", vocabulary) == ("鄞州", "北仑")
+    assert len(reads) == 2
+
+
+def _write_clauses(folder, rows) -> None:
+
+    path = folder / "clauses.parquet"
+    pd.DataFrame(rows, columns=["doc_id", "clause_id", "text", "value"]).to_parquet(path)
+    stamp = getattr(_write_clauses, "stamp", 1_700_000_000_000_000_000) + 10**9
+    _write_clauses.stamp = stamp  # type: ignore[attr-defined]
+    os.utime(path, ns=(stamp, stamp))  # each version of the file a stamp of its own
+
+
+ZHENHAI = [("zhenhai-2024", "zhenhai-2024:c1", "国家级孵化器奖励100万元", 1_000_000.0)]
+LINPING = [("linping-2024", "linping-2024:c1", "省级孵化器奖励50万元", 500_000.0)]
+
+
+def test_a_pages_rows_hash_follows_its_own_rows_only(tmp_path, monkeypatch):
+
+    monkeypatch.setenv("POLICYCMP_PROCESSED_DIR", str(tmp_path))
+    _write_clauses(tmp_path, ZHENHAI + LINPING)
+    zhenhai, linping = (
+        rows_digest("clauses", "doc_id", "zhenhai-2024"),
+        rows_digest("clauses", "doc_id", "linping-2024"),
+    )
+    assert zhenhai != linping
+    assert rows_digest("clauses", "doc_id", "nowhere-2024") not in (zhenhai, linping)
+    # Another district's rows change: Zhenhai's hash stays, Linping's moves.
+    _write_clauses(tmp_path, ZHENHAI + [(*LINPING[0][:3], 600_000.0)])
+    assert rows_digest("clauses", "doc_id", "zhenhai-2024") == zhenhai
+    assert rows_digest("clauses", "doc_id", "linping-2024") != linping
+    # One yuan, or one character, of Zhenhai's own rows moves its hash; the same rows elsewhere in the file do not.
+    _write_clauses(tmp_path, ZHENHAI[:1] + LINPING)
+    assert rows_digest("clauses", "doc_id", "zhenhai-2024") == zhenhai
+    _write_clauses(tmp_path, [(*ZHENHAI[0][:3], 1_000_001.0)] + LINPING)
+    assert rows_digest("clauses", "doc_id", "zhenhai-2024") != zhenhai
+    _write_clauses(tmp_path, [(*ZHENHAI[0][:2], "国家级孵化器奖励100万", 1_000_000.0)] + LINPING)
+    assert rows_digest("clauses", "doc_id", "zhenhai-2024") != zhenhai
+    _write_clauses(tmp_path, LINPING + ZHENHAI)
+    assert rows_digest("clauses", "doc_id", "zhenhai-2024") == zhenhai

@@ -28,7 +28,21 @@ __all__ = [
 def editions(year: int | None = None, kind: str = "policy") -> pd.DataFrame:
     """One edition (a row of ``documents``) per district of the corpus: its default edition, or with ``year``
     that year's final, else its draft (a district without an edition of that year is left out)."""
-    return pick(tables.shared("documents"), year, kind).astype(object)
+    return picked(year, kind).astype(object)
+
+
+_PICKED: dict[tuple[int | None, str], tuple[tuple[int, int], pd.DataFrame]] = {}
+
+
+def picked(year: int | None = None, kind: str = "policy") -> pd.DataFrame:
+    """:func:`policycmp.editions.pick` of the published ``documents``, chosen once per table file (every
+    page of a report asks for the same choice; a kernel renders many pages). Shared: select, never modify."""
+    key = tables.stamp("documents")
+    hit = _PICKED.get((year, kind))
+    if hit is None or hit[0] != key:
+        hit = (key, pick(tables.shared("documents"), year, kind))
+        _PICKED[(year, kind)] = hit
+    return hit[1]
 
 
 def every_edition(district: str, kind: str = "policy") -> pd.DataFrame:

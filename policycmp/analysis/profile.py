@@ -12,12 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..editions import pick
 from ..vocabulary import domain_keys
-from .editions import every_edition
+from .editions import every_edition, picked
 from .province import spreads, standings, subsidy_ranks
 from .subsidies import with_caps
-from .tables import rows_where, shared
+from .tables import rows_where
 
 
 class NoEdition(ValueError):
@@ -29,7 +28,7 @@ class NoEdition(ValueError):
 
 def edition_of(district: str, year: int | None = None) -> pd.Series:
     """The ``documents`` row of the edition a profile of ``district`` shows: its default, or ``year``'s."""
-    chosen = pick(shared("documents"), year)
+    chosen = picked(year)
     found = chosen[chosen["district"] == district]
     if found.empty:
         years = ", ".join(str(y) for y in every_edition(district)["year"]) or "none"

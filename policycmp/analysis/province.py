@@ -75,15 +75,20 @@ def standings(measure: str | None = None, year: int | None = None) -> pd.DataFra
 def spreads(measure: str, year: int | None = None) -> pd.DataFrame:
     """One row per item (and unit) of ``measure``: how many districts have it, its quartiles, and whether
     there are two or more to compare (``compared``). ``measure="subsidy"`` gives one row per instrument key."""
-    if measure == "subsidy":
-        rows = subsidy_ranks(year)
-        keys = SUBSIDY_KEY
-        rows = rows.rename(columns={"of": "districts"})
-    else:
-        rows = standings(measure, year)
-        keys = ["item", "unit"]
-    found = rows.drop_duplicates([*keys], keep="first")[[*keys, *QUARTILE_COLUMNS]].reset_index(drop=True)
-    return found.assign(compared=found["districts"] >= 2)
+
+    def compute() -> pd.DataFrame:
+        if measure == "subsidy":
+            rows = subsidy_ranks(year).rename(columns={"of": "districts"})
+            keys = SUBSIDY_KEY
+        else:
+            rows = standings(measure, year)
+            keys = ["item", "unit"]
+        found = rows.drop_duplicates([*keys], keep="first")[[*keys, *QUARTILE_COLUMNS]].reset_index(drop=True)
+        return found.assign(compared=found["districts"] >= 2)
+
+    # Every profile of a selection draws the same quartiles: taken once per table file.
+    table_of = ("subsidy_ranks",) if measure == "subsidy" else ("standings",)
+    return _cached(f"spreads:{measure}:{selection_key(year)}", table_of, compute).copy()
 
 
 def rank_subsidies(comparisons: pd.DataFrame) -> pd.DataFrame:

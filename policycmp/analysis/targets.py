@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..editions import pick
 from ..standings import headline_targets as first_goals
 from ..standings import one_edition_each
 from .corpus import documents
+from .editions import picked
 from .tables import shared
 
 
@@ -21,10 +21,10 @@ def districts_and_cities(
     With ``city``: that city's districts with a policy edition (of ``year``, or any by default), and the
     city. Else ``districts`` and those of their cities whose work report is in the corpus.
     """
-    chosen_docs = pick(shared("documents"), year)
+    chosen_docs = picked(year)
     with_edition = set(chosen_docs["district"])
     policies = [d for d in documents() if d.kind == "policy" and d.district in with_edition]
-    reports = set(pick(shared("documents"), year, "city_work_report")["district"])
+    reports = set(picked(year, "city_work_report")["district"])
     if city is not None:
         return list(dict.fromkeys(d.district for d in policies if d.city == city)), [city]
     chosen = list(districts or [])

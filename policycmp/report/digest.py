@@ -15,31 +15,16 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
 
 from .freshness import code_digest, versions
 from .pages import NOTEBOOK_GLOB
 from .plan import Job
 from .published import table_files
 from .views import page_inputs
+from .views.inputs import fingerprint
 
 # code_digest is hashed into every page's digest; it lives in .freshness, which decides without the views.
 __all__ = ["code_digest", "fingerprint", "job_digest", "workbook_digest"]
-
-
-def fingerprint(value: Any) -> bytes:
-    """A stable hash of one input: a table's rows, a summary, a text."""
-    if isinstance(value, pd.DataFrame):
-        # CSV carries every value at full precision (floats round-trip) and is several times faster
-        # than hash_pandas_object on the many small frames a province of profiles declares.
-        digest = hashlib.sha256(json.dumps(list(map(str, value.dtypes))).encode())
-        digest.update(value.to_csv(index=False, lineterminator="\n").encode())
-        return digest.digest()
-    if isinstance(value, bytes):
-        return hashlib.sha256(value).digest()
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).digest()
 
 
 def job_digest(code: str, job: Job, nb_dir: Path) -> str:

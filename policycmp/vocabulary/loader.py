@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -178,9 +179,16 @@ def read_yaml(path: str | Path) -> Any:
 def load(builder: Callable[[Path, Any], T], name: str, path: str | Path | None = None) -> T:
     """``builder(path, parsed_yaml)`` for vocabulary ``name`` (or the file at ``path``), cached by content."""
     where = Path(path).resolve() if path is not None else path_of(name)
+    key = (f"{builder.__module__}.{builder.__qualname__}", str(where))
+    digest = _unchanged_digest(where)
+    if digest is not None:
+        with _lock:
+            cached = _cache.get(key)
+        if cached is not None and cached[0] == digest:
+            return cached[1]
     raw = read_bytes(where)
     digest = hashlib.sha256(raw).digest()
-    key = (f"{builder.__module__}.{builder.__qualname__}", str(where))
+    _remember(where, digest)
     with _lock:
         cached = _cache.get(key)
     if cached is not None and cached[0] == digest:
@@ -189,6 +197,44 @@ def load(builder: Callable[[Path, Any], T], name: str, path: str | Path | None =
     with _lock:
         _cache[key] = (digest, value)
     return value
+
+
+# The digest of each file read, with the file's stat when it was read. A report's pages ask for the same
+# vocabularies thousands of times (a tenth of a district profile went to reading and hashing them again).
+# The stat stands for the bytes only when the file was already older than RACY_NS when it was read: a
+# file written within that window could be rewritten with the same size and time stamp (file times are
+# as coarse as the kernel's clock tick), so it is read and hashed again each time, as before (git's
+# "racy clean" rule).
+_digests: dict[Path, tuple[tuple[int, int, int, int], bytes, int]] = {}
+RACY_NS = 2_000_000_000
+
+
+def _stat_key(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_dev
+
+
+def _unchanged_digest(path: Path) -> bytes | None:
+    """The digest recorded for ``path`` when its stat shows it unchanged since (None: read it)."""
+    with _lock:
+        known = _digests.get(path)
+    if known is None:
+        return None
+    stat, digest, read_at = known
+    if _stat_key(path) != stat or stat[0] >= read_at - RACY_NS:
+        return None
+    return digest
+
+
+def _remember(path: Path, digest: bytes) -> None:
+    read_at = time.time_ns()
+    stat = _stat_key(path)
+    if stat is not None:
+        with _lock:
+            _digests[path] = (stat, digest, read_at)
 
 
 def compile_pattern(pattern: object, path: Path, entry: str) -> re.Pattern[str]:

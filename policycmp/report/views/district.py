@@ -11,6 +11,7 @@ a profile only when a quartile it draws moves.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -27,7 +28,7 @@ from .context import Inputs, ReportSpec
 from .data import _str, records
 from .domain import clauses_anchor
 from .editions import district_sentence
-from .inputs import rows
+from .inputs import digest_once, rows, rows_digest
 from .labels import (
     TOOL_NAMES,
     city_name,
@@ -419,8 +420,9 @@ def _profile_inputs(p: dict[str, Any]) -> Inputs:
     district, year = p["district"], p.get("year")
     edition = edition_of(district, year)
     docs = rows("documents", "district", district)
+    # The edition's own rows, hashed from the tables' row hashes (see inputs.rows_digest).
     own = {
-        name: edition_rows(name, edition)
+        name: rows_digest(name, "doc_id", edition["doc_id"])
         for name in (
             "clauses",
             "quantities",
@@ -433,6 +435,7 @@ def _profile_inputs(p: dict[str, Any]) -> Inputs:
             "anomalies",
         )
     }
+    selection = f"profile_context:{year}"
     context = profile_context(year)
     ranks = subsidy_ranks(year)
     mine = ranks[ranks["district"] == district]
@@ -440,15 +443,17 @@ def _profile_inputs(p: dict[str, Any]) -> Inputs:
     stated = set(mine[keys].astype(object).map(lambda v: "" if is_missing(v) else v).itertuples(index=False, name=None))
     headline = standings("target", year)
     headline = headline[headline["district"] == district]
+    quartiles = ("standings", "subsidy_ranks")
     return {
         **own,
         "documents": docs,
         # Whether the city has a work report: the profile links to its context page then.
         "city": rows("documents", "district", *docs["city"]),
         "headline targets": headline[["item", "unit", "clause_id", "value"]],
-        "province:clauses": context["clauses"],
-        "province:allocations": context["allocations"],
-        "province:tools": context["tools"],
+        **{
+            f"province:{name}": digest_once(f"{selection}:{name}", quartiles, partial(context.__getitem__, name))
+            for name in ("clauses", "allocations", "tools")
+        },
         "province:subsidies": _shown(context["subsidies"], keys, stated),
         "province:targets": _shown(context["targets"], ["item", "unit"], set(zip(headline["item"], headline["unit"]))),
     }

@@ -10,8 +10,11 @@ moved.
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ...analysis.tables import shared, stamp, table_path
@@ -19,6 +22,8 @@ from ...schema import TABLES
 from .context import Inputs
 
 _FILES: dict[str, tuple[tuple[int, int], str]] = {}
+_ROW_HASHES: dict[tuple[str, str], tuple[tuple[int, int], bytes, np.ndarray, dict[Any, np.ndarray]]] = {}
+_ONCE: dict[str, tuple[tuple[tuple[int, int], ...], bytes]] = {}
 _GROUPS: dict[tuple[str, str], tuple[tuple[int, int], dict[Any, pd.DataFrame]]] = {}
 
 
@@ -57,3 +62,48 @@ def rows(name: str, column: str, *values: Any) -> pd.DataFrame:
     groups = grouped(name, column)
     found = [groups[v] for v in values if v in groups]
     return pd.concat(found) if found else shared(name).iloc[0:0]
+
+
+def fingerprint(value: Any) -> bytes:
+    """A stable hash of one input: a table's rows, a summary, a text."""
+    if isinstance(value, pd.DataFrame):
+        # CSV carries every value at full precision (floats round-trip) and is several times faster
+        # than hash_pandas_object on the many small frames a province of profiles declares.
+        digest = hashlib.sha256(json.dumps(list(map(str, value.dtypes))).encode())
+        digest.update(value.to_csv(index=False, lineterminator="\n").encode())
+        return digest.digest()
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).digest()
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).digest()
+
+
+def rows_digest(name: str, column: str, *values: Any) -> bytes:
+    """The hash of the rows :func:`rows` gives (the table's columns and dtypes, each row's values), taken
+    from one hash per row computed once per table file: ninety profiles each declare their edition's rows
+    of nine tables, and writing each slice out to hash it took a second and a half of a province's run."""
+    key = stamp(name)
+    cached = _ROW_HASHES.get((name, column))
+    if cached is None or cached[0] != key:
+        table = shared(name)
+        header = json.dumps([[str(c), str(t)] for c, t in table.dtypes.items()]).encode()
+        hashes = pd.util.hash_pandas_object(table, index=False).to_numpy(dtype=np.uint64)
+        positions = {v: np.asarray(i) for v, i in table.groupby(column, sort=False, dropna=False).indices.items()}
+        cached = (key, header, hashes, positions)
+        _ROW_HASHES[(name, column)] = cached
+    _, header, hashes, positions = cached
+    digest = hashlib.sha256(header)
+    for value in values:
+        if value in positions:
+            digest.update(hashes[positions[value]].tobytes())
+    return digest.digest()
+
+
+def digest_once(name: str, tables: tuple[str, ...], value: Callable[[], Any]) -> bytes:
+    """The hash of a summary every page of a report declares alike (the province's quartiles a profile
+    draws), taken once per file of the ``tables`` it is made from."""
+    key = tuple(stamp(t) for t in tables)
+    cached = _ONCE.get(name)
+    if cached is None or cached[0] != key:
+        cached = (key, fingerprint(value()))
+        _ONCE[name] = cached
+    return cached[1]

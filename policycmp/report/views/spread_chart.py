@@ -11,11 +11,12 @@ number formatting.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from matplotlib.font_manager import FontProperties
+from matplotlib.font_manager import FontProperties, findfont
 from matplotlib.textpath import text_to_path
 
 from ..font import FAMILY
@@ -68,6 +69,16 @@ class _Axis:
 def _width(text: str, size: float) -> float:
     # views.start registered the font with matplotlib (views/figures.py); DejaVu Sans measures without it.
     font = FontProperties(family=[FAMILY, "DejaVu Sans"], size=size)
+    return _measured(text, size, findfont(font))
+
+
+@functools.lru_cache(maxsize=8192)
+def _measured(text: str, size: float, font_file: str) -> float:
+    # Measured once per label, size and font file in a kernel: ninety profiles draw the same instrument,
+    # domain and tick labels, and measuring each with the font's outlines took a third of a profile's
+    # time. The key holds everything the width depends on (the file matplotlib resolved the family to),
+    # so a cached width is the number measuring again would give.
+    font = FontProperties(fname=font_file, size=size)
     width, _, _ = text_to_path.get_text_width_height_descent(text, font, False)
     return float(width)
 
