@@ -31,18 +31,12 @@ def editions(year: int | None = None, kind: str = "policy") -> pd.DataFrame:
     return picked(year, kind).astype(object)
 
 
-_PICKED: dict[tuple[int | None, str], tuple[tuple[int, int], pd.DataFrame]] = {}
-
-
 def picked(year: int | None = None, kind: str = "policy") -> pd.DataFrame:
     """:func:`policycmp.editions.pick` of the published ``documents``, chosen once per table file (every
     page of a report asks for the same choice; a kernel renders many pages). Shared: select, never modify."""
-    key = tables.stamp("documents")
-    hit = _PICKED.get((year, kind))
-    if hit is None or hit[0] != key:
-        hit = (key, pick(tables.shared("documents"), year, kind))
-        _PICKED[(year, kind)] = hit
-    return hit[1]
+    return tables.once_per_file(
+        f"picked:{year}:{kind}", ("documents",), lambda: pick(tables.shared("documents"), year, kind)
+    )
 
 
 def every_edition(district: str, kind: str = "policy") -> pd.DataFrame:

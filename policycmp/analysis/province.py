@@ -9,14 +9,11 @@ file (a kernel renders many pages).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 import pandas as pd
 
 from ..editions import label, selection_key
 from ..standings import QUARTILE_COLUMNS, SUBSIDY_KEY, district_amounts, one_edition_each, quartiles, with_spread
-from .tables import shared, stamp, table
+from .tables import once_per_file, shared, table
 
 __all__ = [
     "QUARTILE_COLUMNS",
@@ -29,18 +26,8 @@ __all__ = [
     "subsidy_ranks",
 ]
 
-T = TypeVar("T")
-_CACHE: dict[str, tuple[tuple[Any, ...], Any]] = {}
 # A profile draws these measures of `standings`, by item; and the subsidies of `subsidy_ranks`, by key.
 PROFILE_MEASURES = {"clauses": "clauses", "allocations": "allocation", "targets": "target", "tools": "tool_share"}
-
-
-def _cached(name: str, tables: tuple[str, ...], compute: Callable[[], T]) -> T:
-    key = tuple(stamp(t) for t in tables)
-    hit = _CACHE.get(name)
-    if hit is None or hit[0] != key:
-        _CACHE[name] = (key, compute())
-    return _CACHE[name][1]
 
 
 def subsidy_ranks(year: int | None = None) -> pd.DataFrame:
@@ -55,7 +42,7 @@ def subsidy_ranks(year: int | None = None) -> pd.DataFrame:
         ranks = table("subsidy_ranks")
         return ranks[ranks["selection"] == key].reset_index(drop=True)
 
-    return _cached(f"subsidy_ranks:{key}", ("subsidy_ranks",), compute).copy()
+    return once_per_file(f"subsidy_ranks:{key}", ("subsidy_ranks",), compute).copy()
 
 
 def standings(measure: str | None = None, year: int | None = None) -> pd.DataFrame:
@@ -68,7 +55,7 @@ def standings(measure: str | None = None, year: int | None = None) -> pd.DataFra
         rows = table("standings")
         return rows[rows["selection"] == key].reset_index(drop=True)
 
-    rows = _cached(f"standings:{key}", ("standings",), compute)
+    rows = once_per_file(f"standings:{key}", ("standings",), compute)
     return (rows if measure is None else rows[rows["measure"] == measure]).reset_index(drop=True).copy()
 
 
@@ -88,7 +75,7 @@ def spreads(measure: str, year: int | None = None) -> pd.DataFrame:
 
     # Every profile of a selection draws the same quartiles: taken once per table file.
     table_of = ("subsidy_ranks",) if measure == "subsidy" else ("standings",)
-    return _cached(f"spreads:{measure}:{selection_key(year)}", table_of, compute).copy()
+    return once_per_file(f"spreads:{measure}:{selection_key(year)}", table_of, compute).copy()
 
 
 def rank_subsidies(comparisons: pd.DataFrame) -> pd.DataFrame:
@@ -116,7 +103,7 @@ def profile_context(year: int | None = None) -> dict[str, pd.DataFrame]:
         found["subsidies"] = spreads("subsidy", year)
         return {name: frame.drop(columns="districts") for name, frame in found.items()}
 
-    return _cached(f"profile_context:{selection_key(year)}", ("standings", "subsidy_ranks"), compute)
+    return once_per_file(f"profile_context:{selection_key(year)}", ("standings", "subsidy_ranks"), compute)
 
 
 def across_editions(

@@ -7,8 +7,9 @@ never builds: a notebook shows the tables as they were published, and says when 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -46,6 +47,22 @@ def stamp(name: str) -> tuple[int, int]:
     except OSError:
         raise MissingTable(path) from None
     return stat.st_mtime_ns, stat.st_size
+
+
+_DERIVED: dict[str, tuple[tuple[tuple[int, int], ...], Any]] = {}
+T = TypeVar("T")
+
+
+def once_per_file(name: str, tables: tuple[str, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, kept under ``name`` while the files of ``tables`` are unchanged: what every page of a
+    report asks for alike (a selection's quartiles, its edition picks, a table's row hashes) is made once
+    per kernel. Shared: select from it, never modify it."""
+    key = tuple(stamp(t) for t in tables)
+    hit = _DERIVED.get(name)
+    if hit is None or hit[0] != key:
+        hit = (key, compute())
+        _DERIVED[name] = hit
+    return hit[1]
 
 
 def shared(name: str) -> pd.DataFrame:

@@ -17,13 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...analysis.tables import shared, stamp, table_path
+from ...analysis.tables import once_per_file, shared, stamp, table_path
 from ...schema import TABLES
 from .context import Inputs
 
 _FILES: dict[str, tuple[tuple[int, int], str]] = {}
-_ROW_HASHES: dict[tuple[str, str], tuple[tuple[int, int], bytes, np.ndarray, dict[Any, np.ndarray]]] = {}
-_ONCE: dict[str, tuple[tuple[tuple[int, int], ...], bytes]] = {}
 _GROUPS: dict[tuple[str, str], tuple[tuple[int, int], dict[Any, pd.DataFrame]]] = {}
 
 
@@ -81,16 +79,15 @@ def rows_digest(name: str, column: str, *values: Any) -> bytes:
     """The hash of the rows :func:`rows` gives (the table's columns and dtypes, each row's values), taken
     from one hash per row computed once per table file: ninety profiles each declare their edition's rows
     of nine tables, and writing each slice out to hash it took a second and a half of a province's run."""
-    key = stamp(name)
-    cached = _ROW_HASHES.get((name, column))
-    if cached is None or cached[0] != key:
+
+    def row_hashes() -> tuple[bytes, np.ndarray, dict[Any, np.ndarray]]:
         table = shared(name)
         header = json.dumps([[str(c), str(t)] for c, t in table.dtypes.items()]).encode()
         hashes = pd.util.hash_pandas_object(table, index=False).to_numpy(dtype=np.uint64)
         positions = {v: np.asarray(i) for v, i in table.groupby(column, sort=False, dropna=False).indices.items()}
-        cached = (key, header, hashes, positions)
-        _ROW_HASHES[(name, column)] = cached
-    _, header, hashes, positions = cached
+        return header, hashes, positions
+
+    header, hashes, positions = once_per_file(f"row_hashes:{name}:{column}", (name,), row_hashes)
     digest = hashlib.sha256(header)
     for value in values:
         if value in positions:
@@ -101,9 +98,4 @@ def rows_digest(name: str, column: str, *values: Any) -> bytes:
 def digest_once(name: str, tables: tuple[str, ...], value: Callable[[], Any]) -> bytes:
     """The hash of a summary every page of a report declares alike (the province's quartiles a profile
     draws), taken once per file of the ``tables`` it is made from."""
-    key = tuple(stamp(t) for t in tables)
-    cached = _ONCE.get(name)
-    if cached is None or cached[0] != key:
-        cached = (key, fingerprint(value()))
-        _ONCE[name] = cached
-    return cached[1]
+    return once_per_file(f"digest:{name}", tables, lambda: fingerprint(value()))
