@@ -31,6 +31,20 @@ def test_the_command_starts_its_kernels_before_importing_the_execution_stack():
     assert loaded.strip() == "[]"
 
 
+def test_planning_and_hashing_the_pages_leave_scikit_learn_to_the_kernels():
+    """The command imports the views to plan and hash its pages; scikit-learn (0.9 s with scipy.stats) is
+    imported by the kernels' warm-up, and in any process by the first similarity index built."""
+    code = (
+        "import sys, policycmp.report.batch; print('sklearn' in sys.modules); "
+        "from policycmp.report.kernel import WARM_UP; print('sklearn' in WARM_UP); "
+        "import pandas as pd; from policycmp.report.lookup import build_index; "
+        "index = build_index(pd.DataFrame({'clause_id': ['a', 'b'], 'text': ['国家级孵化器', '省级孵化器'], "
+        "'domain': ['innovation', 'innovation']})); print('sklearn' in sys.modules, index.vectors.shape[0])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True", "True", "2"]
+
+
 def test_the_execution_stack_does_not_import_rfc3987_syntax_and_frees_its_name():
     """nbformat's jsonschema would build rfc3987_syntax's grammar at import (about a second)."""
     code = (

@@ -30,7 +30,9 @@ KERNEL = "python3"
 START_TIMEOUT = 120
 # No output cache (Out, _1…) and no history file: nothing to flush or write between notebooks.
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:", "--InteractiveShell.cache_size=0"]
-WARM_UP = "import policycmp.report.views"
+# What every page needs, imported while the command plans: the views (pandas, matplotlib) and the
+# similarity index's scikit-learn, which the views import only when an index is first built.
+WARM_UP = "import policycmp.report.views\nimport sklearn.feature_extraction.text"
 RESET = "get_ipython().reset(new_session=True)"
 
 

@@ -13,12 +13,17 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import importlib
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..chinese import simplified
 from ..vocabulary import SimilaritySettings, domain_keys, load_similarity_settings
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 SEARCH_COLUMNS: dict[str, str] = {
     "district": "string",
@@ -164,6 +169,14 @@ class SimilarityIndex:
         return cosine + _settings().domain_boost * same.astype(np.float64)
 
 
+def _vectorizer(**settings: Any) -> TfidfVectorizer:
+    """A TF-IDF vectorizer. scikit-learn (with scipy.stats, 0.9 s) is imported on the first index built,
+    not with this module: ``policycmp report`` imports the views to plan and hash its pages, and its
+    kernels import scikit-learn as they start (:data:`policycmp.report.kernel.WARM_UP`)."""
+    text = importlib.import_module("sklearn.feature_extraction.text")
+    return text.TfidfVectorizer(**settings)  # type: ignore[no-any-return]
+
+
 def build_index(clauses: pd.DataFrame) -> SimilarityIndex:
     """TF-IDF on character 1–3-grams of each row's comparable text.
 
@@ -172,7 +185,7 @@ def build_index(clauses: pd.DataFrame) -> SimilarityIndex:
     """
     settings = _settings()
     clauses = clauses.reset_index(drop=True)
-    vectorizer = TfidfVectorizer(
+    vectorizer = _vectorizer(
         analyzer="char",
         ngram_range=settings.ngram_range,
         sublinear_tf=settings.sublinear_tf,
@@ -206,7 +219,7 @@ def build_award_index(index: SimilarityIndex, comparisons: pd.DataFrame) -> Awar
             objects.setdefault(str(clause_id), []).append(obj)
     ids = [str(c) for c in index.clauses["clause_id"]]
     settings = _settings()
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=settings.ngram_range, norm="l2", dtype=np.float64)
+    vectorizer = _vectorizer(analyzer="char", ngram_range=settings.ngram_range, norm="l2", dtype=np.float64)
     texts = [" ".join(dict.fromkeys(objects.get(c, []))) for c in ids]
     vectors = vectorizer.fit_transform(texts) if any(texts) else None
     return AwardIndex([frozenset(keys.get(c, ())) for c in ids], vectors.tocsr() if vectors is not None else None)
