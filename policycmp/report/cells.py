@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from IPython.core.displayhook import DisplayHook
@@ -193,6 +194,12 @@ class _Cells:
             shell.displayhook,
             shell.display_pub,
         )
+        # What reaches the kernel's own streams comes to the cell too: a handler that kept sys.stderr
+        # from before (logging), and what the kernel reads from the file descriptors (a subprocess).
+        self.kernel_streams = [
+            _redirect(sys.stdout, self.streams["stdout"]),
+            _redirect(sys.stderr, self.streams["stderr"]),
+        ]
         sys.stdout, sys.stderr = self.streams["stdout"], self.streams["stderr"]
         # This request's own cell has set the display trap, so the cells' run_cell keeps the hook it finds.
         sys.displayhook = shell.display_trap.hook = shell.displayhook = self.results
@@ -206,6 +213,23 @@ class _Cells:
             self.saved
         )
         del shell._showtraceback
+        for undo in self.kernel_streams:
+            undo()
+
+
+def _redirect(stream: Any, to: _Stream) -> Callable[[], None]:
+    """Send ``stream``'s writes and flushes to ``to``; returns what undoes it."""
+    own = {name: vars(stream)[name] for name in ("write", "flush") if name in vars(stream)}
+    stream.write, stream.flush = to.write, to.flush
+
+    def undo() -> None:
+        for name in ("write", "flush"):
+            if name in own:
+                setattr(stream, name, own[name])
+            else:
+                delattr(stream, name)
+
+    return undo
 
 
 _cells: _Cells | None = None
