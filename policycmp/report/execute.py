@@ -24,7 +24,6 @@ if _HIDDEN:
     sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
 import nbformat  # noqa: E402
 import papermill  # noqa: E402
-from nbclient.exceptions import CellExecutionError  # noqa: E402
 from papermill.engines import Engine, NotebookExecutionManager, papermill_engines  # noqa: E402
 from papermill.exceptions import PapermillExecutionError  # noqa: E402
 
@@ -152,7 +151,7 @@ class OneRequestEngine(Engine):
                     cell.outputs = [nbformat.from_dict(output) for output in outcome["outputs"]]
                     cell.execution_count = outcome["execution_count"]
                     if outcome["failed"]:
-                        nb_man.cell_exception(cell, cell_index=index, exception=_cell_error(cell))
+                        nb_man.cell_exception(cell, cell_index=index)
                         nb_man.cell_complete(cell, cell_index=index)
                         break
                 nb_man.cell_complete(cell, cell_index=index)
@@ -165,11 +164,6 @@ class OneRequestEngine(Engine):
 def _runs(cell: Any) -> bool:
     """Whether nbclient would send the cell to the kernel."""
     return bool(cell.cell_type == "code" and cell.source.strip() and SKIP_TAG not in cell.metadata.get("tags", []))
-
-
-def _cell_error(cell: Any) -> CellExecutionError:
-    error: dict[str, Any] = next((o for o in cell.outputs if o.get("output_type") == "error"), {})
-    return CellExecutionError("\n".join(error.get("traceback", [])), error.get("ename", ""), error.get("evalue", ""))
 
 
 papermill_engines.register(ENGINE, OneRequestEngine)
