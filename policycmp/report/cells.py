@@ -11,7 +11,7 @@ the cell is transformed (magics), its events fire, its execution count advances,
 decides what is shown (a trailing ``;``, ``None``) and the traceback is IPython's own; exec/eval of
 the parsed cell would have to copy each of those rules. Only where the outputs go is changed while
 the cells run: ``display()`` goes to :class:`_Displays`, the last expression's value to
-:class:`_Results`, stdout and stderr to :class:`_Stream`, tracebacks to :meth:`_Cell.error`, each
+:class:`_Results`, stdout and stderr to :class:`_Stream`, tracebacks to :meth:`_Cells.error`, each
 kept as ipykernel would have sent it: a stream's text is one output until something else is shown or
 the stream is flushed, stdout before stderr, as ipykernel flushes them. Cells that need top-level
 ``await`` cannot run here (the kernel's event loop is busy with this request); no notebook uses it.
@@ -30,7 +30,7 @@ from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.getipython import get_ipython
 
-PAYLOAD = "policycmp.report.cells"
+PAYLOAD = __name__  # the source of the reply's payload, as kernel.CELLS names it
 
 
 class _Cell:
