@@ -1,7 +1,9 @@
 """Executing one notebook in a reused kernel and rendering it to one standalone HTML page.
 
-papermill executes the notebook (parameters, errors with the failing cell) with its nbclient engine,
-handed the worker's :class:`~.kernel.ReusedKernel` instead of starting a kernel of its own.
+papermill executes the notebook (parameters, errors with the failing cell) with :class:`OneRequestEngine`:
+the worker's :class:`~.kernel.ReusedKernel` runs all the notebook's code cells in one request
+(:mod:`.cells`), and the engine fills papermill's notebook with their outputs as nbclient would have,
+cell by cell, without nbclient's round of kernel messages per cell.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ if _HIDDEN:
     sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
 import nbformat  # noqa: E402
 import papermill  # noqa: E402
-from papermill.clientwrap import PapermillNotebookClient  # noqa: E402
-from papermill.engines import NBClientEngine, papermill_engines  # noqa: E402
+from papermill.engines import Engine, NotebookExecutionManager, papermill_engines  # noqa: E402
 from papermill.exceptions import PapermillExecutionError  # noqa: E402
 
 if _HIDDEN and sys.modules.get("rfc3987_syntax", 0) is None:
@@ -35,7 +36,8 @@ from .kernel import KERNEL, ReusedKernel  # noqa: E402
 from .plan import Job  # noqa: E402
 from .render import page_html  # noqa: E402
 
-ENGINE = "policycmp-reused-kernel"
+ENGINE = "policycmp-one-request"
+SKIP_TAG = "skip-execution"  # nbclient's tag for a cell not to run
 
 NAV = [(INDEX, "← All reports"), (WORKBOOK, "Workbook of every table (xlsx)")]
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -68,7 +70,6 @@ def execute_job(kernel: ReusedKernel, job: Job, nb_dir: Path) -> Rendered | Fail
     """Run ``job``'s notebook with papermill in ``kernel`` and render it; a failure comes back as data."""
     kernel.last_notebook = None
     try:
-        kernel.reset()
         nb = papermill.execute_notebook(
             str(nb_dir / job.notebook),
             None,
@@ -126,19 +127,43 @@ def save_executed(failure: Failed, path: Path) -> str:
     return str(path)
 
 
-class ReusedKernelEngine(NBClientEngine):
-    """papermill's nbclient engine, executing in a :class:`ReusedKernel` (passed as ``kernel=``)."""
+class OneRequestEngine(Engine):
+    """Executes a notebook in a :class:`ReusedKernel` (passed as ``kernel=``), all its code cells in one request.
+
+    The notebook is filled as nbclient fills it: each cell started and completed in papermill's
+    manager, a code cell's outputs and execution count, the failing cell marked (papermill then
+    raises :class:`PapermillExecutionError` from its error output) and no cell after it run. Cells
+    nbclient skips (empty, or tagged ``skip-execution``) are not sent.
+    """
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, *, kernel: ReusedKernel, **kwargs: Any) -> Any:
-        client = PapermillNotebookClient(nb_man, km=kernel.manager, kernel_name=kernel_name, log_output=False)
-        # Not owning the manager, nbclient neither starts nor shuts down the kernel; given this
-        # client, it does not open a new one per notebook either.
-        client.kc = kernel.client
+    def execute_managed_notebook(
+        cls, nb_man: NotebookExecutionManager, kernel_name: str, *, kernel: ReusedKernel, **kwargs: Any
+    ) -> Any:
         try:
-            return client.execute()
+            cells = nb_man.nb.cells
+            runs = [i for i, cell in enumerate(cells) if _runs(cell)]
+            ran = dict(zip(runs, kernel.run_notebook([cells[i].source for i in runs]), strict=False))
+            for index, cell in enumerate(cells):
+                nb_man.cell_start(cell, index)
+                outcome = ran.get(index)
+                if outcome is not None:
+                    cell.outputs = [nbformat.from_dict(output) for output in outcome["outputs"]]
+                    cell.execution_count = outcome["execution_count"]
+                    if outcome["failed"]:
+                        nb_man.cell_exception(cell, cell_index=index)
+                        nb_man.cell_complete(cell, cell_index=index)
+                        break
+                nb_man.cell_complete(cell, cell_index=index)
+            nb_man.nb.metadata["language_info"] = kernel.language_info
+            return nb_man.nb
         finally:
             kernel.last_notebook = nb_man.nb
 
 
-papermill_engines.register(ENGINE, ReusedKernelEngine)
+def _runs(cell: Any) -> bool:
+    """Whether nbclient would send the cell to the kernel."""
+    return bool(cell.cell_type == "code" and cell.source.strip() and SKIP_TAG not in cell.metadata.get("tags", []))
+
+
+papermill_engines.register(ENGINE, OneRequestEngine)
