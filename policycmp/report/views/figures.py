@@ -1,7 +1,8 @@
 """Figures in one fixed style, as inline SVG with text kept as text and fixed ids, and the few shapes
 the reports draw again and again (grouped bars, a district against the province's quartiles).
 
-SVG carries fixed ids (``svg.hashsalt``) and no date, so the same data draws the same bytes.
+SVG carries fixed ids (``svg.hashsalt``) and no date, so the same data draws the same bytes. A figure is drawn
+once: its constrained layout is made in the draw that writes the SVG, not in a silent draw before it.
 """
 
 from __future__ import annotations
