@@ -23,6 +23,7 @@ from policycmp.report.markup.format import Cell
 from policycmp.report.views import figures
 from policycmp.report.views import subsidies as subsidies_view
 from policycmp.report.views import targets as targets_view
+from policycmp.report.views.labels import use_editions
 
 SEEDS = ["zhenhai", "linping", "qujiang"]
 
@@ -31,6 +32,13 @@ SEEDS = ["zhenhai", "linping", "qujiang"]
 def built():
     if is_stale():
         build(echo=lambda *a, **k: None)
+
+
+@pytest.fixture(autouse=True)
+def default_editions():
+    """Districts named by their default editions, as a page of the default year names them (``views.start``
+    sets this per page; another test's page of one year must not leak into these)."""
+    use_editions(None)
 
 
 def _tables(part: Any) -> list[Table]:
