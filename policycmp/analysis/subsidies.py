@@ -102,8 +102,10 @@ def with_caps(comparisons: pd.DataFrame) -> pd.DataFrame:
     cap whose share or rate is not among the rows stays a row of its own."""
     table = comparisons.reset_index(drop=True)
     role = table["role"].map(_key_text)
-    keys = pd.DataFrame({c: table[c].map(_key_text) for c in GRANT_KEY}).astype(str)
-    joined = keys.agg("\x1f".join, axis=1) if len(keys) else pd.Series([], dtype=object)
+    # One text per statement's grant, joined in Python: a row-wise ``agg`` builds a Series per row (seconds
+    # for a province's thousands of rows).
+    texts = [table[c].map(_key_text) for c in GRANT_KEY]
+    joined = pd.Series(["\x1f".join(parts) for parts in zip(*texts)], index=table.index, dtype=object)
     limited = role.isin(["share", "rate", "top_up"])
     caps = table[role == "cap"].assign(_k=joined[role == "cap"]).drop_duplicates("_k")
     cap_of = {k: (v, b, s) for k, v, b, s in zip(caps["_k"], caps["value"], caps["bound"], caps["quantity_span"])}

@@ -377,6 +377,11 @@ def subsidy_rows(ranked: pd.DataFrame) -> Part:
     amount: every row for a handful of districts (absent measures too), the stated ones for a province."""
     wide = side_by_side(list(dict.fromkeys(ranked["district"])))
     table = ranked if wide else ranked[ranked["stated"]]
+    # A province has thousands of rows and ninety districts: each district's name, link and city once.
+    districts = list(dict.fromkeys(table["district"]))
+    names = {d: district_name(d) for d in districts}
+    links = {d: page_file("district_profile", d) for d in districts}
+    cities = {d: city_name(city_of(d), chinese=False) for d in districts}
     rows = []
     for r in records(table):
         rank, percentile = _standing(r)
@@ -384,10 +389,8 @@ def subsidy_rows(ranked: pd.DataFrame) -> Part:
             "Instrument": instrument_name(r.instrument),
             "Level": level_name(r.level),
             "Variant": variant_name(r.variant),
-            "District": district_name(r.district)
-            if wide
-            else Cell(district_name(r.district), href=page_file("district_profile", r.district)),
-            "City": city_name(city_of(r.district), chinese=False),
+            "District": names[r.district] if wide else Cell(names[r.district], href=links[r.district]),
+            "City": cities[r.district],
             "Amount": _subsidy_cell(r),
             "Bound": BOUND_WORDS.get(_str(r.bound), "") if r.stated and not is_missing(r.value) else "",
             "Rank": rank,

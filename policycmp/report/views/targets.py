@@ -21,7 +21,7 @@ from ...analysis.tables import table as table_of
 from ...analysis.targets import compared_indicators, districts_and_cities, indicator_spread, unmapped_phrases
 from .. import params as params_mod
 from ..markup.components import Figure, Notice, Paragraph, Part, Table, block
-from ..markup.format import Cell, amount_cell, exact_amount, figure_amount, format_amount
+from ..markup.format import Cell, amount_cell, exact_amount, figure_amount, format_amount, is_missing
 from ..pages import page_file
 from .context import Inputs, ReportSpec
 from .data import _str, records
@@ -103,11 +103,20 @@ def _compact_tick(value: float, _: object) -> str:
     return _compact(value)
 
 
-def _target_cell(rows: pd.DataFrame) -> Cell | str:
-    cells = [
-        amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span) for r in records(rows)
-    ]
+def _target_cell(rows: pd.DataFrame | list[Any]) -> Cell | str:
+    """The targets of one cell (a frame, or rows of :func:`_by_indicator`), or a dash where none is stated."""
+    found = records(rows) if isinstance(rows, pd.DataFrame) else rows
+    cells = [amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span) for r in found]
     return _cell_or_text(cells) or Cell("—", cls="pc-absent", title="no target stated")
+
+
+def _by_indicator(table: pd.DataFrame) -> dict[Any, list[Any]]:
+    """Each indicator's rows in the table's order: the side-by-side figure and table read every row once
+    rather than filter the frame per indicator and district (each filter costs more than the cell it fills)."""
+    found: dict[Any, list[Any]] = {}
+    for r in records(table):
+        found.setdefault(r.indicator, []).append(r)
+    return found
 
 
 def target_matrix(targets: pd.DataFrame, districts: list[str], cities: list[str], headline: pd.DataFrame) -> Part:
@@ -130,17 +139,18 @@ def _side_by_side(table: pd.DataFrame, indicators: list[str], districts: list[st
     # The figure compares: an indicator is drawn when at least two of the districts and cities state it.
     compared = set(compared_indicators(table, districts))
     plotted = [i for i in indicators if i in compared]
+    by_indicator = _by_indicator(table)
     if plotted:
-        parts.append(_dot_plots(table, plotted, districts, cities))
+        parts.append(_dot_plots(table, by_indicator, plotted, districts, cities))
     rows = []
     for indicator in indicators:
-        here = table[table["indicator"] == indicator]
+        here = by_indicator.get(indicator, [])
         row: dict[str, Any] = {
             "Indicator": indicator_name(indicator),
-            "As written": " / ".join(_zh_terms(here, indicator)),
+            "As written": " / ".join(_zh_terms(table, indicator)),
         }
         for key in [*districts, *cities]:
-            row[district_name(key)] = _target_cell(here[here["district"] == key])
+            row[district_name(key)] = _target_cell([r for r in here if r.district == key])
         rows.append(row)
     note = "Hover a figure for its exact value, clause and source span."
     for city in cities:
@@ -155,24 +165,25 @@ def _side_by_side(table: pd.DataFrame, indicators: list[str], districts: list[st
     return block(*parts)
 
 
-def _dot_plots(table: pd.DataFrame, plotted: list[str], districts: list[str], cities: list[str]) -> Figure:
+def _dot_plots(
+    table: pd.DataFrame, by_indicator: dict[Any, list[Any]], plotted: list[str], districts: list[str], cities: list[str]
+) -> Figure:
     ncols = 2 if len(plotted) > 1 else 1
     nrows = math.ceil(len(plotted) / ncols)
     with figure(5.2 * ncols, 0.35 * len(districts) * nrows + 1.2 * nrows + 0.9, nrows, ncols) as (fig, axes):
         flat: list[Axes] = [ax for row in axes for ax in row]
         for ax, indicator in zip(flat, plotted):
-            rows = table[table["indicator"] == indicator]
-            units = sorted(set(rows["unit"].dropna().astype(str)))
+            units = sorted({str(r.unit) for r in by_indicator[indicator] if not is_missing(r.unit)})
             scale, unit_label = (1e8, "亿元") if units == ["CNY"] else (1.0, units[0] if units else "")
-            points = rows[rows["district"].isin(districts) & rows["value"].notna()]
-            for r in records(points):
+            stated = [r for r in by_indicator[indicator] if not pd.isna(r.value)]
+            for r in [r for r in stated if r.district in districts]:
                 y = districts.index(str(r.district))
                 colour = district_colour(str(r.district))
                 if not pd.isna(r.value_high):
                     ax.hlines(y, r.value / scale, r.value_high / scale, colors=colour, linewidth=3)
                 ax.scatter([r.value / scale], [y], marker=MARKERS.get(_str(r.bound), "o"), s=49, color=colour, zorder=3)
             for c, city in enumerate(cities):
-                for i, r in enumerate(records(rows[(rows["district"] == city) & rows["value"].notna()])):
+                for i, r in enumerate([r for r in stated if r.district == city]):
                     ax.axvline(
                         r.value / scale,
                         color=PALETTE[(len(districts) + c) % len(PALETTE)] if len(cities) > 1 else CITY_COLOUR,
@@ -372,13 +383,19 @@ def _mapped_rows(table: pd.DataFrame) -> Part:
     mapped = mapped.assign(_i=mapped["indicator"].map(order)).sort_values(
         ["_i", "district", "clause_id"], kind="stable"
     )
+    # A province has thousands of target rows: each district's (or city's) label and link made once.
+    with_profile = set(params_mod.districts())
+    keys = list(dict.fromkeys(mapped["district"]))
+    labels: dict[Any, Cell | str] = {
+        d: Cell(district_name(d), href=page_file("district_profile", d)) if d in with_profile else district_name(d)
+        for d in keys
+    }
+    cities = {d: city_name(city_of(d), chinese=False) for d in keys}
     rows = [
         {
             "Indicator": indicator_name(r.indicator),
-            "District": Cell(district_name(r.district), href=page_file("district_profile", r.district))
-            if r.district in set(params_mod.districts())
-            else district_name(r.district),
-            "City": city_name(city_of(r.district), chinese=False),
+            "District": labels[r.district],
+            "City": cities[r.district],
             "Target": amount_cell(r.value, r.unit, r.value_high, r.bound, clause_id=r.clause_id, span=r.span),
             "Unit": _str(r.unit),
             "Stretch": "yes" if r.stretch is True else "",
