@@ -5,8 +5,9 @@
 What any rendering of these pages with this package pays, and nothing else: one process that imports
 jupyter_client alone and starts one kernel per worker (with the command's kernel arguments and
 environment), and in each kernel imports the package's page code as the command's kernels do when they
-start (``policycmp.report.kernel.WARM_UP``: the views with pandas and matplotlib, and scikit-learn), reads every table the build published, and writes its share of PAGES empty
-pages into OUT. It imports nothing else on purpose: the benchmark's own imports (pandas, the build,
+start (``policycmp.report.kernel.WARM_UP``: the views with pandas and matplotlib, the cell runner and
+scikit-learn), reads every table the build published, and writes its share of PAGES empty pages into
+OUT. It imports nothing else on purpose: the benchmark's own imports (pandas, the build,
 the report's execution stack) took 3 s and were counted in the floor before.
 """
 
