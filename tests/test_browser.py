@@ -278,15 +278,32 @@ def drawn_apart(one: Image.Image, other: Image.Image) -> tuple[int, int, int, in
     return difference.getbbox()
 
 
+def drawn_apart_twice(browser, other_browser, name: str) -> tuple[Image.Image, list[tuple[int, int, int, int]]]:
+    """The page as ``other_browser`` draws it, and where it differs from ``browser``'s, in each of up to
+    two pairs of screenshots ([] when a pair is alike).
+
+    Under a load of 4–5 on two cores, Chromium has twice drawn one small box of the profile page (77×13 px)
+    differently in one of two renders of the same bytes, and alike on the next; a glyph from another font,
+    or a box, is drawn the same wrong way every time. So a difference counts when a second pair, shot
+    afresh, shows it too."""
+    boxes: list[tuple[int, int, int, int]] = []
+    for _ in range(2):
+        here, there = screenshot(browser, name), screenshot(other_browser, name)
+        assert here.size == there.size, f"{name}: {here.size} against {there.size}"
+        box = drawn_apart(here, there)
+        if box is None:
+            return there, []
+        boxes.append(box)
+    return there, boxes
+
+
 @pytest.mark.parametrize("name", SHOWN)
 def test_a_page_looks_the_same_on_a_machine_without_a_cjk_font(browser, latin_only_chromium, name):
-    here = screenshot(browser, name)
-    there = screenshot(latin_only_chromium, name)
-    assert here.size == there.size, name
-    assert drawn_apart(here, there) is None, f"{name}: drawn differently without a CJK font"
+    there, boxes = drawn_apart_twice(browser, latin_only_chromium, name)
+    assert boxes == [], f"{name}: drawn differently without a CJK font, in both pairs of screenshots: {boxes}"
     # …and the picture there does come from the shipped font: without it the Chinese turns to boxes.
-    boxes = screenshot(latin_only_chromium, name, block_font=True)
-    assert boxes.size != there.size or drawn_apart(boxes, there) is not None, name
+    blocked = screenshot(latin_only_chromium, name, block_font=True)
+    assert blocked.size != there.size or drawn_apart(blocked, there) is not None, name
 
 
 def test_tables_show_every_row_with_the_header_in_view(browser):
