@@ -172,7 +172,7 @@ def _vectorizer(**settings: Any) -> TfidfVectorizer:
     not with this module: ``policycmp report`` imports the views to plan and hash its pages, and its
     kernels import scikit-learn as they start (:data:`policycmp.report.kernel.WARM_UP`)."""
     text = importlib.import_module("sklearn.feature_extraction.text")
-    return text.TfidfVectorizer(**settings)  # type: ignore[no-any-return]
+    return text.TfidfVectorizer(**settings)
 
 
 def build_index(clauses: pd.DataFrame) -> SimilarityIndex:
