@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from ..vocabulary import domain_keys
+from .amounts import is_missing
 from .editions import every_edition, picked
 from .province import spreads, standings, subsidy_ranks
 from .subsidies import with_caps
@@ -143,13 +144,35 @@ def _keys(frame: pd.DataFrame) -> list[tuple[str, ...]]:
     return list(zip(*columns))
 
 
+# The roles a cap is read among (the cap, and the share, rate or top-up it limits): the rows :func:`with_caps`
+# joins; every other row passes through it with no cap.
+CAP_ROLES = ("cap", "share", "rate", "top_up")
+
+
+def _with_caps(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """:func:`with_caps` of ``comparisons``, row for row, joining only the rows of :data:`CAP_ROLES` (a fifth of
+    the comparisons): it keys every row it is given by text, which for a province's table took half a second."""
+    rows = comparisons.reset_index(drop=True)
+    concerned = rows["role"].isin(CAP_ROLES)
+    read = with_caps(rows[concerned].assign(_at=rows.index[concerned]))
+    others = rows[~concerned]
+    passed = others.assign(
+        _at=others.index,
+        cap=pd.Series(float("nan"), index=others.index, dtype="float64"),
+        cap_bound=pd.Series(None, index=others.index, dtype=object),
+        cap_span=pd.Series(None, index=others.index, dtype=object),
+    )
+    joined = pd.concat([read, passed[list(read.columns)]], ignore_index=True)
+    return joined.sort_values("_at", kind="stable").drop(columns="_at").reset_index(drop=True)
+
+
 def _capped_by_edition() -> dict[object, tuple[pd.DataFrame, list[tuple[str, ...]]]]:
     """Every edition's comparison rows of an instrument with the caps read (:func:`with_caps`), and their keys,
     by ``doc_id``, once per table file: a cap is read within its own statement (the grant key holds the
     document), so reading the whole table at once gives each edition the rows reading its own would."""
 
     def compute() -> dict[object, tuple[pd.DataFrame, list[tuple[str, ...]]]]:
-        capped = with_caps(table("comparisons"))
+        capped = _with_caps(table("comparisons"))
         capped = capped[capped["instrument"].notna()]
         return {
             doc: (rows.reset_index(drop=True), _keys(rows)) for doc, rows in capped.groupby("doc_id", sort=False)
@@ -209,22 +232,73 @@ def profile_subsidies(district: str, year: int | None = None) -> pd.DataFrame:
     )
 
 
+def _in_reading_order(targets: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
+    """An edition's targets in reading order: by their clause's place (``seq``), then where in it they stand."""
+    seq = dict(zip(clauses["clause_id"], clauses["seq"]))
+    targets = targets.assign(_s=targets["clause_id"].map(lambda c: seq.get(c, 10**6)))
+    return targets.sort_values(["_s", "span_start"], kind="stable").drop(columns="_s").reset_index(drop=True)
+
+
+def _targets_by_edition() -> dict[Any, pd.DataFrame]:
+    """Every edition's targets in reading order, by ``doc_id``, once per table file."""
+
+    def compute() -> dict[Any, pd.DataFrame]:
+        # One stable sort of the table by edition, then clause place, then place in the clause: each edition's
+        # rows keep the order sorting them alone gives (a clause of another edition is not its clause).
+        clauses = shared("clauses")
+        seq = dict(zip(zip(clauses["doc_id"], clauses["clause_id"]), clauses["seq"]))
+        targets = table("targets")
+        docs = {doc: place for place, doc in enumerate(dict.fromkeys(targets["doc_id"]))}
+        ordered = targets.assign(
+            _d=targets["doc_id"].map(docs),
+            _s=[seq.get(key, 10**6) for key in zip(targets["doc_id"], targets["clause_id"])],
+        ).sort_values(["_d", "_s", "span_start"], kind="stable")
+        return {
+            doc: rows.drop(columns=["_d", "_s"]).reset_index(drop=True)
+            for doc, rows in ordered.groupby("doc_id", sort=False)
+        }
+
+    return once_per_file("profile:targets", ("targets", "clauses"), compute)
+
+
+def _unit(value: object) -> object:
+    # A missing unit is one key whether read as None or NaN, as the quartiles' (item, unit) index takes it.
+    return None if is_missing(value) else value
+
+
+def _headlines(year: int | None) -> tuple[dict[Any, set[tuple[Any, ...]]], dict[tuple[Any, Any], dict[str, Any]]]:
+    """Per district its headline targets (clause, indicator, unit, value), and the districts' quartiles by
+    indicator and unit, once per table file."""
+
+    def compute() -> tuple[dict[Any, set[tuple[Any, ...]]], dict[tuple[Any, Any], dict[str, Any]]]:
+        headline = standings("target", year)
+        firsts: dict[Any, set[tuple[Any, ...]]] = {}
+        for district, *key in zip(
+            headline["district"], headline["clause_id"], headline["item"], headline["unit"], headline["value"]
+        ):
+            firsts.setdefault(district, set()).add(tuple(key))
+        spread = spreads("target", year)
+        quartiles = {
+            (item, _unit(unit)): row
+            for item, unit, row in zip(spread["item"], spread["unit"], spread.to_dict("records"))
+        }
+        return firsts, quartiles
+
+    return once_per_file(f"profile:headlines:{year}", ("standings",), compute)
+
+
 def profile_targets(district: str, year: int | None = None) -> pd.DataFrame:
     """Every target of the district's edition in reading order, ``headline`` True on the one the districts
     are compared by (its first base goal per indicator and unit, the build's rule), with the districts'
     quartiles of those headline targets (``q1``, ``median``, ``q3``, ``compared``)."""
     edition = edition_of(district, year)
-    targets = edition_rows("targets", edition)
-    clauses = edition_rows("clauses", edition)
-    seq = dict(zip(clauses["clause_id"], clauses["seq"]))
-    targets = targets.assign(_s=targets["clause_id"].map(lambda c: seq.get(c, 10**6)))
-    targets = targets.sort_values(["_s", "span_start"], kind="stable").drop(columns="_s").reset_index(drop=True)
-    headline = standings("target", year)
-    headline = headline[headline["district"] == district]
-    firsts = set(zip(headline["clause_id"], headline["item"], headline["unit"], headline["value"]))
-    spread = spreads("target", year).set_index(["item", "unit"])
+    targets = _targets_by_edition().get(edition["doc_id"])
+    if targets is None:  # an edition without targets: its empty frame, as reading it gives
+        targets = _in_reading_order(edition_rows("targets", edition), edition_rows("clauses", edition))
+    headlines, quartiles = _headlines(year)
+    firsts = headlines.get(district, set())
     found = [
-        spread.loc[(i, u)] if isinstance(i, str) and (i, u) in spread.index else None
+        quartiles.get((i, _unit(u))) if isinstance(i, str) else None
         for i, u in zip(targets["indicator"], targets["unit"])
     ]
     return targets.assign(
@@ -236,6 +310,9 @@ def profile_targets(district: str, year: int | None = None) -> pd.DataFrame:
         q3=[float(f["q3"]) if f is not None else float("nan") for f in found],
         compared=[bool(f["compared"]) if f is not None else False for f in found],
     )
+
+
+SUB_TOOL_COLUMNS = ["tool_type", "sub_tool", "mentions", "clauses", "clause_id", "span"]
 
 
 def _sub_tools(tools: pd.DataFrame) -> pd.DataFrame:
@@ -254,18 +331,58 @@ def _sub_tools(tools: pd.DataFrame) -> pd.DataFrame:
             }
         )
     order = {k: i for i, k in enumerate(TOOL_TYPES)}
-    sub_tools = pd.DataFrame(rows, columns=["tool_type", "sub_tool", "mentions", "clauses", "clause_id", "span"])
+    sub_tools = pd.DataFrame(rows, columns=SUB_TOOL_COLUMNS)
     sub_tools = sub_tools.assign(_t=sub_tools["tool_type"].map(lambda t: order.get(t, len(order))))
     sub_tools = sub_tools.sort_values(["_t", "mentions", "sub_tool"], ascending=[True, False, True], kind="stable")
     return sub_tools.drop(columns="_t").reset_index(drop=True)
 
 
 def _sub_tools_by_edition() -> dict[Any, pd.DataFrame]:
-    """:func:`_sub_tools` of every edition, once per table file (one grouping of the table)."""
+    """:func:`_sub_tools` of every edition, by ``doc_id``, once per table file: one pass over the table counts
+    each edition's mentions and clauses per type and sub-tool and keeps the first example (the smallest clause
+    id, the earliest row of it), and one sort orders them as :func:`_sub_tools` does."""
 
     def compute() -> dict[Any, pd.DataFrame]:
         tools = table("clause_tools")
-        return {doc: _sub_tools(rows) for doc, rows in tools.groupby("doc_id", sort=False)}
+        keys = ["tool_type", "sub_tool", "clause_id"]
+        if tools[keys].isna().any().any():  # a key missing: grouping each edition is what keeps NaN's rules
+            return {doc: _sub_tools(rows) for doc, rows in tools.groupby("doc_id", sort=False)}
+        found: dict[Any, dict[tuple[Any, Any], list[Any]]] = {}
+        for doc, tool, sub, clause, span in zip(
+            tools["doc_id"], tools["tool_type"], tools["sub_tool"], tools["clause_id"], tools["span"]
+        ):
+            entry = found.setdefault(doc, {}).get((tool, sub))
+            if entry is None:
+                found[doc][(tool, sub)] = [1, {clause}, clause, span]
+                continue
+            entry[0] += 1
+            entry[1].add(clause)
+            if clause < entry[2]:
+                entry[2], entry[3] = clause, span
+        rows = [
+            {
+                "_doc": place,
+                "tool_type": tool,
+                "sub_tool": sub,
+                "mentions": mentions,
+                "clauses": len(clauses),
+                "clause_id": clause,
+                "span": span,
+            }
+            for place, by_key in enumerate(found.values())
+            for (tool, sub), (mentions, clauses, clause, span) in sorted(by_key.items())
+        ]
+        order = {k: i for i, k in enumerate(TOOL_TYPES)}
+        every = pd.DataFrame(rows, columns=["_doc", *SUB_TOOL_COLUMNS])
+        every = every.assign(_t=every["tool_type"].map(lambda t: order.get(t, len(order))))
+        every = every.sort_values(
+            ["_doc", "_t", "mentions", "sub_tool"], ascending=[True, True, False, True], kind="stable"
+        )
+        docs = list(found)
+        return {
+            docs[place]: group.drop(columns=["_doc", "_t"]).reset_index(drop=True)
+            for place, group in every.groupby("_doc", sort=False)
+        }
 
     return once_per_file("profile:sub_tools", ("clause_tools",), compute)
 

@@ -191,8 +191,9 @@ def rows_of(name: str, column: str, value: object) -> pd.DataFrame:
     amounts of each anew took a seventh of its time."""
 
     def by_value() -> dict[object, pd.DataFrame]:
-        frame = shared(name)
-        return {v: _ready(rows.copy()) for v, rows in frame.groupby(column, sort=False, dropna=False)}
+        # Made ready as a whole, then grouped: the conversions are cell by cell, so each value's rows are what
+        # making its rows ready alone gives.
+        return dict(iter(table(name).groupby(column, sort=False, dropna=False)))
 
     found = once_per_file(f"rows_of:{name}:{column}", _read_from(name), by_value).get(value)
     return rows_where(name, column, value) if found is None else found.copy()

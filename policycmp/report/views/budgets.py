@@ -86,12 +86,22 @@ def district_budget(district: str, year: int | None = None) -> _District:
     return _District(totals, allocations, district)
 
 
+TOTAL_PLACE = ("total_clause_id", "total_span")
+
+
 def _every_budget(year: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every district's totals and allocations in its edition, read once per table file for all the profiles:
     a district's rows of them are the ones reading its own summary and allocations would give."""
     chosen = editions(year)
     totals = budget_totals(table_of("budget_summary", editions=chosen), list(dict.fromkeys(chosen["district"])))
-    return totals, domain_allocations(table_of("budget_domains", editions=chosen), totals)
+    allocations = domain_allocations(table_of("budget_domains", editions=chosen), totals)
+    # Where the total is stated, as one district's totals hold it: text, or None (a column of many districts'
+    # would read a district that states none as NaN).
+    where = {
+        c: pd.Series([None if is_missing(v) else v for v in totals[c]], index=totals.index, dtype=object)
+        for c in TOTAL_PLACE
+    }
+    return totals.assign(**where), allocations
 
 
 def _info(totals: pd.DataFrame, allocations: pd.DataFrame) -> dict[str, _District]:
