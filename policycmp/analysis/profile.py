@@ -159,8 +159,8 @@ def _with_caps(comparisons: pd.DataFrame) -> pd.DataFrame:
     passed = others.assign(
         _at=others.index,
         cap=pd.Series(float("nan"), index=others.index, dtype="float64"),
-        cap_bound=pd.Series(None, index=others.index, dtype=object),
-        cap_span=pd.Series(None, index=others.index, dtype=object),
+        cap_bound=pd.Series([None] * len(others), index=others.index, dtype=object),
+        cap_span=pd.Series([None] * len(others), index=others.index, dtype=object),
     )
     joined = pd.concat([read, passed[list(read.columns)]], ignore_index=True)
     return joined.sort_values("_at", kind="stable").drop(columns="_at").reset_index(drop=True)
