@@ -18,7 +18,6 @@ import pytest
 from conftest import ROOT
 
 from policycmp import analysis
-from policycmp.analysis import profile
 from policycmp.analysis.subsidies import with_caps
 from policycmp.evaluation.synthetic import write_report_corpus
 from policycmp.publish.build import build, is_stale

@@ -8,7 +8,7 @@ against the quartiles the build published for the same edition selection (``stan
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -56,7 +56,9 @@ TOOL_TYPES = ("supply", "environment", "demand")
 
 def _by_measure(measure: str, year: int | None) -> dict[Any, dict[str, Any]]:
     """The districts' quartiles of ``measure`` by item (:func:`_by` of :func:`spreads`), once per table file."""
-    return once_per_file(f"profile:spreads:{measure}:{year}", ("standings",), lambda: _by(spreads(measure, year), "item"))
+    return once_per_file(
+        f"profile:spreads:{measure}:{year}", ("standings",), lambda: _by(spreads(measure, year), "item")
+    )
 
 
 def _domain_counts() -> dict[Any, dict[Any, dict[str, Any]]]:
@@ -76,7 +78,11 @@ def _domain_counts() -> dict[Any, dict[Any, dict[str, Any]]]:
 
         clauses = shared("clauses")
         for doc, domain, kind, heading, lead in zip(
-            clauses["doc_id"], clauses["domain"], clauses["row_kind"], clauses["section_name"], clauses["lead_department"]
+            clauses["doc_id"],
+            clauses["domain"],
+            clauses["row_kind"],
+            clauses["section_name"],
+            clauses["lead_department"],
         ):
             here = counts(doc, domain)
             if here["first"]:
@@ -174,9 +180,7 @@ def _capped_by_edition() -> dict[object, tuple[pd.DataFrame, list[tuple[str, ...
     def compute() -> dict[object, tuple[pd.DataFrame, list[tuple[str, ...]]]]:
         capped = _with_caps(table("comparisons"))
         capped = capped[capped["instrument"].notna()]
-        return {
-            doc: (rows.reset_index(drop=True), _keys(rows)) for doc, rows in capped.groupby("doc_id", sort=False)
-        }
+        return {doc: (rows.reset_index(drop=True), _keys(rows)) for doc, rows in capped.groupby("doc_id", sort=False)}
 
     return once_per_file("profile:capped_comparisons", ("comparisons",), compute)
 
@@ -186,7 +190,8 @@ def _subsidy_quartiles(year: int | None) -> dict[tuple[str, ...], dict[str, Any]
 
     def compute() -> dict[tuple[str, ...], dict[str, Any]]:
         quartiles = spreads("subsidy", year)
-        return dict(zip(_keys(quartiles), quartiles[["q1", "median", "q3", "compared"]].to_dict("records")))
+        found = quartiles[["q1", "median", "q3", "compared"]].to_dict("records")
+        return dict(zip(_keys(quartiles), cast(list[dict[str, Any]], found)))
 
     return once_per_file(f"profile:subsidy_quartiles:{year}", ("subsidy_ranks",), compute)
 
@@ -279,7 +284,7 @@ def _headlines(year: int | None) -> tuple[dict[Any, set[tuple[Any, ...]]], dict[
             firsts.setdefault(district, set()).add(tuple(key))
         spread = spreads("target", year)
         quartiles = {
-            (item, _unit(unit)): row
+            (item, _unit(unit)): cast(dict[str, Any], row)
             for item, unit, row in zip(spread["item"], spread["unit"], spread.to_dict("records"))
         }
         return firsts, quartiles
@@ -380,7 +385,7 @@ def _sub_tools_by_edition() -> dict[Any, pd.DataFrame]:
         )
         docs = list(found)
         return {
-            docs[place]: group.drop(columns=["_doc", "_t"]).reset_index(drop=True)
+            docs[cast(int, place)]: group.drop(columns=["_doc", "_t"]).reset_index(drop=True)
             for place, group in every.groupby("_doc", sort=False)
         }
 

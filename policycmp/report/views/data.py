@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,9 @@ def records(frame: pd.DataFrame) -> Iterator[Any]:
     array's as it iterates them), made from the columns' arrays directly: ``itertuples`` builds a Series per
     column and a named-tuple class per call, which took a profile's tables a tenth of its time.
     """
-    arrays = [frame._get_column_array(k) for k in range(frame.shape[1])]
+    # pandas' own accessor of a column's array (the stubs read the name as a column's)
+    column_array: Callable[[int], Any] = frame._get_column_array  # type: ignore[assignment]
+    arrays = [column_array(k) for k in range(frame.shape[1])]
     columns = [a.tolist() if isinstance(a, np.ndarray) else a for a in arrays]
     yield from map(_row_type(tuple(frame.columns))._make, zip(frame.index, *columns))
 
