@@ -178,3 +178,22 @@ def _ready(frame: pd.DataFrame) -> pd.DataFrame:
     if "stated" in frame.columns and frame["stated"].dtype != "int64":
         frame["stated"] = frame["stated"].map(lambda v: v is True).astype(bool)
     return frame
+
+
+def _read_from(name: str) -> tuple[str, ...]:
+    """The table files ``shared(name)`` is read from (the policies' quantities are kept by their clauses)."""
+    return (name, "clauses") if name == "quantities" else (name,)
+
+
+def rows_of(name: str, column: str, value: object) -> pd.DataFrame:
+    """:func:`rows_where` for one value (a copy, ready to analyse), each value's rows made ready once per
+    table file: a profile asks for its edition's rows of seven tables, seventeen times, and converting the
+    amounts of each anew took a seventh of its time."""
+
+    def by_value() -> dict[object, pd.DataFrame]:
+        # Made ready as a whole, then grouped: the conversions are cell by cell, so each value's rows are what
+        # making its rows ready alone gives.
+        return dict(iter(table(name).groupby(column, sort=False, dropna=False)))
+
+    found = once_per_file(f"rows_of:{name}:{column}", _read_from(name), by_value).get(value)
+    return rows_where(name, column, value) if found is None else found.copy()

@@ -198,12 +198,12 @@ class Table(Part):
         tid = IDS.next("table")
         columns = [str(c) for c in self.frame.columns]
         long = set(self.long)
-        ident = [_is_id_column(c) and c not in long for c in columns]
+        kinds = [(c in long, _is_id_column(c) and c not in long) for c in columns]
         head = "".join(f'<th scope="col" class="{"pc-long" if c in long else ""}">{esc(c)}</th>' for c in columns)
         body = []
         for i, row in enumerate(self.frame.itertuples(index=False, name=None)):
             cls = self.row_classes[i] if self.row_classes is not None else ""
-            cells = "".join(_td(v, columns[j] in long, ident[j]) for j, v in enumerate(row))
+            cells = "".join(_td(v, *kind) for v, kind in zip(row, kinds))
             body.append(f"<tr{f' class={chr(34)}{esc(cls)}{chr(34)}' if cls else ''}>{cells}</tr>")
         caption = f"<caption>{esc(self.caption)}</caption>" if self.caption else ""
         note = f'<p class="pc-table-note">{esc(self.note)}</p>' if self.note else ""
@@ -246,7 +246,18 @@ def _is_id_column(name: str) -> bool:
     return name in ("Clause", "Clause A", "Clause B", "Document", "Policy clause", "Example clause")
 
 
+# A text cell's opening tag, by (long, ident): most cells of a page are plain text.
+_TEXT_TD = {
+    (True, True): '<td class="pc-long">',
+    (True, False): '<td class="pc-long">',
+    (False, True): '<td class="pc-id">',
+    (False, False): "<td>",
+}
+
+
 def _td(value: object, long: bool, ident: bool = False) -> str:
+    if type(value) is str:  # the general path below gives the same tag and escaped text
+        return f"{_TEXT_TD[long, ident]}{esc(value)}</td>"
     classes = ["pc-long"] if long else ["pc-id"] if ident else []
     attrs = ""
     if isinstance(value, Cell):

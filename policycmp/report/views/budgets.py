@@ -8,6 +8,7 @@ are distributed (the build's quartiles, ``standings``), and one row per district
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,7 @@ from ...analysis.budgets import budget_checks as check_budgets
 from ...analysis.budgets import budget_totals, domain_allocations
 from ...analysis.editions import editions
 from ...analysis.province import spreads
+from ...analysis.tables import once_per_file
 from ...analysis.tables import table as table_of
 from .. import params as params_mod
 from ..markup.components import Figure, Notice, Part, Table, block
@@ -73,11 +75,33 @@ class _District:
 
 def district_budget(district: str, year: int | None = None) -> _District:
     """One district's budget, as its profile shows it: the build's sums of its edition (default, or ``year``'s)."""
-    chosen = editions(year)
-    summary = table_of("budget_summary", districts=district, editions=chosen)
-    totals = budget_totals(summary, [district])
+    totals, allocations = once_per_file(
+        f"district_budget:{year}", ("documents", "budget_summary", "budget_domains"), partial(_every_budget, year)
+    )
+    if district in set(totals["district"]):
+        return _District(totals, allocations, district)
+    chosen = editions(year)  # a district without an edition of the year: its row of nothing stated
+    totals = budget_totals(table_of("budget_summary", districts=district, editions=chosen), [district])
     allocations = domain_allocations(table_of("budget_domains", districts=district, editions=chosen), totals)
     return _District(totals, allocations, district)
+
+
+TOTAL_PLACE = ("total_clause_id", "total_span")
+
+
+def _every_budget(year: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every district's totals and allocations in its edition, read once per table file for all the profiles:
+    a district's rows of them are the ones reading its own summary and allocations would give."""
+    chosen = editions(year)
+    totals = budget_totals(table_of("budget_summary", editions=chosen), list(dict.fromkeys(chosen["district"])))
+    allocations = domain_allocations(table_of("budget_domains", editions=chosen), totals)
+    # Where the total is stated, as one district's totals hold it: text, or None (a column of many districts'
+    # would read a district that states none as NaN).
+    where = {
+        c: pd.Series([None if is_missing(v) else v for v in totals[c]], index=totals.index, dtype=object)
+        for c in TOTAL_PLACE
+    }
+    return totals.assign(**where), allocations
 
 
 def _info(totals: pd.DataFrame, allocations: pd.DataFrame) -> dict[str, _District]:

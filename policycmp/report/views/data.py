@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import collections
+import functools
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -25,8 +27,22 @@ def records(frame: pd.DataFrame) -> Iterator[Any]:
 
     A row holds whatever its columns hold (text, numbers, missing values), so it is typed ``Any``:
     pandas-stubs type every cell as the union of all scalar types, which no cell ever is.
+
+    The rows are ``frame.itertuples()``'s, value for value (an array's cells as Python scalars, an extension
+    array's as it iterates them), made from the columns' arrays directly: ``itertuples`` builds a Series per
+    column and a named-tuple class per call, which took a profile's tables a tenth of its time.
     """
-    yield from frame.itertuples()
+    # pandas' own accessor of a column's array (the stubs read the name as a column's)
+    column_array: Callable[[int], Any] = frame._get_column_array  # type: ignore[assignment]
+    arrays = [column_array(k) for k in range(frame.shape[1])]
+    columns = [a.tolist() if isinstance(a, np.ndarray) else a for a in arrays]
+    yield from map(_row_type(tuple(frame.columns))._make, zip(frame.index, *columns))
+
+
+@functools.lru_cache(maxsize=256)
+def _row_type(columns: tuple[Any, ...]) -> Any:
+    """The named tuple ``itertuples`` makes for these columns (invalid or repeated names renamed alike)."""
+    return collections.namedtuple("Pandas", ["Index", *columns], rename=True)
 
 
 def as_float(value: object) -> float:
