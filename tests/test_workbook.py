@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from pathlib import Path
 
@@ -147,3 +148,59 @@ def test_workbook_without_a_sound_manifest_is_a_one_line_error(tmp_path, manifes
     with pytest.raises(PolicyInputError, match=message) as caught:
         workbook.tables_in(tmp_path)
     assert "\n" not in str(caught.value)
+
+
+def _width_value_by_value(header: str, values: list[object]) -> float:
+    """The column width as it was defined before distinct values were measured once: every value measured."""
+    lengths = sorted(workbook._capped_width(str(v)) for v in values if v is not None)
+    typical = lengths[math.ceil(0.9 * (len(lengths) - 1))] if lengths else 0
+    return float(min(workbook.MAX_WIDTH, max(workbook.MIN_WIDTH, workbook.display_width(header) + 2, typical + 2)))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["镇海区", "CNY", "CNY", None, "subsidy", "国家级科技企业孵化器" * 3],
+        [1000000] + [1000000.0] * 9 + [True],  # one key to a Counter, three ways of printing
+        [3727000000.0] * 9 + [0.1],
+        [None, None],
+        [],
+        ["=1+1", "'=1+1", "-5万元"],
+    ],
+    ids=["text", "mixed types", "repeated amounts", "empty cells", "no rows", "formulas"],
+)
+def test_a_column_is_as_wide_as_measuring_every_value_makes_it(values):
+    assert workbook.column_width("x", values) == _width_value_by_value("x", values)
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series([1.5, float("nan"), float("inf"), -float("inf"), -0.0, 3727000000.0]),
+        pd.Series([1, None, 3], dtype="Int64"),
+        pd.Series([True, None, False], dtype="boolean"),
+        pd.Series([True, False]),
+        pd.Series([7, 8], dtype="int64"),
+        pd.Series(["=SUM(A1)", "@x", None, "ok\x07", "+1"], dtype="string"),
+        pd.Series(["-3", 4, None, float("nan")], dtype=object),
+        pd.Series([1.25, None], dtype="Float64"),
+        pd.Series([pd.Timestamp("2024-03-01"), pd.NaT]),
+    ],
+    ids=["floats", "Int64", "boolean", "bool", "int64", "string", "object", "Float64", "dates"],
+)
+def test_a_column_takes_the_values_cell_value_gives_each(column):
+    assert workbook.column_values(column) == [workbook.cell_value(v) for v in column.tolist()]
+
+
+def test_every_column_of_the_reports_tables_takes_the_values_cell_value_gives_each():
+    if is_stale():
+        build(echo=lambda *a, **k: None)
+    tables = workbook.tables_in(paths.processed_dir())
+    zhenhai = tables["documents"][tables["documents"]["district"] == "zhenhai"]
+    assert not zhenhai.empty  # the seed corpus is there
+    for name, frame in tables.items():
+        for column in frame.columns:
+            expected = [workbook.cell_value(v) for v in frame[column].tolist()]
+            where = f"{name}.{column}"
+            assert workbook.column_values(frame[column]) == expected, where
+            assert workbook.column_width(column, expected) == _width_value_by_value(column, expected), where
