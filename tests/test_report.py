@@ -382,6 +382,25 @@ def test_a_page_is_the_same_alone_and_after_others_in_the_same_kernel(tmp_path, 
     assert (alone / f"{page}.html").read_bytes() == (after / f"{page}.html").read_bytes()
 
 
+def test_a_domain_page_is_the_same_from_a_fresh_kernel_and_from_the_kernel_of_the_other_domain_pages(
+    tmp_path, monkeypatch
+):
+    """The domain pages go to one worker (its kernel builds the similarity index once): a page must be the same
+    bytes whether its kernel built the index for it or had it from the other domain pages, or rendered other
+    reports first."""
+    root = make_root(tmp_path, notebooks=["03_budgets.ipynb", "06_domain_deep_dive.ipynb"])
+    monkeypatch.setenv("POLICYCMP_ROOT", str(root))
+    page = "06_domain_deep_dive-innovation"
+    alone, after = tmp_path / "alone", tmp_path / "after"
+    assert report_mod.report(out_dir=alone, only=[page], jobs=1, progress=False) == 0
+    others = ["03_budgets", "06_domain_deep_dive-investment", "06_domain_deep_dive-livelihood", page]
+    assert report_mod.report(out_dir=after, only=others, jobs=1, progress=False) == 0
+    assert (alone / f"{page}.html").read_bytes() == (after / f"{page}.html").read_bytes()
+    assert "the most alike pairs of clauses from different districts" in (alone / f"{page}.html").read_text(
+        encoding="utf-8"
+    )  # the pairs, which the index scores, are on the page
+
+
 def test_a_notebook_that_kills_its_kernel_fails_alone_and_the_next_gets_a_fresh_kernel(tmp_path, monkeypatch, capsys):
     root = make_root(tmp_path, notebooks=["01_corpus_overview.ipynb", "03_budgets.ipynb"])
     monkeypatch.setenv("POLICYCMP_ROOT", str(root))
