@@ -10,6 +10,8 @@ allocations and are never added to them. Every function here takes the rows of o
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pandas as pd
 
 from ..standings import one_edition_each
@@ -36,16 +38,16 @@ def _role(budgets: pd.DataFrame) -> pd.Series:
     return budgets["role"].map(lambda v: v if isinstance(v, str) else "")
 
 
-def _role_of(row: dict[str, object]) -> str:
+def _role_of(row: dict[str, Any]) -> str:
     """A record's ``role`` as :func:`_role` reads the column: text, else empty."""
     role = row["role"]
     return role if isinstance(role, str) else ""
 
 
-def _records_by_district(frame: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
+def _records_by_district(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """The frame's rows as records, per district, in the frame's order."""
-    split: dict[str, list[dict[str, object]]] = {}
-    for row in frame.to_dict("records"):
+    split: dict[str, list[dict[str, Any]]] = {}
+    for row in cast(list[dict[str, Any]], frame.to_dict("records")):
         split.setdefault(str(row["district"]), []).append(row)
     return split
 
