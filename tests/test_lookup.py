@@ -155,3 +155,77 @@ def test_similar_precision_on_labelled_pairs(pairs, clause_rows):
     assert precision_at(ranks, 1) >= 0.94
     assert precision_at(ranks, 5) >= 1.0
     assert ranks.set_index("clause_id").loc["zhenhai-2024-policy:c15", "rank"].tolist() == [1, 1]
+
+
+# --- closest_pairs (the domain pages' most alike pairs) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("domain", "expected"),
+    [
+        (
+            "innovation",
+            [
+                ("qujiang-2023-policy:c14", "zhenhai-2024-policy:c15", 0.385666),
+                ("linping-2024-policy:c10", "zhenhai-2024-policy:c15", 0.345484),
+                ("linping-2024-policy:c8", "qujiang-2023-policy:c11", 0.333738),
+            ],
+        ),
+        # only Linping has an element-guarantee list: its clauses pair with any row of the others
+        (
+            "factors",
+            [
+                ("linping-2024-policy:c61", "zhenhai-2024-policy:c4", 0.501393),
+                ("linping-2024-policy:c59", "zhenhai-2024-policy:c43", 0.484804),
+                ("linping-2024-policy:c59", "qujiang-2023-policy:c42", 0.264905),
+            ],
+        ),
+        ("no_such_domain", []),
+    ],
+)
+def test_closest_pairs_of_the_seed_policies(clause_rows, domain, expected):
+    assert lookup.closest_pairs(clause_rows, domain, 3) == expected
+    assert lookup.closest_pairs(clause_rows, domain, 1) == expected[:1]
+
+
+@pytest.mark.parametrize("domain", ["innovation", "livelihood", "factors"])
+def test_closest_pairs_score_as_similar_does(clause_rows, domain):
+    pairs = lookup.closest_pairs(clause_rows, domain, 10)
+    assert len(pairs) == 10 and [p[2] for p in pairs] == sorted((p[2] for p in pairs), reverse=True)
+    for a, b, score in pairs:
+        assert a.split("-")[0] != b.split("-")[0]  # from different districts
+        found = lookup.similar(a, 200, tables=clause_rows, districts=b.split("-")[0]).set_index("clause_id")
+        assert found.loc[b, "score"] == score
+
+
+def _alike(ids: list[str]) -> pd.DataFrame:
+    """Clauses that read the same, one per id (its district the id's prefix), all in one domain."""
+    return pd.DataFrame(
+        {
+            "clause_id": ids,
+            "district": [i.split(":")[0] for i in ids],
+            "domain": "innovation",
+            "row_kind": "clause",
+            "text": "对新认定的高新技术企业给予奖励。",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("ids", "n", "expected"),
+    [
+        # every pair ties: ordered by the ids as text (c10 before c9), each unordered pair once
+        (
+            ["b:c9", "a:c10", "c:c1", "a:c9"],
+            4,
+            [("a:c10", "b:c9"), ("a:c10", "c:c1"), ("a:c9", "b:c9"), ("a:c9", "c:c1")],
+        ),
+        (["b:c9", "a:c10", "c:c1", "a:c9"], 99, [("a:c10", "b:c9"), ("a:c10", "c:c1"), ("a:c9", "b:c9"),
+                                                  ("a:c9", "c:c1"), ("b:c9", "c:c1")]),
+        (["a:c2", "a:c1"], 5, []),  # one district: no pair
+    ],
+)  # fmt: skip
+def test_closest_pairs_that_tie_are_ordered_by_their_ids(ids, n, expected):
+    pairs = lookup.closest_pairs(_alike(ids), "innovation", n)
+    assert [(a, b) for a, b, _ in pairs] == expected
+    assert {score for _, _, score in pairs} <= {round(1.0 + lookup._settings().domain_boost, 6)}

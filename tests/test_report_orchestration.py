@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import pytest
 from policycmp.report import font
 from policycmp.report.early_font import EarlyCut
 from policycmp.report.plan import Job
-from policycmp.report.workers import Timings, WriteWorkbook
+from policycmp.report.workers import Handout, Timings, WriteWorkbook
 
 
 def test_the_command_starts_its_kernels_before_importing_the_execution_stack():
@@ -57,8 +58,66 @@ def test_the_execution_stack_does_not_import_rfc3987_syntax_and_frees_its_name()
     assert out[2] == "True"  # the package is still installed and importable by anyone else
 
 
-def _job(name: str) -> Job:
-    return Job(f"{name.split('-')[0]}.ipynb", name, "district_profile", {}, "District profile")
+def _job(name: str, report: str = "district_profile") -> Job:
+    return Job(f"{name.split('-')[0]}.ipynb", name, report, {}, "District profile")
+
+
+def _page(name: str) -> Job:
+    """A page of the report its name says: ``06_domain_deep_dive-innovation`` → ``domain_deep_dive``."""
+    return _job(name, name.split("-")[0].split("_", 1)[1])
+
+
+@pytest.mark.parametrize(
+    ("given", "takers", "taken"),
+    [
+        # the worker that takes the first domain page takes the rest before other work; the other takes the rest
+        (
+            ["02_subsidy_levels", "06_domain_deep_dive-a", "07_district_profile-x", "06_domain_deep_dive-b",
+             "03_budgets"],
+            [0, 1, 0, 1, 0],
+            [(0, "02_subsidy_levels"), (1, "06_domain_deep_dive-a"), (0, "07_district_profile-x"),
+             (1, "06_domain_deep_dive-b"), (0, "03_budgets")],
+        ),
+        # the other worker takes a domain page only when nothing else is left, rather than idle
+        (
+            ["06_domain_deep_dive-a", "06_domain_deep_dive-b", "06_domain_deep_dive-c", "07_district_profile-x"],
+            [0, 1, 1, 0],
+            [(0, "06_domain_deep_dive-a"), (1, "07_district_profile-x"), (1, "06_domain_deep_dive-b"),
+             (0, "06_domain_deep_dive-c")],
+        ),
+        # pages of other reports are not held together: in the order given, whoever asks
+        (
+            ["07_district_profile-x", "07_district_profile-y", "03_budgets", "07_district_profile-z"],
+            [1, 0, 0, 1],
+            [(1, "07_district_profile-x"), (0, "07_district_profile-y"), (0, "03_budgets"),
+             (1, "07_district_profile-z")],
+        ),
+    ],
+)  # fmt: skip
+def test_the_domain_pages_stay_with_the_worker_that_took_the_first(given, takers, taken):
+    handout = Handout()
+    handout.give([_page(name) for name in given])
+    found = []
+    for worker in takers:
+        task = handout.take(worker)
+        assert task is not None
+        found.append((worker, task.name))
+    assert found == taken
+    assert handout.take(0) is None and handout.take(1) is None  # every task taken: the workers stop
+
+
+def test_a_worker_waits_for_the_tasks_and_stops_when_none_are_given():
+    handout = Handout()
+    taken: list[object] = []
+    waiting = threading.Thread(target=lambda: taken.append(handout.take(0)))
+    waiting.start()
+    waiting.join(timeout=0.2)
+    assert waiting.is_alive() and not taken  # nothing given yet: it waits rather than stop
+    handout.give([_page("03_budgets")])
+    waiting.join()
+    assert [t.name for t in taken] == ["03_budgets"]  # type: ignore[attr-defined]
+    handout.give([])
+    assert handout.take(1) is None
 
 
 def test_tasks_are_handed_out_longest_first_and_new_ones_before_all(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from .. import paths
@@ -40,7 +41,24 @@ def page_name(notebook: Path, values: tuple[object, ...] = ()) -> str:
 def page_file(report: str, *values: object) -> str | None:
     """The HTML file of ``report``'s page for ``values`` (e.g. a district), for a link from another page;
     None when the project has no notebook for that report (then there is nothing to link to)."""
-    for notebook in notebooks():
-        if report_name(notebook) == report:
-            return f"{page_name(notebook, values)}.html"
-    return None
+    notebook = _report_notebooks(notebooks_dir()).get(report)
+    return None if notebook is None else f"{page_name(notebook, values)}.html"
+
+
+def _report_notebooks(folder: Path) -> dict[str, Path]:
+    """Each report's notebook in ``folder`` (the first in reading order where two share a report name).
+    Listed once per state of the folder (a notebook added, removed or renamed changes its modification time),
+    not on every link: a province's pages ask for a link once per district, several hundred times a page."""
+    try:
+        state = folder.stat().st_mtime_ns
+    except OSError:
+        state = None
+    return _listing(folder, state)
+
+
+@lru_cache(maxsize=8)
+def _listing(folder: Path, state: int | None) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for notebook in sorted(p for p in folder.glob(NOTEBOOK_GLOB) if is_report(p)):
+        found.setdefault(report_name(notebook), notebook)
+    return found

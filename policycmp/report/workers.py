@@ -6,8 +6,12 @@ start-up (a process, its own imports of the views) runs while the command import
 
 Tasks are handed over longest first, as the last run timed them (:class:`Timings`), so that the
 page that takes longest (the subsidy heatmap at ninety districts) starts at once rather than after a
-queue of short ones; a task never timed goes first, in the order given. The order decides only which
-worker renders what when; every page is the same bytes whichever kernel renders it (tested).
+queue of short ones; a task never timed goes first, in the order given. The pages of a report whose
+pages share a cost each kernel pays once (:data:`TOGETHER`: the domain pages' similarity index of every
+clause) go to one worker: the first to take one of them takes the rest before other work, while the
+others take everything else, and one of them too only when nothing else is left (:class:`Handout`). The
+order decides only which worker renders what when; every page is the same bytes whichever kernel renders
+it (tested).
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ if TYPE_CHECKING:  # the execution stack is imported once the kernels are starti
     from .plan import Job
 
 EXECUTE = "policycmp.report.execute"
+# Reports whose pages share what a kernel computes once and keeps: the domain pages' TF-IDF similarity index
+# of every clause (0.6-0.9 s at ninety districts), which a second kernel would build again.
+TOGETHER = frozenset({"domain_deep_dive"})
 
 
 @dataclass(frozen=True)
@@ -103,13 +110,13 @@ class Workers:
 
     def __init__(self, nb_dir: Path, count: int, env: dict[str, str], timings: Timings):
         self.nb_dir = nb_dir
-        self.queue: Queue[Job | WriteWorkbook | None] = Queue()
+        self.handout = Handout()
         self.results_queue: Queue[Rendered | Failed | WriteWorkbook] = Queue()
         self.env = env
         self.timings = timings
         self.closed = False
         self.count = max(1, count)
-        self.threads = [threading.Thread(target=self._work, daemon=True) for _ in range(self.count)]
+        self.threads = [threading.Thread(target=self._work, args=(n,), daemon=True) for n in range(self.count)]
         for thread in self.threads:
             thread.start()
 
@@ -119,11 +126,11 @@ class Workers:
         except Exception as exc:
             return exc
 
-    def _work(self) -> None:
+    def _work(self, worker: int) -> None:
         kernel = self._start()
         try:
             execute_job = importlib.import_module(EXECUTE).execute_job  # the kernel started first
-            while (task := self.queue.get()) is not None:
+            while (task := self.handout.take(worker)) is not None:
                 if isinstance(kernel, ReusedKernel) and not kernel.alive():  # a notebook killed it: start afresh
                     kernel.shutdown()
                     kernel = self._start()
@@ -148,11 +155,8 @@ class Workers:
 
     def submit(self, tasks: list[Job | WriteWorkbook]) -> None:
         """Hand over every task of the run, the longest first; no more tasks come after these."""
-        for task in self.timings.order(tasks):
-            self.queue.put(task)
+        self.handout.give(self.timings.order(tasks))
         self.closed = True
-        for _ in self.threads:
-            self.queue.put(None)
 
     def results(self, tasks: list[Job | WriteWorkbook], progress: bool) -> Iterator[Rendered | Failed | WriteWorkbook]:
         """The result of every submitted task as it arrives (a progress bar counts the pages)."""
@@ -171,10 +175,53 @@ class Workers:
         """No more tasks: each thread shuts its kernel down after the tasks it has, and they are waited for."""
         if not self.closed:
             self.closed = True
-            for _ in self.threads:
-                self.queue.put(None)
+            self.handout.give([])
         for thread in self.threads:
             thread.join()
+
+
+class Handout:
+    """The run's tasks, given all at once and taken one at a time by the workers, in the order given except
+    that the pages of a report in :data:`TOGETHER` stay with the worker that took the first of them: it takes
+    the next of them before anything else, and another worker takes one only when nothing else is left (so
+    that no worker idles while pages wait)."""
+
+    def __init__(self) -> None:
+        self.tasks: list[Job | WriteWorkbook] = []
+        self.given = False
+        self.owner: dict[str, int] = {}  # report → the worker rendering its pages
+        self.condition = threading.Condition()
+
+    def give(self, tasks: list[Job | WriteWorkbook]) -> None:
+        """Every task of the run (no more come after these): the workers take them, then stop."""
+        with self.condition:
+            self.tasks.extend(tasks)
+            self.given = True
+            self.condition.notify_all()
+
+    def take(self, worker: int) -> Job | WriteWorkbook | None:
+        """The next task for ``worker``, waiting until the tasks are given; None when none is left."""
+        with self.condition:
+            while not self.tasks and not self.given:
+                self.condition.wait()
+            if not self.tasks:
+                return None
+            task = self.tasks.pop(self._choose(worker))
+            report = _together(task)
+            if report is not None:
+                self.owner.setdefault(report, worker)
+            return task
+
+    def _choose(self, worker: int) -> int:
+        owners = [self.owner.get(r) if (r := _together(t)) is not None else None for t in self.tasks]
+        mine = [i for i, owner in enumerate(owners) if owner == worker]
+        free = [i for i, owner in enumerate(owners) if owner is None]
+        return (mine or free or [0])[0]
+
+
+def _together(task: Job | WriteWorkbook) -> str | None:
+    report = getattr(task, "report", None)
+    return report if report in TOGETHER else None
 
 
 def failed(task: Job | WriteWorkbook, error: str) -> Failed:
