@@ -2,7 +2,9 @@
 
 Every typed vocabulary is built by :func:`load` from the file's *content*: the cache key is the
 file's path and the SHA-256 of its bytes, so a researcher who edits a YAML file in a running kernel
-gets the edit on the next call, and an unchanged file is parsed once. Parse errors and malformed
+gets the edit on the next call, and an unchanged file is parsed once. A report's kernel (``views.start``
+under ``policycmp report``) checks each file once a page instead (:func:`begin_page`): an edit is seen from
+the next page on. Parse errors and malformed
 entries raise :class:`~policycmp.errors.PolicyInputError` naming the file (and line or entry).
 """
 
