@@ -29,13 +29,23 @@ class NoEdition(ValueError):
 
 def edition_of(district: str, year: int | None = None) -> pd.Series:
     """The ``documents`` row of the edition a profile of ``district`` shows: its default, or ``year``'s."""
-    chosen = picked(year)
-    found = chosen[chosen["district"] == district]
-    if found.empty:
+    found = _edition_by_district(year).get(district)
+    if found is None:
         years = ", ".join(str(y) for y in every_edition(district)["year"]) or "none"
         what = "a policy" if year is None else f"a policy edition of {year}"
         raise NoEdition(f"district {district!r} has no {what} (its policy editions: {years})")
-    return found.iloc[0].astype(object)
+    return found.copy()
+
+
+def _edition_by_district(year: int | None) -> dict[Any, pd.Series]:
+    """Each district's chosen edition (its first row of :func:`picked`), once per table file: a profile asks
+    for it six times, and selecting it from the chosen editions each time was a tenth of the page's analysis."""
+
+    def compute() -> dict[Any, pd.Series]:
+        chosen = picked(year)
+        return {district: rows.iloc[0].astype(object) for district, rows in chosen.groupby("district", sort=False)}
+
+    return once_per_file(f"profile:edition_of:{year}", ("documents",), compute)
 
 
 def _by(frame: pd.DataFrame, column: str) -> dict[Any, dict[str, Any]]:
