@@ -37,7 +37,15 @@ from policycmp.publish.validate import TableCheckError, check_tables
 from policycmp.report.views import figures, spread_chart
 from policycmp.report.views.inputs import rows_digest
 from policycmp.schema import BudgetRow, QuantityRow, dtypes, frame
-from policycmp.vocabulary import data_dir, load_indicators, load_instruments, load_policy_tools, loader, read_yaml
+from policycmp.vocabulary import (
+    data_dir,
+    load_domains,
+    load_indicators,
+    load_instruments,
+    load_policy_tools,
+    loader,
+    read_yaml,
+)
 from policycmp.vocabulary.checks import joined
 
 # ------------------------------------------------------------------------------------------------
@@ -617,3 +625,19 @@ def test_the_tables_folder_follows_a_changed_variable(tmp_path, monkeypatch, var
     (project / "data" / "raw" / "sources.yaml").write_text("documents: []\n", encoding="utf-8")
     monkeypatch.chdir(project / "data")
     assert paths.processed_dir() == project.resolve() / "data" / "processed"  # found from the working folder
+
+
+def test_a_page_that_points_at_another_vocabulary_folder_reads_from_it_at_once(tmp_path, monkeypatch):
+
+    vocabularies = tmp_path / "vocabularies"
+    shutil.copytree(loader.PACKAGE_DATA, vocabularies)
+    _edited_old(vocabularies / "domains.yaml", "en: Sci-tech innovation", "en: Innovation", 1_700_000_000_000_000_000)
+    try:
+        loader.begin_page()
+        assert load_domains().en("innovation") == "Sci-tech innovation"
+        monkeypatch.setenv(loader.DATA_DIR_VARIABLE, str(vocabularies))
+        assert load_domains().en("innovation") == "Innovation"
+        monkeypatch.delenv(loader.DATA_DIR_VARIABLE)
+        assert load_domains().en("innovation") == "Sci-tech innovation"
+    finally:
+        loader.end_page()

@@ -183,16 +183,17 @@ def load(builder: Callable[[Path, Any], T], name: str, path: str | Path | None =
 
     Within a page (:func:`begin_page`) a vocabulary is checked against its file once: the page's later
     calls get what the first got."""
-    if _page is None:
+    page = _page  # read once: another thread may begin or end a page meanwhile
+    if page is None:
         return _load(builder, name, path)
     # The override folder is part of the key: a page that changes it reads from the new folder at once.
     key = (builder, name, None if path is None else str(path), os.environ.get(DATA_DIR_VARIABLE))
     with _lock:
-        known = _page.get(key)
+        known = page.get(key)
     if known is None:
         known = (_load(builder, name, path),)
         with _lock:
-            _page[key] = known
+            page[key] = known
     return known[0]
 
 
