@@ -6,6 +6,7 @@ the whole run, kernels included, so every default path follows them.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def project_root() -> Path:
     else the checkout this package was installed from (editable install)."""
     env = os.environ.get(ROOT_VARIABLE)
     if env:
-        return Path(env).resolve()
+        return _resolved(env)
     here = Path.cwd().resolve()
     for folder in (here, *here.parents):
         if (folder / "data" / "raw" / "sources.yaml").is_file():
@@ -34,13 +35,30 @@ def project_root() -> Path:
 def raw_dir() -> Path:
     """``$POLICYCMP_RAW_DIR``, else ``data/raw`` of the project root."""
     env = os.environ.get(RAW_VARIABLE)
-    return Path(env).resolve() if env else project_root() / "data" / "raw"
+    return _resolved(env) if env else project_root() / "data" / "raw"
 
 
 def processed_dir() -> Path:
     """``$POLICYCMP_PROCESSED_DIR``, else ``data/processed`` of the project root."""
     env = os.environ.get(PROCESSED_VARIABLE)
-    return Path(env).resolve() if env else project_root() / "data" / "processed"
+    if env:
+        return _resolved(env)
+    root = os.environ.get(ROOT_VARIABLE)
+    return _below(root, "data", "processed") if root else project_root() / "data" / "processed"
+
+
+# A report's page asks where the tables are some seventy times (each table's stamp), and resolving the folder
+# afresh each time was a tenth of a district profile. The cache is keyed by the variable's value, so a
+# process that changes $POLICYCMP_ROOT (a test, a notebook) gets the new folder at its next call; without
+# the variable the folder is searched from the working directory each time, as before.
+@functools.lru_cache(maxsize=64)
+def _resolved(folder: str) -> Path:
+    return Path(folder).resolve()
+
+
+@functools.lru_cache(maxsize=64)
+def _below(folder: str, *names: str) -> Path:
+    return _resolved(folder).joinpath(*names)
 
 
 def reports_dir() -> Path:

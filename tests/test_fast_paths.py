@@ -13,6 +13,7 @@ import os
 import pickle
 import random
 import re
+import shutil
 
 import pandas as pd
 import pytest
@@ -36,7 +37,15 @@ from policycmp.publish.validate import TableCheckError, check_tables
 from policycmp.report.views import figures, spread_chart
 from policycmp.report.views.inputs import rows_digest
 from policycmp.schema import BudgetRow, QuantityRow, dtypes, frame
-from policycmp.vocabulary import data_dir, load_indicators, load_instruments, load_policy_tools, loader, read_yaml
+from policycmp.vocabulary import (
+    data_dir,
+    load_domains,
+    load_indicators,
+    load_instruments,
+    load_policy_tools,
+    loader,
+    read_yaml,
+)
 from policycmp.vocabulary.checks import joined
 
 # ------------------------------------------------------------------------------------------------
@@ -542,3 +551,93 @@ def test_a_pages_rows_hash_follows_its_own_rows_only(tmp_path, monkeypatch):
     assert rows_digest("clauses", "doc_id", "zhenhai-2024") != zhenhai
     _write_clauses(tmp_path, LINPING + ZHENHAI)
     assert rows_digest("clauses", "doc_id", "zhenhai-2024") == zhenhai
+
+
+# ------------------------------------------------------------------------------------------------
+# What every page asks for hundreds of times: a vocabulary checked once a page, the tables' folder once per
+# value of the variables that name it
+
+
+def _edited_old(path, old_text: str, new_text: str, stamp: int) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old_text, new_text), encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))  # old, so the loader may trust its stat; each edit a stamp of its own
+
+
+@pytest.mark.parametrize("in_page", [False, True])
+def test_an_edited_vocabulary_is_seen_at_the_next_call_or_from_the_next_page(tmp_path, in_page):
+
+    vocabulary = tmp_path / "names.yaml"
+    vocabulary.write_text("names: [镇海, 北仑]\n", encoding="utf-8")
+    old = 1_700_000_000_000_000_000
+    os.utime(vocabulary, ns=(old, old))
+    try:
+        if in_page:
+            loader.begin_page()
+        assert loader.load(_names, "names", vocabulary) == ("镇海", "北仑")
+        _edited_old(vocabulary, "镇海", "鄞州", old + 10**9)
+        # A researcher's kernel sees the edit at the next call; a report's page keeps what it first loaded.
+        expected = ("镇海", "北仑") if in_page else ("鄞州", "北仑")
+        assert loader.load(_names, "names", vocabulary) == expected
+        if in_page:
+            loader.begin_page()  # the next page
+        assert loader.load(_names, "names", vocabulary) == ("鄞州", "北仑")
+    finally:
+        loader.end_page()
+
+
+def test_an_instrument_renamed_in_its_file_is_named_anew(tmp_path, monkeypatch):
+
+    from policycmp.report.views import labels  # noqa: PLC0415 - the label maps under test
+
+    vocabularies = tmp_path / "vocabularies"
+    shutil.copytree(loader.PACKAGE_DATA, vocabularies)
+    instruments = vocabularies / "instruments.yaml"
+    os.utime(instruments, ns=(1_700_000_000_000_000_000,) * 2)
+    monkeypatch.setenv(loader.DATA_DIR_VARIABLE, str(vocabularies))
+    assert labels.variant_name("renewed") == "renewed recognition"
+    named = labels.instrument_name("incubator_award")
+    assert named and named != "Incubator award"  # the vocabulary's name, not the key humanised
+    _edited_old(instruments, f"en: {named}", "en: Renamed award", 1_700_000_001_000_000_000)
+    assert labels.instrument_name("incubator_award") == "Renamed award"
+    assert labels.instrument_labels()["incubator_award"]["en"] == "Renamed award"
+    assert labels.instrument_name("no_such_instrument") == "No such instrument"
+    monkeypatch.delenv(loader.DATA_DIR_VARIABLE)  # the packaged file again
+    assert labels.instrument_name("incubator_award") == named
+
+
+@pytest.mark.parametrize("variable", ["POLICYCMP_ROOT", "POLICYCMP_PROCESSED_DIR"])
+def test_the_tables_folder_follows_a_changed_variable(tmp_path, monkeypatch, variable):
+
+    from policycmp import paths  # noqa: PLC0415 - the folders under test
+    from policycmp.analysis import tables  # noqa: PLC0415
+
+    below = "data/processed" if variable == "POLICYCMP_ROOT" else ""
+    for name in ("one", "two", "one"):
+        (tmp_path / name / below).mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(variable, str(tmp_path / name))
+        assert paths.processed_dir() == (tmp_path / name / below).resolve()
+        assert tables.table_path("clauses") == (tmp_path / name / below / "clauses.parquet").resolve()
+    monkeypatch.delenv(variable)
+    monkeypatch.delenv("POLICYCMP_ROOT", raising=False)
+    monkeypatch.delenv("POLICYCMP_PROCESSED_DIR", raising=False)
+    project = tmp_path / "project"
+    (project / "data" / "raw").mkdir(parents=True)
+    (project / "data" / "raw" / "sources.yaml").write_text("documents: []\n", encoding="utf-8")
+    monkeypatch.chdir(project / "data")
+    assert paths.processed_dir() == project.resolve() / "data" / "processed"  # found from the working folder
+
+
+def test_a_page_that_points_at_another_vocabulary_folder_reads_from_it_at_once(tmp_path, monkeypatch):
+
+    vocabularies = tmp_path / "vocabularies"
+    shutil.copytree(loader.PACKAGE_DATA, vocabularies)
+    _edited_old(vocabularies / "domains.yaml", "en: Sci-tech innovation", "en: Innovation", 1_700_000_000_000_000_000)
+    try:
+        loader.begin_page()
+        assert load_domains().en("innovation") == "Sci-tech innovation"
+        monkeypatch.setenv(loader.DATA_DIR_VARIABLE, str(vocabularies))
+        assert load_domains().en("innovation") == "Innovation"
+        monkeypatch.delenv(loader.DATA_DIR_VARIABLE)
+        assert load_domains().en("innovation") == "Sci-tech innovation"
+    finally:
+        loader.end_page()

@@ -7,6 +7,7 @@ never builds: a notebook shows the tables as they were published, and says when 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -36,7 +37,13 @@ _CACHE: dict[str, tuple[tuple[int, int], pd.DataFrame]] = {}
 
 
 def table_path(name: str) -> Path:
-    return paths.processed_dir() / f"{name}.parquet"
+    return _file_in(paths.processed_dir(), name)
+
+
+@functools.lru_cache(maxsize=256)
+def _file_in(folder: Path, name: str) -> Path:
+    # Keyed by the folder as resolved now: a changed $POLICYCMP_ROOT is a new key.
+    return folder / f"{name}.parquet"
 
 
 def stamp(name: str) -> tuple[int, int]:

@@ -2,7 +2,9 @@
 
 Every typed vocabulary is built by :func:`load` from the file's *content*: the cache key is the
 file's path and the SHA-256 of its bytes, so a researcher who edits a YAML file in a running kernel
-gets the edit on the next call, and an unchanged file is parsed once. Parse errors and malformed
+gets the edit on the next call, and an unchanged file is parsed once. A report's kernel (``views.start``
+under ``policycmp report``) checks each file once a page instead (:func:`begin_page`): an edit is seen from
+the next page on. Parse errors and malformed
 entries raise :class:`~policycmp.errors.PolicyInputError` naming the file (and line or entry).
 """
 
@@ -177,7 +179,46 @@ def read_yaml(path: str | Path) -> Any:
 
 
 def load(builder: Callable[[Path, Any], T], name: str, path: str | Path | None = None) -> T:
-    """``builder(path, parsed_yaml)`` for vocabulary ``name`` (or the file at ``path``), cached by content."""
+    """``builder(path, parsed_yaml)`` for vocabulary ``name`` (or the file at ``path``), cached by content.
+
+    Within a page (:func:`begin_page`) a vocabulary is checked against its file once: the page's later
+    calls get what the first got."""
+    page = _page  # read once: another thread may begin or end a page meanwhile
+    if page is None:
+        return _load(builder, name, path)
+    # The override folder is part of the key: a page that changes it reads from the new folder at once.
+    key = (builder, name, None if path is None else str(path), os.environ.get(DATA_DIR_VARIABLE))
+    with _lock:
+        known = page.get(key)
+    if known is None:
+        known = (_load(builder, name, path),)
+        with _lock:
+            page[key] = known
+    return known[0]
+
+
+# What the page being rendered has loaded, by (builder, name, path, override folder); None outside a page.
+# A report's page names hundreds of instruments and districts, each a call here (a stat of the file and a
+# digest lookup, a tenth of a district profile's time): its file is looked at once a page instead.
+_page: dict[tuple[object, ...], tuple[Any]] | None = None
+
+
+def begin_page() -> None:
+    """Start a page of a report: from here each vocabulary's file is checked once, at its first load,
+    until the next page begins (an edit made while a page renders is seen from the next page on)."""
+    global _page
+    with _lock:
+        _page = {}
+
+
+def end_page() -> None:
+    """Back to checking the file at every load (an edit is seen at the next call)."""
+    global _page
+    with _lock:
+        _page = None
+
+
+def _load(builder: Callable[[Path, Any], T], name: str, path: str | Path | None) -> T:
     where = Path(path).resolve() if path is not None else path_of(name)
     key = (f"{builder.__module__}.{builder.__qualname__}", str(where))
     digest = _unchanged_digest(where)

@@ -15,6 +15,7 @@ import os
 from typing import Any
 
 from ...publish.fingerprint import is_stale
+from ...vocabulary.loader import begin_page
 from .. import params as params_mod
 from ..markup.components import reset_ids
 from . import budgets, city, district, domain, editions_page, outcomes, overview, subsidies, targets
@@ -104,6 +105,11 @@ def _spec(report: str) -> ReportSpec:
 
 def start(report: str, **values: Any) -> Report:
     """Validate the notebook's parameters (before any other work), then title and summarise it."""
+    if os.environ.get("POLICYCMP_IN_REPORT"):
+        # A report's kernel renders page after page and nobody edits a vocabulary in the middle of one: each
+        # file is checked once a page. In a researcher's kernel every call still checks (an edit is seen at
+        # the next call).
+        begin_page()
     spec = _spec(report)
     checked = params_mod.validate(spec.name, spec.parameters, spec.check, values)
     setup_figures()

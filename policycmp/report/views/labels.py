@@ -142,12 +142,37 @@ def level_zh(key: object) -> str:
 
 def instrument_labels() -> dict[str, dict[str, str]]:
     """Instrument key → its English and Chinese names and its domain (instruments.yaml)."""
-    return {i.key: {"en": i.en, "zh": i.zh, "domain": i.domain} for i in load_instruments().instruments}
+    return {key: dict(names) for key, names in _instrument_map().items()}
 
 
 def indicator_labels() -> dict[str, dict[str, str]]:
     """Indicator key → its English and Chinese names and its domain (indicators.yaml)."""
-    return {i.key: {"en": i.en, "zh": i.zh, "domain": i.domain} for i in load_indicators().indicators}
+    return {key: dict(names) for key, names in _indicator_map().items()}
+
+
+# The maps the label functions read, each kept with the vocabulary object it was built from: the loader
+# gives the same object while the file is unchanged and a new one after an edit, so a map is rebuilt
+# exactly when its file changed (a page names instruments hundreds of times; building the map at each
+# name was a tenth of the naming). Shared: read from them, never modify them.
+_MAPS: dict[str, tuple[object, dict[str, dict[str, str]]]] = {}
+
+
+def _instrument_map() -> dict[str, dict[str, str]]:
+    vocabulary = load_instruments()
+    return _map_of("instruments", vocabulary, vocabulary.instruments)
+
+
+def _indicator_map() -> dict[str, dict[str, str]]:
+    vocabulary = load_indicators()
+    return _map_of("indicators", vocabulary, vocabulary.indicators)
+
+
+def _map_of(name: str, vocabulary: object, entries: Any) -> dict[str, dict[str, str]]:
+    known = _MAPS.get(name)
+    if known is None or known[0] is not vocabulary:
+        known = (vocabulary, {e.key: {"en": e.en, "zh": e.zh, "domain": e.domain} for e in entries})
+        _MAPS[name] = known
+    return known[1]
 
 
 def _humanise(key: str) -> str:
@@ -160,17 +185,17 @@ def _humanise(key: str) -> str:
 def instrument_name(key: object) -> str:
     if is_missing(key):
         return ""
-    return instrument_labels().get(str(key), {}).get("en") or _humanise(str(key))
+    return _instrument_map().get(str(key), {}).get("en") or _humanise(str(key))
 
 
 def instrument_zh(key: object) -> str:
-    return "" if is_missing(key) else instrument_labels().get(str(key), {}).get("zh", "")
+    return "" if is_missing(key) else _instrument_map().get(str(key), {}).get("zh", "")
 
 
 def indicator_name(key: object) -> str:
     if is_missing(key):
         return "(not in the vocabulary)"
-    return indicator_labels().get(str(key), {}).get("en") or _humanise(str(key))
+    return _indicator_map().get(str(key), {}).get("en") or _humanise(str(key))
 
 
 def level_name(key: object) -> str:
