@@ -117,12 +117,22 @@ def _subsidies_summary(p: dict[str, Any]) -> tuple[str, str]:
     coverage = instrument_coverage(grid)
     counted = coverage["category"].value_counts()
     unclassified = int((comparisons["instrument"].isna() & comparisons["stated"]).sum())
+    amount, no_amount, absent = (int(counted.get(c, 0)) for c in ("amount", "no_amount", "absent"))
     return "Subsidy levels", (
-        f"{grid['instrument'].nunique()} subsidy instruments across {names}: {counted.get('amount', 0)} "
-        f"district–instrument pairs state an amount, {counted.get('no_amount', 0)} state the measure without one, "
-        f"{counted.get('absent', 0)} are absent; {unclassified} award amount{'' if unclassified == 1 else 's'} "
-        "of no instrument listed apart."
+        f"{grid['instrument'].nunique()} subsidy instruments across {names}: {amount} "
+        f"district–instrument pair{_s(amount)} {_verb(amount, 'state')} an amount, {no_amount} "
+        f"{_verb(no_amount, 'state')} the measure without one, {absent} {'is' if absent == 1 else 'are'} absent; "
+        f"{unclassified} award amount{_s(unclassified)} of no instrument listed apart."
     )
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _verb(n: int, verb: str) -> str:
+    """``verb`` agreeing with a count: 1 pair states, 2 pairs state."""
+    return f"{verb}s" if n == 1 else verb
 
 
 Line = tuple[str, Any, Any, Any]  # ("header", domain, None, None) or ("cell", instrument, level, variant)
