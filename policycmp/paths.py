@@ -51,14 +51,23 @@ def processed_dir() -> Path:
 # afresh each time was a tenth of a district profile. The cache is keyed by the variable's value, so a
 # process that changes $POLICYCMP_ROOT (a test, a notebook) gets the new folder at its next call; without
 # the variable the folder is searched from the working directory each time, as before.
-@functools.lru_cache(maxsize=64)
+# A relative value is resolved against the working directory, which is then part of the key.
 def _resolved(folder: str) -> Path:
-    return Path(folder).resolve()
+    return _resolved_in(folder, "" if os.path.isabs(folder) else os.getcwd())
+
+
+def _below(folder: str, *names: str) -> Path:
+    return _below_in(folder, "" if os.path.isabs(folder) else os.getcwd(), *names)
 
 
 @functools.lru_cache(maxsize=64)
-def _below(folder: str, *names: str) -> Path:
-    return _resolved(folder).joinpath(*names)
+def _resolved_in(folder: str, cwd: str) -> Path:
+    return Path(cwd, folder).resolve()
+
+
+@functools.lru_cache(maxsize=64)
+def _below_in(folder: str, cwd: str, *names: str) -> Path:
+    return _resolved_in(folder, cwd).joinpath(*names)
 
 
 def reports_dir() -> Path:

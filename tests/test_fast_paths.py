@@ -627,6 +627,22 @@ def test_the_tables_folder_follows_a_changed_variable(tmp_path, monkeypatch, var
     assert paths.processed_dir() == project.resolve() / "data" / "processed"  # found from the working folder
 
 
+@pytest.mark.parametrize("variable", ["POLICYCMP_ROOT", "POLICYCMP_PROCESSED_DIR"])
+def test_a_relative_variable_follows_the_working_folder(tmp_path, monkeypatch, variable):
+    """A relative value is resolved against the working folder of each call, as Path.resolve() did."""
+    from policycmp import paths  # noqa: PLC0415 - the folders under test
+    from policycmp.analysis import tables  # noqa: PLC0415
+
+    monkeypatch.delenv("POLICYCMP_PROCESSED_DIR", raising=False)
+    below = "data/processed" if variable == "POLICYCMP_ROOT" else ""
+    monkeypatch.setenv(variable, "corpus")
+    for name in ("one", "two", "one"):
+        (tmp_path / name / "corpus" / below).mkdir(parents=True, exist_ok=True)
+        monkeypatch.chdir(tmp_path / name)
+        assert paths.processed_dir() == (tmp_path / name / "corpus" / below).resolve()
+        assert tables.table_path("clauses") == (tmp_path / name / "corpus" / below / "clauses.parquet").resolve()
+
+
 def test_a_page_that_points_at_another_vocabulary_folder_reads_from_it_at_once(tmp_path, monkeypatch):
 
     vocabularies = tmp_path / "vocabularies"
