@@ -160,35 +160,13 @@ def _keys(frame: pd.DataFrame) -> list[tuple[str, ...]]:
     return list(zip(*columns))
 
 
-# The roles a cap is read among (the cap, and the share, rate or top-up it limits): the rows :func:`with_caps`
-# joins; every other row passes through it with no cap.
-CAP_ROLES = ("cap", "share", "rate", "top_up")
-
-
-def _with_caps(comparisons: pd.DataFrame) -> pd.DataFrame:
-    """:func:`with_caps` of ``comparisons``, row for row, joining only the rows of :data:`CAP_ROLES` (a fifth of
-    the comparisons): it keys every row it is given by text, which for a province's table took half a second."""
-    rows = comparisons.reset_index(drop=True)
-    concerned = rows["role"].isin(CAP_ROLES)
-    read = with_caps(rows[concerned].assign(_at=rows.index[concerned]))
-    others = rows[~concerned]
-    passed = others.assign(
-        _at=others.index,
-        cap=pd.Series(float("nan"), index=others.index, dtype="float64"),
-        cap_bound=pd.Series([None] * len(others), index=others.index, dtype=object),
-        cap_span=pd.Series([None] * len(others), index=others.index, dtype=object),
-    )
-    joined = pd.concat([read, passed[list(read.columns)]], ignore_index=True)
-    return joined.sort_values("_at", kind="stable").drop(columns="_at").reset_index(drop=True)
-
-
 def _capped_by_edition() -> dict[object, tuple[pd.DataFrame, list[tuple[str, ...]]]]:
     """Every edition's comparison rows of an instrument with the caps read (:func:`with_caps`), and their keys,
     by ``doc_id``, once per table file: a cap is read within its own statement (the grant key holds the
     document), so reading the whole table at once gives each edition the rows reading its own would."""
 
     def compute() -> dict[object, tuple[pd.DataFrame, list[tuple[str, ...]]]]:
-        capped = _with_caps(table("comparisons"))
+        capped = with_caps(table("comparisons"))
         capped = capped[capped["instrument"].notna()].reset_index(drop=True)
         # Keyed as a whole (each key is its row's alone), then handed out by row: keying each edition's rows
         # apart took as long again as reading the caps.

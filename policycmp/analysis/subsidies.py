@@ -92,6 +92,10 @@ def variant_order(variants: list[object]) -> list[object]:
     )
 
 
+# The roles a cap limits: a share, a rate or a top-up of the same statement's grant.
+LIMITED_ROLES = ("share", "rate", "top_up")
+
+
 def _key_text(value: object) -> str:
     return "" if is_missing(value) else str(value)
 
@@ -102,21 +106,24 @@ def with_caps(comparisons: pd.DataFrame) -> pd.DataFrame:
     cap whose share or rate is not among the rows stays a row of its own."""
     table = comparisons.reset_index(drop=True)
     role = table["role"].map(_key_text)
-    # One text per statement's grant, joined in Python: a row-wise ``agg`` builds a Series per row (seconds
-    # for a province's thousands of rows).
-    texts = [table[c].map(_key_text) for c in GRANT_KEY]
-    joined = pd.Series(["\x1f".join(parts) for parts in zip(*texts)], index=table.index, dtype=object)
-    limited = role.isin(["share", "rate", "top_up"])
-    caps = table[role == "cap"].assign(_k=joined[role == "cap"]).drop_duplicates("_k")
+    is_cap, limited = role == "cap", role.isin(LIMITED_ROLES)
+    # Only a cap and the rows it may limit are keyed (a fifth of a province's comparisons), one text per
+    # statement's grant joined in Python: a row-wise ``agg`` builds a Series per row (seconds for a province).
+    keyed = table[is_cap | limited]
+    texts = [keyed[c].map(_key_text) for c in GRANT_KEY]
+    joined = pd.Series(["\x1f".join(parts) for parts in zip(*texts)], index=keyed.index, dtype=object)
+    caps = table[is_cap].assign(_k=joined[is_cap[keyed.index]]).drop_duplicates("_k")
     cap_of = {k: (v, b, s) for k, v, b, s in zip(caps["_k"], caps["value"], caps["bound"], caps["quantity_span"])}
-    found = [cap_of.get(k) if lim else None for k, lim in zip(joined, limited)]
+    shares = joined[limited[keyed.index]]
+    found = {at: cap_of.get(k) for at, k in shares.items()}
+    read = [found.get(at) for at in table.index]
     out = table.assign(
-        cap=pd.Series([f[0] if f else float("nan") for f in found], index=table.index, dtype="float64"),
-        cap_bound=pd.Series([f[1] if f else None for f in found], index=table.index, dtype=object),
-        cap_span=pd.Series([f[2] if f else None for f in found], index=table.index, dtype=object),
+        cap=pd.Series([f[0] if f else float("nan") for f in read], index=table.index, dtype="float64"),
+        cap_bound=pd.Series([f[1] if f else None for f in read], index=table.index, dtype=object),
+        cap_span=pd.Series([f[2] if f else None for f in read], index=table.index, dtype=object),
     )
-    used = {k for k, f in zip(joined, found) if f is not None}
-    folded = (role == "cap") & joined.isin(used)
+    used = {k for k in shares if k in cap_of}
+    folded = is_cap & joined.reindex(table.index).isin(used)
     return out[~folded].reset_index(drop=True)
 
 
