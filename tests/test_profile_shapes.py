@@ -172,6 +172,25 @@ def test_a_rewritten_table_gives_new_shapes(in_project, tmp_path):
     assert analysis.profile_domains("qujiang").set_index("domain")["clauses"].equals(before)
 
 
+def test_an_edition_without_targets_has_none_with_the_columns_of_one_that_has(in_project, tmp_path):
+    doc = analysis.edition_of("qujiang")["doc_id"]
+    path = in_project / "targets.parquet"
+    kept = tmp_path / "targets.parquet"
+    kept.write_bytes(path.read_bytes())
+    targets = pd.read_parquet(path)
+    assert (targets["doc_id"] == doc).sum() > 0
+    try:
+        targets[targets["doc_id"] != doc].to_parquet(path)
+        none = analysis.profile_targets("qujiang")
+        some = analysis.profile_targets("zhenhai")
+        assert none.empty and len(some) > 0
+        assert list(none.columns) == list(some.columns)
+        assert none.index.equals(pd.RangeIndex(0))
+    finally:
+        os.replace(kept, path)
+    assert len(analysis.profile_targets("qujiang")) == (targets["doc_id"] == doc).sum()
+
+
 FRAMES = {
     "numbers and text": pd.DataFrame({"a": [1, 2], "b": [0.5, float("nan")], "c": ["x", None], "d": [True, False]}),
     "nullable and dates": pd.DataFrame(

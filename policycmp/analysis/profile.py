@@ -231,13 +231,6 @@ def profile_subsidies(district: str, year: int | None = None) -> pd.DataFrame:
     )
 
 
-def _in_reading_order(targets: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
-    """An edition's targets in reading order: by their clause's place (``seq``), then where in it they stand."""
-    seq = dict(zip(clauses["clause_id"], clauses["seq"]))
-    targets = targets.assign(_s=targets["clause_id"].map(lambda c: seq.get(c, 10**6)))
-    return targets.sort_values(["_s", "span_start"], kind="stable").drop(columns="_s").reset_index(drop=True)
-
-
 def _targets_by_edition() -> dict[Any, pd.DataFrame]:
     """Every edition's targets in reading order, by ``doc_id``, once per table file."""
 
@@ -291,8 +284,8 @@ def profile_targets(district: str, year: int | None = None) -> pd.DataFrame:
     quartiles of those headline targets (``q1``, ``median``, ``q3``, ``compared``)."""
     edition = edition_of(district, year)
     targets = _targets_by_edition().get(edition["doc_id"])
-    if targets is None:  # an edition without targets: its empty frame, as reading it gives
-        targets = _in_reading_order(edition_rows("targets", edition), edition_rows("clauses", edition))
+    if targets is None:  # an edition without targets (every edition with one is there): its empty rows
+        targets = edition_rows("targets", edition).reset_index(drop=True)
     headlines, quartiles = _headlines(year)
     firsts = headlines.get(district, set())
     found = [
