@@ -23,9 +23,9 @@ def notebooks_dir() -> Path:
     return folder if folder.is_dir() else paths.package_dir().parent / "notebooks"
 
 
-def notebooks() -> list[Path]:
-    """Every report notebook, in reading order."""
-    return sorted(p for p in notebooks_dir().glob(NOTEBOOK_GLOB) if is_report(p))
+def notebooks(folder: Path | None = None) -> list[Path]:
+    """Every report notebook of ``folder`` (default :func:`notebooks_dir`), in reading order."""
+    return sorted(p for p in (folder or notebooks_dir()).glob(NOTEBOOK_GLOB) if is_report(p))
 
 
 def report_name(notebook: Path) -> str:
@@ -59,6 +59,6 @@ def _report_notebooks(folder: Path) -> dict[str, Path]:
 @lru_cache(maxsize=8)
 def _listing(folder: Path, state: int | None) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    for notebook in sorted(p for p in folder.glob(NOTEBOOK_GLOB) if is_report(p)):
+    for notebook in notebooks(folder):
         found.setdefault(report_name(notebook), notebook)
     return found

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import PolicyInputError
 from . import params
-from .pages import NOTEBOOK_GLOB, is_report, notebooks_dir, page_name, report_name
+from .pages import notebooks, notebooks_dir, page_name, report_name
 from .views import REPORTS
 from .views.labels import domain_name, domain_zh
 
@@ -83,7 +83,7 @@ def plan(nb_dir: Path | None = None) -> Plan:
     nb_dir = nb_dir or notebooks_dir()
     jobs: list[Job] = []
     absent: list[Absent] = []
-    for order, path in enumerate(sorted(p for p in nb_dir.glob(NOTEBOOK_GLOB) if is_report(p))):
+    for order, path in enumerate(notebooks(nb_dir)):
         spec = REPORTS.get(report_name(path))
         if spec is None:
             raise PolicyInputError(
