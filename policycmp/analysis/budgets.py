@@ -34,14 +34,15 @@ ALLOCATION_COLUMNS = ["district", "doc_id", "domain", "value", "share", "allocat
 CHECK_COLUMNS = ["district", "check", "ok", "detail", "gap"]
 
 
-def _role(budgets: pd.DataFrame) -> pd.Series:
-    return budgets["role"].map(lambda v: v if isinstance(v, str) else "")
-
-
 def _role_of(row: dict[str, Any]) -> str:
-    """A record's ``role`` as :func:`_role` reads the column: text, else empty."""
+    """A budget record's ``role``: its text, else empty."""
     role = row["role"]
     return role if isinstance(role, str) else ""
+
+
+def _is_document_total(row: dict[str, Any]) -> bool:
+    """A budget record stating a document-wide total: no domain, not an earmarked item."""
+    return is_missing(row["domain"]) and _role_of(row) != "item"
 
 
 def _records_by_district(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
@@ -50,11 +51,6 @@ def _records_by_district(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]
     for row in cast(list[dict[str, Any]], frame.to_dict("records")):
         split.setdefault(str(row["district"]), []).append(row)
     return split
-
-
-def document_totals(budgets: pd.DataFrame) -> pd.DataFrame:
-    """The rows that state a document-wide total (no domain, not an earmarked item)."""
-    return budgets[budgets["domain"].isna() & (_role(budgets) != "item")]
 
 
 def budget_totals(summary: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
@@ -166,7 +162,7 @@ def budget_checks(
             add(district, check, None, "allocations are stated without a document-wide total")
         else:
             add(district, check, None, "no budget figure")
-        totals_here = [r for r in here if is_missing(r["domain"]) and _role_of(r) != "item"]  # document_totals
+        totals_here = [r for r in here if _is_document_total(r)]
         if len(totals_here) > 1:
             values = sorted({r["value"] for r in totals_here if not is_missing(r["value"])})
             add(
