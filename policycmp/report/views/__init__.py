@@ -105,7 +105,8 @@ def _spec(report: str) -> ReportSpec:
 
 def start(report: str, **values: Any) -> Report:
     """Validate the notebook's parameters (before any other work), then title and summarise it."""
-    if os.environ.get("POLICYCMP_IN_REPORT"):
+    in_report = bool(os.environ.get("POLICYCMP_IN_REPORT"))
+    if in_report:
         # A report's kernel renders page after page and nobody edits a vocabulary in the middle of one: each
         # file is checked once a page. In a researcher's kernel every call still checks (an edit is seen at
         # the next call).
@@ -120,7 +121,7 @@ def start(report: str, **values: Any) -> Report:
     shown = spec.editions(checked) if spec.editions is not None else ""
     notes = []
     # `policycmp report` builds right before it runs the notebooks; elsewhere, say when data is old.
-    if not os.environ.get("POLICYCMP_IN_REPORT") and is_stale():
+    if not in_report and is_stale():
         notes.append(
             "The processed tables were built from other inputs than the current raw data and code: "
             "run `policycmp build` (or `policycmp report`, which builds first) to refresh them."
