@@ -80,10 +80,8 @@ def district_budget(district: str, year: int | None = None) -> _District:
     )
     if district in set(totals["district"]):
         return _District(totals, allocations, district)
-    chosen = editions(year)  # a district without an edition of the year: its row of nothing stated
-    totals = budget_totals(table_of("budget_summary", districts=district, editions=chosen), [district])
-    allocations = domain_allocations(table_of("budget_domains", districts=district, editions=chosen), totals)
-    return _District(totals, allocations, district)
+    # A district without an edition of the year: its row of nothing stated.
+    return _District(*_budgets(editions(year), [district]), district)
 
 
 TOTAL_PLACE = ("total_clause_id", "total_span")
@@ -93,8 +91,7 @@ def _every_budget(year: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every district's totals and allocations in its edition, read once per table file for all the profiles:
     a district's rows of them are the ones reading its own summary and allocations would give."""
     chosen = editions(year)
-    totals = budget_totals(table_of("budget_summary", editions=chosen), list(dict.fromkeys(chosen["district"])))
-    allocations = domain_allocations(table_of("budget_domains", editions=chosen), totals)
+    totals, allocations = _budgets(chosen, list(dict.fromkeys(chosen["district"])))
     # Where the total is stated, as one district's totals hold it: text, or None (a column of many districts'
     # would read a district that states none as NaN).
     where = {
@@ -102,6 +99,12 @@ def _every_budget(year: int | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         for c in TOTAL_PLACE
     }
     return totals.assign(**where), allocations
+
+
+def _budgets(chosen: pd.DataFrame, districts: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The totals and domain allocations of ``districts`` in the ``chosen`` editions, from the build's sums."""
+    totals = budget_totals(table_of("budget_summary", districts=districts, editions=chosen), districts)
+    return totals, domain_allocations(table_of("budget_domains", districts=districts, editions=chosen), totals)
 
 
 def _info(totals: pd.DataFrame, allocations: pd.DataFrame) -> dict[str, _District]:
