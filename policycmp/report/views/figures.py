@@ -31,7 +31,7 @@ from ...errors import PolicyInputError
 from .. import font
 from ..markup.components import IDS, Figure
 from ..markup.format import esc
-from .labels import PROVINCE, THIS_DISTRICT
+from .labels import PROVINCE
 
 STYLE: dict[str, Any] = {}
 
@@ -178,15 +178,6 @@ def spread_marks(ax: Axes, ys: ArrayLike, q1: ArrayLike, median: ArrayLike, q3: 
     """The province's interquartile range (a grey bar) and median (a dark tick) on each row ``ys``."""
     ax.hlines(ys, q1, q3, colors=PROVINCE, linewidth=5, alpha=0.35, zorder=2)
     ax.scatter(median, ys, marker="|", s=160, linewidths=2.2, color=PROVINCE, zorder=3)
-
-
-def this_district(ax: Axes, values: ArrayLike, ys: ArrayLike) -> None:
-    """A profile's own district: a dot on each row, over the province's marks."""
-    ax.scatter(values, ys, color=THIS_DISTRICT, s=34, zorder=4, edgecolors="white", linewidths=0.6)
-
-
-def this_district_handle() -> Line2D:
-    return Line2D([0], [0], marker="o", color=THIS_DISTRICT, linestyle="none", markersize=6)
 
 
 def legend_below(fig: MplFigure, handles: Sequence[Any], labels: Sequence[str]) -> None:
