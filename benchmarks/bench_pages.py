@@ -57,7 +57,7 @@ def export(revision: str, folder: Path) -> Path:
     return folder
 
 
-def _run_cells(nb_dir: Path, notebook: str, parameters: dict[str, Any]) -> None:
+def run_cells(nb_dir: Path, notebook: str, parameters: dict[str, Any]) -> None:
     """A notebook's code cells in a fresh namespace, the parameters injected after its parameters cell, each
     cell's last value made into HTML."""
     namespace: dict[str, Any] = {}
@@ -93,7 +93,7 @@ def measure(nb_dir: Path) -> dict[str, list[float]]:
     for report, count in PAGES.items():
         for job in [j for j in jobs if j.report == report][:count]:
             start = time.process_time()
-            _run_cells(nb_dir, job.notebook, job.parameters)
+            run_cells(nb_dir, job.notebook, job.parameters)
             found.setdefault(report, []).append(time.process_time() - start)
     return found
 
