@@ -23,6 +23,7 @@ from policycmp.evaluation.synthetic import write_report_corpus
 from policycmp.publish.build import build, is_stale
 from policycmp.report.views.budgets import district_budget
 from policycmp.report.views.data import records
+from policycmp.vocabulary import domain_keys
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +100,7 @@ def test_subsidy_rows_are_the_editions_comparisons_with_their_caps(in_project, d
     own = with_caps(analysis.table("comparisons", editions=edition.to_frame().T))
     own = own[own["instrument"].notna()].reset_index(drop=True)
     shown = analysis.profile_subsidies(district, year)
-    pd.testing.assert_frame_equal(shown[list(own.columns)], own)
+    pd.testing.assert_frame_equal(_in_table_order(shown[list(own.columns)]), _in_table_order(own))
     assert set(shown["doc_id"]) == {edition["doc_id"]}
 
 
@@ -121,7 +122,45 @@ def test_the_seed_policies_shapes_are_their_own_rows(seeds, district):
     edition = analysis.edition_of(district).to_frame().T
     own = with_caps(analysis.table("comparisons", editions=edition))
     own = own[own["instrument"].notna()].reset_index(drop=True)
-    pd.testing.assert_frame_equal(analysis.profile_subsidies(district)[list(own.columns)], own)
+    shown = analysis.profile_subsidies(district)[list(own.columns)]
+    pd.testing.assert_frame_equal(_in_table_order(shown), _in_table_order(own))
+
+
+def _in_table_order(rows: pd.DataFrame) -> pd.DataFrame:
+    """The same rows in one order whatever order they came in (the profile shows them in reading order)."""
+    keys = ["instrument", "level", "variant", "clause_id", "span_start", "value", "bound", "role", "stated"]
+    return rows.sort_values(keys, kind="stable", na_position="last").reset_index(drop=True)
+
+
+def _groups(subsidies: pd.DataFrame) -> list[str]:
+    return [
+        "amount" if stated and not pd.isna(value) else "no amount" if stated else "absent"
+        for stated, value in zip(subsidies["stated"], subsidies["value"])
+    ]
+
+
+@pytest.mark.parametrize(
+    "district, first, amounts, without, absent",
+    [
+        # Linping states one award amount, its export credit insurance premium share (≥ 80%): it comes first,
+        # not between the 63 rows of instruments it states without an amount or not at all.
+        ("linping", ("export_credit_insurance_premium", 80.0), 1, 30, 33),
+        ("qujiang", ("incubator_award", 3_000_000.0), 24, 4, 36),  # its 300万元 national incubator award
+        ("zhenhai", ("incubator_award", 1_500_000.0), 38, 13, 17),  # 150万元, national
+    ],
+)
+def test_a_profile_lists_the_amounts_stated_first_and_the_absent_instruments_last(
+    seeds, district, first, amounts, without, absent
+):
+    subsidies = analysis.profile_subsidies(district)
+    groups = _groups(subsidies)
+    assert groups == ["amount"] * amounts + ["no amount"] * without + ["absent"] * absent
+    assert (subsidies["instrument"].iloc[0], float(subsidies["value"].iloc[0])) == first
+    # within a group, instruments by domain in the domains' order, as the subsidy levels page groups them
+    domains = list(domain_keys())
+    for group in ("amount", "no amount", "absent"):
+        shown = [domains.index(d) for d, g in zip(subsidies["domain"], groups) if g == group]
+        assert shown == sorted(shown)
 
 
 def test_qujiangs_domains_count_its_clauses(seeds):

@@ -16,7 +16,7 @@ from ..vocabulary import domain_keys
 from .amounts import is_missing
 from .editions import every_edition, picked
 from .province import spreads, standings, subsidy_ranks
-from .subsidies import with_caps
+from .subsidies import instrument_order, level_order, variant_order, with_caps
 from .tables import once_per_file, rows_of, shared, table
 
 
@@ -171,12 +171,42 @@ def _capped_by_edition() -> dict[object, tuple[pd.DataFrame, list[tuple[str, ...
         # Keyed as a whole (each key is its row's alone), then handed out by row: keying each edition's rows
         # apart took as long again as reading the caps.
         keys = _keys(capped)
-        return {
-            doc: (rows.reset_index(drop=True), [keys[at] for at in rows.index])
-            for doc, rows in capped.groupby("doc_id", sort=False)
-        }
+        found: dict[object, tuple[pd.DataFrame, list[tuple[str, ...]]]] = {}
+        for doc, rows in capped.groupby("doc_id", sort=False):
+            order = _reading_order(rows)
+            found[doc] = (rows.iloc[order].reset_index(drop=True), [keys[rows.index[at]] for at in order])
+        return found
 
     return once_per_file("profile:capped_comparisons", ("comparisons",), compute)
+
+
+def _reading_order(rows: pd.DataFrame) -> list[int]:
+    """The positions of an edition's comparison rows in the order a reader of its profile wants them: the
+    amounts it states, then the measures it states without an amount, then the instruments it does not state;
+    within each, by domain and the vocabulary's order of instruments (as the subsidy levels page groups
+    them), the highest award level first, then variant, then the table's order."""
+
+    def text(value: object) -> str | None:
+        return None if is_missing(value) else str(value)
+
+    instruments, levels, variants = ([text(v) for v in rows[c]] for c in ("instrument", "level", "variant"))
+    instrument_at = {k: n for n, k in enumerate(instrument_order([k for k in instruments if k is not None]))}
+    level_at: dict[object, int] = {k: n for n, k in enumerate(level_order(list(levels)))}
+    variant_at: dict[object, int] = {k: n for n, k in enumerate(variant_order(list(variants)))}
+    stated = [bool(s) for s in rows["stated"]]
+    given = [not is_missing(v) for v in rows["value"]]
+
+    def place(at: int) -> tuple[int, int, int, int, int]:
+        group = 0 if stated[at] and given[at] else 1 if stated[at] else 2
+        return (
+            group,
+            instrument_at.get(instruments[at] or "", len(instrument_at)),
+            level_at[levels[at]],
+            variant_at[variants[at]],
+            at,
+        )
+
+    return sorted(range(len(rows)), key=place)
 
 
 def _subsidy_quartiles(year: int | None) -> dict[tuple[str, ...], dict[str, Any]]:
@@ -207,7 +237,9 @@ def profile_subsidies(district: str, year: int | None = None) -> pd.DataFrame:
     """The district's comparison rows (its edition's; a cap read on the share or rate it limits), each stated
     amount with the districts' quartiles for its key (``q1``, ``median``, ``q3``; ``compared`` when two or
     more districts state one) and ``largest`` True on the amount the key's ranks take (the largest the
-    edition states). Award rows no instrument recognises are not here (:func:`unclassified_awards`)."""
+    edition states). Award rows no instrument recognises are not here (:func:`unclassified_awards`). The rows
+    come in reading order: the amounts stated first, the instruments the edition does not state last
+    (:func:`_reading_order`)."""
     edition = edition_of(district, year)
     capped = _capped_by_edition().get(edition["doc_id"])
     if capped is None:  # an edition without a comparison row: its empty frame, as reading it gives
