@@ -7,6 +7,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from policycmp.compare.instruments import Recogniser
 from policycmp.compare.policy_tools import tool_mix
 from policycmp.compare.standings import standing_tables
 from policycmp.evaluation.instruments import SurveyClause, build
@@ -466,3 +467,28 @@ def test_each_edition_keeps_the_instruments_it_names(corpus):
     assert found[final.id] == (True, "amount", 50_000.0)
     assert found[draft.id][:2] == (True, "none") and pd.isna(found[draft.id][2])
     assert len(outsourcing) == 2
+
+
+# --- a county-level city naming itself --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "district, text, reading",
+    [
+        # its name before a programme the vocabulary knows is its own tier (东阳市 is a county-level city)
+        ("dongyang", "东阳市科技特派员项目每项最高补助 8 万元", "县级 科技特派员项目每项最高补助 8 万元"),
+        ("dongyang", "东阳市 科技特派员项目", "县级  科技特派员项目"),  # a space a PDF left
+        ("dongyang", "东阳市级科技特派员", "县级县级科技特派员"),  # 市级 as before
+        # …and not where it names a place, a payer or the form money is paid in (None: read as written)
+        ("dongyang", "对整体搬迁落户东阳市的高新技术企业", None),
+        ("dongyang", "东阳市财政给予科技特派员补助", None),
+        ("tongxiang", "以桐乡市科技计划项目形式给予最高100万元的支持", None),
+        # nor another place's name (金华市 is Dongyang's prefecture, 义乌市 a neighbour), nor a district's
+        # (市辖区: it writes 区级 itself)
+        *(("dongyang", place + "科技特派员项目", None) for place in ("义乌市", "金华市")),
+        ("qiantang", "钱塘区科技特派员项目", None),
+    ],
+)
+def test_a_county_level_city_naming_itself_before_what_it_keeps_is_the_district_tier(district, text, reading):
+    got = Recogniser.of(load_instruments()).reading(text, district)
+    assert got == (text if reading is None else reading) and len(got) == len(text)

@@ -394,6 +394,51 @@ def test_a_county_level_citys_own_tier_is_the_district_tier(built):
     assert objects(built, "yueqing-2013-a", 30_000.0) == ["第九条 初次认定为温州市级科技(创新)型企业"]
 
 
+COMMISSIONER = "sci_tech_commissioner_grant"
+
+
+@pytest.mark.parametrize(
+    "survey_id, value, expected",
+    [
+        # 省级个人科技特派员项目每年每项补助 10 万元: the province's individual commissioners, exact
+        ("dongyang-2025-a", 100_000.0, [(COMMISSIONER, "provincial", "individual_commissioner", "exact")]),
+        # 东阳市科技特派员项目每项最高补助 8 万元: the county-level city's own programme, a cap
+        ("dongyang-2025-a", 80_000.0, [(COMMISSIONER, "district", None, "max")]),
+        # 对经认定的省级科技特派员,每人每年给予2万元的工作经费: no kind written
+        ("fujian-2020-a", 20_000.0, [(COMMISSIONER, "provincial", None, "exact")]),
+        # 法人或团队科技特派员…不超过100万元: 县域 says where the industry is, not a tier
+        ("fujian-2020-a", 1_000_000.0, [(COMMISSIONER, None, "team_commissioner", "max")]),
+        # 省级科技特派员个人创办…或与经济实体已开展实质性技术合作的项目 (50万元), and the province's 星创天地
+        # (50万元, no commissioner): the commissioner's project is not also a technology transfer
+        (
+            "fujian-2020-a",
+            500_000.0,
+            [(COMMISSIONER, "provincial", "individual_commissioner", "max"), (None, "provincial", None, "max")],
+        ),
+        # money for the commissioners' work stations is no grant to commissioners
+        ("jiaocheng-2024-a", 50_000.0, [(None, None, None, "exact")]),
+        ("jiaocheng-2024-a", 10_000.0, [(None, None, None, "exact")]),
+    ],
+)
+def test_sci_tech_commissioner_grants(built, survey_id, value, expected):
+    rows = rows_of(built, survey_id)
+    rows = rows[(rows["value"] == value) & (rows["unit"] == "CNY")]
+    got = sorted(
+        (
+            tuple(None if pd.isna(v) else v for v in (r.instrument, r.level, r.variant)) + (r.bound,)
+            for r in rows.itertuples()
+        ),
+        key=str,
+    )
+    assert got == sorted(expected, key=str)
+
+
+def test_a_budget_line_for_the_commissioners_platform_is_no_row(built):
+    # 区财政每年安排10万元专项经费主要用于科技特派员服务平台建设: a budget, not a grant
+    rows = built.rows_of("jiaocheng-2024-a")
+    assert 100_000.0 not in set(rows["value"].dropna()) and not (rows["instrument"] == COMMISSIONER).any()
+
+
 def test_a_citys_own_high_tech_list_is_another_programme(built):
     # 被认定为国家高新技术企业的一次性奖励20万元,市级高新技术企业的一次性奖励5万元
     assert {

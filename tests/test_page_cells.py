@@ -251,18 +251,18 @@ def test_a_figure_drawn_once_is_the_svg_savefig_writes(monkeypatch, draw):
         # Linping 2024 states one award with its amount, and no award amount of no instrument.
         (
             ["linping"],
-            "1 district–instrument pair states an amount, 21 state the measure without one, 33 are absent; "
+            "1 district–instrument pair states an amount, 21 state the measure without one, 34 are absent; "
             "0 award amounts of no instrument listed apart.",
         ),
         # Qujiang 2023 has one award amount no instrument recognises.
         (
             ["qujiang"],
-            "15 district–instrument pairs state an amount, 4 state the measure without one, 36 are absent; "
+            "15 district–instrument pairs state an amount, 4 state the measure without one, 37 are absent; "
             "1 award amount of no instrument listed apart.",
         ),
         (
             SEEDS,
-            "45 district–instrument pairs state an amount, 34 state the measure without one, 86 are absent; "
+            "45 district–instrument pairs state an amount, 34 state the measure without one, 89 are absent; "
             "4 award amounts of no instrument listed apart.",
         ),
     ],
@@ -271,5 +271,5 @@ def test_a_figure_drawn_once_is_the_svg_savefig_writes(monkeypatch, draw):
 def test_the_subsidy_summary_counts_in_words_that_agree(districts, said):
     title, summary = subsidies_view._subsidies_summary({"districts": districts, "year": None})
     assert title == "Subsidy levels"
-    assert summary.startswith("55 subsidy instruments across ")
+    assert summary.startswith("56 subsidy instruments across ")
     assert summary.endswith(said)

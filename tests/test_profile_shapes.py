@@ -143,10 +143,10 @@ def _groups(subsidies: pd.DataFrame) -> list[str]:
     "district, first, amounts, without, absent",
     [
         # Linping states one award amount, its export credit insurance premium share (≥ 80%): it comes first,
-        # not between the 63 rows of instruments it states without an amount or not at all.
-        ("linping", ("export_credit_insurance_premium", 80.0), 1, 30, 33),
-        ("qujiang", ("incubator_award", 3_000_000.0), 24, 4, 36),  # its 300万元 national incubator award
-        ("zhenhai", ("incubator_award", 1_500_000.0), 38, 13, 17),  # 150万元, national
+        # not among the 64 rows of instruments it states without an amount or not at all.
+        ("linping", ("export_credit_insurance_premium", 80.0), 1, 30, 34),
+        ("qujiang", ("incubator_award", 3_000_000.0), 24, 4, 37),  # its 300万元 national incubator award
+        ("zhenhai", ("incubator_award", 1_500_000.0), 38, 13, 18),  # 150万元, national
     ],
 )
 def test_a_profile_lists_the_amounts_stated_first_and_the_absent_instruments_last(

@@ -40,7 +40,7 @@ def built(shared, tmp_path_factory) -> dict[str, pd.DataFrame]:
     kept = [e for e in entries[1:] if not e.startswith("linan-2024-policy")]
     (folder / "raw" / "sources.yaml").write_text("documents:\n" + "".join("  - id: " + e for e in kept))
     assert main(["build", "--raw", str(folder / "raw"), "--out", str(folder / "out")]) == 0
-    names = ("clauses", "anomalies", "outcomes", "clause_changes", "edition_pairs")
+    names = ("clauses", "anomalies", "outcomes", "clause_changes", "edition_pairs", "comparisons")
     return {name: pd.read_parquet(folder / "out" / f"{name}.parquet") for name in names}
 
 
@@ -177,6 +177,33 @@ def test_strict_refuses_an_unknown_heading(shared, tmp_path, capsys):
 
 def test_the_committed_corpus_builds_under_strict(tmp_path):
     assert main(["build", "--strict", "--raw", "data/raw", "--out", str(tmp_path / "out")]) == 0
+
+
+# --- comparisons --------------------------------------------------------------------------------------------
+
+
+def test_every_award_amount_of_the_captures_names_an_instrument(built):
+    """Dongyang 2025's two sci-tech commissioner grants were the captures' only award amounts of no
+    instrument (instrument null); they are under one key now, with their tier and bound."""
+    comparisons = built["comparisons"]
+    amounts = comparisons[comparisons["stated"] & comparisons["value"].notna()]
+    assert dict(amounts[amounts["instrument"].isna()]["doc_id"].value_counts()) == {}
+    dongyang = amounts[amounts["doc_id"] == "dongyang-2025-policy"]
+    got = {
+        (
+            r.instrument,
+            None if pd.isna(r.level) else r.level,
+            None if pd.isna(r.variant) else r.variant,
+            r.value,
+            r.bound,
+        )
+        for r in dongyang.itertuples()
+        if r.instrument == "sci_tech_commissioner_grant"
+    }
+    assert got == {
+        ("sci_tech_commissioner_grant", "provincial", "individual_commissioner", 100_000.0, "exact"),
+        ("sci_tech_commissioner_grant", "district", None, 80_000.0, "max"),
+    }
 
 
 # --- quantities ---------------------------------------------------------------------------------------------

@@ -152,9 +152,13 @@ def _assign(
         segment = text[previous_end : amount.start - offset]
         follows = n > 0 and CONJOINED.match(segment) is not None
         item = items[n] if items else None
+        own_tier = None
         if n > 0 and not follows and item is None:
-            # an amount with a condition of its own (…奖励20万元,市级高新技术企业的一次性奖励5万元)
+            # an amount with a condition of its own (…奖励20万元,市级高新技术企业的一次性奖励5万元), and the
+            # one tier that condition writes (…补助10万元,东阳市科技特派员项目每项最高补助8万元)
             own_object = _segment_object(text, written, previous_end, amount.start - offset, vocab) or own_object
+            own_tiers = {level for start, end, level in tiers if start >= previous_end and end <= amount.start - offset}
+            own_tier = own_tiers.pop() if len(own_tiers) == 1 else None
         previous_end = amount.end - offset
         grants_of_amount = []
         for instrument in _owners(n, item, matched[n], every, amounts, text, text[: amount.start - offset]):
@@ -177,6 +181,7 @@ def _assign(
                 level = (
                     amount.level
                     or (tiers_in_order[n] if tiers_in_order else None)
+                    or own_tier
                     or (one_tier if len(amounts) == 1 or not written_tiers else None)
                     or (variant.level if variant else None)
                 )
@@ -488,6 +493,8 @@ class Recogniser:
     patterns: dict[str, re.Pattern[str] | None]
     # each county-level city's own tier words (乐清市级), read as the county tier
     own_tiers: dict[str, tuple[str, ...]]
+    # each county-level city's own name (东阳市), read as the county tier where it names what it keeps
+    own_names: dict[str, tuple[str, ...]]
 
     @classmethod
     def of(cls, vocab: InstrumentVocabulary) -> Recogniser:
@@ -505,8 +512,27 @@ class Recogniser:
             every,
             groups,
             {i.key: rx for _, members in groups for i, rx in members},
-            own_tier_words(load_gazetteer()),
+            own_tier_words(gazetteer := load_gazetteer()),
+            own_names(gazetteer),
         )
+
+    def names_at(self, text: str, at: int) -> bool:
+        """Whether the words of ``text`` at ``at`` (spaces a PDF left passed over) name a thing the
+        vocabulary rewards: a pattern of an instrument matches there, and its sentence holds none of
+        that instrument's excludes (以桐乡市科技计划项目形式给予 names how money is paid, not what for)."""
+        at += len(text[at:]) - len(text[at:].lstrip(" "))
+        begin = max(text.rfind(stop, 0, at) for stop in SENTENCE_STOPS) + 1
+        ends = [i for i in (text.find(stop, at) for stop in SENTENCE_STOPS) if i != -1]
+        sentence = text[begin : min(ends, default=len(text))]
+        return any(
+            any(rx.match(text, at) for rx in instrument.patterns)
+            and not any(rx.search(sentence) for rx in instrument.exclude)
+            for instrument in self.vocab.instruments
+        )
+
+    def reading(self, text: str, district: str) -> str:
+        """``text`` as the vocabulary reads it for ``district`` (:func:`readable`)."""
+        return readable(text, self.own_tiers.get(district, ()), self.own_names.get(district, ()), self.names_at)
 
     def recognised(self, text: str, domain: str | None) -> list[Instrument]:
         """The instruments ``text`` states, in vocabulary order (as ``Instrument.recognises`` reads them)."""
@@ -540,12 +566,12 @@ def clause_comparisons(
     """The comparison rows one clause states (``found``: its sentences up to :func:`.body_end`, if known).
 
     A clause written in traditional characters is read through its simplified form (the offsets are
-    the same), so the vocabulary's words apply; a county-level city's own tier (乐清市级) is read as the
-    county tier it is.
+    the same), so the vocabulary's words apply; a county-level city's own tier (乐清市级), and its name
+    written before what it keeps (东阳市科技特派员项目), are read as the county tier they are.
     """
     vocab = recogniser.vocab
     text = clause.text
-    reading = readable(text, recogniser.own_tiers.get(clause.district, ()))
+    reading = recogniser.reading(text, clause.district)
     rows: list[FoundComparison] = []
     previous: _Previous | None = None  # the last statement that stated an instrument, and its lead
     granting = any(q.kind == "subsidy" for q in quantities)
@@ -729,11 +755,19 @@ def _says_nothing(lead: str, vocab: InstrumentVocabulary) -> bool:
     return len(QUIET.sub("", rest)) <= 1 and rest != lead
 
 
-def readable(text: str, own_tiers: tuple[str, ...] = ()) -> str:
+def readable(
+    text: str,
+    own_tiers: tuple[str, ...] = (),
+    own_names: tuple[str, ...] = (),
+    names_at: Callable[[str, int], bool] | None = None,
+) -> str:
     """``text`` as the vocabulary reads it, with every offset kept: in simplified characters when it
     holds traditional ones (and the conversion keeps every offset), and with the district's own tier
     written as the county tier (乐清市级 is read 县级县级: a county-level city calls its own tier 市级,
-    which is the district tier of the table, not the municipal one). ``text`` itself when nothing changes."""
+    which is the district tier of the table, not the municipal one). So is the district's own name
+    where ``names_at`` says a thing rewarded follows it (东阳市科技特派员项目 is read  县级科技特派员项目:
+    the city's own programme), and nowhere else (落户东阳市, 东阳市财政 name a place and a payer).
+    ``text`` itself when nothing changes."""
     out = text
     if TRADITIONAL.search(text):
         simple = simplified(text)
@@ -741,22 +775,38 @@ def readable(text: str, own_tiers: tuple[str, ...] = ()) -> str:
     for own in own_tiers:
         if own in out:
             out = out.replace(own, _county_tier(len(own)))
+    if names_at is not None:
+        for name in own_names:
+            start = out.find(name)
+            while start != -1:
+                end = start + len(name)
+                if names_at(out, end):
+                    out = out[:start] + _county_tier(len(name)) + out[end:]
+                start = out.find(name, end)
     return out
 
 
 COUNTY_TIER = "县级"
+# Where a sentence ends, for reading the excludes around a district's own name (Recogniser.names_at).
+SENTENCE_STOPS = ("。", ";", "!", "?", "\n")
 
 
 def _county_tier(length: int) -> str:
-    """The county tier written over ``length`` characters (乐清市级 → 县级县级), so that the tier word
-    covers the place's name too and no word of it is left as a prefix of what is rewarded."""
-    return " " * (length % 2) + COUNTY_TIER * (length // 2)
+    """The county tier written over ``length`` characters (乐清市级 → 县级县级, 东阳市 → 县级 ), so that the
+    tier word covers the place's name too and no word of it is left as a prefix of what is rewarded."""
+    return COUNTY_TIER * (length // 2) + " " * (length % 2)
 
 
 def own_tier_words(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
     """For each county-level city, how its documents write its own tier (乐清市级, in simplified
     characters as the clause is read)."""
     return {p.key: (p.zh + "级",) for p in gazetteer.places if p.level == "county_city" and p.zh.endswith("市")}
+
+
+def own_names(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
+    """For each county-level city, its own name (东阳市), which it writes before the programmes it keeps
+    (东阳市科技特派员项目) as it writes 东阳市级 before its own lists."""
+    return {p.key: (p.zh,) for p in gazetteer.places if p.level == "county_city" and p.zh.endswith("市")}
 
 
 def comparison_frame(index: ClauseIndex, vocab: InstrumentVocabulary) -> pd.DataFrame:
