@@ -21,6 +21,7 @@ from policycmp.report.markup import components
 from policycmp.report.markup.components import Block, Figure, Table
 from policycmp.report.markup.format import Cell
 from policycmp.report.views import figures
+from policycmp.report.views import outcomes as outcomes_view
 from policycmp.report.views import subsidies as subsidies_view
 from policycmp.report.views import targets as targets_view
 from policycmp.report.views.labels import use_editions
@@ -273,3 +274,15 @@ def test_the_subsidy_summary_counts_in_words_that_agree(districts, said):
     assert title == "Subsidy levels"
     assert summary.startswith("56 subsidy instruments across ")
     assert summary.endswith(said)
+
+
+def test_the_follow_through_summary_counts_targets_and_actual_figures_apart():
+    """Zhenhai's 2024 outcome report (its work report's completion): 90 rows, of which 41 state a target and
+    28 an actual figure. A plan-execution report states actual figures alone, so the rows are not all
+    called targets."""
+    title, summary = outcomes_view._follow_summary({"district": "zhenhai", "year": 2024})
+    assert title == "Target follow-through: Zhenhai 2024"
+    assert summary == (
+        "90 rows of Zhenhai 2024's outcome report, 41 with a target and 28 with an actual figure: 23 met, "
+        "5 not met, 62 unclear; 10 repeat a target of the 2024 policy."
+    )

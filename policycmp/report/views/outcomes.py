@@ -11,7 +11,7 @@ from ...analysis.editions import editions, label
 from ...analysis.tables import table as table_of
 from .. import params as params_mod
 from ..markup.components import Notice, Paragraph, Part, Table, block
-from ..markup.format import Cell, amount_cell, exact_amount, format_amount, is_missing
+from ..markup.format import Cell, amount_cell, counted, exact_amount, format_amount, is_missing
 from .context import Inputs, ReportSpec
 from .data import _str, records
 from .figures import _patch, count_ticks, figure, svg
@@ -33,10 +33,15 @@ def _follow_summary(p: dict[str, Any]) -> tuple[str, str]:
     table = _outcomes(p)
     counts = table["status"].value_counts()
     linked = int(table["policy_clause_id"].notna().sum())
+    # An outcome report may state targets with their outcomes (a work report's completion) or actual
+    # figures alone (a plan-execution report): the counts say which, rather than calling every row a target.
+    stated = int(table["target_value"].notna().sum())
+    actual = int(table["actual_value"].notna().sum())
     return title, (
-        f"{len(table)} targets of {who}'s work report against the reported outcomes — "
+        f"{counted(len(table), 'row')} of {who}'s outcome report, {stated} with a target and {actual} with an "
+        f"actual figure: "
         f"{counts.get('met', 0)} met, {counts.get('not_met', 0)} not met, {counts.get('unclear', 0)} "
-        f"unclear; {linked} repeat a target of the {p['year']} policy."
+        f"unclear; {linked} repeat{'s' if linked == 1 else ''} a target of the {p['year']} policy."
     )
 
 
@@ -60,10 +65,13 @@ def outcome_status(table: pd.DataFrame) -> Part:
         quantified & table["actual_value"].notna() & (table["target_value"] != 0) & (table["unit"].map(_str) != "")
     ]
     ncols = 2 if len(numeric) else 1
+    reported = table["actual_value"].notna()
     groups = [
         ("repeats a policy target", linked),
         ("quantified target", ~linked & quantified),
-        ("qualitative task", ~linked & ~quantified),
+        # a plan-execution report states what was achieved, often with no target beside it
+        ("actual figure, no target", ~linked & ~quantified & reported),
+        ("qualitative task", ~linked & ~quantified & ~reported),
     ]
     with figure(5.2 * ncols, max(2.8, 0.24 * len(numeric) + 1.5), 1, ncols) as (fig, axes):
         ax = axes[0][0]
