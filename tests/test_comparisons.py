@@ -227,7 +227,8 @@ def test_amounts_listed_with_fenbie_go_to_the_instrument_named_in_the_same_place
 
 def test_rates_per_unit_keep_their_unit(comparisons):
     elevator = rows(comparisons, "zhenhai", "elevator_retrofit_grant")
-    assert list(zip(elevator["value"], elevator["unit"])) == [(200_000.0, "CNY/台")]
+    # …按20万元/台的标准给予补助,同时全额补助加装电梯工程监理费: the rate, and the whole supervision fee
+    assert list(zip(elevator["value"], elevator["unit"])) == [(200_000.0, "CNY/台"), (100.0, "%")]
     grain = rows(comparisons, "qujiang", "grain_subsidy_per_mu")
     assert (270.0, "CNY/mu", "min") in set(zip(grain["value"], grain["unit"], grain["bound"]))
 
