@@ -145,7 +145,11 @@ def test_performance_awards_are_not_counted_as_recognition_awards(comparisons):
 
 def test_export_credit_insurance_premium_support(comparisons):
     zhenhai = rows(comparisons, "zhenhai", "export_credit_insurance_premium")
-    assert list(zip(zhenhai["value"], zhenhai["unit"], zhenhai["bound"])) == [(50.0, "%", "max")]
+    # 保费给予不超过50%的补助经费…中小微企业参加政府联合平台投保,保费给予全额补助: the whole premium
+    assert list(zip(zhenhai["value"], zhenhai["unit"], zhenhai["bound"], zhenhai["quantity_span"])) == [
+        (50.0, "%", "max", "不超过50%"),
+        (100.0, "%", "exact", "全额补助"),
+    ]
     linping = rows(comparisons, "linping", "export_credit_insurance_premium")
     assert list(zip(linping["value"], linping["unit"], linping["bound"])) == [(80.0, "%", "min")]
     qujiang = rows(comparisons, "qujiang", "export_credit_insurance_premium")
@@ -159,10 +163,45 @@ def test_export_credit_insurance_premium_support(comparisons):
 
 def test_high_tech_enterprise_award(comparisons):
     assert by_level(comparisons, "zhenhai", "hightech_enterprise_award") == {None: 100_000}
+    # 首次或重新认定为高新技术企业的,给予最高10万元奖励: the first and the renewed recognition, each
+    zhenhai = rows(comparisons, "zhenhai", "hightech_enterprise_award")
+    assert [
+        (v if isinstance(v, str) else None, value, bound)
+        for v, value, bound in zip(zhenhai["variant"], zhenhai["value"], zhenhai["bound"])
+    ] == [
+        (None, 100_000.0, "max"),
+        ("renewed", 100_000.0, "max"),
+    ]
     # the 5万元 for passing the preliminary review is the application award
     assert by_level(comparisons, "zhenhai", "hightech_application_award") == {None: 50_000}
     linping = rows(comparisons, "linping", "hightech_enterprise_award")
     assert linping["stated"].all() and linping["value"].isna().all()
+    # 对首次认定、重新认定、首次上规模的高新技术企业: stated for both recognitions
+    assert [v if isinstance(v, str) else None for v in linping["variant"]] == [None, "renewed"]
+
+
+def test_a_performance_grade_is_no_star_rating(comparisons):
+    """新评定的优秀国家、省级众创空间按上级补助标准1:1配套补助 (qujiang-2023) names no stars."""
+    qujiang = rows(comparisons, "qujiang", "incubator_performance_award")
+    assert [
+        (v if isinstance(v, str) else None, value, span)
+        for v, value, span in zip(qujiang["variant"], qujiang["value"], qujiang["quantity_span"])
+    ] == [(None, 100.0, "1:1")]
+
+
+def test_the_provinces_part_of_a_per_mu_rate_is_its_tier(comparisons):
+    """早稻补贴标准不低于270元/亩(其中省财政直接补贴120元/亩),晚稻…200元/亩(其中省财政直接补贴120元/亩)."""
+    qujiang = rows(comparisons, "qujiang", "grain_subsidy_per_mu")
+    found = sorted(
+        (value, bound, level if isinstance(level, str) else None)
+        for value, bound, level in zip(qujiang["value"], qujiang["bound"], qujiang["level"])
+    )
+    assert found == [
+        (120.0, "exact", "provincial"),
+        (120.0, "exact", "provincial"),
+        (200.0, "exact", None),
+        (270.0, "min", None),
+    ]
 
 
 def test_a_district_without_the_measure_has_an_explicit_absent_row(comparisons):
@@ -188,7 +227,8 @@ def test_amounts_listed_with_fenbie_go_to_the_instrument_named_in_the_same_place
 
 def test_rates_per_unit_keep_their_unit(comparisons):
     elevator = rows(comparisons, "zhenhai", "elevator_retrofit_grant")
-    assert list(zip(elevator["value"], elevator["unit"])) == [(200_000.0, "CNY/台")]
+    # …按20万元/台的标准给予补助,同时全额补助加装电梯工程监理费: the rate, and the whole supervision fee
+    assert list(zip(elevator["value"], elevator["unit"])) == [(200_000.0, "CNY/台"), (100.0, "%")]
     grain = rows(comparisons, "qujiang", "grain_subsidy_per_mu")
     assert (270.0, "CNY/mu", "min") in set(zip(grain["value"], grain["unit"], grain["bound"]))
 
@@ -438,10 +478,92 @@ def _keys(table: pd.DataFrame) -> list[tuple]:
             "innovation",
             [("key_technology_project_subsidy", None, None, 20.0, "%", "top_up", 1)],
         ),
+        # the first and the renewed recognition written as alternatives of one grant: a row for each
+        (
+            "对符合相关要求,首次或重新认定为高新技术企业的,给予最高10万元奖励。",
+            "innovation",
+            [
+                ("hightech_enterprise_award", None, None, 100_000.0, "CNY", "amount", 1),
+                ("hightech_enterprise_award", None, "renewed", 100_000.0, "CNY", "amount", 1),
+            ],
+        ),
+        (
+            "对新认定和通过复审的高新技术企业给予10万元奖励。",
+            "innovation",
+            [
+                ("hightech_enterprise_award", None, None, 100_000.0, "CNY", "amount", 1),
+                ("hightech_enterprise_award", None, "renewed", 100_000.0, "CNY", "amount", 1),
+            ],
+        ),
+        # negative: the renewed recognition alone, and one excluded in an aside, are one row each
+        (
+            "对重新认定的高新技术企业给予5万元奖励。",
+            "innovation",
+            [("hightech_enterprise_award", None, "renewed", 50_000.0, "CNY", "amount", 1)],
+        ),
+        (
+            "对首次认定(不含重新认定)的高新技术企业给予20万元奖励。",
+            "innovation",
+            [("hightech_enterprise_award", None, None, 200_000.0, "CNY", "amount", 1)],
+        ),
+        # negative: 首次 and 重新认定 paired with 分别 are two amounts, one each
+        (
+            "对首次认定和重新认定的高新技术企业,分别给予20万元、10万元奖励。",
+            "innovation",
+            [
+                ("hightech_enterprise_award", None, None, 200_000.0, "CNY", "amount", 1),
+                ("hightech_enterprise_award", None, "renewed", 100_000.0, "CNY", "amount", 2),
+            ],
+        ),
+        # a performance grade names no star rating; the stars written beside it do
+        (
+            "新评定的优秀国家、省级众创空间按上级补助标准1:1配套补助。",
+            "innovation",
+            [("incubator_performance_award", None, None, 100.0, "%", "share", 1)],
+        ),
+        (
+            "对绩效评价为良好的市级众创空间给予10万元奖励。",
+            "innovation",
+            [("incubator_performance_award", "municipal", None, 100_000.0, "CNY", "amount", 1)],
+        ),
+        (
+            "孵化器获市年度绩效考核良好(四星)的,给予10万元奖励。",
+            "innovation",
+            [("incubator_performance_award", "municipal", "four_star", 100_000.0, "CNY", "amount", 1)],
+        ),
+        # a grant in full is a share of 100 %
+        (
+            "对短期出口信用保险保费给予不超过50%的补助,中小微企业参加政府联合平台投保,保费给予全额补助。",
+            "demand_opening",
+            [
+                ("export_credit_insurance_premium", None, None, 50.0, "%", "share", 1),
+                ("export_credit_insurance_premium", None, None, 100.0, "%", "share", 2),
+            ],
+        ),
+        # a higher government's part of a per-mu rate, in a parenthesis opened by 其中, is its tier
+        (
+            "规模种粮补贴标准:早稻补贴标准不低于270元/亩(其中省财政直接补贴120元/亩)。",
+            "rural",
+            [
+                ("grain_subsidy_per_mu", None, None, 270.0, "CNY/mu", "rate", 1),
+                ("grain_subsidy_per_mu", "provincial", None, 120.0, "CNY/mu", "rate", 2),
+            ],
+        ),
+        # negative: two rates of two crops with no 其中 keep no tier
+        (
+            "对规模种粮大户早稻补贴270元/亩,晚稻补贴200元/亩。",
+            "rural",
+            [
+                ("grain_subsidy_per_mu", None, None, 270.0, "CNY/mu", "rate", 1),
+                ("grain_subsidy_per_mu", None, None, 200.0, "CNY/mu", "rate", 2),
+            ],
+        ),
     ],
 )
 def test_the_contract_shapes_hold(text, domain, expected):
-    """The shapes of issue 15 as written there, each in a statement of its own."""
+    """The shapes of issue 15 as written there, each in a statement of its own, and
+    first-or-renewed recognition sharing one amount, 优秀 naming no stars, 全额 as 100 % and 其中省… as a
+    tier's part (with negative cases)."""
     assert _keys(_built_one(text, domain)) == expected
 
 

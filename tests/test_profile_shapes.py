@@ -144,9 +144,9 @@ def _groups(subsidies: pd.DataFrame) -> list[str]:
     [
         # Linping states one award amount, its export credit insurance premium share (≥ 80%): it comes first,
         # not among the 64 rows of instruments it states without an amount or not at all.
-        ("linping", ("export_credit_insurance_premium", 80.0), 1, 30, 34),
+        ("linping", ("export_credit_insurance_premium", 80.0), 1, 31, 34),  # first and renewed high-tech
         ("qujiang", ("incubator_award", 3_000_000.0), 24, 4, 37),  # its 300万元 national incubator award
-        ("zhenhai", ("incubator_award", 1_500_000.0), 38, 13, 18),  # 150万元, national
+        ("zhenhai", ("incubator_award", 1_500_000.0), 41, 13, 18),  # 150万元, national
     ],
 )
 def test_a_profile_lists_the_amounts_stated_first_and_the_absent_instruments_last(

@@ -822,3 +822,24 @@ def test_readings_of_the_surveyed_award_clauses(text, expected):
 def test_a_grant_per_booth_or_bed_is_a_rate(text, expected):
     found = [(m.span, m.value, m.unit, m.bound) for m in extract_mentions(text)]
     assert found == [(s, pytest.approx(v), u, b) for s, v, u, b in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a grant of the whole is 100 % of what it covers (zhenhai-2024: 保费给予全额补助)
+        ("中小微企业参加政府联合平台投保,保费给予全额补助。", [("全额补助", 100.0, "%", "subsidy", "exact")]),
+        ("同时全额补助加装电梯工程监理费。", [("全额补助", 100.0, "%", "subsidy", "exact")]),
+        ("对参训人员给予全额补贴。", [("全额补贴", 100.0, "%", "subsidy", "exact")]),
+        ("按规定给予全额奖励。", [("全额奖励", 100.0, "%", "subsidy", "exact")]),
+        ("全额资助参训费用。", [("全额资助", 100.0, "%", "subsidy", "exact")]),
+        # 全额 that pays, budgets or guarantees is no share of a grant
+        ("所需资金由区财政全额拨付。", []),
+        ("相关经费全额纳入财政预算。", []),
+        ("继续对投产的光伏项目实行全额保障性并网。", []),
+        ("争取省林业局的全额保障。", []),
+    ],
+)
+def test_a_grant_in_full_is_a_share_of_the_whole(text, expected):
+    found = [(m.span, m.value, m.unit, m.kind, m.bound) for m in extract_mentions(text)]
+    assert found == expected

@@ -147,6 +147,7 @@ def _assign(
     out: list[list[_Grant]] = []
     previous_end = 0
     previous: dict[str, Variant | None] = {}
+    previous_with_first: set[str] = set()  # the instruments whose previous variant shares its amount
     own_object = whole_object
     for n, amount in enumerate(amounts):
         segment = text[previous_end : amount.start - offset]
@@ -159,20 +160,32 @@ def _assign(
             own_object = _segment_object(text, written, previous_end, amount.start - offset, vocab) or own_object
             own_tiers = {level for start, end, level in tiers if start >= previous_end and end <= amount.start - offset}
             own_tier = own_tiers.pop() if len(own_tiers) == 1 else None
+        # (其中省财政直接补贴120元/亩) after an amount: the part of it a higher government pays
+        part = item_tier(segment, vocab) if n > 0 and vocab.tier_parts.search(segment) else None
+        part_tier = part[0] if part else None
         previous_end = amount.end - offset
         grants_of_amount = []
         for instrument in _owners(n, item, matched[n], every, amounts, text, text[: amount.start - offset]):
             variant: Variant | None = None
+            with_first = False
             if instrument is not None:
                 if by_item and item is not None:
                     variant = variant_in(item.read, instrument, vocab)
                 elif follows:
                     variant = previous.get(instrument.key)
+                    with_first = instrument.key in previous_with_first
                 else:
-                    variant = variant_in(segment, instrument, vocab) or (
-                        variant_in(text[span[0] : span[1]], instrument, vocab) if n == 0 else None
-                    )
+                    variant = variant_in(segment, instrument, vocab)
+                    read = segment
+                    if variant is None and n == 0:
+                        read = text[span[0] : span[1]]
+                        variant = variant_in(read, instrument, vocab)
+                    # 首次或重新认定: the first recognition and the renewed one share the amount
+                    with_first = variant is not None and variant.written_with_first(read)
                 previous[instrument.key] = variant
+                previous_with_first.discard(instrument.key)
+                if with_first:
+                    previous_with_first.add(instrument.key)
             # the item's tier (None for 省级以上) or the one its variant always has; without items the
             # amount's own, the tiers written in order, or the one tier written
             if item is not None:
@@ -185,10 +198,15 @@ def _assign(
                     or (one_tier if len(amounts) == 1 or not written_tiers else None)
                     or (variant.level if variant else None)
                 )
-            if instrument is not None and level is not None and level not in instrument.levels:
+            if part_tier is not None:
+                level = part_tier  # the higher government's part of the amount before: its tier
+            elif instrument is not None and level is not None and level not in instrument.levels:
                 level = None
             key = variant.key if variant else (inherited or {}).get(instrument.key) if instrument else None
-            grants_of_amount.append(_Grant(instrument, level, key, item.object if item else own_object))
+            obj = item.object if item else own_object
+            if with_first:
+                grants_of_amount.append(_Grant(instrument, level, None, obj))
+            grants_of_amount.append(_Grant(instrument, level, key, obj))
         out.append(grants_of_amount)
     return out
 
@@ -340,9 +358,13 @@ def statement_rows(
         for instrument in matched:
             levels: list[str | None] = [*tier_levels(statement.text, vocab, instrument.levels)] or [None]
             chosen = variant_in(statement.text, instrument, vocab)
-            variant = chosen.key if chosen else None
+            # 首次或重新认定: the first recognition (no variant) is stated beside the renewed one
+            stated: list[str | None] = [chosen.key] if chosen else [None]
+            if chosen is not None and chosen.written_with_first(statement.text):
+                stated.insert(0, None)
             found += [
                 FoundComparison(row(instrument, obj, variant, level, None, "none", None), clause.seq, statement.start)
+                for variant in stated
                 for level in levels
             ]
         return found
@@ -407,9 +429,12 @@ def _without_redundant_mentions(found: list[FoundComparison]) -> list[FoundCompa
         and (f.row.doc_id, f.row.instrument, f.row.level or "") not in amount_keys
         and ((f.row.level or "") != "" or (f.row.doc_id, f.row.instrument) not in leveled)
     ]
-    first: dict[tuple[str, str | None, str], FoundComparison] = {}
+    first: dict[tuple[str | None, ...], FoundComparison] = {}
     for f in sorted(mentions, key=lambda f: (f.seq, f.start)):
-        first.setdefault((f.row.doc_id, f.row.instrument, f.row.level or ""), f)
+        kept_first = first.setdefault((f.row.doc_id, f.row.instrument, f.row.level or ""), f)
+        if kept_first is not f and (kept_first.seq, kept_first.start) == (f.seq, f.start):
+            # one statement naming the first and the renewed recognition (首次认定、重新认定): both
+            first[(f.row.doc_id, f.row.instrument, f.row.level or "", f.row.variant or "")] = f
     kept = list(first.values())
     return amounts + sorted(kept, key=lambda f: (f.seq, f.start))
 

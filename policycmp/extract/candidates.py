@@ -132,6 +132,9 @@ def special_reading(m: re.Match[str], norm: str, g: NumberGrammar) -> Reading | 
             return Reading(start, end, None, written, "unknown", normalised=False)
         # A matching ratio 1:1 grants 100 % of the amount it is matched to.
         return Reading(start, end, a / b * HUNDRED, "%", "share")
+    if m.group("full"):
+        # 全额补助: the grant covers the whole of what it is a share of
+        return Reading(start, end, HUNDRED, "%", "share")
     if m.group("mult"):
         n = parse_number(m.group("mult"), g)
         return Reading(start, end, n * HUNDRED, "%", "share") if n is not None else None

@@ -173,6 +173,19 @@ def _reach(uspec: Any, path: Path) -> int:
     return reach
 
 
+def _full_share(cspec: Any, path: Path) -> str:
+    """``full_share``: a grant of the whole (全额补助) as a pattern, its words then a grant word."""
+    found = require(cspec, "full_share", path)
+    if not isinstance(found, dict) or not all(
+        isinstance(found.get(k), list) and found[k] and all(isinstance(w, str) and w for w in found[k])
+        for k in ("words", "grants")
+    ):
+        raise PolicyInputError(path, "entry 'full_share': expected lists 'words' and 'grants' of words")
+    words = "|".join(map(re.escape, found["words"]))
+    grants = "|".join(map(re.escape, found["grants"]))
+    return f"(?:{words})(?:{grants})"
+
+
 def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
     units = _unit_words(uspec, upath)
     magnitudes = {str(k): Decimal(str(v)) for k, v in require(uspec, "magnitudes", upath).items()}
@@ -210,6 +223,7 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
     cn_unit_rx = _unit_alternation(cn_units)
     mult = "|".join(map(re.escape, require(uspec, "multiple_words", upath)))
     disc = "|".join(map(re.escape, require(uspec, "discount_words", upath)))
+    full = _full_share(cspec, cpath)
     special = _pattern(
         "|".join(
             [
@@ -220,6 +234,7 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
                 # Chinese numerals only with money, share and physical units: with measure words they are
                 # set phrases (五大领域, 一批, 三年行动), not counts.
                 rf"(?P<cnnum>(?<![{cnall}\d.])[{cnall}]+)(?P<cnunit>{cn_unit_rx})",
+                rf"(?P<full>{full})",
             ]
         ),
         upath,
@@ -238,6 +253,7 @@ def _numbers(uspec: Any, upath: Path, cspec: Any, cpath: Path) -> NumberGrammar:
                 rf"[{cnall}\d](?:{mult})",
                 rf"[{cnd}\d](?:{disc})",
                 rf"(?<![{cnall}\d.])[{cnall}]+[{unit_starts}]",
+                full,
             ]
         ),
         upath,

@@ -44,9 +44,18 @@ class Variant:
     patterns: tuple[re.Pattern[str], ...]
     # the tier the variant always has (a 专精特新"小巨人" is a national recognition), or None
     level: str | None
+    # the words of the default (first) recognition written right before the variant's as its
+    # alternative (首次或重新认定): searched in the words before the variant's, ending there
+    with_first: tuple[re.Pattern[str], ...] = ()
 
     def search(self, text: str) -> re.Match[str] | None:
         return search_any(self.patterns, text)
+
+    def written_with_first(self, text: str) -> bool:
+        """Whether ``text`` names this variant with the first recognition as its alternative
+        (首次或重新认定为高新技术企业): the grant is both's."""
+        starts = [m.start() for rx in self.patterns for m in rx.finditer(text)] if self.with_first else []
+        return any(first.search(text, 0, at) for at in starts for first in self.with_first)
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,8 @@ class InstrumentVocabulary:
     not_granted_before: re.Pattern[str]
     # what a share is computed on when it tops up a higher government's grant (按国家立项补助金额的20%)
     top_up_bases: re.Pattern[str]
+    # the opening of a parenthesis naming a higher government's part of the amount before it
+    tier_parts: re.Pattern[str]
     # comma parts that set the scene of an amount (在…基础上): never the thing rewarded
     object_asides: re.Pattern[str]
     # words opening a statement that speaks of part of the award before it (其中…)
@@ -134,6 +145,7 @@ def _variant(path: Path, entry: Any, index: int, seen: set[str], levels: tuple[s
         en=text_field(path, entry, key, "en"),
         patterns=pattern_list(path, f"variant {key}", entry.get("patterns"), "patterns", required=True),
         level=level,
+        with_first=pattern_list(path, f"variant {key}", entry.get("with_first"), "with_first", required=False),
     )
 
 
@@ -194,6 +206,7 @@ def _build(path: Path, data: Any) -> InstrumentVocabulary:
         not_granted_after=_joined(path, data, "not_granted_after"),
         not_granted_before=_joined(path, data, "not_granted_before"),
         top_up_bases=_joined(path, data, "top_up_bases"),
+        tier_parts=_joined(path, data, "tier_parts"),
         object_asides=_joined(path, data, "object_asides"),
         continuation_openers=word_list(path, "continuation_openers", data.get("continuation_openers", [])),
         generic_heads=word_list(path, "generic_heads", data.get("generic_heads", [])),
