@@ -55,7 +55,7 @@ def main() -> None:
     print()
     print("| label set | precision (value, unit) | recall | kind | bound | level |")
     print("|---|---|---|---|---|---|")
-    print(row("seed policies (398 mentions)", seed_score))
+    print(row(f"seed policies ({seed_score.labels} mentions)", seed_score))
     print(row(f"real-world captures ({real_score.labels} mentions)", real_score))
     for line in rows.wrong:
         print("  row miss:", line)
