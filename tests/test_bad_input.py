@@ -215,3 +215,81 @@ def test_a_file_without_chinese_text_is_refused_by_add_and_build(
     rehash(raw_copy)  # its bytes registered, so that what the build says is about the text
     err = run_build(raw_copy, out_dir, capsys)
     assert f"zhenhai.{suffix}: " in err and words in err, err
+
+
+# sources.yaml: line 14 is Zhenhai's `issued`, line 7 its district (the entry starts on line 4).
+@pytest.mark.parametrize(
+    ("old", "new", "line", "words"),
+    [
+        ("issued: 2024-02-07", "issued: 2025-04-33", 14, "issued: 2025-04-33 reads as a date (YYYY-MM-DD) or time"),
+        ("issued: 2024-02-07", "issued: 2023-02-29", 14, "(day is out of range for month)"),
+        ("issued: 2024-02-07", "issued: 2025-13-01", 14, "(month must be in 1..12)"),
+        ("issued: 2024-02-07", "issued: 2024-02-07 25:00:00", 14, "(hour must be in 0..23)"),
+        ("year: 2024", "year: !!int twenty", 11, "year: twenty reads as a whole number but is not one"),
+    ],
+    ids=["day-33", "february-29-of-2023", "month-13", "hour-25", "tagged-int"],
+)
+def test_a_value_yaml_cannot_build_is_reported_at_its_line(raw_copy, out_dir, capsys, old, new, line, words):
+    """PyYAML's constructor raised a bare ValueError (a 37-line traceback): now one line at the value."""
+    registry = raw_copy / "sources.yaml"
+    text = registry.read_text(encoding="utf-8")
+    assert text.count(old) >= 1
+    registry.write_text(text.replace(old, new, 1), encoding="utf-8")
+    err = run_build(raw_copy, out_dir, capsys)
+    assert f"sources.yaml:{line}: " in err and words in err, err
+
+
+def test_a_leap_day_is_a_date(raw_copy, tmp_path):
+    """Negative case: 2024-02-29 exists, and builds."""
+    registry = raw_copy / "sources.yaml"
+    registry.write_text(registry.read_text("utf-8").replace("issued: 2024-02-07", "issued: 2024-02-29", 1), "utf-8")
+    assert main(["build", "--raw", str(raw_copy), "--out", str(tmp_path / "out")]) == 0
+
+
+def test_an_impossible_date_in_a_vocabulary_names_its_line(tmp_path, monkeypatch, raw_copy, out_dir, capsys):
+    """The shared loader: the same one line for a vocabulary (a date-shaped value in domains.yaml)."""
+    vocabularies = tmp_path / "vocabularies"
+    shutil.copytree(PACKAGE_DATA, vocabularies)
+    domains = vocabularies / "domains.yaml"
+    lines = domains.read_text(encoding="utf-8").splitlines()
+    number = lines.index("    en: Sci-tech innovation") + 1
+    lines[number - 1] = "    en: 2025-04-33"
+    domains.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("POLICYCMP_VOCABULARY_DIR", str(vocabularies))
+    err = run_build(raw_copy, out_dir, capsys)
+    assert f"domains.yaml:{number}: en: 2025-04-33 reads as a date" in err, err
+
+
+@pytest.mark.parametrize(
+    ("district", "closest"),
+    [
+        ("atlantis", "(closest: tiantai (天台县), lanxi (兰溪市), anji (安吉县))"),
+        ("zhenhia", "(closest: zhenhai (镇海区)"),
+        ("hangzou", "(closest: hangzhou (杭州市)"),
+    ],
+    ids=["made-up", "typo-of-a-district", "typo-of-a-city"],
+)
+def test_build_refuses_a_district_the_gazetteer_does_not_know(raw_copy, out_dir, capsys, district, closest):
+    """`add --district` refuses it; the build did not (it took the real place's name and city)."""
+    registry = raw_copy / "sources.yaml"
+    registry.write_text(registry.read_text("utf-8").replace("district: zhenhai", f"district: {district}", 1), "utf-8")
+    err = run_build(raw_copy, out_dir, capsys)
+    assert f"sources.yaml:7: document 'zhenhai-2024-policy': district {district!r} is not in the gazetteer " in err
+    assert closest in err and "add the place to gazetteer.yaml" in err, err
+
+
+def test_a_place_added_to_the_gazetteer_builds(tmp_path, monkeypatch, raw_copy):
+    """Negative case, and the documented way for a new place: add it to (a copy of) gazetteer.yaml."""
+    vocabularies = tmp_path / "vocabularies"
+    shutil.copytree(PACKAGE_DATA, vocabularies)
+    gazetteer = vocabularies / "gazetteer.yaml"
+    text = gazetteer.read_text(encoding="utf-8")
+    zhenhai = "  - {key: zhenhai, zh: 镇海区, short: 镇海, code: '330211', level: district, city: ningbo}\n"
+    assert zhenhai in text
+    monkeypatch.setenv("POLICYCMP_VOCABULARY_DIR", str(vocabularies))
+    registry = raw_copy / "sources.yaml"
+    registry.write_text(registry.read_text("utf-8").replace("district: zhenhai", "district: atlantis", 1), "utf-8")
+    assert main(["build", "--raw", str(raw_copy), "--out", str(tmp_path / "refused")]) != 0
+    atlantis = "  - {key: atlantis, zh: 大西洲区, short: 大西洲, code: '330299', level: district, city: ningbo}\n"
+    gazetteer.write_text(text.replace(zhenhai, zhenhai + atlantis, 1), encoding="utf-8")
+    assert main(["build", "--raw", str(raw_copy), "--out", str(tmp_path / "out")]) == 0
