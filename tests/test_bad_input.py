@@ -7,7 +7,11 @@ import shutil
 import pytest
 from conftest import rehash
 
+import policycmp
+from policycmp import analysis
 from policycmp.cli import main
+from policycmp.errors import ParameterError
+from policycmp.publish.build import build, is_stale
 from policycmp.vocabulary.loader import PACKAGE_DATA
 
 
@@ -293,3 +297,97 @@ def test_a_place_added_to_the_gazetteer_builds(tmp_path, monkeypatch, raw_copy):
     atlantis = "  - {key: atlantis, zh: 大西洲区, short: 大西洲, code: '330299', level: district, city: ningbo}\n"
     gazetteer.write_text(text.replace(zhenhai, zhenhai + atlantis, 1), encoding="utf-8")
     assert main(["build", "--raw", str(raw_copy), "--out", str(tmp_path / "out")]) == 0
+
+
+@pytest.fixture()
+def published():
+    if is_stale():
+        build(echo=lambda *a, **k: None)
+
+
+# The real corpus: policies of zhenhai (2024), linping (2024), qujiang (2023), and Ningbo's work report.
+KNOWN = "(valid: zhenhai, linping, qujiang, ningbo)"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: policycmp.changes("atlantis"),
+            "district: unknown district 'atlantis' (valid: zhenhai, linping, qujiang)",
+        ),
+        (
+            lambda: analysis.table("comparisons", districts=["atlantis"]),
+            f"districts: unknown district 'atlantis' {KNOWN}",
+        ),
+        (lambda: analysis.table("clauses", districts=["zhenhai", "atlantis"]), "unknown district 'atlantis'"),
+        (lambda: analysis.table("anomalies", districts="atlantis"), f"districts: unknown district 'atlantis' {KNOWN}"),
+        (lambda: analysis.table("clauses", domain="space"), "domain: unknown domain 'space' (valid: investment, "),
+        (lambda: analysis.table("nope"), "name: no table 'nope' (valid: amount_changes, anomalies, budget_domains, "),
+        (
+            lambda: analysis.subsidy_grid(analysis.table("comparisons"), ["atlantis"]),
+            f"districts: unknown district 'atlantis' {KNOWN}",
+        ),
+        (lambda: analysis.budget_totals(analysis.table("budget_summary"), ["atlantis"]), "unknown district 'atlantis'"),
+        (lambda: analysis.headline_targets(analysis.table("targets"), ["atlantis"]), "unknown district 'atlantis'"),
+        (lambda: analysis.compared_indicators(analysis.table("targets"), ["atlantis"]), "unknown district 'atlantis'"),
+        (lambda: analysis.edition_pairs("atlantis"), f"district: unknown district 'atlantis' {KNOWN}"),
+        (lambda: analysis.changed_clauses("atlantis"), f"district: unknown district 'atlantis' {KNOWN}"),
+        (lambda: analysis.every_edition("atlantis"), f"district: unknown district 'atlantis' {KNOWN}"),
+        (lambda: analysis.edition_of("atlantis"), f"district: unknown district 'atlantis' {KNOWN}"),
+        (lambda: analysis.profile_domains("atlantis"), f"district: unknown district 'atlantis' {KNOWN}"),
+        (lambda: analysis.editions(1999), "year: no document of year 1999 (valid: 2023, 2024)"),
+        (lambda: analysis.subsidy_ranks(2025), "year: no document of year 2025 (valid: 2023, 2024)"),
+        (lambda: analysis.standings("target", 1999), "year: no document of year 1999"),
+        (lambda: analysis.standings("targets"), "measure: unknown measure 'targets' (valid: clauses, quantities, "),
+        (lambda: analysis.spreads("subsidies"), "measure: unknown measure 'subsidies' (valid: clauses, "),
+    ],
+    ids=[
+        "changes",
+        "table-districts",
+        "table-one-of-two",
+        "table-anomalies",
+        "table-domain",
+        "table-name",
+        "subsidy-grid",
+        "budget-totals",
+        "headline-targets",
+        "compared-indicators",
+        "edition-pairs",
+        "changed-clauses",
+        "every-edition",
+        "edition-of",
+        "profile",
+        "editions-year",
+        "subsidy-ranks-year",
+        "standings-year",
+        "standings-measure",
+        "spreads-measure",
+    ],
+)
+def test_the_library_refuses_a_name_the_corpus_does_not_have(published, call, message):
+    """An unknown district, domain, table, year or measure was an empty frame: now a ParameterError."""
+    with pytest.raises(ParameterError) as error:
+        call()
+    assert message in str(error.value) and "\n" not in str(error.value), str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "rows"),
+    [
+        (lambda: policycmp.changes("zhenhai"), 0),  # one edition: nothing to compare, and no error
+        (lambda: analysis.table("targets", districts="ningbo"), 71),  # a city work report's key is known
+        (lambda: analysis.editions(2023), 1),  # Qujiang's
+        (lambda: analysis.subsidy_grid(_own_rows(), ["elsewhere"]), 1),  # a frame of one's own: its districts
+    ],
+    ids=["single-edition", "city-key", "year-of-one-district", "own-frame"],
+)
+def test_known_names_still_answer(published, call, rows):
+    """Negative cases: names the corpus (or the frame given) has are no error."""
+    assert len(call()) == rows
+
+
+def _own_rows():
+    rows = analysis.table("comparisons", districts="zhenhai")
+    rows = rows[rows["instrument"] == "incubator_award"].head(1)
+    return rows.assign(district="elsewhere")
