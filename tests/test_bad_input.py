@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
-from conftest import rehash
+from conftest import RAW, rehash
 
 import policycmp
 from policycmp import analysis
@@ -391,3 +392,61 @@ def _own_rows():
     rows = analysis.table("comparisons", districts="zhenhai")
     rows = rows[rows["instrument"] == "incubator_award"].head(1)
     return rows.assign(district="elsewhere")
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-16-le").join([b"\xff\xfe", b""]),  # Word's "Unicode text"
+        lambda text: b"\xfe\xff" + text.encode("utf-16-be"),
+    ],
+    ids=["utf-16-le", "utf-16-be"],
+)
+def test_a_utf16_file_with_its_bom_reads_as_its_utf8_original(raw_copy, tmp_path, encode):
+    path = raw_copy / "qujiang-2023-policy.txt"
+    original = path.read_bytes()
+    assert main(["build", "--raw", str(raw_copy), "--out", str(tmp_path / "utf8")]) == 0
+    path.write_bytes(encode(original.decode("utf-8")))
+    rehash(raw_copy)
+    raw = path.read_bytes()
+    assert main(["build", "--raw", str(raw_copy), "--out", str(tmp_path / "utf16")]) == 0
+    assert path.read_bytes() == raw  # the raw file stays as it was
+    for name in ("clauses", "quantities", "comparisons"):
+        before = pd.read_parquet(tmp_path / "utf8" / f"{name}.parquet")
+        after = pd.read_parquet(tmp_path / "utf16" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(before, after)
+    assert len(pd.read_parquet(tmp_path / "utf16" / "clauses.parquet").query("district == 'qujiang'")) == 65
+
+
+def test_a_broken_utf16_file_says_so(raw_copy, out_dir, capsys):
+    """Negative case: a UTF-16 BOM before bytes that are not UTF-16 (an odd count) is one line, saying what to do."""
+    (raw_copy / "qujiang-2023-policy.txt").write_bytes(b"\xff\xfe" + "政策".encode("utf-16-le") + b"\x00")
+    rehash(raw_copy)
+    err = run_build(raw_copy, out_dir, capsys)
+    assert "qujiang-2023-policy.txt: starts with a UTF-16 byte-order mark but does not decode as UTF-16" in err
+    assert err.endswith("save it as UTF-8"), err
+
+
+@pytest.mark.parametrize(
+    ("root", "flags", "message"),
+    [
+        ("missing", [], "missing: --root: no such folder"),
+        ("a-file", [], "a-file: --root: is a file, not a folder"),
+        (
+            "empty",
+            ["--district", "atlantis"],
+            "error: --district: unknown district 'atlantis' (closest: tiantai (天台县), lanxi (兰溪市), anji (安吉县))",
+        ),
+    ],
+    ids=["root-missing", "root-a-file", "unknown-district"],
+)
+def test_add_names_the_option_that_is_wrong(tmp_path, capsys, root, flags, message):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    source = tmp_path / "zhenhai.txt"
+    shutil.copyfile(RAW / "zhenhai-2024-policy.txt", source)
+    before = snapshot(tmp_path)
+    assert main(["add", str(source), "--root", str(tmp_path / root), *flags]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and message in err, err
+    assert snapshot(tmp_path) == before and not (tmp_path / "missing").exists()
