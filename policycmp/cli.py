@@ -95,7 +95,10 @@ def _check_root(root: str, *, starting: bool = False) -> Path:
     """A project folder: one holding data/raw/sources.yaml; with ``starting`` (``add``), any existing folder,
     whose data/raw then receives the first document and a new registry."""
     folder = Path(root).resolve()
-    if starting and folder.is_dir():
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "no such folder"
+        raise PolicyInputError(folder, f"--root: {what}")
+    if starting:
         return folder
     if not (folder / "data" / "raw" / "sources.yaml").is_file():
         hint = " (it holds sources.yaml itself: pass it as --raw)" if (folder / "sources.yaml").is_file() else ""

@@ -5,6 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 
+class ParameterError(ValueError):
+    """A parameter outside its valid values (a report's, or a library function's); the message is one line
+    naming the parameter's valid values. ``policycmp.report.params`` re-exports it."""
+
+    def __init__(self, name: str, value: object, valid: list[str] | tuple[str, ...], *, what: str | None = None):
+        self.name = name
+        self.value = value
+        self.valid = list(valid)
+        what = what or f"unknown {name}"
+        super().__init__(f"{what} {value!r} (valid: {', '.join(map(str, self.valid))})")
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the notebook (and papermill's error) say one line.
+        return [f"ParameterError: {self}"]
+
+
 class PolicyInputError(Exception):
     """Bad input: names the file (and line, where there is one) and what is wrong with it."""
 

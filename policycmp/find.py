@@ -52,7 +52,8 @@ def changes(
     """What changed from each edition of ``district``'s policy to the next: one row per clause of either
     edition (``unchanged``, ``reworded``, ``amounts_changed``, ``added``, ``removed``), both texts side by side
     with their differences marked ``[-…-]`` / ``{+…+}``, and the amounts that changed. ``tables`` (clauses,
-    clause_changes, amount_changes) default to the published ones."""
+    clause_changes, amount_changes) default to the published ones. A district with a single edition has nothing
+    to compare: no rows. A district the clauses do not have is a ``ParameterError`` naming the districts."""
     return edition_changes.changes(district, _edition_tables(tables), changed_only=changed_only)
 
 

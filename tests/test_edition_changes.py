@@ -22,6 +22,7 @@ from policycmp.cli import main
 from policycmp.compare.changes import EditionRows, changed_amounts, pair_editions
 from policycmp.compare.changes.align import Match
 from policycmp.compare.changes.table import reading_order
+from policycmp.errors import ParameterError
 from policycmp.evaluation import editions as ev
 from policycmp.ingest.clauses import clause_records
 from policycmp.ingest.corpus import read_corpus
@@ -356,7 +357,9 @@ def test_changes_lists_every_row_with_the_differences_marked(built):
     assert pd.isna(removed["after"]) and removed["before"].startswith("7、持续推进甬江科创")
     changed = policycmp.changes("zhenhai", tables=built, changed_only=True)
     assert changed["change"].value_counts().to_dict() == {"amounts_changed": 5, "removed": 2, "reworded": 1, "added": 1}
-    assert policycmp.changes("linping", tables=built).empty
+    # a district the tables do not have is an error naming those they have, never an empty frame
+    with pytest.raises(ParameterError, match=r"^district: unknown district 'linping' \(valid: zhenhai\)$"):
+        policycmp.changes("linping", tables=built)
 
 
 def test_text_diff_gives_the_segments_a_page_renders():

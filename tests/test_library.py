@@ -172,4 +172,5 @@ def test_add_starts_a_project_in_an_empty_folder(tmp_path, capsys):
     capsys.readouterr()
     assert main(["add", str(zhenhai), "--root", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "--root: no data/raw/sources.yaml here" in err, err
+    assert err.count("\n") == 0 and err.endswith("/missing: --root: no such folder"), err
+    assert not (tmp_path / "missing").exists()

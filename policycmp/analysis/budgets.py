@@ -17,6 +17,7 @@ import pandas as pd
 from ..standings import one_edition_each
 from ..vocabulary import domain_keys, load_domains
 from .amounts import format_amount, is_missing
+from .tables import known_districts
 
 TOTAL_COLUMNS = [
     "district",
@@ -61,6 +62,7 @@ def budget_totals(summary: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
     states; ``parts_match``, whether the allocations add up to the total (None when either is missing);
     ``total_clause_id`` and ``total_span``, where the total is stated. A district without a row (no policy
     edition chosen) has NaN figures and 0 counts."""
+    known_districts(districts, "districts", rows=summary["district"])
     one_edition_each(summary, "the budget summaries")
     by_district = {str(r["district"]): r for r in summary.to_dict("records")}
     rows = []

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from .tables import rows_where
+from .tables import known_districts, rows_where
 
 
 class NotPairedError(KeyError, ValueError):
@@ -77,7 +77,11 @@ def _wrap(text: str, marks: tuple[str, str]) -> str:
 def changes(district: str, tables: Tables, *, changed_only: bool = False) -> pd.DataFrame:
     """Every clause row of ``district``'s pairs of consecutive editions, pair by pair (oldest first) and in
     reading order within a pair: the change, the similarity, both texts with their differences marked, and
-    the amounts that changed (``150万元 → 200万元``). ``changed_only`` drops the unchanged rows."""
+    the amounts that changed (``150万元 → 200万元``). ``changed_only`` drops the unchanged rows.
+
+    A district with one edition has no pair, so no rows; a district ``tables["clauses"]`` does not have is a
+    :class:`~policycmp.errors.ParameterError` naming the districts it has."""
+    known_districts(district, "district", valid=[str(d) for d in dict.fromkeys(tables["clauses"]["district"])])
     pairs = tables["clause_changes"]
     rows = pairs[pairs["district"] == district]
     if changed_only:
@@ -197,7 +201,9 @@ PAIR_SUMMARY = [
 
 def district_tables(district: str | None) -> Tables:
     """The published rows of ``district``'s editions: its documents, their clauses, and the pairing tables
-    (none for None)."""
+    (none for None). A district the corpus does not have is a :class:`~policycmp.errors.ParameterError`."""
+    if district is not None:
+        known_districts(district, "district")
     documents = rows_where("documents", "district", district)
     return {
         "documents": documents,

@@ -27,8 +27,9 @@ __all__ = [
 
 def editions(year: int | None = None, kind: str = "policy") -> pd.DataFrame:
     """One edition (a row of ``documents``) per district of the corpus: its default edition, or with ``year``
-    that year's final, else its draft (a district without an edition of that year is left out)."""
-    return picked(year, kind).astype(object)
+    that year's final, else its draft (a district without an edition of that year is left out). A year no
+    document of the corpus is of is a :class:`~policycmp.errors.ParameterError` naming the corpus's years."""
+    return picked(tables.known_year(year), kind).astype(object)
 
 
 def picked(year: int | None = None, kind: str = "policy") -> pd.DataFrame:
@@ -40,7 +41,9 @@ def picked(year: int | None = None, kind: str = "policy") -> pd.DataFrame:
 
 
 def every_edition(district: str, kind: str = "policy") -> pd.DataFrame:
-    """Every edition of ``district``'s documents of ``kind``, oldest first (year, the draft before the final)."""
+    """Every edition of ``district``'s documents of ``kind``, oldest first (year, the draft before the final).
+    A district the corpus does not have is a :class:`~policycmp.errors.ParameterError`."""
+    tables.known_districts(district, "district")
     documents = tables.shared("documents")
     mine = documents[(documents["district"] == district) & (documents["kind"] == kind)]
     return mine.sort_values("edition", kind="stable").reset_index(drop=True).astype(object)

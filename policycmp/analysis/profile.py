@@ -17,7 +17,7 @@ from .amounts import is_missing
 from .editions import every_edition, picked
 from .province import spreads, standings, subsidy_ranks
 from .subsidies import instrument_order, level_order, variant_order, with_caps
-from .tables import once_per_file, rows_of, shared, table
+from .tables import known_districts, once_per_file, rows_of, shared, table
 
 
 class NoEdition(ValueError):
@@ -31,8 +31,9 @@ def edition_of(district: str, year: int | None = None) -> pd.Series:
     """The ``documents`` row of the edition a profile of ``district`` shows: its default, or ``year``'s."""
     found = _edition_by_district(year).get(district)
     if found is None:
+        known_districts(district, "district")
         years = ", ".join(str(y) for y in every_edition(district)["year"]) or "none"
-        what = "a policy" if year is None else f"a policy edition of {year}"
+        what = "policy" if year is None else f"policy edition of {year}"
         raise NoEdition(f"district {district!r} has no {what} (its policy editions: {years})")
     return found.copy()
 

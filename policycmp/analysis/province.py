@@ -12,8 +12,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ..editions import label, selection_key
+from ..errors import ParameterError
+from ..schema import STANDING_MEASURES
 from ..standings import QUARTILE_COLUMNS, SUBSIDY_KEY, district_amounts, one_edition_each, quartiles, with_spread
-from .tables import once_per_file, shared, table
+from .tables import known_year, once_per_file, shared, table
 
 __all__ = [
     "QUARTILE_COLUMNS",
@@ -36,7 +38,7 @@ def subsidy_ranks(year: int | None = None) -> pd.DataFrame:
     ``percentile`` and the key's quartiles, ranked across every district of the corpus (the build's
     ``subsidy_ranks``). A district's amount is the largest its edition states for the key; ``cap`` is the
     most a share or rate pays. A copy the caller may change."""
-    key = selection_key(year)
+    key = selection_key(known_year(year))
 
     def compute() -> pd.DataFrame:
         ranks = table("subsidy_ranks")
@@ -48,8 +50,11 @@ def subsidy_ranks(year: int | None = None) -> pd.DataFrame:
 def standings(measure: str | None = None, year: int | None = None) -> pd.DataFrame:
     """Every district's figure per ``measure`` (clauses, quantities, allocation, allocation_share, target,
     tool_share) and item in one edition each, with the quartiles of the districts that have the item (the
-    build's ``standings``). A copy the caller may change."""
-    key = selection_key(year)
+    build's ``standings``). A copy the caller may change. A measure or year the corpus does not have is a
+    :class:`~policycmp.errors.ParameterError` naming the valid ones."""
+    if measure is not None and measure not in STANDING_MEASURES:
+        raise ParameterError("measure", measure, STANDING_MEASURES, what="measure: unknown measure")
+    key = selection_key(known_year(year))
 
     def compute() -> pd.DataFrame:
         rows = table("standings")
@@ -62,6 +67,8 @@ def standings(measure: str | None = None, year: int | None = None) -> pd.DataFra
 def spreads(measure: str, year: int | None = None) -> pd.DataFrame:
     """One row per item (and unit) of ``measure``: how many districts have it, its quartiles, and whether
     there are two or more to compare (``compared``). ``measure="subsidy"`` gives one row per instrument key."""
+    if measure != "subsidy" and measure not in STANDING_MEASURES:
+        raise ParameterError("measure", measure, [*STANDING_MEASURES, "subsidy"], what="measure: unknown measure")
 
     def compute() -> pd.DataFrame:
         if measure == "subsidy":

@@ -19,6 +19,7 @@ from ..vocabulary import load_instruments, load_tiers
 from ..vocabulary.domains import load_domains
 from .amounts import is_missing
 from .corpus import districts as corpus_districts
+from .tables import known_districts
 
 GRID_KEY = ["instrument", "level", "variant"]
 GRID_COLUMNS = [
@@ -138,6 +139,7 @@ def subsidy_grid(comparisons: pd.DataFrame, districts: list[str]) -> pd.DataFram
     where there is none. The rows must hold one edition per district; award rows of no instrument are not
     in the grid (:func:`unclassified_awards`).
     """
+    known_districts(districts, "districts", rows=comparisons["district"])
     table = comparisons[comparisons["district"].isin(districts) & comparisons["instrument"].notna()]
     one_edition_each(table, "the comparison rows of the grid")
     stated = with_caps(table[table["stated"]])

@@ -8,13 +8,16 @@ never builds: a notebook shows the tables as they were published, and says when 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
 
 from .. import paths
+from ..errors import ParameterError
+from ..schema import TABLES
+from ..vocabulary import domain_keys
 
 
 class MissingTable(FileNotFoundError):
@@ -138,7 +141,14 @@ def table(
     (``value``, ``value_high``, ``target_value``, ``actual_value``) are float64 and ``stated`` is a plain
     bool, so rows filter and sort as numbers and truth values; text columns hold ``None`` where they are
     empty. Rows keep the table's order.
+
+    A name that is no table, a district the corpus does not have or a domain the vocabulary does not have is
+    a :class:`~policycmp.errors.ParameterError` naming the valid ones, never an empty frame.
     """
+    if name not in TABLES:
+        raise ParameterError("name", name, sorted(TABLES), what="name: no table")
+    if domain is not None and domain not in domain_keys():
+        raise ParameterError("domain", domain, list(domain_keys()), what="domain: unknown domain")
     frame = load(name)
     if editions is not None:
         if "doc_id" not in frame.columns:
@@ -147,7 +157,7 @@ def table(
         docs = {str(d) for frame_ in chosen for d in frame_["doc_id"]}
         frame = frame[frame["doc_id"].isin(docs)]
     if districts is not None:
-        keys = [districts] if isinstance(districts, str) else list(districts)
+        keys = known_districts(districts, "districts")
         if "district" in frame.columns:
             frame = frame[frame["district"].isin(keys)]
         else:  # a table of documents' rows (anomalies): the districts' documents
@@ -156,6 +166,48 @@ def table(
     if domain is not None:
         frame = frame[frame["domain"] == domain]
     return _ready(frame.copy())
+
+
+def places() -> list[str]:
+    """Every district key of the corpus's documents (a city work report's is its city), in registry order."""
+    return [str(d) for d in dict.fromkeys(shared("documents")["district"])]
+
+
+def known_districts(
+    values: str | Iterable[object],
+    name: str = "districts",
+    *,
+    valid: list[str] | None = None,
+    rows: Iterable[object] = (),
+) -> list[object]:
+    """``values`` (one district key or several) as a list, each a district of the corpus (``valid``: of
+    :func:`places` unless given; ``rows``: the district column of a frame the caller was given, whose
+    districts count as known too). An unknown one is a :class:`~policycmp.errors.ParameterError` naming
+    ``name``, the value and the known districts: a filter by a name the corpus does not have is a slip,
+    never an empty result."""
+    keys: list[object] = [values] if isinstance(values, str) else list(values)
+    if valid is None:
+        try:
+            valid = places()
+        except MissingTable:  # frames of one's own without a build: their own districts are the known ones
+            valid = []
+    known = list(valid)
+    extra = [str(r) for r in dict.fromkeys(rows) if isinstance(r, str) and r not in known]
+    for key in keys:
+        if key not in known and key not in extra:
+            raise ParameterError(name, key, [*known, *extra] or ["(none)"], what=f"{name}: unknown district")
+    return keys
+
+
+def known_year(year: int | None, name: str = "year") -> int | None:
+    """``year`` when some document of the corpus is of it (None stays None); else a
+    :class:`~policycmp.errors.ParameterError` naming the corpus's years."""
+    if year is None:
+        return None
+    years = sorted({int(y) for y in shared("documents")["year"]})
+    if isinstance(year, bool) or not isinstance(year, int) or year not in years:
+        raise ParameterError(name, year, [str(y) for y in years] or ["(none)"], what=f"{name}: no document of year")
+    return year
 
 
 # (table, column) → (stamp, rows by value): a kernel that renders ninety profiles groups each table once.

@@ -10,7 +10,7 @@ from ..standings import headline_targets as first_goals
 from ..standings import one_edition_each
 from .corpus import documents
 from .editions import picked
-from .tables import shared
+from .tables import known_districts, shared
 
 
 def districts_and_cities(
@@ -36,6 +36,7 @@ def headline_targets(targets: pd.DataFrame, districts: list[str]) -> pd.DataFram
     """One target per district and indicator × unit: its first base goal in reading order (a 力争 / 冲刺
     stretch goal only where it has no other; :func:`policycmp.standings.headline_targets`, the build's rule),
     with ``stated``, how many goals the district sets for it. The rows must hold one edition per district."""
+    known_districts(districts, "districts", rows=targets["district"])
     rows = targets[targets["district"].isin(districts) & targets["value"].notna()]
     one_edition_each(rows, "the target rows")
     clauses = shared("clauses")
@@ -46,6 +47,7 @@ def headline_targets(targets: pd.DataFrame, districts: list[str]) -> pd.DataFram
 def compared_indicators(targets: pd.DataFrame, districts: list[str], at_least: int = 2) -> list[str]:
     """The indicators at least ``at_least`` of the districts and cities of ``targets`` set a target for, one of
     them a district of ``districts``: those a side-by-side figure draws (one dot alone compares nothing)."""
+    known_districts(districts, "districts", rows=targets["district"])
     rows = targets[targets["indicator"].notna() & targets["value"].notna()]
     counts = rows.groupby("indicator")["district"].nunique()
     shown = set(rows[rows["district"].isin(districts)]["indicator"])

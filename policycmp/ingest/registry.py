@@ -13,7 +13,9 @@ from ..errors import PolicyInputError
 from ..model import DOCUMENT_KINDS as KINDS
 from ..model import DOCUMENT_STATUSES as STATUSES
 from ..model import Document
+from ..vocabulary.gazetteer import load_gazetteer
 from ..vocabulary.loader import parse_yaml_node, read_bytes
+from . import places
 
 REQUIRED = ("id", "file", "kind", "district", "district_zh", "city", "province", "year", "status", "title", "issued")
 ID_RX = re.compile(r"^[a-z0-9-]+$")
@@ -21,12 +23,21 @@ KEY_RX = re.compile(r"^[a-z][a-z0-9_]*$")
 SHA256_RX = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _entry_lines(root: yaml.Node | None) -> list[int]:
-    """Line number of each ``documents`` entry, so errors can point at it."""
+def _entry_nodes(root: yaml.Node | None) -> list[yaml.Node]:
+    """The node of each ``documents`` entry: its marks give the lines errors point at."""
     for key, value in getattr(root, "value", []) or []:
         if getattr(key, "value", None) == "documents" and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
+            return list(value.value)
     return []
+
+
+def _value_line(entry: yaml.Node | None, key: str) -> int | None:
+    """The line of ``key``'s value in one entry's node."""
+    if isinstance(entry, yaml.MappingNode):
+        for name, value in entry.value:
+            if getattr(name, "value", None) == key:
+                return int(value.start_mark.line) + 1
+    return None
 
 
 def load_registry(sources: str | Path) -> list[Document]:
@@ -39,7 +50,8 @@ def load_registry(sources: str | Path) -> list[Document]:
     data, root = parse_yaml_node(read_bytes(sources), sources)
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
         raise PolicyInputError(sources, "expected a top-level 'documents:' list (empty: 'documents: []')")
-    lines = _entry_lines(root)
+    nodes = _entry_nodes(root)
+    lines = [node.start_mark.line + 1 for node in nodes]
     documents: list[Document] = []
     seen: dict[str, int] = {}
     for index, entry in enumerate(data["documents"]):
@@ -49,8 +61,26 @@ def load_registry(sources: str | Path) -> list[Document]:
         if doc.id in seen:
             raise PolicyInputError(sources, f"duplicate document id {doc.id!r} (first at line {seen[doc.id]})", line)
         seen[doc.id] = line or 0
+    _check_places(documents, sources, nodes)
     _check_editions(documents, sources)
     return documents
+
+
+def _check_places(documents: list[Document], sources: Path, nodes: list[yaml.Node]) -> None:
+    """Every district key is a place in the gazetteer (a city report's, a city): a key it does not know
+    would build with another place's name and city, and a report page of its own. Refused, naming the
+    closest entries, as `policycmp add --district` does; a place not yet in the gazetteer is added there."""
+    gazetteer = load_gazetteer()
+    for index, doc in enumerate(documents):
+        if gazetteer.get(doc.district) is None:
+            line = _value_line(nodes[index] if index < len(nodes) else None, "district") or doc.line or None
+            raise PolicyInputError(
+                sources,
+                f"document {doc.id!r}: district {doc.district!r} is not in the gazetteer "
+                f"(closest: {places.describe(places.closest(doc.district, gazetteer=gazetteer))}); "
+                f"use one of its keys, or add the place to {gazetteer.path.name}",
+                line,
+            )
 
 
 def as_edition(doc: Document) -> Edition:

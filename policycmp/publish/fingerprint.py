@@ -24,7 +24,7 @@ def _registered_files(sources: Path) -> list[Path]:
         data = yaml.safe_load(sources.read_text(encoding="utf-8"))
         entries = data.get("documents") or []
         return [sources.parent / str(entry["file"]) for entry in entries if isinstance(entry, dict) and "file" in entry]
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError, TypeError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError, TypeError, ValueError):
         return []
 
 

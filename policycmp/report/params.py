@@ -16,6 +16,7 @@ from typing import Any
 
 from ..analysis.corpus import cities, districts, documents, domains_present, outcome_reports
 from ..analysis.editions import edition_districts, editions, policy_years
+from ..errors import ParameterError
 from ..vocabulary import domain_keys
 
 __all__ = [
@@ -38,21 +39,6 @@ __all__ = [
     "positive_int",
     "validate",
 ]
-
-
-class ParameterError(ValueError):
-    """A notebook parameter outside its valid values; the message is one line naming them."""
-
-    def __init__(self, name: str, value: object, valid: list[str] | tuple[str, ...], *, what: str | None = None):
-        self.name = name
-        self.value = value
-        self.valid = list(valid)
-        what = what or f"unknown {name}"
-        super().__init__(f"{what} {value!r} (valid: {', '.join(map(str, self.valid))})")
-
-    def _render_traceback_(self) -> list[str]:
-        # IPython shows this instead of a traceback: the notebook (and papermill's error) say one line.
-        return [f"ParameterError: {self}"]
 
 
 def domains() -> list[str]:

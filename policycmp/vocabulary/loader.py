@@ -76,11 +76,55 @@ def parse_yaml_node(raw: bytes, path: Path) -> tuple[Any, yaml.Node | None]:
         if node is not None:
             _check_nodes(node, path)
         return (loader.construct_document(node) if node is not None else None), node
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        # a value the YAML reads but cannot build: `issued: 2025-04-33` is a timestamp by its shape, and
+        # PyYAML's constructor raises a bare ValueError (day is out of range for month) with no line
+        line, problem = _unbuildable_value(node, exc) if node is not None else (None, str(exc))
+        raise PolicyInputError(path, problem, line=line) from None
     except yaml.YAMLError as exc:
         line, problem = _where_it_starts(_python_error(text, exc), text)
         raise PolicyInputError(path, f"malformed YAML: {problem}", line=line) from None
     finally:
         loader.dispose()
+
+
+# What each of YAML's typed scalars was meant to be, for the message when one cannot be built.
+_TAG_MEANING = {
+    "tag:yaml.org,2002:timestamp": "a date (YYYY-MM-DD) or time",
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:binary": "base64 data",
+}
+
+
+def _unbuildable_value(root: yaml.Node, exc: Exception) -> tuple[int | None, str]:
+    """The first value in document order that PyYAML's constructor cannot build, with its line.
+
+    Each scalar is built on its own by PyYAML's safe constructor; the first that raises is the one."""
+    stack: list[tuple[yaml.Node, str | None]] = [(root, None)]
+    while stack:
+        node, key = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+            except (ValueError, TypeError, AttributeError, OverflowError, yaml.YAMLError) as problem:
+                reason = getattr(problem, "problem", None) or str(problem).splitlines()[0]
+                if isinstance(problem, AttributeError):  # PyYAML's timestamp constructor on a non-date
+                    reason = "not in that shape"
+                meant = _TAG_MEANING.get(node.tag, f"a {node.tag.rsplit(':', 1)[-1]} value")
+                label = f"{key}: {node.value}" if key is not None else node.value
+                return node.start_mark.line + 1, (
+                    f"{label} reads as {meant} but is not one ({reason}); "
+                    "correct it (or quote it, if it is meant as text)"
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, key) for item in reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for name, value in reversed(node.value):
+                label = str(name.value) if isinstance(name, yaml.ScalarNode) else key
+                stack.extend(((value, label), (name, None)))
+    return None, f"a value cannot be read ({exc})"
 
 
 def _python_error(text: str, exc: yaml.YAMLError) -> yaml.YAMLError:

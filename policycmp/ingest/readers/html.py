@@ -28,7 +28,7 @@ import lxml.html
 
 from ...errors import PolicyInputError
 from ...vocabulary import compile_pattern
-from ..decoding import UTF8_BOM, decode_document
+from ..decoding import UTF8_BOM, UTF16_BOMS, decode_document
 from .text import join_paragraphs, run_on, table_row
 from .vocabulary import vocabulary, vocabulary_path
 
@@ -109,7 +109,7 @@ def decode_html(data: bytes, path: Path) -> str:
     A BOM wins over a declaration (as in browsers). A page whose bytes do not fit its declaration
     (saved after conversion, declaration left behind) falls back to UTF-8 / GB18030.
     """
-    if data.startswith(UTF8_BOM):
+    if data.startswith((UTF8_BOM, *UTF16_BOMS)):
         return decode_document(data, path)
     declared = declared_charset(data)
     if declared:
