@@ -5,24 +5,18 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from captures import build_captures
 
 from policycmp.analysis.budgets import budget_checks as page_checks
-from policycmp.cli import main
 from policycmp.compare.budgets import budget_checks, budget_table, parts_agree, written_precision
-from policycmp.evaluation.realworld import write_raw
 
 YI = 100_000_000  # 1 亿元
 
 
 @pytest.fixture(scope="module")
 def tables(shared, tmp_path_factory) -> dict[str, pd.DataFrame]:
-    folder = tmp_path_factory.mktemp("budget_parts")
-    write_raw(folder / "raw", shared / "realworld")
-    entries = (folder / "raw" / "sources.yaml").read_text(encoding="utf-8").split("  - id: ")
-    kept = [e for e in entries[1:] if not e.startswith("linan-2024-policy")]
-    (folder / "raw" / "sources.yaml").write_text("documents:\n" + "".join("  - id: " + e for e in kept))
-    assert main(["build", "--raw", str(folder / "raw"), "--out", str(folder / "out")]) == 0
-    return {n: pd.read_parquet(folder / "out" / f"{n}.parquet") for n in ("clauses", "quantities", "budgets")}
+    out = build_captures(shared, tmp_path_factory.mktemp("budget_parts"))
+    return {n: pd.read_parquet(out / f"{n}.parquet") for n in ("clauses", "quantities", "budgets")}
 
 
 def _allocation(budgets: pd.DataFrame, clause_id: str) -> pd.Series:
