@@ -322,8 +322,13 @@ class BudgetRow:
     quantity_span: str = col("string", "the amount as written", nullable=False)
     span_start: int = col("Int64", "offset of `span` in the clause text", nullable=False)
     span_end: int = col("Int64", "end offset of `span` in the clause text", nullable=False)
-    parts_sum: float | None = col("float64", "on a total: the sum of the document's allocations")
-    parts_match: bool | None = col("boolean", "on a total: do the allocations add up to it (null: no allocations)")
+    parts_sum: float | None = col(
+        "float64",
+        "on a total: the sum of the document's allocations; on an allocation listing 2+ parts (其中…): theirs",
+    )
+    parts_match: bool | None = col(
+        "boolean", "do the allocations (of a total) or the listed parts (of an allocation) add up to it (null: none)"
+    )
 
 
 @dataclass(frozen=True, slots=True)

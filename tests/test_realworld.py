@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from captures import build_captures
 
 from policycmp.cli import main
 from policycmp.evaluation.quantities import same_quantity
@@ -34,14 +35,9 @@ POLICIES = [
 def built(shared, tmp_path_factory) -> dict[str, pd.DataFrame]:
     """Every capture that reaches a section heading, built with `policycmp build` (linan is refused:
     see test_a_capture_that_never_reaches_a_heading_is_refused)."""
-    folder = tmp_path_factory.mktemp("realworld")
-    write_raw(folder / "raw", shared / "realworld")
-    entries = (folder / "raw" / "sources.yaml").read_text(encoding="utf-8").split("  - id: ")
-    kept = [e for e in entries[1:] if not e.startswith("linan-2024-policy")]
-    (folder / "raw" / "sources.yaml").write_text("documents:\n" + "".join("  - id: " + e for e in kept))
-    assert main(["build", "--raw", str(folder / "raw"), "--out", str(folder / "out")]) == 0
+    out = build_captures(shared, tmp_path_factory.mktemp("realworld"))
     names = ("clauses", "anomalies", "outcomes", "clause_changes", "edition_pairs", "comparisons")
-    return {name: pd.read_parquet(folder / "out" / f"{name}.parquet") for name in names}
+    return {name: pd.read_parquet(out / f"{name}.parquet") for name in names}
 
 
 # --- editions ----------------------------------------------------------------------------------------------

@@ -125,8 +125,9 @@ def budget_checks(
 
     ``ok`` is True or False, or None where the check needs a figure the document does not state;
     ``gap`` marks a domain with clauses but no allocation (a gap in coverage, not a contradiction
-    between figures). Whether the allocations add up to the total is the build's verdict (``parts_match``:
-    to one yuan). ``budgets`` are the budget rows, ``totals`` and ``allocations`` :func:`budget_totals` and
+    between figures). Whether the allocations add up to the total, and whether the parts an allocation's
+    statement lists (其中…) add up to it, are the build's verdicts (``parts_match``).
+    ``budgets`` are the budget rows, ``totals`` and ``allocations`` :func:`budget_totals` and
     :func:`domain_allocations`, ``clauses`` the clause rows (which domains each district has sections for),
     all of one edition per district.
     """
@@ -192,6 +193,17 @@ def budget_checks(
                 "one each"
                 if not doubles
                 else "; ".join(f"{domain_en(str(r['domain']))}: {r['allocations']} figures (summed)" for r in doubles),
+            )
+        for listed in (r for r in here if _role_of(r) == "allocation" and not is_missing(r["parts_match"])):
+            whole, added = float(listed["value"]), float(listed["parts_sum"])
+            ok = bool(listed["parts_match"])
+            difference = "" if ok else f" (difference {format_amount(added - whole, 'CNY')})"
+            add(
+                district,
+                "the parts listed add up to their allocation",
+                ok,
+                f"{listed['clause_id']}: parts sum {format_amount(added, 'CNY')} vs stated "
+                f"{format_amount(whole, 'CNY')}{difference}",
             )
         value_of = {r["domain"]: r["value"] for r in mine}
         for item in (r for r in here if _role_of(r) == "item"):

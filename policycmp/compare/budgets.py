@@ -13,6 +13,7 @@ from ..ingest.headings import heading_domain
 from ..schema import BudgetRow, ClauseRow, QuantityRow, dtypes, frame
 from ..vocabulary import BudgetVocabulary, domain_keys, load_budget_vocabulary, load_domains
 from ..vocabulary.checks import search_any
+from ..vocabulary.gazetteer import load_gazetteer
 from .indexed import ClauseIndex, index_tables
 from .statements import Statement, body_end, sentences, within
 
@@ -21,6 +22,10 @@ ROLE_ORDER = {"total": 0, "allocation": 1, "item": 2}
 # floating-point noise, not a discrepancy.
 TOLERANCE_CNY = 1.0
 PART_END = re.compile(r"[,:]")
+# how a figure is written: its digits, and the decimals that give its precision (24.05 亿元, 12.90亿元)
+WRITTEN_NUMBER = re.compile(r"\d+(?:\.(\d+))?")
+# a list of parts is closed when its sentence ends; a capture that stops mid-list is not summed
+LIST_CLOSED = re.compile(r"[。;!?]")
 
 
 @dataclass(frozen=True)
@@ -38,9 +43,15 @@ def _part_around(text: str, start: int, end: int, low: int, high: int) -> str:
     return text[left:right]
 
 
-def _scope(sentence: str, vocab: BudgetVocabulary, extra: list[str]) -> str | None:
+def _scope(sentence: str, vocab: BudgetVocabulary, extra: list[str], district: str) -> str | None:
+    """What a figure covers: the labels whose pattern matches ``sentence`` and whose levels (if any)
+    include the gazetteer level of the document's place (市财政 is a county-level city's own budget)."""
     labels = list(extra)
-    for rx, label in vocab.scope_labels:
+    place = load_gazetteer().get(district)
+    level = place.level if place is not None else None
+    for rx, label, levels in vocab.scope_labels:
+        if levels and level not in levels:
+            continue
         match = rx.search(sentence)
         if match:
             text = match.expand(label) if match.groups() else label
@@ -78,7 +89,7 @@ def clause_budgets(
             if q.kind != "budget" and not search_any(vocab.cues, part):
                 continue
             in_clause.append(FoundBudget(_row(clause, sentence, q, part, vocab), clause.seq, q.start, q.end))
-    return _inherit_total_scope(_parts_of_allocations(in_clause, text, vocab))
+    return _inherit_total_scope(_parts_of_allocations(in_clause, text, vocab, body_end(text, clause.responsible_units)))
 
 
 def budget_rows(found: list[FoundBudget]) -> pd.DataFrame:
@@ -105,7 +116,7 @@ def _row(clause: ClauseRow, sentence: Statement, q: QuantityRow, part: str, voca
         value=q.value,
         unit="CNY",
         bound=q.bound,
-        scope=_scope(sentence.text, vocab, extra),
+        scope=_scope(sentence.text, vocab, extra, clause.district),
         clause_id=clause.clause_id,
         span=sentence.text,
         doc_id=clause.doc_id,
@@ -120,29 +131,64 @@ def _row(clause: ClauseRow, sentence: Statement, q: QuantityRow, part: str, voca
     )
 
 
-def _parts_of_allocations(found: list[FoundBudget], text: str, vocab: BudgetVocabulary) -> list[FoundBudget]:
+def _parts_of_allocations(found: list[FoundBudget], text: str, vocab: BudgetVocabulary, end: int) -> list[FoundBudget]:
     """Money listed after 其中 that follows a domain's allocation is inside that allocation: items,
     not more allocations, so the domain is not counted twice (区财政预算安排39亿元。其中,…10亿元).
 
     After a document-wide total, 其中 lists the domains' allocations (Linping's 共计56亿元 and its
     eight 某某政策安排), which stay allocations; so does an amount that names its own policy.
+
+    An allocation whose statement lists two or more parts this way gets their sum (``parts_sum``) and
+    whether it matches (``parts_match``, see :func:`parts_agree`): Fuyang's 12.90亿元, 其中 3.1 + 0.2 + 2.6
+    + 3.5 + 3.5亿元. One figure after 其中 is a share (其中交通0.6亿元), not a breakdown; a list the text
+    does not close before ``end`` (a capture that stops mid-list) is not summed either.
     """
     result: list[FoundBudget] = []
     parent: FoundBudget | None = None
+    parts: dict[int, list[FoundBudget]] = {}
     for f in found:
         row = f.row
-        if (
-            parent is not None
-            and parent.row.role == "allocation"
-            and row.role == "allocation"
-            and row.policy_name is None
-            and search_any(vocab.part_cues, text[parent.end : f.start])
-        ):
-            f = replace(f, row=replace(row, role="item", domain=parent.row.domain))
+        listed = parent is not None and search_any(vocab.part_cues, text[parent.end : f.start])
+        if parent is not None and listed and parent.row.role == "allocation" and row.policy_name is None:
+            if row.role == "allocation":
+                f = replace(f, row=replace(row, role="item", domain=parent.row.domain))
+            if f.row.role == "item":
+                parts.setdefault(id(parent), []).append(f)
         elif row.role in ("total", "allocation"):
             parent = f
         result.append(f)
-    return result
+    out = []
+    for f in result:
+        mine = parts.get(id(f), [])
+        if len(mine) >= 2 and LIST_CLOSED.search(text, mine[-1].end, max(end, mine[-1].end)):
+            added = sum(p.row.value for p in mine)
+            agree = parts_agree(
+                f.row.value,
+                added,
+                [f.row.quantity_span, *(p.row.quantity_span for p in mine)],
+                [f.row.value, *(p.row.value for p in mine)],
+            )
+            f = replace(f, row=replace(f.row, parts_sum=added, parts_match=agree))
+        out.append(f)
+    return out
+
+
+def written_precision(span: str, value: float) -> float | None:
+    """The unit of the last digit a figure is written to, in yuan (12.90亿元 → 1,000,000; 2200万元 →
+    10,000), or None when its digits cannot be read (三亿元)."""
+    match = WRITTEN_NUMBER.search(span.replace(" ", ""))
+    if match is None or not float(match.group(0)):
+        return None
+    decimals = len(match.group(1) or "")
+    return value / float(match.group(0)) * 10.0**-decimals
+
+
+def parts_agree(whole: float, added: float, spans: list[str], values: list[float]) -> bool:
+    """Do the parts' sum and the whole agree within rounding: half a unit of the finest precision the
+    figures are written to (12.90亿元 and 3.1亿元: 0.005亿元), and never less than one yuan."""
+    units = [u for u in (written_precision(s, v) for s, v in zip(spans, values, strict=True)) if u]
+    tolerance = max(TOLERANCE_CNY, min(units) / 2 if units else TOLERANCE_CNY)
+    return math.isclose(whole, added, rel_tol=0, abs_tol=tolerance)
 
 
 def _inherit_total_scope(found: list[FoundBudget]) -> list[FoundBudget]:
@@ -222,8 +268,15 @@ def budget_checks(budgets: pd.DataFrame) -> tuple[pd.DataFrame, list[BudgetCheck
         elif role == "allocation":
             parts.append(position)
     values = budgets["value"]
-    parts_sum: list[float | None] = [None] * len(budgets)
-    parts_match: list[bool | None] = [None] * len(budgets)
+    # an allocation keeps the sum of the parts its statement lists (clause_budgets); totals are filled here
+    parts_sum: list[float | None] = [
+        None if role == "total" or pd.isna(v) else float(v)
+        for role, v in zip(budgets["role"].tolist(), budgets["parts_sum"].tolist(), strict=True)
+    ]
+    parts_match: list[bool | None] = [
+        None if role == "total" or pd.isna(v) else bool(v)
+        for role, v in zip(budgets["role"].tolist(), budgets["parts_match"].tolist(), strict=True)
+    ]
     checks: list[BudgetCheck] = []
     for doc_id in sorted(rows):
         totals, parts = rows[doc_id]

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import PolicyInputError
 from .checks import pattern_list
+from .gazetteer import LEVELS
 from .loader import compile_pattern, load
 
 FILE = "budgets.yaml"
@@ -23,7 +24,8 @@ class BudgetVocabulary:
     item_cues: tuple[re.Pattern[str], ...]
     part_cues: tuple[re.Pattern[str], ...]
     allocation_name: re.Pattern[str]
-    scope_labels: tuple[tuple[re.Pattern[str], str], ...]
+    # (pattern, label, the gazetteer levels of the documents' places it applies to: empty for all)
+    scope_labels: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]
     higher_level_funds: re.Pattern[str]
 
 
@@ -34,7 +36,13 @@ def _build(path: Path, data: Any) -> BudgetVocabulary:
     for index, entry in enumerate(data.get("scope_labels") or []):
         if not isinstance(entry, dict) or not isinstance(entry.get("label"), str):
             raise PolicyInputError(path, f"entry 'scope_labels' #{index + 1}: expected {{pattern: ..., label: ...}}")
-        labels.append((compile_pattern(str(entry.get("pattern")), path, f"scope_labels #{index + 1}"), entry["label"]))
+        levels = entry.get("levels") or []
+        if not isinstance(levels, list) or any(level not in LEVELS for level in levels):
+            raise PolicyInputError(
+                path, f"entry 'scope_labels' #{index + 1}: levels must be a list of {', '.join(LEVELS)}"
+            )
+        pattern = compile_pattern(str(entry.get("pattern")), path, f"scope_labels #{index + 1}")
+        labels.append((pattern, entry["label"], tuple(str(level) for level in levels)))
     name = data.get("allocation_name")
     if not isinstance(name, str) or "(?P<name>" not in name:
         raise PolicyInputError(path, "entry 'allocation_name': expected a pattern with a (?P<name>...) group")
