@@ -216,7 +216,19 @@ def test_rd_expense_subsidies(comparisons):
     assert by_level(comparisons, "zhenhai", "rd_expense_subsidy") == {None: 1_500_000}
     qujiang = rows(comparisons, "qujiang", "rd_expense_subsidy")
     assert list(zip(qujiang["value"], qujiang["role"])) == [(10.0, "share"), (20.0, "share"), (2_000_000.0, "cap")]
+    # 科技小巨人企业标准提高至20%: the subsidy raised for the group, whose name is the object
+    assert qujiang["object"].tolist()[1:] == ["科技小巨人企业", "科技小巨人企业"]
     assert rows(comparisons, "linping", "rd_expense_subsidy")["value"].isna().all()
+
+
+def test_a_standard_raised_for_a_group_is_no_award_of_the_group(comparisons):
+    """Qujiang's raised R&D subsidy for little giants is no little-giant award: Qujiang states none (an
+    absent row), and Zhenhai's recognition award (c9) is the only one."""
+    giant = comparisons[comparisons["instrument"] == "tech_little_giant_award"]
+    stated = giant[giant["stated"]]
+    assert list(zip(stated["clause_id"], stated["value"])) == [("zhenhai-2024-policy:c9", 200_000.0)]
+    qujiang = giant[giant["district"] == "qujiang"]
+    assert len(qujiang) == 1 and not qujiang["stated"].iloc[0]
 
 
 def test_amounts_listed_with_fenbie_go_to_the_instrument_named_in_the_same_place(comparisons):
@@ -565,6 +577,61 @@ def test_the_contract_shapes_hold(text, domain, expected):
     first-or-renewed recognition sharing one amount, 优秀 naming no stars, 全额 as 100 % and 其中省… as a
     tier's part (with negative cases)."""
     assert _keys(_built_one(text, domain)) == expected
+
+
+def _objects(table: pd.DataFrame) -> list[tuple]:
+    return [
+        (None if pd.isna(r.instrument) else r.instrument, r.object, float(r.value), r.unit, r.role, int(r.grant_no))
+        for r in table.sort_values(["grant_no", "value"]).itertuples()
+    ]
+
+
+# Statements raising (or not) a grant's standard for a group: (domain, text) by name.
+RAISED = {
+    # a group's raised standard is the grant just stated (qujiang-2023 c12), its cap too
+    "qujiang": (
+        "innovation",
+        "对有R&D经费投入的企业,按照上年度允许加计扣除研发费用的10%给予补助,科技小巨人企业标准提高至20%,单家不超过200万元的补助。",
+    ),
+    # the same with 比例提高到 and a group that names another instrument (专精特新)
+    "upgrade": ("manufacturing", "对企业技术改造项目按设备投资额的10%给予补助,专精特新企业比例提高到15%,最高500万元。"),
+    # a statement naming no instrument whose lead raises a standard continues the grant before (deqing-2024)
+    "deqing": (
+        "manufacturing",
+        "对当年实际软件投资额100万元以上的企业,按30%给予补助,对企业使用工业云化软件产品(服务),补助标准再提高5个百分点,最高补助300万元。",
+    ),
+    # negative: the group's own award in a sentence of its own stays its instrument
+    "own sentence": ("innovation", "对科技型中小企业按研发费用的10%给予补助;科技小巨人企业奖励20万元。"),
+    # negative: a raised standard with no grant before it in its sentence is the group's own
+    "nothing before": ("innovation", "对新认定的科技小巨人企业,奖励标准提高至50万元。"),
+    # negative: the recognition award listed with 分别 (zhenhai-2024 c9) keeps its instrument
+    "zhenhai c9": ("innovation", "对认定为浙江省科技领军企业和浙江省科技小巨人企业的,分别给予50万元和20万元奖励。"),
+}
+# Their rows: name, instrument, object, value, unit, role, grant number (in grant, value order).
+RAISED_ROWS = [
+    ("qujiang", "rd_expense_subsidy", "有R&D经费投入的企业", 10.0, "%", "share", 1),
+    ("qujiang", "rd_expense_subsidy", "科技小巨人企业", 20.0, "%", "share", 2),
+    ("qujiang", "rd_expense_subsidy", "科技小巨人企业", 2_000_000.0, "CNY", "cap", 2),
+    ("upgrade", "equipment_upgrade_subsidy", "企业技术改造项目", 10.0, "%", "share", 1),
+    ("upgrade", "equipment_upgrade_subsidy", "专精特新企业", 15.0, "%", "share", 2),
+    ("upgrade", "equipment_upgrade_subsidy", "专精特新企业", 5_000_000.0, "CNY", "cap", 2),
+    ("deqing", "digital_transformation_subsidy", "企业使用工业云化软件产品(服务)", 5.0, "%", "share", 1),
+    ("deqing", "digital_transformation_subsidy", "当年实际软件投资额100万元以上的企业", 30.0, "%", "share", 1),
+    ("deqing", "digital_transformation_subsidy", "企业使用工业云化软件产品(服务)", 3_000_000.0, "CNY", "cap", 1),
+    ("own sentence", "rd_expense_subsidy", "科技型中小企业", 10.0, "%", "share", 1),
+    ("own sentence", "tech_little_giant_award", "科技小巨人企业", 200_000.0, "CNY", "amount", 1),
+    ("nothing before", "tech_little_giant_award", "新认定的科技小巨人企业", 500_000.0, "CNY", "amount", 1),
+    ("zhenhai c9", "tech_leader_enterprise_award", "认定为浙江省科技领军企业", 500_000.0, "CNY", "amount", 1),
+    ("zhenhai c9", "tech_little_giant_award", "认定为浙江省科技小巨人企业", 200_000.0, "CNY", "amount", 2),
+]
+
+
+@pytest.mark.parametrize("name", list(RAISED))
+def test_a_standard_raised_for_a_group_belongs_to_the_grant_before(name):
+    """标准提高至, 比例提高到, 标准再提高: the amount is the grant just stated, for the group (its object),
+    not an award of the instrument the group's name matches."""
+    domain, text = RAISED[name]
+    assert _objects(_built_one(text, domain)) == [row[1:] for row in RAISED_ROWS if row[0] == name]
 
 
 def test_each_edition_keeps_the_instruments_it_names(corpus):

@@ -41,7 +41,6 @@ HELD_OUT = {"pinghu", "linhai", "yuhang", "cixi", "longwan", "daishan", "jinyun"
 # (clause id, value, unit).
 DEVELOPMENT_MISSES = {
     ("deqing-2024-b", 5.0, "%"): "再提高 5 个百分 点: a PDF's space inside the unit leaves a count of 5",
-    ("deqing-2024-b", 3000000.0, "CNY"): "the cap of that raised rate, which is not read, so it has no instrument",
     ("shaoxing-2019-a", 20000.0, "CNY"): "a news paraphrase quoting a second policy: the tiers of the first are paired",
     ("shaoxing-2019-a", 50000.0, "CNY"): "a news paraphrase quoting a second policy: the tiers of the first are paired",
     ("xiaoshan-2021-b", 7000000.0, "CNY"): "境外 is in the statement before (红筹…境外上市), not in this one",
@@ -112,6 +111,8 @@ SEEN_IN_ONE_DISTRICT = {
     "farm_machinery_subsidy",
     "elevator_retrofit_grant",
     "skills_training_subsidy",
+    # qujiang-2023's 科技小巨人企业标准提高至20% raises its R&D subsidy for the group: no award of this one
+    "tech_little_giant_award",
 }
 
 

@@ -145,7 +145,7 @@ def _groups(subsidies: pd.DataFrame) -> list[str]:
         # Linping states one award amount, its export credit insurance premium share (≥ 80%): it comes first,
         # not among the 64 rows of instruments it states without an amount or not at all.
         ("linping", ("export_credit_insurance_premium", 80.0), 1, 31, 34),  # first and renewed high-tech
-        ("qujiang", ("incubator_award", 3_000_000.0), 24, 4, 37),  # its 300万元 national incubator award
+        ("qujiang", ("incubator_award", 3_000_000.0), 23, 4, 38),  # its 300万元 national incubator award
         ("zhenhai", ("incubator_award", 1_500_000.0), 41, 13, 18),  # 150万元, national
     ],
 )

@@ -382,6 +382,24 @@ def is_top_up(text: str, amount: QuantityRow, offset: int, vocab: InstrumentVoca
     return vocab.top_up_bases.search(text[max(0, amount.start - offset - 24) : amount.start - offset]) is not None
 
 
+def raised_group(text: str, start: int, end: int, vocab: InstrumentVocabulary) -> tuple[int, int] | None:
+    """Where the group lies (offsets in ``text``) when the words ``text[start:end]`` right before an
+    amount raise the standard of the grant stated before it for that group (…的10%给予补助,科技小巨人企业
+    标准提高至20%: the group 科技小巨人企业), or None when they do not. The group is what the comma part
+    names before the words that raise; its span is empty when it names nothing (补助标准再提高)."""
+    tail = text[start:end].rstrip()
+    raised = next((m for m in vocab.raised_standards.finditer(tail) if m.end() == len(tail)), None)
+    if raised is None or raised.end() != len(tail):
+        return None
+    part = tail.rfind(",", 0, raised.start()) + 1
+    group_start, group_end = start + part, start + raised.start()
+    while group_start < group_end and text[group_start] in TRIM:
+        group_start += 1
+    while group_end > group_start and text[group_end - 1] in TRIM:
+        group_end -= 1
+    return group_start, group_end
+
+
 def object_core(obj: str, vocab: InstrumentVocabulary) -> str:
     """An object without tier words and recognition modifiers, to group the log's unclassified rows."""
     core = obj

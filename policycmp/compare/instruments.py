@@ -38,6 +38,7 @@ from .awards import (
     lead_of,
     object_core,
     object_span,
+    raised_group,
     respectively,
     tiers_at,
     variant_in,
@@ -157,7 +158,11 @@ def _assign(
         if n > 0 and not follows and item is None:
             # an amount with a condition of its own (…奖励20万元,市级高新技术企业的一次性奖励5万元), and the
             # one tier that condition writes (…补助10万元,东阳市科技特派员项目每项最高补助8万元)
-            own_object = _segment_object(text, written, previous_end, amount.start - offset, vocab) or own_object
+            group = raised_group(text, previous_end, amount.start - offset, vocab)
+            if group is not None and group[1] - group[0] >= HEAD:
+                own_object = written[group[0] : group[1]]  # 科技小巨人企业标准提高至20%: the group's grant
+            elif group is None:
+                own_object = _segment_object(text, written, previous_end, amount.start - offset, vocab) or own_object
             own_tiers = {level for start, end, level in tiers if start >= previous_end and end <= amount.start - offset}
             own_tier = own_tiers.pop() if len(own_tiers) == 1 else None
         # (其中省财政直接补贴120元/亩) after an amount: the part of it a higher government pays
@@ -658,6 +663,8 @@ def clause_comparisons(
                     per_amount[n] = list(previous.instruments)
                 if how == SAYS_NOTHING:
                     inherited = previous.variants  # a table row, a cap: the variant written before too
+        if named and len(amounts) > 1:
+            per_amount = _raised(statement, amounts, per_amount, recogniser)
         every = _distinct(i for found_here in per_amount for i in found_here)
         found_rows = statement_rows(clause, statement, every, inside, vocab, per_amount, amounts, inherited)
         if every:
@@ -665,6 +672,29 @@ def clause_comparisons(
             previous = _Previous(every, lead, variants)
         rows.extend(found_rows)
     return _with_brackets(rows)
+
+
+def _raised(
+    statement: Statement, amounts: list[QuantityRow], per_amount: list[list[Instrument]], recogniser: Recogniser
+) -> list[list[Instrument]]:
+    """``per_amount`` with each amount that raises the grant before it for a group (…的10%给予补助,科技小巨人
+    企业标准提高至20%,单家不超过200万元) given that grant's instruments: the group's name states no
+    instrument of its own there, nor for the amounts after it, unless their own words name it again."""
+    text, offset = statement.text, statement.start
+    out = list(per_amount)
+    dropped: set[str] = set()  # instruments named only as a group whose grant is raised
+    previous_end = 0
+    for n, amount in enumerate(amounts):
+        start = amount.start - offset
+        if n > 0 and out[n - 1] and raised_group(text, previous_end, start, recogniser.vocab) is not None:
+            before = {i.key for i in out[n - 1]}
+            dropped |= {i.key for i in out[n] if i.key not in before}
+            out[n] = list(out[n - 1])
+        elif dropped:
+            segment = text[previous_end:start]
+            out[n] = [i for i in out[n] if i.key not in dropped or i.named_at(segment) is not None]
+        previous_end = amount.end - offset
+    return out
 
 
 @dataclass(frozen=True)
@@ -728,7 +758,8 @@ def _continues(lead: str, previous: _Previous, vocab: InstrumentVocabulary) -> s
 
     - its lead says nothing of its own but a tier or a cap (国家地方联合150万元 and 省级 50 万元 in a
       table row; 单个项目最高2000万元 after a rate): SAYS_NOTHING, and the earlier variant holds too;
-    - it opens with a word that speaks of part of that award (其中…, 另…);
+    - it opens with a word that speaks of part of that award (其中…, 另…), or raises its standard
+      (对…云化软件产品(服务),补助标准再提高5个百分点: ``raised_standards``);
     - it names one of the instruments' variants (…;重新认定的每家奖励5万元);
     - or it repeats four characters of that statement's condition (实际投资额在5000万及以上的项目,给予…;
       实际投资额在1000万-5000万的项目,给予…). A statement opening a new beneficiary (对…) does so only
@@ -739,8 +770,8 @@ def _continues(lead: str, previous: _Previous, vocab: InstrumentVocabulary) -> s
     bare = lead.strip(TRIM_LEAD)
     if _says_nothing(bare, vocab):
         return SAYS_NOTHING
-    if bare.startswith(vocab.continuation_openers):
-        return CONTINUES
+    if bare.startswith(vocab.continuation_openers) or vocab.raised_standards.search(lead):
+        return CONTINUES  # 其中…; 对…,补助标准再提高5个百分点: part of that award, or its standard raised
     opens = any(opener in lead for opener in vocab.object_openers)
     if opens:
         head = previous.head(vocab)

@@ -116,6 +116,8 @@ class InstrumentVocabulary:
     top_up_bases: re.Pattern[str]
     # the opening of a parenthesis naming a higher government's part of the amount before it
     tier_parts: re.Pattern[str]
+    # the words right before an amount that raise the grant just stated for a group (标准提高至)
+    raised_standards: re.Pattern[str]
     # comma parts that set the scene of an amount (在…基础上): never the thing rewarded
     object_asides: re.Pattern[str]
     # words opening a statement that speaks of part of the award before it (其中…)
@@ -207,6 +209,7 @@ def _build(path: Path, data: Any) -> InstrumentVocabulary:
         not_granted_before=_joined(path, data, "not_granted_before"),
         top_up_bases=_joined(path, data, "top_up_bases"),
         tier_parts=_joined(path, data, "tier_parts"),
+        raised_standards=_joined(path, data, "raised_standards"),
         object_asides=_joined(path, data, "object_asides"),
         continuation_openers=word_list(path, "continuation_openers", data.get("continuation_openers", [])),
         generic_heads=word_list(path, "generic_heads", data.get("generic_heads", [])),
