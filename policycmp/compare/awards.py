@@ -389,7 +389,7 @@ def raised_group(text: str, start: int, end: int, vocab: InstrumentVocabulary) -
     names before the words that raise; its span is empty when it names nothing (补助标准再提高)."""
     tail = text[start:end].rstrip()
     raised = next((m for m in vocab.raised_standards.finditer(tail) if m.end() == len(tail)), None)
-    if raised is None or raised.end() != len(tail):
+    if raised is None:
         return None
     part = tail.rfind(",", 0, raised.start()) + 1
     group_start, group_end = start + part, start + raised.start()

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..chinese import simplified
 from ..extract.scanning import skipping
+from ..extract.windows import SENTENCE_MARKS
 from ..schema import ClauseRow, ComparisonRow, QuantityRow, frame
 from ..vocabulary import Instrument, InstrumentVocabulary, load_instruments
 from ..vocabulary.checks import joined
@@ -551,8 +552,8 @@ class Recogniser:
         vocabulary rewards: a pattern of an instrument matches there, and its sentence holds none of
         that instrument's excludes (以桐乡市科技计划项目形式给予 names how money is paid, not what for)."""
         at += len(text[at:]) - len(text[at:].lstrip(" "))
-        begin = max(text.rfind(stop, 0, at) for stop in SENTENCE_STOPS) + 1
-        ends = [i for i in (text.find(stop, at) for stop in SENTENCE_STOPS) if i != -1]
+        begin = max(text.rfind(stop, 0, at) for stop in SENTENCE_MARKS) + 1
+        ends = [i for i in (text.find(stop, at) for stop in SENTENCE_MARKS) if i != -1]
         sentence = text[begin : min(ends, default=len(text))]
         return any(
             any(rx.match(text, at) for rx in instrument.patterns)
@@ -843,8 +844,6 @@ def readable(
 
 
 COUNTY_TIER = "县级"
-# Where a sentence ends, for reading the excludes around a district's own name (Recogniser.names_at).
-SENTENCE_STOPS = ("。", ";", "!", "?", "\n")
 
 
 def _county_tier(length: int) -> str:
@@ -855,8 +854,8 @@ def _county_tier(length: int) -> str:
 
 def own_tier_words(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
     """For each county-level city, how its documents write its own tier (乐清市级, in simplified
-    characters as the clause is read)."""
-    return {p.key: (p.zh + "级",) for p in gazetteer.places if p.level == "county_city" and p.zh.endswith("市")}
+    characters as the clause is read): its own name and 级."""
+    return {key: tuple(name + "级" for name in names) for key, names in own_names(gazetteer).items()}
 
 
 def own_names(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:

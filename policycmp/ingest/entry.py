@@ -297,13 +297,8 @@ def _place_for(
 ) -> Place:
     """The place given on the command line, else the one the document names as its own."""
     if district:
-        place = gaz.get(district)
-        if place is None:  # the option is what is wrong, not the gazetteer: named as the error's "file"
-            raise PolicyInputError(
-                "--district",
-                f"unknown district {district!r} (closest: {places.describe(places.closest(district, gazetteer=gaz))})",
-            )
-        return place
+        # the option is what is wrong, not the gazetteer: named as the error's "file"
+        return places.place_by_key(district, gazetteer=gaz, given_in="--district")
     place = places.find_place(text, title=title, gazetteer=gaz)
     if place is None:
         raise PolicyInputError(file_name, _no_place_message(text, rules, gaz))

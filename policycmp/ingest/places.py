@@ -20,6 +20,7 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..errors import PolicyInputError
 from ..vocabulary.gazetteer import LEVELS, Gazetteer, Place, load_gazetteer
@@ -225,13 +226,14 @@ def describe(places: list[Place]) -> str:
     return ", ".join(f"{p.key} ({p.zh})" for p in places) or "none"
 
 
-def place_by_key(key: str, *, gazetteer: Gazetteer | None = None) -> Place:
-    """The place registered under `key`; an unknown key is an error that suggests the closest keys."""
+def place_by_key(key: str, *, gazetteer: Gazetteer | None = None, given_in: str | Path | None = None) -> Place:
+    """The place registered under `key`; an unknown key is an error that suggests the closest keys, naming
+    where the key was given (``given_in``: a command-line option, say) or else the gazetteer."""
     gaz = gazetteer or load_gazetteer()
     place = gaz.get(key)
     if place is None:
         raise PolicyInputError(
-            gaz.path,
+            gaz.path if given_in is None else given_in,
             f"unknown district {key!r} (closest: {describe(closest(key, gazetteer=gaz))})",
         )
     return place
